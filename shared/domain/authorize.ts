@@ -1,0 +1,218 @@
+import { ipInRanges, type ParsedCidr } from './cidr.ts';
+import type { Decision, DecisionReason, Explanation, HttpMethod, Id, RoleBreakdown } from './types.ts';
+
+// The authorization decision (DESIGN §3.3–§3.4), written against a precomputed view of the
+// state so the same code runs on the server's hot path (from its in-memory cache) and in the
+// desktop app's offline access checker (from cached server state).
+
+export interface RoleView {
+  id: Id;
+  name: string;
+  actions: ReadonlySet<string>;
+}
+
+export interface CredentialView {
+  id: Id;
+  /** Stored status; "expired" is derived from expiresAtMs at decision time. */
+  status: 'active' | 'disabled' | 'revoked';
+  expiresAtMs: number | null;
+  /** Parsed allowlist, or null when the credential may be used from anywhere. */
+  cidrs: readonly ParsedCidr[] | null;
+  roles: readonly RoleView[];
+}
+
+export interface SubSettingView {
+  method: HttpMethod | 'ANY';
+  regex: RegExp;
+  requiredRoleIds: readonly Id[];
+  override: boolean;
+}
+
+export interface BackendView {
+  id: Id;
+  name: string;
+  frontendPrefix: string;
+  requiredRoleIds: readonly Id[];
+  subSettings: readonly SubSettingView[];
+}
+
+export interface RequestContext {
+  ip?: string | undefined;
+  nowMs: number;
+}
+
+function deny(reason: DecisionReason, credential: CredentialView | null, missingRoles: string[] = []): Decision {
+  return {
+    allowed: false,
+    reason,
+    credentialId: credential?.id ?? null,
+    roles: credential ? credential.roles.map((r) => r.name) : [],
+    grantedBy: [],
+    missingRoles,
+  };
+}
+
+/** Checks that do not depend on the request: revoked, expired, disabled, address, no roles. */
+function credentialProblem(credential: CredentialView | null, ctx: RequestContext): DecisionReason | null {
+  if (!credential) return 'unknown_token';
+  if (credential.status === 'revoked') return 'revoked';
+  if (credential.expiresAtMs !== null && credential.expiresAtMs <= ctx.nowMs) return 'expired';
+  if (credential.status === 'disabled') return 'disabled';
+  if (credential.cidrs && (!ctx.ip || !ipInRanges(ctx.ip, credential.cidrs))) return 'ip_not_allowed';
+  if (credential.roles.length === 0) return 'no_roles';
+  return null;
+}
+
+/** Action authorization: allowed iff the credential is usable and at least one role includes the action. */
+export function authorizeAction(credential: CredentialView | null, action: string, ctx: RequestContext): Decision {
+  const problem = credentialProblem(credential, ctx);
+  if (problem) return deny(problem, credential);
+  const roles = credential!.roles;
+  const grantedBy: string[] = [];
+  for (const role of roles) if (role.actions.has(action)) grantedBy.push(role.name);
+  if (grantedBy.length === 0) return deny('not_permitted', credential);
+  return { allowed: true, reason: 'granted', credentialId: credential!.id, roles: roles.map((r) => r.name), grantedBy, missingRoles: [] };
+}
+
+/** Strips the query string and fragment from a request URI. */
+export function requestPath(uri: string): string {
+  const cut = uri.search(/[?#]/);
+  return cut === -1 ? uri : uri.slice(0, cut);
+}
+
+function prefixMatches(prefix: string, path: string): boolean {
+  if (!path.startsWith(prefix)) return false;
+  return prefix.endsWith('/') || path.length === prefix.length || path[prefix.length] === '/';
+}
+
+/** The backend whose frontend prefix is the longest match for the path, or null. */
+export function matchBackend(backends: readonly BackendView[], path: string): BackendView | null {
+  let best: BackendView | null = null;
+  for (const backend of backends) {
+    if (prefixMatches(backend.frontendPrefix, path) && (!best || backend.frontendPrefix.length > best.frontendPrefix.length)) {
+      best = backend;
+    }
+  }
+  return best;
+}
+
+/** Index of the first sub-URL setting matching method and full path, or -1. */
+export function matchSubSetting(backend: BackendView, method: string, path: string): number {
+  const upper = method.toUpperCase();
+  return backend.subSettings.findIndex((s) => (s.method === 'ANY' || s.method === upper) && s.regex.test(path));
+}
+
+export interface RouteRequirement {
+  backend: BackendView;
+  subSettingIndex: number | null;
+  requiredRoleIds: Id[];
+}
+
+/** The roles a request needs: the backend's list, plus (or, with override, instead) the first matching setting's. */
+export function requiredRolesFor(backends: readonly BackendView[], method: string, uri: string): RouteRequirement | null {
+  const path = requestPath(uri);
+  const backend = matchBackend(backends, path);
+  if (!backend) return null;
+  const index = matchSubSetting(backend, method, path);
+  if (index === -1) return { backend, subSettingIndex: null, requiredRoleIds: [...backend.requiredRoleIds] };
+  const setting = backend.subSettings[index]!;
+  const required = setting.override
+    ? [...setting.requiredRoleIds]
+    : [...new Set([...backend.requiredRoleIds, ...setting.requiredRoleIds])];
+  return { backend, subSettingIndex: index, requiredRoleIds: required };
+}
+
+/**
+ * Route authorization: the credential must hold all required roles. roleName resolves ids of
+ * required roles (which may not be among the credential's) to names for the answer.
+ */
+export function authorizeRoute(
+  credential: CredentialView | null,
+  method: string,
+  uri: string,
+  backends: readonly BackendView[],
+  roleName: (id: Id) => string,
+  ctx: RequestContext,
+): Decision {
+  const problem = credentialProblem(credential, ctx);
+  if (problem) return deny(problem, credential);
+  const requirement = requiredRolesFor(backends, method, uri);
+  if (!requirement) return deny('no_route', credential);
+  const held = new Set(credential!.roles.map((r) => r.id));
+  const missing = requirement.requiredRoleIds.filter((id) => !held.has(id));
+  if (missing.length > 0) return deny('missing_roles', credential, missing.map(roleName));
+  return {
+    allowed: true,
+    reason: 'granted',
+    credentialId: credential!.id,
+    roles: credential!.roles.map((r) => r.name),
+    grantedBy: requirement.requiredRoleIds.map(roleName),
+    missingRoles: [],
+  };
+}
+
+/** The decision with a per-role breakdown, for the explainer and the access checker. */
+export function explain(
+  credential: CredentialView | null,
+  request: { action: string } | { method: string; path: string },
+  backends: readonly BackendView[],
+  roleName: (id: Id) => string,
+  ctx: RequestContext,
+): Explanation {
+  if ('action' in request) {
+    const decision = authorizeAction(credential, request.action, ctx);
+    const breakdown: RoleBreakdown[] = (credential?.roles ?? []).map((r) => ({
+      roleId: r.id,
+      name: r.name,
+      includesAction: r.actions.has(request.action),
+      required: null,
+    }));
+    return { ...decision, breakdown, route: null };
+  }
+  const decision = authorizeRoute(credential, request.method, request.path, backends, roleName, ctx);
+  const requirement = requiredRolesFor(backends, request.method, request.path);
+  const required = new Set(requirement?.requiredRoleIds ?? []);
+  const breakdown: RoleBreakdown[] = (credential?.roles ?? []).map((r) => ({
+    roleId: r.id,
+    name: r.name,
+    includesAction: null,
+    required: required.has(r.id),
+  }));
+  const route = requirement
+    ? {
+        backendId: requirement.backend.id,
+        backendName: requirement.backend.name,
+        subSettingIndex: requirement.subSettingIndex,
+        requiredRoles: requirement.requiredRoleIds.map(roleName),
+      }
+    : null;
+  return { ...decision, breakdown, route };
+}
+
+/** HTTP status for a decision at /v1/forward-auth: 200, 401 for token problems, 403 otherwise. */
+export function forwardAuthStatus(decision: Decision): 200 | 401 | 403 {
+  if (decision.allowed) return 200;
+  return TOKEN_REJECTED.has(decision.reason) ? 401 : 403;
+}
+
+/**
+ * The X-Api-Roles header value: role names comma-separated, each percent-encoded where it holds
+ * a comma, a "%" (so decoding stays unambiguous) or characters outside visible ASCII.
+ */
+export function encodeRolesHeader(names: readonly string[]): string {
+  return names.map(encodeRoleName).join(',');
+}
+
+export function encodeRoleName(name: string): string {
+  if (/^[\x21-\x24\x26-\x2b\x2d-\x7e]*$/.test(name)) return name;
+  let out = '';
+  for (const ch of name) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0x21 && code <= 0x7e && ch !== ',' && ch !== '%') out += ch;
+    else for (const byte of new TextEncoder().encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Reasons that mean the token itself is not usable (401), as opposed to lacking permission (403). */
+const TOKEN_REJECTED: ReadonlySet<DecisionReason> = new Set(['unknown_token', 'revoked', 'expired', 'disabled']);
