@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (or the test files given as arguments) the way CI does:
+# Node 22+ from .ci/node-env.sh, inside a private D-Bus session with an unlocked gnome-keyring,
+# so keychain tests talk to a real Secret Service and never to the developer's own keyring.
+#   bash test/run.sh                                   # every test/**/*.test.ts
+#   bash test/run.sh test/unit/shared/token.test.ts    # some files
+#   bash test/run.sh --test-name-pattern=cidr test/unit/shared/*.test.ts
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source .ci/node-env.sh
+
+# Re-exec once inside our own bus. The marker variable is ours, so a developer's desktop session
+# (which also has a DBUS_SESSION_BUS_ADDRESS) never leaks into the tests.
+if [ -z "${KEYWARD_TEST_BUS:-}" ]; then
+  if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+    session_dir="$(mktemp -d "${TMPDIR:-/tmp}/keyward-test-session.XXXXXX")"
+    mkdir -p "$session_dir/runtime" "$session_dir/data" "$session_dir/config" "$session_dir/cache"
+    chmod 700 "$session_dir" "$session_dir/runtime"
+    status=0
+    # HOME stays real (npm's cache lives there); every XDG folder points at the throwaway session.
+    KEYWARD_TEST_BUS=1 \
+      XDG_RUNTIME_DIR="$session_dir/runtime" \
+      XDG_DATA_HOME="$session_dir/data" \
+      XDG_CONFIG_HOME="$session_dir/config" \
+      XDG_CACHE_HOME="$session_dir/cache" \
+      dbus-run-session -- bash -c '
+        set -euo pipefail
+        # The daemon prints NAME=value lines (GNOME_KEYRING_CONTROL, ...); export them for libsecret.
+        while IFS= read -r line; do
+          case "$line" in *=*) export "$line" ;; esac
+        done < <(printf %s keyward-test-keyring | gnome-keyring-daemon --unlock --components=secrets)
+        export KEYWARD_KEYCHAIN=1
+        exec bash "$0" "$@"
+      ' "$0" "$@" || status=$?
+    rm -rf "$session_dir"
+    exit "$status"
+  fi
+  echo "test/run.sh: dbus-run-session or gnome-keyring-daemon missing; keychain tests will see no Secret Service" >&2
+  export KEYWARD_TEST_BUS=0
+fi
+
+npm run build:renderer --if-present
+
+options=()
+files=()
+for arg in "$@"; do
+  case "$arg" in
+    -*) options+=("$arg") ;;
+    *) files+=("$arg") ;;
+  esac
+done
+# Node expands the quoted glob itself (Node 22+), so the shell's globstar setting does not matter.
+[ "${#files[@]}" -gt 0 ] || files=('test/**/*.test.ts')
+
+exec node --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${options[@]}" "${files[@]}"
