@@ -1,0 +1,163 @@
+import type { Kysely } from 'kysely';
+import type { BackendView, CredentialView, RoleView } from '../../shared/domain/authorize.ts';
+import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
+import type { SubSetting } from '../../shared/domain/types.ts';
+import type { ChangeEvent } from '../storage/change-feed.ts';
+import { parseJson } from '../storage/rows.ts';
+import type { CredentialsTable, Database } from '../storage/schema.ts';
+
+// The authorization hot path answers from memory: token hash → credential view, whose roles are
+// shared RoleView objects. A role edit mutates its one RoleView in place, so every credential
+// holding it sees the change at once without touching credential entries. Entries are reloaded
+// from the database after each committed write (change feed), never on the request path.
+
+interface MutableRoleView extends RoleView {
+  name: string;
+  actions: Set<string>;
+}
+
+interface MutableCredentialView extends CredentialView {
+  roles: MutableRoleView[];
+}
+
+interface HashEntry {
+  view: MutableCredentialView;
+  /** For the previous secret after a roll with grace: when it stops working. */
+  validUntilMs: number | null;
+}
+
+export class AuthzCache {
+  readonly #db: Kysely<Database>;
+  #roles = new Map<string, MutableRoleView>();
+  #byHash = new Map<string, HashEntry>();
+  #byId = new Map<string, { view: MutableCredentialView; hashes: string[] }>();
+  #backends: BackendView[] = [];
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /** Resolves a secret's hash to its credential view, or null (unknown, or past its grace). */
+  lookup(hash: string, nowMs: number): CredentialView | null {
+    const entry = this.#byHash.get(hash);
+    if (!entry) return null;
+    if (entry.validUntilMs !== null && entry.validUntilMs <= nowMs) return null;
+    return entry.view;
+  }
+
+  credential(id: string): CredentialView | null {
+    return this.#byId.get(id)?.view ?? null;
+  }
+
+  get backends(): readonly BackendView[] {
+    return this.#backends;
+  }
+
+  roleName = (id: string): string => this.#roles.get(id)?.name ?? id;
+
+  /** Whether any of the credential's roles permits the action (caller permission checks). */
+  static permits(view: CredentialView, action: string): boolean {
+    for (const role of view.roles) if (role.actions.has(action)) return true;
+    return false;
+  }
+
+  async loadAll(): Promise<void> {
+    const [roles, credentials, links, backends] = await Promise.all([
+      this.#db.selectFrom('roles').select(['id', 'name', 'actions']).execute(),
+      this.#db.selectFrom('credentials').selectAll().execute(),
+      this.#db.selectFrom('credential_roles').select(['credential_id', 'role_id', 'position']).orderBy('position').execute(),
+      this.#db.selectFrom('backends').selectAll().execute(),
+    ]);
+    this.#roles = new Map(roles.map((r) => [r.id, { id: r.id, name: r.name, actions: new Set(parseJson<string[]>(r.actions, [])) }]));
+    const roleIdsByCredential = new Map<string, string[]>();
+    for (const link of links) {
+      const list = roleIdsByCredential.get(link.credential_id);
+      if (list) list.push(link.role_id);
+      else roleIdsByCredential.set(link.credential_id, [link.role_id]);
+    }
+    this.#byHash = new Map();
+    this.#byId = new Map();
+    for (const row of credentials) this.#putCredential(row, roleIdsByCredential.get(row.id) ?? []);
+    this.#backends = backends.map((b) => backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings));
+  }
+
+  async apply(events: readonly ChangeEvent[]): Promise<void> {
+    if (events.some((e) => e.kind === 'all') || events.length > 200) return this.loadAll();
+    for (const event of events) {
+      if (event.kind === 'role') await this.#reloadRole(event.id);
+      else if (event.kind === 'credential') await this.#reloadCredential(event.id);
+      else await this.#reloadBackends();
+    }
+  }
+
+  async #reloadRole(id: string): Promise<void> {
+    const row = await this.#db.selectFrom('roles').select(['id', 'name', 'actions']).where('id', '=', id).executeTakeFirst();
+    const existing = this.#roles.get(id);
+    if (row && existing) {
+      existing.name = row.name;
+      existing.actions = new Set(parseJson<string[]>(row.actions, []));
+    } else if (row) {
+      this.#roles.set(id, { id, name: row.name, actions: new Set(parseJson<string[]>(row.actions, [])) });
+    } else if (existing) {
+      this.#roles.delete(id);
+      for (const { view } of this.#byId.values()) {
+        if (view.roles.includes(existing)) view.roles = view.roles.filter((r) => r !== existing);
+      }
+    }
+  }
+
+  async #reloadCredential(id: string): Promise<void> {
+    const row = await this.#db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
+    this.#dropCredential(id);
+    if (!row) return;
+    const links = await this.#db.selectFrom('credential_roles').select('role_id').where('credential_id', '=', id).orderBy('position').execute();
+    // A role created in the same change may not be loaded yet; fetch any we do not know.
+    for (const link of links) if (!this.#roles.has(link.role_id)) await this.#reloadRole(link.role_id);
+    this.#putCredential(row, links.map((l) => l.role_id));
+  }
+
+  async #reloadBackends(): Promise<void> {
+    const rows = await this.#db.selectFrom('backends').selectAll().execute();
+    this.#backends = rows.map((b) => backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings));
+  }
+
+  #dropCredential(id: string): void {
+    const entry = this.#byId.get(id);
+    if (!entry) return;
+    for (const hash of entry.hashes) this.#byHash.delete(hash);
+    this.#byId.delete(id);
+  }
+
+  #putCredential(row: CredentialsTable, roleIds: string[]): void {
+    const cidrs = parseJson<string[]>(row.allowed_cidrs, []);
+    const view: MutableCredentialView = {
+      id: row.id,
+      status: row.status,
+      expiresAtMs: row.expires_at ? Date.parse(row.expires_at) : null,
+      cidrs: cidrs.length > 0 ? cidrs.map(parseCidr).filter((c): c is ParsedCidr => c !== null) : null,
+      roles: roleIds.map((id) => this.#roles.get(id)).filter((r): r is MutableRoleView => r !== undefined),
+    };
+    const hashes = [row.secret_hash];
+    this.#byHash.set(row.secret_hash, { view, validUntilMs: null });
+    if (row.previous_hash && row.previous_valid_until) {
+      hashes.push(row.previous_hash);
+      this.#byHash.set(row.previous_hash, { view, validUntilMs: Date.parse(row.previous_valid_until) });
+    }
+    this.#byId.set(row.id, { view, hashes });
+  }
+}
+
+function backendView(id: string, name: string, prefix: string, requiredJson: string, settingsJson: string): BackendView {
+  return {
+    id,
+    name,
+    frontendPrefix: prefix,
+    requiredRoleIds: parseJson<string[]>(requiredJson, []),
+    subSettings: parseJson<SubSetting[]>(settingsJson, []).map((s) => ({
+      method: s.method,
+      regex: new RegExp(s.pathRegex),
+      requiredRoleIds: s.requiredRoles,
+      override: s.override,
+    })),
+  };
+}

@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely';
+import { ApiError } from '../../shared/api/errors.ts';
+import type { CredentialView } from '../../shared/domain/authorize.ts';
+import { AuthzCache } from '../authz/cache.ts';
+import type { SecretHasher } from '../authz/hasher.ts';
+import type { LastUsedTracker } from '../authz/last-used.ts';
+import type { ChangeEvent, ChangeFeed } from '../storage/change-feed.ts';
+import { newId, type Queryable } from '../storage/rows.ts';
+import type { Database } from '../storage/schema.ts';
+
+/** Who is making a request: a credential (admin API) or a user (self-service), or the system itself. */
+export interface Actor {
+  id: string | null;
+  permits(action: string): boolean;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: null, permits: () => true };
+
+export function credentialActor(view: CredentialView): Actor {
+  return { id: view.id, permits: (action) => AuthzCache.permits(view, action) };
+}
+
+export interface AuditDraft {
+  action: string;
+  target: { type: string; id: string | null };
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface WriteOutcome<T> {
+  value: T;
+  audit: AuditDraft[];
+  events: ChangeEvent[];
+}
+
+/** Everything a service needs: the database, the cache, the clock. Built once per server. */
+export class ServiceContext {
+  readonly db: Kysely<Database>;
+  readonly feed: ChangeFeed;
+  readonly cache: AuthzCache;
+  readonly hasher: SecretHasher;
+  readonly lastUsed: LastUsedTracker;
+  readonly now: () => number;
+  /** Serialises writes in this process so version checks and uniqueness checks cannot interleave. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(parts: { db: Kysely<Database>; feed: ChangeFeed; cache: AuthzCache; hasher: SecretHasher; lastUsed: LastUsedTracker; now?: () => number }) {
+    this.db = parts.db;
+    this.feed = parts.feed;
+    this.cache = parts.cache;
+    this.hasher = parts.hasher;
+    this.lastUsed = parts.lastUsed;
+    this.now = parts.now ?? Date.now;
+  }
+
+  nowIso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /**
+   * Runs one write as one transaction with its audit rows, then tells the caches what changed
+   * before answering, so the next authorization already sees the write.
+   */
+  write<T>(actor: Actor, work: (tx: Queryable) => Promise<WriteOutcome<T>>): Promise<T> {
+    const run = async (): Promise<T> => {
+      const outcome = await this.db.transaction().execute(async (tx) => {
+        const result = await work(tx);
+        await insertAudit(tx, actor, result.audit, this.now());
+        return result;
+      });
+      await this.feed.publish(outcome.events);
+      return outcome.value;
+    };
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+async function insertAudit(tx: Queryable, actor: Actor, entries: AuditDraft[], nowMs: number): Promise<void> {
+  if (entries.length === 0) return;
+  const at = new Date(nowMs).toISOString();
+  const rows = entries.map((e) => ({
+    id: newId('aud', nowMs),
+    at,
+    actor_id: actor.id,
+    action: e.action,
+    target_type: e.target.type,
+    target_id: e.target.id,
+    before: e.before === undefined ? null : JSON.stringify(e.before),
+    after: e.after === undefined ? null : JSON.stringify(e.after),
+  }));
+  // Chunked: SQLite limits bound parameters per statement.
+  for (let i = 0; i < rows.length; i += 100) await tx.insertInto('audit').values(rows.slice(i, i + 100)).execute();
+}
+
+/** 412 when the client's If-Match names another version than the stored one. */
+export function checkVersion(expected: number | undefined, actual: number, what: string): void {
+  if (expected !== undefined && expected !== actual) {
+    throw new ApiError('version_mismatch', `The ${what} has changed since you loaded it (you have version ${expected}, the server has ${actual}). Reload and try again.`, {
+      expectedVersion: expected,
+      actualVersion: actual,
+    });
+  }
+}
+
+export function notFound(what: string, id: string): ApiError {
+  return new ApiError('not_found', `No ${what} with id "${id}".`, { id });
+}
+
+/** Unique, order-preserving. */
+export function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,35 @@
+// What changed, told after a commit so every authorization cache (in this process and, with
+// PostgreSQL, in every other instance) reloads exactly the affected entries.
+
+export type ChangeEvent =
+  | { kind: 'credential'; id: string }
+  | { kind: 'role'; id: string }
+  | { kind: 'backends' }
+  | { kind: 'all' };
+
+export type ChangeHandler = (events: ChangeEvent[]) => void | Promise<void>;
+
+export interface ChangeFeed {
+  /** Delivers to local subscribers (awaited) and to other instances. */
+  publish(events: ChangeEvent[]): Promise<void>;
+  subscribe(handler: ChangeHandler): void;
+  close(): Promise<void>;
+}
+
+/** Single-instance feed: delivery is a direct call. */
+export class LocalChangeFeed implements ChangeFeed {
+  #handlers: ChangeHandler[] = [];
+
+  async publish(events: ChangeEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const handler of this.#handlers) await handler(events);
+  }
+
+  subscribe(handler: ChangeHandler): void {
+    this.#handlers.push(handler);
+  }
+
+  async close(): Promise<void> {
+    this.#handlers = [];
+  }
+}

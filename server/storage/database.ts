@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { LocalChangeFeed, type ChangeFeed } from './change-feed.ts';
+import { migrateToLatest } from './migrations.ts';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Tells this and (for PostgreSQL) every other instance what changed after a commit. */
+  feed: ChangeFeed;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  dbPath?: string | undefined;
+  databaseUrl?: string | undefined;
+}
+
+/** Opens (and migrates) the configured database: PostgreSQL when a URL is given, else SQLite. */
+export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
+  if (options.databaseUrl) {
+    const { openPostgres } = await import('./postgres/open.ts');
+    return openPostgres(options.databaseUrl);
+  }
+  return openSqlite(options.dbPath ?? ':memory:');
+}
+
+function openSqlite(path: string): OpenDatabase | Promise<OpenDatabase> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  // WAL lets readers run during a write; synchronous=FULL makes every acknowledged commit
+  // survive a power cut, not only a killed process. busy_timeout covers a second process.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const feed = new LocalChangeFeed();
+  return migrateToLatest(db as Kysely<unknown>).then(
+    () => ({
+      db,
+      dialect: 'sqlite' as const,
+      feed,
+      async close() {
+        await feed.close();
+        await db.destroy();
+      },
+    }),
+    async (error: unknown) => {
+      await db.destroy();
+      throw error;
+    },
+  );
+}

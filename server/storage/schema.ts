@@ -1,0 +1,126 @@
+import type { Generated } from 'kysely';
+
+// Table shapes for Kysely. Lists (role actions, group default roles, backend settings, …) are
+// stored as JSON text so the same schema runs on SQLite and PostgreSQL; credential ↔ role links
+// have their own table because role deletion and the role filter of the credential list query them.
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface CatalogGroupsTable {
+  id: string;
+  name: string;
+  description: string;
+  position: number;
+}
+
+export interface CatalogActionsTable {
+  id: string;
+  group_id: string;
+  description: string;
+  /** JSON: ActionRoute[] */
+  routes: string;
+  position: number;
+}
+
+export interface RolesTable {
+  id: string;
+  name: string;
+  name_key: string;
+  description: string;
+  /** JSON: string[] of action ids */
+  actions: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CredentialsTable {
+  id: string;
+  name: string;
+  description: string;
+  owner_id: string | null;
+  status: 'active' | 'disabled' | 'revoked';
+  prefix: string;
+  /** HMAC-SHA-256 of the secret, hex. Never the secret. */
+  secret_hash: string;
+  /** After a roll with grace: the previous secret's hash and when it stops working. */
+  previous_hash: string | null;
+  previous_valid_until: string | null;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  /** JSON: string[] */
+  allowed_cidrs: string;
+  version: number;
+}
+
+export interface CredentialRolesTable {
+  credential_id: string;
+  role_id: string;
+  position: number;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  name_key: string;
+  email: string;
+  /** JSON: string[] of group ids */
+  groups: string;
+  password_hash: string | null;
+  created_at: string;
+  version: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  description: string;
+  /** JSON: string[] of role ids */
+  default_roles: string;
+  version: number;
+}
+
+export interface BackendsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  frontend_prefix: string;
+  /** JSON: string[] of role ids */
+  required_roles: string;
+  /** JSON: SubSetting[] */
+  sub_settings: string;
+  version: number;
+}
+
+export interface AuditTable {
+  /** Time-ordered id: sorting by id is sorting by time. */
+  id: string;
+  at: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  /** JSON or null */
+  before: string | null;
+  after: string | null;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  catalog_groups: CatalogGroupsTable;
+  catalog_actions: CatalogActionsTable;
+  roles: RolesTable;
+  credentials: CredentialsTable;
+  credential_roles: CredentialRolesTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  backends: BackendsTable;
+  audit: AuditTable;
+}
+
+export type { Generated };
