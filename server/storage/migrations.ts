@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 
 // Versioned migrations, written with Kysely's schema builder so they run unchanged on SQLite and
 // PostgreSQL. Never edit a released migration; add the next one.

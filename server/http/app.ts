@@ -1,0 +1,110 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ENDPOINTS } from '../../shared/api/endpoints.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { makeAuthenticator } from './authenticate.ts';
+import { FORWARD_AUTH_PATH } from './forward-auth.ts';
+import { makeHandlers } from './handlers.ts';
+import { FailedAuthLimiter } from './rate-limit.ts';
+import { RequestValidationError, typeboxValidatorCompiler } from './validation.ts';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  logger: Logger;
+  version: string;
+  trustedProxies: string[];
+  failedAuthLimit: number;
+  https?: { cert: Buffer; key: Buffer } | undefined;
+}
+
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** Hot-path routes log only warnings: a log line per authorization would halve throughput. */
+const QUIET = new Set(['authorize', 'forwardAuth', 'health']);
+
+export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: BODY_LIMIT,
+    ...(options.https ? { https: options.https } : {}),
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }) as unknown as FastifyInstance;
+
+  const trusted = options.trustedProxies.map((text) => {
+    const parsed = parseCidr(text);
+    if (!parsed) throw new Error(`--trusted-proxy "${text}" is not a valid address or CIDR range.`);
+    return parsed;
+  });
+  app.decorate('trustedProxies', trusted as readonly ParsedCidr[]);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('selfUser', null);
+  app.setValidatorCompiler(typeboxValidatorCompiler);
+
+  // JSON bodies: an empty body means "no body" (POST /revoke with a JSON content type is
+  // common); anything else must parse. Other content types are read as text so forward-auth
+  // accepts any proxied request and schema validation reports a clear error elsewhere.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(/^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(new ApiError('invalid_request', `The body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body === '' ? undefined : String(body)));
+
+  const limiter = new FailedAuthLimiter(options.failedAuthLimit);
+  const handlers = makeHandlers(ctx, options.version);
+  for (const endpoint of ENDPOINTS) {
+    const handler = handlers[endpoint.operationId];
+    if (!handler) throw new Error(`No handler for ${endpoint.operationId}`);
+    const schema = { ...(endpoint.params ? { params: endpoint.params } : {}), ...(endpoint.query ? { querystring: endpoint.query } : {}), ...(endpoint.body ? { body: endpoint.body } : {}) };
+    const paths = endpoint.path === FORWARD_AUTH_PATH ? [FORWARD_AUTH_PATH, `${FORWARD_AUTH_PATH}/*`] : [endpoint.path];
+    for (const url of paths) {
+      app.route({
+        method: endpoint.method === 'ANY' ? [...ALL_METHODS] : endpoint.method,
+        url,
+        schema,
+        ...(QUIET.has(endpoint.operationId) ? { logLevel: 'warn' } : {}),
+        onRequest: makeAuthenticator(ctx, limiter, endpoint.auth),
+        preValidation: async (request) => {
+          // An absent body validates as {} so optional-only bodies (roll) may be left out.
+          if (endpoint.body && request.body === undefined) request.body = {};
+        },
+        handler: async (request, reply) => {
+          const result = await handler(request, reply);
+          if (reply.sent) return reply;
+          if (endpoint.response.status === 204) return reply.code(204).send();
+          if (reply.statusCode === 200 && endpoint.response.status !== 200) reply.code(endpoint.response.status);
+          const version = (result as { version?: unknown } | null)?.version;
+          if (endpoint.versioned && typeof version === 'number') reply.header('ETag', `"${version}"`);
+          return result;
+        },
+      });
+    }
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(new ApiError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}. See /v1/openapi.json.`).toBody());
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError | RequestValidationError, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.status).send(error.toBody());
+    if (error instanceof RequestValidationError) return reply.code(400).send(new ApiError('invalid_request', error.message, { problems: error.problems }).toBody());
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) return reply.code(400).send(new ApiError('invalid_request', `Invalid request: ${fastifyError.message}`).toBody());
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(new ApiError('payload_too_large', 'The body is larger than 1 MiB.').toBody());
+    const status = fastifyError.statusCode ?? 500;
+    if (status >= 400 && status < 500) return reply.code(status === 415 ? 400 : status).send(new ApiError('invalid_request', fastifyError.message).toBody());
+    request.log.error({ err: { message: fastifyError.message, code: fastifyError.code, stack: fastifyError.stack } }, 'request failed');
+    return reply.code(500).send({ error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
+  });
+
+  return app;
+}

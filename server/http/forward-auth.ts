@@ -1,0 +1,89 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { encodeRolesHeader, forwardAuthStatus } from '../../shared/domain/authorize.ts';
+import { ipInRanges, parseIp, type ParsedCidr } from '../../shared/domain/cidr.ts';
+import type { Decision } from '../../shared/domain/types.ts';
+import { decide } from '../services/authorization-service.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { presentedToken } from './authenticate.ts';
+
+// /v1/forward-auth for nginx auth_request, Traefik forwardAuth and Envoy ext_authz. The token
+// comes from the request's own headers; the original method and URI from X-Original-* or
+// X-Forwarded-* headers, or (Envoy, with path_prefix) from the request itself after the prefix.
+
+export const FORWARD_AUTH_PATH = '/v1/forward-auth';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    trustedProxies: readonly ParsedCidr[];
+  }
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The client's address: forwarded headers count only when the peer is a trusted proxy. */
+export function clientAddress(request: FastifyRequest, trusted: readonly ParsedCidr[]): string {
+  const peer = request.socket.remoteAddress ?? request.ip;
+  if (trusted.length === 0 || !ipInRanges(peer, trusted)) return peer;
+  const forwarded = header(request, 'x-forwarded-for');
+  if (forwarded) {
+    // Walk from the right: the first address that is not itself a trusted proxy is the client.
+    const hops = forwarded.split(',').map((h) => h.trim()).filter(Boolean);
+    for (let i = hops.length - 1; i >= 0; i -= 1) {
+      const hop = hops[i]!;
+      if (parseIp(hop) === null) break;
+      if (!ipInRanges(hop, trusted) || i === 0) return hop;
+    }
+  }
+  const real = header(request, 'x-real-ip')?.trim();
+  if (real && parseIp(real)) return real;
+  return peer;
+}
+
+function originalRequest(request: FastifyRequest): { method: string; uri: string } {
+  const method = header(request, 'x-original-method') ?? header(request, 'x-forwarded-method') ?? request.method;
+  let uri = header(request, 'x-original-uri') ?? header(request, 'x-forwarded-uri');
+  if (uri === undefined) {
+    const rest = request.url.slice(FORWARD_AUTH_PATH.length);
+    uri = rest.startsWith('/') ? rest : '/';
+  }
+  return { method: method.toUpperCase(), uri };
+}
+
+export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): unknown {
+  const token = presentedToken(request.headers);
+  const { method, uri } = originalRequest(request);
+  const ip = clientAddress(request, request.server.trustedProxies);
+  const decision: Decision = token
+    ? decide(ctx, token, { method, path: uri }, ip)
+    : { allowed: false, reason: 'unknown_token', credentialId: null, roles: [], grantedBy: [], missingRoles: [] };
+  const status = forwardAuthStatus(decision);
+  reply.header('Cache-Control', 'no-store');
+  if (status === 200) {
+    reply.header('X-Api-Roles', encodeRolesHeader(decision.roles));
+    reply.header('X-Credential-Id', decision.credentialId!);
+    return decision;
+  }
+  if (status === 401) reply.header('WWW-Authenticate', 'Bearer realm="keyward"');
+  reply.code(status);
+  return {
+    error: {
+      code: status === 401 ? 'unauthorized' : 'forbidden',
+      message: DENIAL_MESSAGES[decision.reason] ?? 'Access denied.',
+      details: { reason: decision.reason, missingRoles: decision.missingRoles },
+    },
+  };
+}
+
+const DENIAL_MESSAGES: Record<string, string> = {
+  unknown_token: 'No valid API token was presented.',
+  revoked: 'The API token has been revoked.',
+  expired: 'The API token has expired.',
+  disabled: 'The API token is disabled.',
+  ip_not_allowed: 'The API token may not be used from this address.',
+  no_roles: 'The API token holds no roles.',
+  missing_roles: 'The API token lacks roles this URL requires.',
+  no_route: 'No API backend serves this URL.',
+};

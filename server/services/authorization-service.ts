@@ -1,0 +1,42 @@
+import { ApiError } from '../../shared/api/errors.ts';
+import type { AuthorizeRequest, ExplainRequest } from '../../shared/api/schemas.ts';
+import { authorizeAction, authorizeRoute, explain, type CredentialView } from '../../shared/domain/authorize.ts';
+import { parseIp } from '../../shared/domain/cidr.ts';
+import { hasValidChecksum, TOKEN_PATTERN } from '../../shared/domain/token.ts';
+import type { Decision, Explanation } from '../../shared/domain/types.ts';
+import type { ServiceContext } from './context.ts';
+
+// The hot path: no database round trip, no slow hash, no write. A Keyward-format token with a
+// bad checksum is rejected before hashing; everything else is one HMAC and one Map lookup.
+
+export function resolveToken(ctx: ServiceContext, token: string, nowMs: number): CredentialView | null {
+  if (TOKEN_PATTERN.test(token) && !hasValidChecksum(token)) return null;
+  return ctx.cache.lookup(ctx.hasher.hash(token), nowMs);
+}
+
+function checkIp(ip: string | undefined): string | undefined {
+  if (ip !== undefined && parseIp(ip) === null) throw new ApiError('invalid_request', `"${ip}" is not an IPv4 or IPv6 address.`, { ip });
+  return ip;
+}
+
+export function decide(ctx: ServiceContext, token: string, request: { action: string } | { method: string; path: string }, ip: string | undefined): Decision {
+  const nowMs = ctx.now();
+  const view = resolveToken(ctx, token, nowMs);
+  if (view) ctx.lastUsed.touch(view.id, nowMs);
+  const context = { ip, nowMs };
+  return 'action' in request
+    ? authorizeAction(view, request.action, context)
+    : authorizeRoute(view, request.method, request.path, ctx.cache.backends, ctx.cache.roleName, context);
+}
+
+export function authorizeBody(ctx: ServiceContext, body: AuthorizeRequest): Decision {
+  const ip = checkIp(body.ip);
+  return 'action' in body ? decide(ctx, body.token, { action: body.action }, ip) : decide(ctx, body.token, { method: body.method.toUpperCase(), path: body.path }, ip);
+}
+
+export function explainBody(ctx: ServiceContext, body: ExplainRequest): Explanation {
+  const view = ctx.cache.credential(body.credentialId);
+  if (!view) throw new ApiError('not_found', `No credential with id "${body.credentialId}".`, { id: body.credentialId });
+  const request = 'action' in body ? { action: body.action } : { method: body.method.toUpperCase(), path: body.path };
+  return explain(view, request, ctx.cache.backends, ctx.cache.roleName, { ip: checkIp(body.ip), nowMs: ctx.now() });
+}
