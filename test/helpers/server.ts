@@ -1,0 +1,145 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../../server/index.ts';
+import { createTestDatabase, testDatabaseUrl } from './database.ts';
+
+// A real Keyward backend on a random loopback port with its own temp folder (SQLite file,
+// bootstrap token file) for black-box integration tests. Every log line is captured so tests
+// can prove that no secret reaches the logs.
+
+// Answers are arbitrary JSON; the tests assert on them field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  /** The parsed body, or undefined when it is empty or not JSON. */
+  json: Json;
+  text: string;
+}
+
+export interface RequestOptions {
+  /** An object is sent as JSON; a string is sent as it is (with a JSON content type unless headers say otherwise). */
+  body?: unknown;
+  /** The caller's token; defaults to the bootstrap admin token, null sends none. */
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+export type RequestFn = (method: string, path: string, options?: RequestOptions) => Promise<TestResponse>;
+
+export interface TestServer {
+  url: string;
+  /** The bootstrap admin token (every keyward.* action). */
+  token: string;
+  /** The SQLite file (even when the run uses PostgreSQL, where it stays unused). */
+  dbPath: string;
+  dir: string;
+  databaseUrl: string | undefined;
+  logs: string[];
+  request: RequestFn;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  demo?: boolean;
+  dbPath?: string;
+  trustedProxies?: string[];
+  failedAuthLimit?: number;
+  databaseUrl?: string;
+  lastUsedFlushMs?: number;
+  logLevel?: string;
+  /** Force SQLite even when KEYWARD_TEST_DATABASE_URL is set (tests that read the file itself). */
+  sqlite?: boolean;
+}
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-it-'));
+  const dbPath = opts.dbPath ?? join(dir, 'keyward.sqlite');
+  const tokenFile = join(dir, 'bootstrap.token');
+  const logs: string[] = [];
+  const database = await createTestDatabase(opts.sqlite ? undefined : (opts.databaseUrl ?? testDatabaseUrl()));
+  let started: Awaited<ReturnType<typeof startServer>>;
+  try {
+    started = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      dbPath,
+      ...(database.databaseUrl ? { databaseUrl: database.databaseUrl } : {}),
+      demo: opts.demo ?? false,
+      bootstrapTokenFile: tokenFile,
+      ...(opts.trustedProxies ? { trustedProxies: opts.trustedProxies } : {}),
+      ...(opts.failedAuthLimit !== undefined ? { failedAuthLimit: opts.failedAuthLimit } : {}),
+      ...(opts.lastUsedFlushMs !== undefined ? { lastUsedFlushMs: opts.lastUsedFlushMs } : {}),
+      logLevel: opts.logLevel ?? 'debug',
+      logStream: { write: (line: string) => void logs.push(line) },
+    });
+  } catch (error) {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const token = started.bootstrapToken ?? readTokenFile(tokenFile);
+  const url = started.url.replace(/\/$/, '');
+  const request = makeRequest(url, token);
+  let closed = false;
+  return {
+    url,
+    token,
+    dbPath,
+    dir,
+    databaseUrl: database.databaseUrl,
+    logs,
+    request,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        await started.close();
+      } finally {
+        await database.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function readTokenFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new Error('The test server started without a bootstrap token (the database was not empty?).');
+  }
+}
+
+/** A request function bound to a base URL and a default caller token. */
+export function makeRequest(baseUrl: string, defaultToken: string | null): RequestFn {
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = {};
+    const token = options.token === undefined ? defaultToken : options.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    Object.assign(headers, options.headers ?? {});
+    for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
+    const res = await fetch(baseUrl + path, { method, headers, body });
+    const text = await res.text();
+    let json: Json;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, json, text };
+  };
+}
+
+/** The request function of the same server acting as another caller. */
+export function as(server: Pick<TestServer, 'request'>, token: string | null): RequestFn {
+  return (method, path, options = {}) => server.request(method, path, { token, ...options });
+}
