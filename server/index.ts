@@ -68,7 +68,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const hasher = new SecretHasher(await loadOrCreateKey(database.db));
     const cache = new AuthzCache(database.db);
     lastUsed = new LastUsedTracker(database.db, options.lastUsedFlushMs ?? 5000, (error) => logger.error({ err: error }, 'writing lastUsedAt failed'));
-    const ctx = new ServiceContext({ db: database.db, feed: database.feed, cache, hasher, lastUsed });
+    const ctx = new ServiceContext({ db: database.db, feed: database.feed, cache, hasher, lastUsed, serializable: database.dialect === 'postgres' });
     database.feed.subscribe((events) => cache.apply(events));
     const bootstrapToken = await bootstrap(ctx, { demo: options.demo === true, tokenFile: options.bootstrapTokenFile, logger });
     await cache.loadAll();

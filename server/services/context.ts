@@ -44,8 +44,12 @@ export class ServiceContext {
   /** Serialises writes in this process so version checks and uniqueness checks cannot interleave. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(parts: { db: Kysely<Database>; feed: ChangeFeed; cache: AuthzCache; hasher: SecretHasher; lastUsed: LastUsedTracker; now?: () => number }) {
+  /** PostgreSQL runs writes SERIALIZABLE (several instances share it); SQLite has one writer anyway. */
+  readonly serializable: boolean;
+
+  constructor(parts: { db: Kysely<Database>; feed: ChangeFeed; cache: AuthzCache; hasher: SecretHasher; lastUsed: LastUsedTracker; now?: () => number; serializable?: boolean }) {
     this.db = parts.db;
+    this.serializable = parts.serializable ?? false;
     this.feed = parts.feed;
     this.cache = parts.cache;
     this.hasher = parts.hasher;
@@ -62,14 +66,28 @@ export class ServiceContext {
    * before answering, so the next authorization already sees the write.
    */
   write<T>(actor: Actor, work: (tx: Queryable) => Promise<WriteOutcome<T>>): Promise<T> {
-    const run = async (): Promise<T> => {
-      const outcome = await this.db.transaction().execute(async (tx) => {
+    const attempt = () => {
+      const builder = this.serializable ? this.db.transaction().setIsolationLevel('serializable') : this.db.transaction();
+      return builder.execute(async (tx) => {
         const result = await work(tx);
         await insertAudit(tx, actor, result.audit, this.now());
         return result;
       });
-      await this.feed.publish(outcome.events);
-      return outcome.value;
+    };
+    const run = async (): Promise<T> => {
+      // Another instance's concurrent write makes PostgreSQL abort one of the two (40001); the
+      // loser re-runs against the new state, where its version checks then see the conflict.
+      for (let tries = 1; ; tries += 1) {
+        try {
+          const outcome = await attempt();
+          await this.feed.publish(outcome.events);
+          return outcome.value;
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (tries >= 8 || !RETRYABLE.has(String(code))) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
+        }
+      }
     };
     const next = this.#queue.then(run, run);
     this.#queue = next.catch(() => undefined);
@@ -112,3 +130,6 @@ export function notFound(what: string, id: string): ApiError {
 export function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }
+
+/** PostgreSQL: serialization failure, deadlock, and a unique violation from a concurrent insert (re-run, the checks then answer 409). */
+const RETRYABLE = new Set(['40001', '40P01', '23505']);
