@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { makeBackend, makeCredential, makeRole, seedCatalog } from '../../helpers/builders.ts';
+import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
+
+// /v1/forward-auth as nginx auth_request, Traefik forwardAuth and Envoy ext_authz call it: the
+// token in the request's own headers, the original method and URI in X-Original-* or
+// X-Forwarded-* headers.
+
+let s: TestServer;
+let proxied: TestServer;
+let viewer: Json;
+let editor: Json;
+const PREFIX = '/shop';
+before(async () => {
+  [s, proxied] = await Promise.all([startTestServer(), startTestServer({ trustedProxies: ['127.0.0.0/8', '::1/128'] })]);
+  for (const server of [s, proxied]) await seedCatalog(server);
+  viewer = await makeRole(s, { name: 'Viewer', actions: ['GetClients'] });
+  editor = await makeRole(s, { name: 'Editor', actions: ['AddClient'] });
+  await makeBackend(s, {
+    frontendPrefix: PREFIX,
+    requiredRoles: [viewer.id],
+    subSettings: [{ method: 'POST', pathRegex: `^${PREFIX}/orders`, requiredRoles: [editor.id] }],
+  });
+});
+after(async () => {
+  await s?.close();
+  await proxied?.close();
+});
+
+function forward(server: TestServer, token: string | null, method: string, uri: string, extra: Record<string, string> = {}, style: 'original' | 'forwarded' = 'original') {
+  const headers: Record<string, string> = style === 'original' ? { 'x-original-method': method, 'x-original-uri': uri } : { 'x-forwarded-method': method, 'x-forwarded-uri': uri };
+  return server.request('GET', '/v1/forward-auth', { token, headers: { ...headers, ...extra } });
+}
+
+test('an allowed request gets 200 with X-Api-Roles and X-Credential-Id', async () => {
+  const { credential, secret } = await makeCredential(s, { roles: [viewer.id, editor.id] });
+  const res = await forward(s, secret, 'GET', `${PREFIX}/items?page=2`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.headers.get('x-credential-id'), credential.id);
+  assert.deepEqual(res.headers.get('x-api-roles')!.split(',').sort(), ['Editor', 'Viewer']);
+});
+
+test('the token may come as X-Api-Key and the request as X-Forwarded-Method / X-Forwarded-Uri (Traefik)', async () => {
+  const { secret } = await makeCredential(s, { roles: [viewer.id] });
+  const res = await forward(s, null, 'GET', `${PREFIX}/items`, { 'x-api-key': secret }, 'forwarded');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.headers.get('x-api-roles'), 'Viewer');
+});
+
+test('a missing or unknown token gets 401 and a credential lacking required roles gets 403', async () => {
+  assert.equal((await forward(s, null, 'GET', `${PREFIX}/items`)).status, 401);
+  assert.equal((await forward(s, 'kw_nope', 'GET', `${PREFIX}/items`)).status, 401);
+  const viewerOnly = await makeCredential(s, { roles: [viewer.id] });
+  const res = await forward(s, viewerOnly.secret, 'POST', `${PREFIX}/orders`);
+  assert.equal(res.status, 403);
+  assert.equal(res.headers.get('x-api-roles'), null, 'a denied request carries no roles header');
+  assert.equal((await forward(s, viewerOnly.secret, 'POST', `${PREFIX}/other`)).status, 200);
+  const nobody = await makeCredential(s, { roles: [editor.id] });
+  assert.equal((await forward(s, nobody.secret, 'GET', `${PREFIX}/items`)).status, 403);
+  assert.equal((await forward(s, viewerOnly.secret, 'GET', '/unrouted/x')).status, 403, 'a path no backend serves is refused');
+});
+
+test('revoked and disabled tokens get 401 at forward-auth', async () => {
+  const revoked = await makeCredential(s, { roles: [viewer.id] });
+  await s.request('POST', `/v1/credentials/${revoked.credential.id}/revoke`);
+  const disabled = await makeCredential(s, { roles: [viewer.id] });
+  await s.request('POST', `/v1/credentials/${disabled.credential.id}/disable`);
+  assert.equal((await forward(s, revoked.secret, 'GET', `${PREFIX}/items`)).status, 401);
+  assert.equal((await forward(s, disabled.secret, 'GET', `${PREFIX}/items`)).status, 401);
+});
+
+test('forward-auth answers for any method it is called with', async () => {
+  const { secret } = await makeCredential(s, { roles: [viewer.id] });
+  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']) {
+    const res = await s.request(method, '/v1/forward-auth', { token: secret, headers: { 'x-original-method': 'GET', 'x-original-uri': `${PREFIX}/x` } });
+    assert.equal(res.status, 200, `${method}: ${res.status} ${res.text}`);
+  }
+});
+
+test('X-Api-Roles percent-encodes commas and non-ASCII', async () => {
+  const names = ['Billing, EU', 'Zoë', 'plain-role', 'Read only'];
+  const roles = [];
+  for (const name of names) roles.push(await makeRole(s, { name, actions: [] }));
+  const prefix = '/encoded';
+  await makeBackend(s, { frontendPrefix: prefix, requiredRoles: [roles[0].id] });
+  const { secret } = await makeCredential(s, { roles: roles.map((r) => r.id) });
+  const res = await forward(s, secret, 'GET', `${prefix}/x`);
+  assert.equal(res.status, 200, res.text);
+  const header = res.headers.get('x-api-roles')!;
+  assert.ok(!/[^\x21-\x7e]/.test(header), `only visible ASCII: ${header}`);
+  const parts = header.split(',');
+  assert.equal(parts.length, 4, `one comma per role boundary: ${header}`);
+  assert.deepEqual(parts.sort(), ['Billing%2C%20EU', 'Read%20only', 'Zo%C3%AB', 'plain-role'].sort());
+  assert.deepEqual(parts.map(decodeURIComponent).sort(), [...names].sort(), 'each part decodes to the role name');
+});
+
+test('forward-auth ignores X-Forwarded-For when the peer is not a trusted proxy', async () => {
+  const { secret } = await makeCredential(s, { roles: [viewer.id], allowedCidrs: ['203.0.113.0/24'] });
+  assert.equal((await forward(s, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '203.0.113.9' })).status, 403);
+  assert.equal((await forward(s, secret, 'GET', `${PREFIX}/x`, { 'x-real-ip': '203.0.113.9' })).status, 403);
+  const local = await makeCredential(s, { roles: [viewer.id], allowedCidrs: ['127.0.0.0/8', '::1/128'] });
+  assert.equal((await forward(s, local.secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '203.0.113.9' })).status, 200, 'the peer address counts');
+});
+
+test('forward-auth trusts X-Forwarded-For only from a configured trusted proxy', async () => {
+  const role = await makeRole(proxied, { name: 'Viewer', actions: ['GetClients'] });
+  await makeBackend(proxied, { frontendPrefix: PREFIX, requiredRoles: [role.id] });
+  const { secret } = await makeCredential(proxied, { roles: [role.id], allowedCidrs: ['203.0.113.0/24'] });
+  assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '203.0.113.9' })).status, 200);
+  assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-real-ip': '203.0.113.10' })).status, 200);
+  assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '198.51.100.1' })).status, 403);
+  assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`)).status, 403, 'without a forwarded address the proxy itself is the client');
+});
+
+test('a malformed forward-auth request is a 4xx, never a 5xx', async () => {
+  const { secret } = await makeCredential(s, { roles: [viewer.id] });
+  for (const headers of [{}, { 'x-original-uri': 'no-slash' }, { 'x-original-method': 'GET' }, { 'x-original-method': 'GET', 'x-original-uri': '%%%' }]) {
+    const res = await s.request('GET', '/v1/forward-auth', { token: secret, headers });
+    assert.ok(res.status >= 400 && res.status < 500, `${JSON.stringify(headers)}: ${res.status} ${res.text}`);
+  }
+});
