@@ -5,6 +5,7 @@
 #   bash test/run.sh                                   # every test/**/*.test.ts
 #   bash test/run.sh test/unit/shared/token.test.ts    # some files
 #   bash test/run.sh --test-name-pattern=cidr test/unit/shared/*.test.ts
+#   KEYWARD_SKIP_BUILD=1 bash test/run.sh 'test/unit/**/*.test.ts'   # no renderer build first
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source .ci/node-env.sh
@@ -39,7 +40,8 @@ if [ -z "${KEYWARD_TEST_BUS:-}" ]; then
   export KEYWARD_TEST_BUS=0
 fi
 
-npm run build:renderer --if-present
+# End-to-end tests load the built renderer; unit-only runs may skip the build.
+[ -n "${KEYWARD_SKIP_BUILD:-}" ] || npm run build:renderer --if-present
 
 options=()
 files=()
