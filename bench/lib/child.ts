@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+// Servers under test run in child processes, one process each, as they would in production;
+// the benchmark process only drives load. They report readiness over the IPC channel, stop on
+// request (so a --cpu-prof profile is written) and exit by themselves if the runner dies.
+
+export interface ReadyMessage {
+  type: 'ready';
+  port: number;
+  [key: string]: unknown;
+}
+
+export interface ChildServer {
+  port: number;
+  url: string;
+  ready: ReadyMessage;
+  pid: number;
+  /** Milliseconds from spawn to the ready message. */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+export interface ChildOptions {
+  /** Write a V8 CPU profile of the child into this folder. */
+  cpuProfDir?: string | undefined;
+  timeoutMs?: number;
+}
+
+export async function startChild(script: URL, config: unknown, options: ChildOptions = {}): Promise<ChildServer> {
+  const flags = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+  const started = performance.now();
+  const child = spawn(process.execPath, [...flags, script.pathname, JSON.stringify(config)], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const ready = await new Promise<ReadyMessage>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script.pathname} did not become ready in time. ${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    child.on('message', (message: ReadyMessage) => {
+      if (message?.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(message);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script.pathname} exited with code ${code} before it was ready. ${stderr.trim()}`));
+    });
+  });
+  const startMs = performance.now() - started;
+  return {
+    port: ready.port,
+    url: `http://127.0.0.1:${ready.port}`,
+    ready,
+    pid: child.pid!,
+    startMs,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send({ type: 'stop' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** In a child: stop cleanly when asked, and exit when the runner goes away. */
+export function onStopRequest(stop: () => Promise<void>): void {
+  const finish = () => {
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('message', (message: { type?: string }) => {
+    if (message?.type === 'stop') finish();
+  });
+  process.on('disconnect', finish);
+}
+
+export function sendReady(message: ReadyMessage): void {
+  process.send!(message);
+}
