@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+import { ADMIN_ACTION_IDS } from '../../../shared/domain/admin-actions.ts';
+import { hasValidChecksum } from '../../../shared/domain/token.ts';
+import { spawnCli, type CliServer } from '../../helpers/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { makeRequest, type Json } from '../../helpers/server.ts';
+
+// The server CLI as an operator runs it: bootstrap on an empty database, the token file, a
+// second start that must not bootstrap again, --demo, and a clean stop on SIGTERM.
+
+const dirs: string[] = [];
+const databases: TestDatabase[] = [];
+const running: CliServer[] = [];
+after(async () => {
+  for (const server of running) await server.stop('SIGKILL');
+  for (const db of databases) await db.drop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh data location: a SQLite file, or a fresh PostgreSQL database in the PostgreSQL run. */
+async function freshStore(): Promise<{ dir: string; args: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-cli-'));
+  dirs.push(dir);
+  const db = await createTestDatabase();
+  databases.push(db);
+  return { dir, args: db.databaseUrl ? ['--database-url', db.databaseUrl] : ['--db', join(dir, 'keyward.sqlite')] };
+}
+
+async function start(args: string[]): Promise<CliServer> {
+  const server = await spawnCli(args);
+  running.push(server);
+  return server;
+}
+
+test('an empty database gets the role "Administrator" with every keyward action and a "bootstrap" credential; the token file is 0600', async () => {
+  const { dir, args } = await freshStore();
+  const tokenFile = join(dir, 'admin.token');
+  const server = await start([...args, '--bootstrap-token-file', tokenFile]);
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  assert.ok(hasValidChecksum(token), 'the file holds a kw_ token');
+  assert.equal(statSync(tokenFile).mode & 0o777, 0o600, 'only the owner may read the token file');
+  assert.ok(!server.stdout().includes(token) && !server.stderr().includes(token), 'with a token file the token is not printed');
+  const request = makeRequest(server.url, token);
+  const roles = (await request('GET', '/v1/roles')).json.items;
+  assert.equal(roles.length, 1);
+  assert.equal(roles[0].name, 'Administrator');
+  assert.deepEqual([...roles[0].actions].sort(), [...ADMIN_ACTION_IDS].sort());
+  const credentials = (await request('GET', '/v1/credentials')).json.items;
+  assert.equal(credentials.length, 1);
+  assert.equal(credentials[0].name, 'bootstrap');
+  assert.deepEqual(credentials[0].roles, [roles[0].id]);
+  assert.ok(token.startsWith(credentials[0].prefix));
+  assert.equal(await server.stop('SIGTERM'), 0, 'SIGTERM stops the server cleanly');
+
+  const before = readFileSync(tokenFile, 'utf8');
+  const again = await start([...args, '--bootstrap-token-file', tokenFile]);
+  assert.equal(readFileSync(tokenFile, 'utf8'), before, 'a second start leaves the token file alone');
+  const request2 = makeRequest(again.url, token);
+  const roles2 = (await request2('GET', '/v1/roles')).json.items;
+  assert.deepEqual(roles2.map((r: Json) => r.id), [roles[0].id], 'no second Administrator');
+  const credentials2 = (await request2('GET', '/v1/credentials')).json.items;
+  assert.deepEqual(credentials2.map((c: Json) => c.id), [credentials[0].id], 'no second bootstrap credential');
+  assert.ok(!/kw_[0-9A-Za-z]{38}/.test(again.stdout()), 'nothing secret is printed on a second start');
+  await again.stop('SIGTERM');
+});
+
+test('without a token file the bootstrap token is printed once on standard output', async () => {
+  const { args } = await freshStore();
+  const server = await start(args);
+  const printed = /kw_[0-9A-Za-z]{38}/.exec(server.stdout())?.[0] ?? (await waitForToken(server));
+  assert.ok(hasValidChecksum(printed));
+  assert.ok(!server.stderr().includes(printed), 'the token is not in the logs');
+  assert.equal((await makeRequest(server.url, printed)('GET', '/v1/roles')).status, 200);
+  await server.stop('SIGTERM');
+  const again = await start(args);
+  assert.ok(!/kw_[0-9A-Za-z]{38}/.test(again.stdout()), 'a second start prints no token');
+  assert.equal((await makeRequest(again.url, printed)('GET', '/v1/roles')).status, 200, 'the first token keeps working');
+  await again.stop('SIGTERM');
+});
+
+async function waitForToken(server: CliServer): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const match = /kw_[0-9A-Za-z]{38}/.exec(server.stdout());
+    if (match) return match[0];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no token on stdout: ${server.stdout()}`);
+}
+
+test('--demo seeds a realistic catalog of 20+ groups and 300+ actions, with roles, users, groups and a backend', async () => {
+  const { dir, args } = await freshStore();
+  const tokenFile = join(dir, 'admin.token');
+  const server = await start([...args, '--demo', '--bootstrap-token-file', tokenFile]);
+  const request = makeRequest(server.url, readFileSync(tokenFile, 'utf8').trim());
+  const catalog = (await request('GET', '/v1/catalog')).json;
+  const business = catalog.groups.filter((g: Json) => g.id !== 'keyward');
+  const actions = business.flatMap((g: Json) => g.actions.map((a: Json) => a.id));
+  assert.ok(business.length >= 20, `${business.length} groups`);
+  assert.ok(actions.length >= 300, `${actions.length} actions`);
+  assert.equal(new Set(actions).size, actions.length, 'action ids are unique');
+  assert.ok(actions.some((id: string) => /^(Add|Get|Update|Delete|Open|Close)[A-Z]/.test(id)), 'hosting-billing style ids such as AddClient');
+  const roles = (await request('GET', '/v1/roles')).json.items;
+  assert.ok(roles.filter((r: Json) => r.name !== 'Administrator').length >= 2, 'a few roles');
+  assert.ok((await request('GET', '/v1/users')).json.items.length >= 2, 'a few users');
+  assert.ok((await request('GET', '/v1/groups')).json.items.length >= 2, 'a few groups');
+  assert.ok((await request('GET', '/v1/backends')).json.items.length >= 1, 'a backend');
+  await server.stop('SIGTERM');
+});
+
+test('the CLI refuses unknown flags and a bad port with a usage message and exit code 2', () => {
+  const cli = fileURLToPath(new URL('../../../server/cli.ts', import.meta.url));
+  for (const args of [['--no-such-flag'], ['--port', 'seventy']]) {
+    const res = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(res.status, 2, `${args.join(' ')}: ${res.stderr}`);
+    assert.match(res.stderr, /Usage/);
+  }
+});
