@@ -1,0 +1,164 @@
+import type { RoleChangeOp } from '../../../shared/api/schemas.ts';
+import { nameKey } from '../../../shared/domain/policy.ts';
+import type { Role } from '../../../shared/domain/types.ts';
+import type { ConflictChoice, ConflictKind, DraftRole, PlanConflict, PlanItem, RoleContent } from '../../../shared/ipc/types.ts';
+import { KeywardError } from '../errors.ts';
+
+// The three-way merge of offline drafts onto the server's current roles (DESIGN §5). Actions
+// merge as sets: the draft's additions and removals (against its base) are applied onto the
+// server's set, so a colleague's additions survive. Name or description edited on both sides,
+// and edit-versus-delete, are conflicts the admin resolves; nothing is silently overwritten.
+
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+function diff(from: readonly string[], to: readonly string[]): { added: string[]; removed: string[] } {
+  const a = new Set(from);
+  const b = new Set(to);
+  return { added: sorted([...b].filter((x) => !a.has(x))), removed: sorted([...a].filter((x) => !b.has(x))) };
+}
+
+function mergeField(base: string, mine: string, theirs: string): { value: string; conflict: boolean } {
+  if (mine === base) return { value: theirs, conflict: false };
+  if (theirs === base || theirs === mine) return { value: mine, conflict: false };
+  return { value: mine, conflict: true };
+}
+
+function nameTakenBy(name: string, roles: readonly Role[], exceptId: string | null): Role | null {
+  return roles.find((r) => r.id !== exceptId && nameKey(r.name) === nameKey(name)) ?? null;
+}
+
+/** The plan item for one draft against the server's current roles and catalog. */
+export function planDraft(draft: DraftRole, server: readonly Role[], catalogActions: ReadonlySet<string> | null): PlanItem {
+  const current = draft.roleId ? (server.find((r) => r.id === draft.roleId) ?? null) : null;
+  const item = (over: Partial<PlanItem>): PlanItem => ({
+    draftId: draft.draftId,
+    op: 'noop',
+    roleId: draft.roleId,
+    name: draft.draft?.name ?? draft.base?.name ?? '',
+    current,
+    result: null,
+    actionsAdded: [],
+    actionsRemoved: [],
+    nameChange: null,
+    descriptionChanged: false,
+    serverChanged: false,
+    conflicts: [],
+    ...over,
+  });
+  const unknownActions = (actions: readonly string[]): PlanConflict[] => {
+    if (!catalogActions) return [];
+    const unknown = sorted(actions.filter((a) => !catalogActions.has(a)));
+    return unknown.length === 0
+      ? []
+      : [{ kind: 'unknown_actions', base: null, mine: null, theirs: null, actions: unknown, message: `${unknown.length} action(s) of this draft are no longer in the server's catalog.` }];
+  };
+
+  if (draft.op === 'create') {
+    const content = draft.draft!;
+    const taken = nameTakenBy(content.name, server, null);
+    const conflicts = [...unknownActions(content.actions)];
+    if (taken) conflicts.push({ kind: 'name_taken', base: null, mine: content.name, theirs: taken.name, message: `A role named "${taken.name}" was created on the server meanwhile. Rename yours or drop it.` });
+    return item({ op: 'create', roleId: null, result: { ...content, actions: sorted(content.actions) }, actionsAdded: sorted(content.actions), conflicts });
+  }
+
+  const base = draft.base!;
+  if (draft.op === 'delete') {
+    if (!current) return item({ op: 'noop', name: base.name, serverChanged: true });
+    const changed = current.version !== base.version;
+    const conflicts: PlanConflict[] = changed
+      ? [{ kind: 'edited_on_server', base: null, mine: null, theirs: null, message: `"${current.name}" was edited on the server after you deleted it here. Delete it anyway, or keep the server's version.` }]
+      : [];
+    return item({ op: 'delete', name: current.name, serverChanged: changed, actionsRemoved: sorted(current.actions), conflicts });
+  }
+
+  const mine = draft.draft!;
+  if (!current) {
+    return item({
+      op: 'update',
+      name: mine.name,
+      serverChanged: true,
+      result: { ...mine, actions: sorted(mine.actions) },
+      conflicts: [{ kind: 'deleted_on_server', base: null, mine: null, theirs: null, message: `"${base.name}" was deleted on the server while you edited it. Re-create it with your version, or drop your edit.` }],
+    });
+  }
+
+  const serverChanged = current.version !== base.version;
+  const conflicts: PlanConflict[] = [];
+  const name = mergeField(base.name, mine.name, current.name);
+  if (name.conflict) conflicts.push({ kind: 'name', base: base.name, mine: mine.name, theirs: current.name, message: `The name was changed here to "${mine.name}" and on the server to "${current.name}".` });
+  const description = mergeField(base.description, mine.description, current.description);
+  if (description.conflict) conflicts.push({ kind: 'description', base: base.description, mine: mine.description, theirs: current.description, message: 'The description was changed both here and on the server.' });
+  const mineDiff = diff(base.actions, mine.actions);
+  const removed = new Set(mineDiff.removed);
+  const actions = sorted([...current.actions, ...mineDiff.added].filter((a) => !removed.has(a)));
+  const result: RoleContent = { name: name.value, description: description.value, actions };
+  if (nameKey(result.name) !== nameKey(current.name)) {
+    const taken = nameTakenBy(result.name, server, current.id);
+    if (taken) conflicts.push({ kind: 'name_taken', base: base.name, mine: result.name, theirs: taken.name, message: `Another role is already named "${taken.name}" on the server.` });
+  }
+  conflicts.push(...unknownActions(mineDiff.added));
+  const final = diff(current.actions, actions);
+  const same = final.added.length === 0 && final.removed.length === 0 && result.name === current.name && result.description === current.description;
+  return item({
+    op: same && conflicts.length === 0 ? 'noop' : 'update',
+    name: result.name,
+    result,
+    actionsAdded: final.added,
+    actionsRemoved: final.removed,
+    nameChange: result.name !== current.name ? { from: current.name, to: result.name } : null,
+    descriptionChanged: result.description !== current.description,
+    serverChanged,
+    conflicts,
+  });
+}
+
+/** Settles one conflict by rewriting the draft; null means the draft is dropped. */
+export function resolveDraft(draft: DraftRole, item: PlanItem, kind: ConflictKind, choice: ConflictChoice, rename?: string): DraftRole | null {
+  const conflict = item.conflicts.find((c) => c.kind === kind);
+  if (!conflict) throw new KeywardError('invalid_argument', `This change has no "${kind}" conflict to resolve.`, { draftId: draft.draftId, kind });
+  const current = item.current;
+  const next: DraftRole = structuredClone(draft);
+  switch (kind) {
+    case 'name':
+    case 'description': {
+      // Rebase the field: "mine" keeps my value over theirs; "theirs" takes the server's.
+      next.base![kind] = current![kind];
+      if (choice === 'theirs') next.draft![kind] = current![kind];
+      return next;
+    }
+    case 'deleted_on_server':
+      if (choice === 'theirs') return null;
+      return { ...next, op: 'create', roleId: null, base: null };
+    case 'edited_on_server':
+      if (choice === 'theirs') return null;
+      return { ...next, base: { name: current!.name, description: current!.description, actions: [...current!.actions], version: current!.version } };
+    case 'name_taken':
+      if (choice === 'mine') {
+        if (!rename) throw new KeywardError('invalid_argument', 'Give the role a new name to keep your version.', { draftId: draft.draftId });
+        next.draft!.name = rename;
+        return next;
+      }
+      if (draft.op === 'create') return null;
+      next.draft!.name = current!.name;
+      next.base!.name = current!.name;
+      return next;
+    case 'unknown_actions': {
+      if (choice === 'mine') throw new KeywardError('invalid_argument', 'Actions missing from the catalog cannot be kept: add them to the catalog first, or choose to drop them.', { actions: conflict.actions });
+      const gone = new Set(conflict.actions);
+      next.draft!.actions = next.draft!.actions.filter((a) => !gone.has(a));
+      if (next.base) next.base.actions = next.base.actions.filter((a) => !gone.has(a));
+      return next;
+    }
+  }
+}
+
+/** The /v1/roles/changes operations for a conflict-free plan. */
+export function changesOf(items: readonly PlanItem[]): RoleChangeOp[] {
+  const out: RoleChangeOp[] = [];
+  for (const item of items) {
+    if (item.op === 'create') out.push({ op: 'create', role: item.result! });
+    else if (item.op === 'update') out.push({ op: 'update', id: item.roleId!, expectedVersion: item.current!.version, set: item.result! });
+    else if (item.op === 'delete') out.push({ op: 'delete', id: item.roleId!, expectedVersion: item.current!.version });
+  }
+  return out;
+}

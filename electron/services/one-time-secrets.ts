@@ -1,0 +1,158 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DISPLAY_PREFIX_LENGTH, TOKEN_PATTERN } from '../../shared/domain/token.ts';
+import type { CopyFormat, CopyResult, SecretHandle } from '../../shared/ipc/types.ts';
+import { KeywardError } from './errors.ts';
+import type { ClipboardPort, Clock, EmitEvent } from './ports.ts';
+
+// One-time secrets (DESIGN §5): a created or rolled secret stays here, in main-process memory,
+// under a short-lived handle. The renderer sees a masked preview and asks explicitly to reveal
+// or copy. A copy is cleared from the clipboard after a delay and at quit — but only while the
+// clipboard still holds it (compared by hash, so nothing the user copied since is wiped and the
+// secret is not kept around just to compare).
+
+interface Entry {
+  secret: string;
+  expiresAt: number;
+  timer: unknown;
+}
+
+interface PendingClear {
+  handleId: string;
+  digest: string;
+  clearsAt: number;
+  tick: unknown;
+}
+
+export interface OneTimeSecretsOptions {
+  clipboard: ClipboardPort;
+  clock: Clock;
+  emit: EmitEvent;
+  /** How long a handle lives (default 10 minutes). */
+  ttlMs?: number;
+  /** Seconds before a copy is cleared; read at each copy so settings apply at once. 0 = never. */
+  clearDelaySeconds: () => number;
+  /** URL used in the curl example. */
+  exampleUrl?: () => string;
+}
+
+const digestOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function maskSecret(secret: string): string {
+  const shown = TOKEN_PATTERN.test(secret) ? DISPLAY_PREFIX_LENGTH : Math.min(4, Math.floor(secret.length / 4));
+  return secret.slice(0, shown) + '•'.repeat(16);
+}
+
+export function formatSecret(secret: string, format: CopyFormat, exampleUrl = 'https://api.example.com/'): string {
+  switch (format) {
+    case 'token':
+      return secret;
+    case 'header':
+      return `Authorization: Bearer ${secret}`;
+    case 'curl':
+      return `curl -sS -H 'Authorization: Bearer ${secret}' '${exampleUrl.replace(/'/g, '%27')}'`;
+    case 'env':
+      return `KEYWARD_TOKEN=${secret}`;
+  }
+}
+
+export class OneTimeSecrets {
+  readonly #entries = new Map<string, Entry>();
+  #pending: PendingClear | null = null;
+  readonly #o: OneTimeSecretsOptions;
+  readonly #ttlMs: number;
+
+  constructor(options: OneTimeSecretsOptions) {
+    this.#o = options;
+    this.#ttlMs = options.ttlMs ?? 10 * 60_000;
+  }
+
+  /** Keeps a secret from a create/roll answer; the caller forgets it and passes on the handle. */
+  hold(secret: string): SecretHandle {
+    const id = randomUUID();
+    const expiresAt = this.#o.clock.now() + this.#ttlMs;
+    const timer = this.#o.clock.setTimeout(() => {
+      this.#entries.delete(id);
+      this.#o.emit('secrets.expired', { handleId: id });
+    }, this.#ttlMs);
+    this.#entries.set(id, { secret, expiresAt, timer });
+    return { id, masked: maskSecret(secret), expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  #entry(handle: string): Entry {
+    const entry = this.#entries.get(handle);
+    if (!entry) throw new KeywardError('secret_expired', 'This one-time secret is no longer available (it expired or the dialog was closed). Roll the credential to get a new one.');
+    return entry;
+  }
+
+  preview(handle: string): SecretHandle {
+    const entry = this.#entry(handle);
+    return { id: handle, masked: maskSecret(entry.secret), expiresAt: new Date(entry.expiresAt).toISOString() };
+  }
+
+  reveal(handle: string): { secret: string } {
+    return { secret: this.#entry(handle).secret };
+  }
+
+  async copy(handle: string, format: CopyFormat): Promise<CopyResult> {
+    const text = formatSecret(this.#entry(handle).secret, format, this.#o.exampleUrl?.());
+    try {
+      await this.#o.clipboard.writeText(text);
+    } catch {
+      throw new KeywardError('clipboard_unavailable', 'The clipboard could not be written. Reveal the secret and copy it by hand instead.');
+    }
+    this.#cancelPending();
+    const delay = this.#o.clearDelaySeconds();
+    if (delay <= 0) return { format, clearsAt: null, concealed: this.#o.clipboard.concealment };
+    const clearsAt = this.#o.clock.now() + delay * 1000;
+    this.#pending = { handleId: handle, digest: digestOf(text), clearsAt, tick: null };
+    this.#schedule();
+    return { format, clearsAt: new Date(clearsAt).toISOString(), concealed: this.#o.clipboard.concealment };
+  }
+
+  /** Forgets the secret. A pending clipboard clear keeps running: the user may still be pasting. */
+  discard(handle: string): void {
+    const entry = this.#entries.get(handle);
+    if (!entry) return;
+    this.#o.clock.clearTimeout(entry.timer);
+    this.#entries.delete(handle);
+  }
+
+  /** At quit: clear the clipboard now if it still holds a copied secret, and forget everything. */
+  async shutdown(): Promise<void> {
+    await this.#clearIfUnchanged('quit');
+    for (const id of [...this.#entries.keys()]) this.discard(id);
+  }
+
+  #schedule(): void {
+    const pending = this.#pending;
+    if (!pending) return;
+    const left = pending.clearsAt - this.#o.clock.now();
+    if (left <= 0) {
+      void this.#clearIfUnchanged('timeout');
+      return;
+    }
+    this.#o.emit('secrets.clipboardCountdown', { handleId: pending.handleId, secondsLeft: Math.ceil(left / 1000), clearsAt: new Date(pending.clearsAt).toISOString() });
+    pending.tick = this.#o.clock.setTimeout(() => this.#schedule(), Math.min(1000, left));
+  }
+
+  #cancelPending(): void {
+    if (this.#pending) this.#o.clock.clearTimeout(this.#pending.tick);
+    this.#pending = null;
+  }
+
+  async #clearIfUnchanged(reason: 'timeout' | 'quit'): Promise<void> {
+    const pending = this.#pending;
+    if (!pending) return;
+    this.#cancelPending();
+    let cleared = false;
+    try {
+      if (digestOf(await this.#o.clipboard.readText()) === pending.digest) {
+        await this.#o.clipboard.clear();
+        cleared = true;
+      }
+    } catch {
+      cleared = false;
+    }
+    this.#o.emit('secrets.clipboardCleared', { handleId: pending.handleId, reason, cleared });
+  }
+}

@@ -1,0 +1,146 @@
+import type { Backend, Catalog, Credential, Role } from '../../shared/domain/types.ts';
+import type { SessionStatus } from '../../shared/ipc/types.ts';
+import { BackendClient, type RequestOptions } from './backend-client.ts';
+import { KeywardError } from './errors.ts';
+import type { EmitEvent, KeyValueStore, Logger } from './ports.ts';
+import type { ProfileStore } from './profile-store.ts';
+
+// The connection to one backend at a time, and the per-profile cache of its state (catalog,
+// roles, credentials' metadata, backends) that offline drafting and the access checker use.
+// A network failure flips the session to "offline" (reads fall back to the cache); the next
+// successful call flips it back.
+
+export interface CachedState {
+  syncedAt: string | null;
+  catalog: Catalog | null;
+  roles: Role[];
+  credentials: Credential[];
+  backends: Backend[];
+}
+
+const EMPTY: CachedState = { syncedAt: null, catalog: null, roles: [], credentials: [], backends: [] };
+const NETWORK_CODES = new Set(['offline', 'timeout', 'tls_error', 'unavailable']);
+
+export class Session {
+  readonly #profiles: ProfileStore;
+  readonly #cache: KeyValueStore;
+  readonly #emit: EmitEvent;
+  readonly #log: Logger;
+  #status: SessionStatus = { profileId: null, profileName: null, state: 'disconnected', serverVersion: null, syncedAt: null, error: null };
+  #client: BackendClient | null = null;
+
+  constructor(deps: { profiles: ProfileStore; cache: KeyValueStore; emit: EmitEvent; log: Logger }) {
+    this.#profiles = deps.profiles;
+    this.#cache = deps.cache;
+    this.#emit = deps.emit;
+    this.#log = deps.log;
+  }
+
+  status(): SessionStatus {
+    return { ...this.#status };
+  }
+
+  get profileId(): string {
+    if (!this.#status.profileId) throw new KeywardError('not_connected', 'Choose a server profile (or start the local server) first.');
+    return this.#status.profileId;
+  }
+
+  #set(next: Partial<SessionStatus>): void {
+    const before = JSON.stringify(this.#status);
+    this.#status = { ...this.#status, ...next };
+    if (JSON.stringify(this.#status) !== before) this.#emit('session.connectivityChanged', this.status());
+  }
+
+  async connect(profileId: string): Promise<SessionStatus> {
+    const profile = this.#profiles.stored(profileId);
+    const token = await this.#profiles.token(profileId);
+    this.#client = new BackendClient({ url: profile.url, allowInsecureHttp: profile.allowInsecureHttp, fingerprint: profile.fingerprint }, token);
+    this.#set({ profileId, profileName: profile.name, state: 'connecting', serverVersion: null, error: null, syncedAt: this.cached(profileId).syncedAt });
+    this.#log.info('connecting', { profileId });
+    try {
+      await this.sync();
+    } catch (error) {
+      if (error instanceof KeywardError && (error.code === 'certificate_changed' || error.code === 'unauthorized' || error.code === 'certificate_unconfirmed')) {
+        this.#set({ state: 'offline', error: error.toIpcError() });
+        throw error;
+      }
+      if (!(error instanceof KeywardError && NETWORK_CODES.has(error.code))) throw error;
+    }
+    return this.status();
+  }
+
+  disconnect(): SessionStatus {
+    this.#client = null;
+    this.#set({ profileId: null, profileName: null, state: 'disconnected', serverVersion: null, syncedAt: null, error: null });
+    return this.status();
+  }
+
+  /** Refetches everything the offline features need into the cache. */
+  async sync(): Promise<SessionStatus> {
+    const health = await this.call<{ version: string }>('GET', '/v1/health');
+    const [catalog, roles, backends] = await Promise.all([
+      this.call<Catalog>('GET', '/v1/catalog'),
+      this.call<{ items: Role[] }>('GET', '/v1/roles'),
+      this.call<{ items: Backend[] }>('GET', '/v1/backends'),
+    ]);
+    const credentials = await this.allCredentials();
+    const syncedAt = new Date().toISOString();
+    this.saveCache({ syncedAt, catalog, roles: roles.items, backends: backends.items, credentials });
+    this.#set({ serverVersion: health.version, syncedAt });
+    return this.status();
+  }
+
+  async allCredentials(): Promise<Credential[]> {
+    const out: Credential[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Credential[]; nextCursor: string | null } = await this.call('GET', '/v1/credentials', { query: { limit: 1000, cursor: cursor ?? undefined } });
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  /** One authenticated request on the current profile; tracks online/offline. */
+  async call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+    if (!this.#client) throw new KeywardError('not_connected', 'Choose a server profile (or start the local server) first.');
+    try {
+      const result = await this.#client.request<T>(method, path, options);
+      if (this.#status.state !== 'online') this.#set({ state: 'online', error: null });
+      return result;
+    } catch (error) {
+      if (error instanceof KeywardError && NETWORK_CODES.has(error.code)) this.#set({ state: 'offline', error: error.toIpcError() });
+      throw error;
+    }
+  }
+
+  get online(): boolean {
+    return this.#status.state === 'online' || this.#status.state === 'connecting';
+  }
+
+  cached(profileId = this.profileId): CachedState {
+    return this.#cache.get<CachedState>(`cache:${profileId}`) ?? structuredClone(EMPTY);
+  }
+
+  saveCache(patch: Partial<CachedState>, profileId = this.profileId): void {
+    this.#cache.set(`cache:${profileId}`, { ...this.cached(profileId), ...patch });
+  }
+
+  forget(profileId: string): void {
+    this.#cache.delete(`cache:${profileId}`);
+    if (this.#status.profileId === profileId) this.disconnect();
+  }
+
+  /** Reads: the server's answer when reachable, else the cache (the status says offline). */
+  async readThrough<T>(fetch: () => Promise<T>, fromCache: (c: CachedState) => T | null): Promise<T> {
+    try {
+      return await fetch();
+    } catch (error) {
+      if (error instanceof KeywardError && NETWORK_CODES.has(error.code)) {
+        const cached = fromCache(this.cached());
+        if (cached !== null) return cached;
+      }
+      throw error;
+    }
+  }
+}
