@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// A real nginx for the proxy tests: its own prefix folder under the OS temp dir, loopback ports
+// only, no daemon (it is our child), and a hard lifetime through coreutils `timeout`, so it stops
+// by itself even if the test process is killed before it can stop it.
+
+export interface NginxOptions {
+  /** The Keyward server nginx asks at /v1/forward-auth. */
+  keywardPort: number;
+  /** The API backend nginx protects. */
+  upstreamPort: number;
+  /** Seconds after which nginx is stopped whatever happens. */
+  lifetimeSec?: number;
+}
+
+export interface RunningNginx {
+  url: string;
+  port: number;
+  config: string;
+  errorLog(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The configuration docs/operations.md documents for nginx, with the test's ports and folder.
+ * Keep the two in step: this one is the configuration the test proves.
+ */
+export function nginxConfig(dir: string, listenPort: number, keywardPort: number, upstreamPort: number): string {
+  return `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log info;
+events { worker_connections 128; }
+
+http {
+  access_log ${dir}/access.log;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+
+  upstream keyward {
+    server 127.0.0.1:${keywardPort};
+    keepalive 16;
+  }
+  upstream api_backend {
+    server 127.0.0.1:${upstreamPort};
+  }
+
+  server {
+    listen 127.0.0.1:${listenPort};
+
+    # Every request under /api/ is first checked by Keyward; nginx passes it on only on a 2xx.
+    location /api/ {
+      auth_request /_keyward_auth;
+      auth_request_set $keyward_roles $upstream_http_x_api_roles;
+      auth_request_set $keyward_credential $upstream_http_x_credential_id;
+      # proxy_set_header replaces whatever the client sent under these names.
+      proxy_set_header X-Api-Roles $keyward_roles;
+      proxy_set_header X-Credential-Id $keyward_credential;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header Host $host;
+      proxy_pass http://api_backend;
+    }
+
+    location = /_keyward_auth {
+      internal;
+      proxy_pass http://keyward/v1/forward-auth;
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-Method $request_method;
+      proxy_set_header X-Original-URI $request_uri;
+      # nginx is the edge: the client's address is the peer's, never a header the client sent.
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`;
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+async function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+async function launch(options: NginxOptions): Promise<RunningNginx | string> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-nginx-'));
+  // nginx workers drop root privileges; they must be able to reach this folder.
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const config = nginxConfig(dir, port, options.keywardPort, options.upstreamPort);
+  const configFile = join(dir, 'nginx.conf');
+  writeFileSync(configFile, config);
+  const errorLog = () => (existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '');
+  const lifetime = String(options.lifetimeSec ?? 120);
+  const child = spawn('timeout', ['-k', '5', lifetime, 'nginx', '-e', join(dir, 'error.log'), '-p', `${dir}/`, '-c', configFile], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const stop = async () => {
+    if (!exited(child)) {
+      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM'); // timeout passes it on; nginx's master stops its worker and exits
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await done;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (exited(child)) {
+      const why = `${stderr}\n${errorLog()}`.trim();
+      rmSync(dir, { recursive: true, force: true });
+      return why || `nginx exited with code ${child.exitCode}`;
+    }
+    if (await accepts(port)) return { url: `http://127.0.0.1:${port}`, port, config, errorLog, stop };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await stop();
+  return 'nginx did not start listening within 10 seconds';
+}
+
+/** Starts nginx in front of the upstream; retries on a port taken between probing and binding. */
+export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
+  let last = '';
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const result = await launch(options);
+    if (typeof result !== 'string') return result;
+    last = result;
+    if (!/Address already in use/i.test(result)) break;
+  }
+  throw new Error(`nginx failed to start: ${last}`);
+}
