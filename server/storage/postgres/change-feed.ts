@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { ChangeEvent, ChangeFeed, ChangeHandler } from '../change-feed.ts';
+import type { Queryable } from '../rows.ts';
+
+// Change feed across instances on one PostgreSQL database. A write announces its events with
+// pg_notify inside its own transaction, so PostgreSQL delivers them exactly when (and only if)
+// the write commits — a process killed right after COMMIT cannot leave the others stale. Every
+// instance LISTENs on a dedicated connection and reloads the affected cache entries. When that
+// connection drops, it reconnects with backoff and then reloads everything, since notifications
+// sent meanwhile are gone.
+
+export const CHANGE_CHANNEL = 'keyward_changes';
+
+/** NOTIFY payloads are limited to 8000 bytes; a larger change set becomes one "reload all". */
+const MAX_PAYLOAD = 7000;
+
+interface Payload {
+  /** The sending instance: it applied the events itself and skips its own echo. */
+  from: string;
+  events: ChangeEvent[];
+}
+
+export interface PostgresChangeFeedOptions {
+  url: string;
+  /** Told about lost connections and failed reloads (never fatal: the feed repairs itself). */
+  onError?: (error: unknown, what: string) => void;
+  /** How often the listening connection is checked (default 5 s). */
+  healthCheckMs?: number;
+}
+
+export class PostgresChangeFeed implements ChangeFeed {
+  readonly instanceId = randomBytes(8).toString('hex');
+  readonly #url: string;
+  readonly #onError: (error: unknown, what: string) => void;
+  readonly #healthCheckMs: number;
+  #handlers: ChangeHandler[] = [];
+  /** One delivery at a time, in arrival order: two reloads of one entry never overtake each other. */
+  #delivery: Promise<unknown> = Promise.resolve();
+  #client: pg.Client | null = null;
+  #closed = false;
+  #reconnectDelayMs = 100;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  #healthTimer: NodeJS.Timeout | null = null;
+  #connecting: Promise<void> | null = null;
+
+  constructor(options: PostgresChangeFeedOptions) {
+    this.#url = options.url;
+    this.#onError = options.onError ?? (() => {});
+    this.#healthCheckMs = options.healthCheckMs ?? 5000;
+  }
+
+  /** Connects the listening client; resolves once LISTEN is active. */
+  async start(): Promise<void> {
+    await this.#connect();
+    this.#healthTimer = setInterval(() => void this.#checkHealth(), this.#healthCheckMs);
+    this.#healthTimer.unref();
+  }
+
+  /** Inside the write's transaction: queued by PostgreSQL, sent to every listener at COMMIT. */
+  async announce(tx: Queryable, events: ChangeEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    let payload = JSON.stringify({ from: this.instanceId, events } satisfies Payload);
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ from: this.instanceId, events: [{ kind: 'all' }] } satisfies Payload);
+    await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(tx);
+  }
+
+  /** After the commit: this instance's own subscribers, awaited (the others got the NOTIFY). */
+  publish(events: ChangeEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return this.#deliver(events);
+  }
+
+  subscribe(handler: ChangeHandler): void {
+    this.#handlers.push(handler);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    if (this.#healthTimer) clearInterval(this.#healthTimer);
+    await this.#connecting?.catch(() => undefined);
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => undefined);
+    await this.#delivery.catch(() => undefined);
+    this.#handlers = [];
+  }
+
+  #deliver(events: ChangeEvent[]): Promise<void> {
+    const run = async () => {
+      for (const handler of this.#handlers) await handler(events);
+    };
+    const next = this.#delivery.then(run, run);
+    this.#delivery = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Events from another instance; a failed reload is retried as a full reload. */
+  #deliverRemote(events: ChangeEvent[], attempt = 1): void {
+    this.#deliver(events).catch((error: unknown) => {
+      this.#onError(error, 'reloading the authorization cache after another instance changed data failed');
+      if (this.#closed) return;
+      const timer = setTimeout(() => this.#deliverRemote([{ kind: 'all' }], attempt + 1), Math.min(100 * 2 ** attempt, 5000));
+      timer.unref();
+    });
+  }
+
+  #connect(): Promise<void> {
+    this.#connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.#url, keepAlive: true, application_name: `keyward-feed-${this.instanceId}` });
+      client.on('notification', (message) => this.#onNotification(message));
+      client.on('error', (error) => this.#lost(client, error));
+      client.on('end', () => this.#lost(client, new Error('The change feed connection ended.')));
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      } catch (error) {
+        client.removeAllListeners('end');
+        await client.end().catch(() => undefined);
+        throw error;
+      }
+      if (this.#closed) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.#client = client;
+      this.#reconnectDelayMs = 100;
+    })().finally(() => {
+      this.#connecting = null;
+    });
+    return this.#connecting;
+  }
+
+  #onNotification(message: pg.Notification): void {
+    if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+    let payload: Payload;
+    try {
+      payload = JSON.parse(message.payload) as Payload;
+    } catch (error) {
+      this.#onError(error, 'ignored a malformed change notification');
+      return;
+    }
+    if (payload.from === this.instanceId || !Array.isArray(payload.events) || payload.events.length === 0) return;
+    this.#deliverRemote(payload.events);
+  }
+
+  #lost(client: pg.Client, error: unknown): void {
+    if (this.#closed || this.#client !== client) return;
+    this.#client = null;
+    this.#onError(error, 'the change feed lost its PostgreSQL connection; reconnecting');
+    client.removeAllListeners('end');
+    client.end().catch(() => undefined);
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnectTimer) return;
+    const delay = this.#reconnectDelayMs;
+    this.#reconnectDelayMs = Math.min(this.#reconnectDelayMs * 2, 2000);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.#connect().then(
+        // Whatever was announced while we were away is lost: reload everything once.
+        () => this.#deliverRemote([{ kind: 'all' }]),
+        (error: unknown) => {
+          this.#onError(error, 'the change feed could not reconnect to PostgreSQL; retrying');
+          this.#scheduleReconnect();
+        },
+      );
+    }, delay);
+    this.#reconnectTimer.unref();
+  }
+
+  /** A connection can die without an error event (half-open socket): probe it now and then. */
+  async #checkHealth(): Promise<void> {
+    const client = this.#client;
+    if (!client || this.#closed) return;
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('The change feed connection did not answer within 3 s.')), 3000).unref());
+    try {
+      await Promise.race([client.query('select 1'), timeout]);
+    } catch (error) {
+      this.#lost(client, error);
+    }
+  }
+}
