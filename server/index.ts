@@ -62,7 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     { level: options.logLevel ?? 'info', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' }, base: { service: 'keyward' } },
     (options.logStream as DestinationStream | undefined) ?? pino.destination(1),
   );
-  const database = await openDatabase({ dbPath: options.dbPath, databaseUrl: options.databaseUrl });
+  const database = await openDatabase({ dbPath: options.dbPath, databaseUrl: options.databaseUrl, onBackgroundError: (err, what) => logger.warn({ err }, what) });
   let lastUsed: LastUsedTracker | null = null;
   try {
     const hasher = new SecretHasher(await loadOrCreateKey(database.db));

@@ -71,6 +71,7 @@ export class ServiceContext {
       return builder.execute(async (tx) => {
         const result = await work(tx);
         await insertAudit(tx, actor, result.audit, this.now());
+        if (result.events.length > 0) await this.feed.announce?.(tx, result.events);
         return result;
       });
     };

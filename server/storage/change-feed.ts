@@ -1,6 +1,8 @@
 // What changed, told after a commit so every authorization cache (in this process and, with
 // PostgreSQL, in every other instance) reloads exactly the affected entries.
 
+import type { Queryable } from './rows.ts';
+
 export type ChangeEvent =
   | { kind: 'credential'; id: string }
   | { kind: 'role'; id: string }
@@ -10,6 +12,12 @@ export type ChangeEvent =
 export type ChangeHandler = (events: ChangeEvent[]) => void | Promise<void>;
 
 export interface ChangeFeed {
+  /**
+   * Optional, called inside the write's transaction before COMMIT: PostgreSQL queues a NOTIFY
+   * there, so other instances hear of exactly the writes that committed, even if this process
+   * dies right after the commit.
+   */
+  announce?(tx: Queryable, events: ChangeEvent[]): Promise<void>;
   /** Delivers to local subscribers (awaited) and to other instances. */
   publish(events: ChangeEvent[]): Promise<void>;
   subscribe(handler: ChangeHandler): void;

@@ -19,13 +19,15 @@ export interface OpenDatabase {
 export interface DatabaseOptions {
   dbPath?: string | undefined;
   databaseUrl?: string | undefined;
+  /** Problems in background work that repairs itself (PostgreSQL change feed reconnects). */
+  onBackgroundError?: ((error: unknown, what: string) => void) | undefined;
 }
 
 /** Opens (and migrates) the configured database: PostgreSQL when a URL is given, else SQLite. */
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
   if (options.databaseUrl) {
     const { openPostgres } = await import('./postgres/open.ts');
-    return openPostgres(options.databaseUrl);
+    return openPostgres(options.databaseUrl, options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {});
   }
   return openSqlite(options.dbPath ?? ':memory:');
 }
