@@ -30,6 +30,8 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     bodyLimit: BODY_LIMIT,
     ...(options.https ? { https: options.https } : {}),
     trustProxy: false,
+    // Long ids must reach validation (a clear 400), not fastify's own 414.
+    maxParamLength: 2000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
@@ -74,8 +76,11 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
         ...(QUIET.has(endpoint.operationId) ? { logLevel: 'warn' } : {}),
         onRequest: makeAuthenticator(ctx, limiter, endpoint.auth),
         preValidation: async (request) => {
-          // An absent body validates as {} so optional-only bodies (roll) may be left out.
-          if (endpoint.body && request.body === undefined) request.body = {};
+          if (!endpoint.body || request.body !== undefined) return;
+          // A POST whose body has only optional fields (roll) may leave it out; everything else needs one.
+          const required = (endpoint.body as { required?: string[] }).required;
+          if (endpoint.method === 'POST' && !required?.length && !('anyOf' in endpoint.body)) request.body = {};
+          else throw new ApiError('invalid_request', `${endpoint.method} ${endpoint.path} needs a JSON body (Content-Type: application/json).`);
         },
         handler: async (request, reply) => {
           const result = await handler(request, reply);

@@ -1,7 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
 
 // Fastify validates with the same TypeBox schemas that generate the OpenAPI document. Query
 // strings are converted (limit=10 → 10) before checking. Messages name the field and the problem.
@@ -46,11 +45,28 @@ export class RequestValidationError extends Error {
   }
 }
 
+/**
+ * Query and path values arrive as strings. Only exact forms convert ("10" → 10, "true" → true),
+ * so "1.5" or "1e3" for an integer stays a string and fails validation instead of being truncated.
+ */
+function convertStrings(schema: TSchema, data: unknown): unknown {
+  const properties = (schema as { properties?: Record<string, { type?: string }> }).properties;
+  if (!properties || typeof data !== 'object' || data === null) return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(out)) {
+    const type = properties[key]?.type;
+    if (typeof value !== 'string') continue;
+    if (type === 'integer' && /^-?\d{1,15}$/.test(value)) out[key] = Number(value);
+    else if (type === 'boolean' && (value === 'true' || value === 'false')) out[key] = value === 'true';
+  }
+  return out;
+}
+
 export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const compiled = Compile(schema);
   const convert = httpPart === 'querystring' || httpPart === 'params';
   return (data: unknown) => {
-    const value = convert ? Value.Convert(schema, data) : data;
+    const value = convert ? convertStrings(schema, data) : data;
     if (compiled.Check(value)) return { value };
     const { message, problems } = describeErrors(httpPart ?? 'body', [...compiled.Errors(value)] as SchemaError[]);
     return { error: new RequestValidationError(message, problems) };
