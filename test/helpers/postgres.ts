@@ -4,6 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startServer } from '../../server/index.ts';
+import { createTestDatabase } from './database.ts';
+import { makeRequest, type RequestFn } from './server.ts';
 
 // A throwaway PostgreSQL 15 cluster for tests: initdb into a temp folder, started on a random
 // loopback port with its socket in that folder, trust auth on 127.0.0.1 only. One cluster per
@@ -174,4 +177,73 @@ function readLog(dir: string): string {
   } catch {
     return '';
   }
+}
+
+export interface Instance {
+  url: string;
+  request: RequestFn;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface InstanceGroup {
+  /** The fresh database every instance shares. */
+  databaseUrl: string;
+  /** The bootstrap admin token (valid on every instance: they share the HMAC key). */
+  token: string;
+  instances: Instance[];
+  /** Starts one more instance on the same database. */
+  add(): Promise<Instance>;
+  close(): Promise<void>;
+}
+
+/**
+ * Several Keyward backends in this process on one fresh database of the test cluster, as a
+ * load balancer would see them. The first instance bootstraps; the others join the same data.
+ */
+export async function startInstances(count: number, options: { lastUsedFlushMs?: number } = {}): Promise<InstanceGroup> {
+  const cluster = await startPostgres();
+  const database = await createTestDatabase(cluster.url);
+  const databaseUrl = database.databaseUrl!;
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-pg-it-'));
+  const tokenFile = join(dir, 'bootstrap.token');
+  const instances: Instance[] = [];
+  let token = '';
+  const add = async (): Promise<Instance> => {
+    const logs: string[] = [];
+    const started = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      databaseUrl,
+      bootstrapTokenFile: tokenFile,
+      logLevel: 'warn',
+      ...(options.lastUsedFlushMs !== undefined ? { lastUsedFlushMs: options.lastUsedFlushMs } : {}),
+      logStream: { write: (line: string) => void logs.push(line) },
+    });
+    token ||= readFileSync(tokenFile, 'utf8').trim();
+    const instance: Instance = { url: started.url, request: makeRequest(started.url, token), logs, close: () => started.close() };
+    instances.push(instance);
+    return instance;
+  };
+  try {
+    for (let i = 0; i < count; i += 1) await add();
+  } catch (error) {
+    await Promise.allSettled(instances.map((i) => i.close()));
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    databaseUrl,
+    get token() {
+      return token;
+    },
+    instances,
+    add,
+    close: async () => {
+      await Promise.allSettled(instances.map((i) => i.close()));
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
