@@ -115,7 +115,8 @@ test('forward-auth trusts X-Forwarded-For only from a configured trusted proxy',
 
 test('a malformed forward-auth request is a 4xx, never a 5xx', async () => {
   const { secret } = await makeCredential(s, { roles: [viewer.id] });
-  for (const headers of [{}, { 'x-original-uri': 'no-slash' }, { 'x-original-method': 'GET' }, { 'x-original-method': 'GET', 'x-original-uri': '%%%' }]) {
+  const cases: Array<Record<string, string>> = [{}, { 'x-original-uri': 'no-slash' }, { 'x-original-method': 'GET' }, { 'x-original-method': 'GET', 'x-original-uri': '%%%' }];
+  for (const headers of cases) {
     const res = await s.request('GET', '/v1/forward-auth', { token: secret, headers });
     assert.ok(res.status >= 400 && res.status < 500, `${JSON.stringify(headers)}: ${res.status} ${res.text}`);
   }
