@@ -31,7 +31,7 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     ...(options.https ? { https: options.https } : {}),
     trustProxy: false,
     // Long ids must reach validation (a clear 400), not fastify's own 414.
-    maxParamLength: 2000,
+    routerOptions: { maxParamLength: 2000 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
