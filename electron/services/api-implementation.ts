@@ -65,18 +65,29 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
   /** Issue a one-time secret: the secret goes into the vault, the renderer gets the handle. */
   const issue = (answer: { credential: Credential; secret: string }): IssuedCredential => {
     const secretHandle = vault.hold(answer.secret);
-    const cache = session.cached();
-    session.saveCache({ credentials: [...cache.credentials.filter((c) => c.id !== answer.credential.id), answer.credential] });
+    session.remember('credentials', answer.credential);
     return { credential: answer.credential, secretHandle };
   };
 
-  const crud = <T, C, P>(path: string) => ({
-    list: async () => (await call<{ items: T[] }>('GET', path)).items,
-    get: ({ id }: { id: string }) => call<T>('GET', `${path}/${enc(id)}`),
-    create: (body: C) => call<T>('POST', path, { body }),
-    update: ({ id, expectedVersion, set }: { id: string; expectedVersion?: number; set: P }) => call<T>('PATCH', `${path}/${enc(id)}`, { body: set, ifMatch: expectedVersion }),
-    delete: async ({ id, expectedVersion }: { id: string; expectedVersion?: number }) => void (await call('DELETE', `${path}/${enc(id)}`, { ifMatch: expectedVersion })),
-  });
+  const crud = <T extends { id: string }, C, P>(path: string, cached?: 'roles' | 'credentials' | 'backends') => {
+    const keep = (item: T, deleted = false) => {
+      if (cached) session.remember(cached, item, deleted);
+      return item;
+    };
+    return {
+      list: async () => (await call<{ items: T[] }>('GET', path)).items,
+      get: async ({ id }: { id: string }) => keep(await call<T>('GET', `${path}/${enc(id)}`)),
+      create: async (body: C) => keep(await call<T>('POST', path, { body })),
+      update: async ({ id, expectedVersion, set }: { id: string; expectedVersion?: number; set: P }) =>
+        keep(await call<T>('PATCH', `${path}/${enc(id)}`, { body: set, ifMatch: expectedVersion })),
+      delete: async ({ id, expectedVersion }: { id: string; expectedVersion?: number }) => {
+        await call('DELETE', `${path}/${enc(id)}`, { ifMatch: expectedVersion });
+        keep({ id } as T, true);
+      },
+      /** A POST action on one object answering the object (revoke, disable, ...). */
+      act: async (id: string, action: string) => keep(await call<T>('POST', `${path}/${enc(id)}/${action}`)),
+    };
+  };
 
   /** Fresh state for the access checker and hygiene: refetched when online and stale, else the cache. */
   const state = async (): Promise<{ basis: 'server' | 'cache' }> => {
@@ -148,9 +159,9 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
 
   const users = crud<User, ArgOf<'users', 'create'>, ArgOf<'users', 'update'>['set']>('/v1/users');
   const groups = crud<Group, ArgOf<'groups', 'create'>, ArgOf<'groups', 'update'>['set']>('/v1/groups');
-  const backends = crud<Backend, ArgOf<'backends', 'create'>, ArgOf<'backends', 'update'>['set']>('/v1/backends');
-  const roles = crud<Role, ArgOf<'roles', 'create'>, ArgOf<'roles', 'update'>['set']>('/v1/roles');
-  const credentialCrud = crud<Credential, ArgOf<'credentials', 'create'>, ArgOf<'credentials', 'update'>['set']>('/v1/credentials');
+  const backends = crud<Backend, ArgOf<'backends', 'create'>, ArgOf<'backends', 'update'>['set']>('/v1/backends', 'backends');
+  const roles = crud<Role, ArgOf<'roles', 'create'>, ArgOf<'roles', 'update'>['set']>('/v1/roles', 'roles');
+  const credentialCrud = crud<Credential, ArgOf<'credentials', 'create'>, ArgOf<'credentials', 'update'>['set']>('/v1/credentials', 'credentials');
 
   const api: KeywardApi = {
     profiles: {
@@ -220,7 +231,10 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       importOpenApi: ({ document }) => call<Catalog>('POST', '/v1/catalog/openapi', { body: document }),
     },
     roles: {
-      ...roles,
+      get: roles.get,
+      create: roles.create,
+      update: roles.update,
+      delete: roles.delete,
       list: () =>
         session.readThrough(
           async () => {
@@ -246,9 +260,9 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       get: credentialCrud.get,
       create: async (body) => issue(await call<{ credential: Credential; secret: string }>('POST', '/v1/credentials', { body })),
       update: credentialCrud.update,
-      revoke: ({ id }) => call<Credential>('POST', `/v1/credentials/${enc(id)}/revoke`),
-      disable: ({ id }) => call<Credential>('POST', `/v1/credentials/${enc(id)}/disable`),
-      enable: ({ id }) => call<Credential>('POST', `/v1/credentials/${enc(id)}/enable`),
+      revoke: ({ id }) => credentialCrud.act(id, 'revoke'),
+      disable: ({ id }) => credentialCrud.act(id, 'disable'),
+      enable: ({ id }) => credentialCrud.act(id, 'enable'),
       roll: async ({ id, graceSeconds }) =>
         issue(await call<{ credential: Credential; secret: string }>('POST', `/v1/credentials/${enc(id)}/roll`, { body: graceSeconds === undefined ? {} : { graceSeconds } })),
       delete: credentialCrud.delete,
@@ -259,13 +273,13 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       copy: ({ handle, format }) => vault.copy(handle, format),
       discard: async ({ handle }) => vault.discard(handle),
     },
-    users: { ...users, invalidateTokens: ({ id }) => call<{ revoked: number }>('POST', `/v1/users/${enc(id)}/invalidate-tokens`) },
-    groups,
+    users: { list: users.list, get: users.get, create: users.create, update: users.update, delete: users.delete, invalidateTokens: ({ id }) => call<{ revoked: number }>('POST', `/v1/users/${enc(id)}/invalidate-tokens`) },
+    groups: { list: groups.list, get: groups.get, create: groups.create, update: groups.update, delete: groups.delete },
     policy: {
       get: () => call<IssuancePolicy>('GET', '/v1/policy/issuance'),
       set: (body) => call<IssuancePolicy>('PUT', '/v1/policy/issuance', { body }),
     },
-    backends,
+    backends: { list: backends.list, get: backends.get, create: backends.create, update: backends.update, delete: backends.delete },
     audit: { list: (query) => call('GET', '/v1/audit', { query }) },
     drafts: {
       list: async () => drafts.list(),

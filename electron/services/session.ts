@@ -126,6 +126,15 @@ export class Session {
     this.#cache.set(`cache:${profileId}`, { ...this.cached(profileId), ...patch });
   }
 
+  /** Keeps the cache in step with a write the app just made (so drafts and checks see it offline). */
+  remember(kind: 'roles' | 'credentials' | 'backends', item: { id: string }, deleted = false): void {
+    if (!this.#status.profileId) return;
+    const list = this.cached()[kind] as { id: string }[];
+    const next = list.filter((x) => x.id !== item.id);
+    if (!deleted) next.push(item);
+    this.saveCache({ [kind]: next });
+  }
+
   forget(profileId: string): void {
     this.#cache.delete(`cache:${profileId}`);
     if (this.#status.profileId === profileId) this.disconnect();

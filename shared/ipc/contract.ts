@@ -31,7 +31,7 @@ import type {
   SecretHandle,
   SessionStatus,
 } from './types.ts';
-import { CONFLICT_KINDS, COPY_FORMATS } from './types.ts';
+import type { ConflictKind, CopyFormat } from './types.ts';
 
 // The one IPC contract (DESIGN §5): every method the renderer may call, grouped by domain, with
 // the schema its argument is validated against in main and the type it resolves to. The preload
@@ -91,7 +91,7 @@ const Delete = Type.Object({ id: S.Id, expectedVersion: ExpectedVersion }, stric
 
 export const SecretRef = Type.Object({ handle: Type.String({ minLength: 1, maxLength: 100 }) }, strict);
 export const SecretCopy = Type.Object(
-  { handle: Type.String({ minLength: 1, maxLength: 100 }), format: Type.Union(COPY_FORMATS.map((f) => Type.Literal(f))) },
+  { handle: Type.String({ minLength: 1, maxLength: 100 }), format: Type.Union([Type.Literal('token'), Type.Literal('header'), Type.Literal('curl'), Type.Literal('env')]) },
   strict,
 );
 
@@ -112,7 +112,14 @@ export const ResolveConflict = Type.Object(
   {
     planId: S.Id,
     draftId: S.Id,
-    kind: Type.Union(CONFLICT_KINDS.map((k) => Type.Literal(k))),
+    kind: Type.Union([
+      Type.Literal('name'),
+      Type.Literal('description'),
+      Type.Literal('deleted_on_server'),
+      Type.Literal('edited_on_server'),
+      Type.Literal('name_taken'),
+      Type.Literal('unknown_actions'),
+    ]),
     choice: Type.Union([Type.Literal('mine'), Type.Literal('theirs')]),
     /** name_taken: a new name for the role ("mine" with a rename). */
     name: Type.Optional(S.Name),
@@ -142,6 +149,10 @@ export const SettingsUpdate = Type.Object(
   { theme: Type.Optional(Theme), clipboardClearSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })) },
   strict,
 );
+
+// The literal unions above must list exactly these (a compile-time check, no runtime cost).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const CONTRACT_LITERALS_MATCH: [Same<Static<typeof SecretCopy>['format'], CopyFormat>, Same<Static<typeof ResolveConflict>['kind'], ConflictKind>] = [true, true];
 
 export const IPC_CONTRACT = {
   profiles: {
