@@ -1,0 +1,51 @@
+import { CssBaseline, ThemeProvider } from '@mui/material';
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { KeywardApi } from '../../shared/ipc/contract.ts';
+import type { ThemeSetting } from '../../shared/ipc/types.ts';
+import { DialogProvider } from '../dialogs/dialog-provider.tsx';
+import { ApiContext, useApi } from './api.ts';
+import { qk } from './query-keys.ts';
+import { Shell } from './shell.tsx';
+import { useAppTheme } from './theme.ts';
+
+function makeClient() {
+  return new QueryClient({
+    defaultOptions: {
+      // Errors carry the server's message and are shown in place; retrying a 4xx helps nobody.
+      queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000 },
+    },
+  });
+}
+
+/** The whole console: API, query cache, theme, dialogs, shell. */
+export function App({ api }: { api: KeywardApi }) {
+  const [client] = useState(makeClient);
+  return (
+    <ApiContext.Provider value={api}>
+      <QueryClientProvider client={client}>
+        <Themed />
+      </QueryClientProvider>
+    </ApiContext.Provider>
+  );
+}
+
+function Themed() {
+  const api = useApi();
+  const client = useQueryClient();
+  const info = useQuery({ queryKey: qk.appInfo, queryFn: () => api.app.info(), staleTime: Infinity });
+  useEffect(
+    () => api.on('app.settingsChanged', (settings) => client.setQueryData(qk.appInfo, (old: typeof info.data) => (old ? { ...old, settings } : old))),
+    [api, client],
+  );
+  const setting: ThemeSetting = info.data?.settings.theme ?? 'system';
+  const theme = useAppTheme(setting);
+  return (
+    <ThemeProvider theme={theme}>
+      <CssBaseline />
+      <DialogProvider>
+        <Shell themeSetting={setting} />
+      </DialogProvider>
+    </ThemeProvider>
+  );
+}

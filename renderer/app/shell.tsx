@@ -1,0 +1,65 @@
+import { AppBar, Box, Chip, Drawer, List, ListItemButton, ListItemText, Toolbar, Typography } from '@mui/material';
+import { useEffect, useMemo, useState } from 'react';
+import { useDrafts } from './data.ts';
+import { NavigationContext, SCREENS, type ScreenId } from './navigation.ts';
+import { OfflineBanner } from './offline-banner.tsx';
+import { ScreenView } from './screen-view.tsx';
+import { useSession } from './session.ts';
+import { ThemeMenu } from './theme-menu.tsx';
+import type { ThemeSetting } from '../../shared/ipc/types.ts';
+
+const NAV_WIDTH = 210;
+
+const STATE_LABEL = { online: 'Online', offline: 'Offline', connecting: 'Connecting…', disconnected: 'Not connected' } as const;
+const STATE_COLOR = { online: 'success', offline: 'warning', connecting: 'default', disconnected: 'default' } as const;
+
+/** Top bar (active profile, connection, theme), navigation and the current screen. */
+export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
+  const session = useSession();
+  const [screen, setScreen] = useState<ScreenId>('connections');
+  const drafts = useDrafts();
+  const draftCount = drafts.data?.roles.length ?? 0;
+  const nav = useMemo(() => ({ screen, go: setScreen }), [screen]);
+
+  useEffect(() => {
+    document.title = session.profileName ? `${session.profileName} — Keyward` : 'Keyward';
+  }, [session.profileName]);
+
+  return (
+    <NavigationContext.Provider value={nav}>
+      <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+        <AppBar position="fixed" color="default" elevation={0} sx={{ zIndex: (t) => t.zIndex.drawer + 1, borderBottom: 1, borderColor: 'divider' }}>
+          <Toolbar variant="dense" sx={{ gap: 2 }}>
+            <Typography component="p" variant="h6" sx={{ fontWeight: 700 }}>
+              Keyward
+            </Typography>
+            <Typography component="p" color="text.secondary" data-testid="active-profile">
+              {session.profileName ?? 'No server'}
+            </Typography>
+            <Chip size="small" label={STATE_LABEL[session.state]} color={STATE_COLOR[session.state]} variant="outlined" data-testid="connection-state" />
+            <Box sx={{ flex: 1 }} />
+            <ThemeMenu setting={themeSetting} />
+          </Toolbar>
+        </AppBar>
+        <Drawer variant="permanent" sx={{ width: NAV_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' } }}>
+          <Toolbar variant="dense" />
+          <Box component="nav" aria-label="Main">
+            <List dense>
+              {SCREENS.map((s) => (
+                <ListItemButton key={s.id} selected={s.id === screen} onClick={() => setScreen(s.id)} aria-current={s.id === screen ? 'page' : undefined}>
+                  <ListItemText primary={s.label} />
+                  {s.id === 'drafts' && draftCount > 0 && <Chip size="small" color="warning" label={draftCount} aria-label={`${draftCount} drafts`} />}
+                </ListItemButton>
+              ))}
+            </List>
+          </Box>
+        </Drawer>
+        <Box component="main" sx={{ flex: 1, minWidth: 0 }}>
+          <Toolbar variant="dense" />
+          <OfflineBanner />
+          <ScreenView screen={screen} />
+        </Box>
+      </Box>
+    </NavigationContext.Provider>
+  );
+}

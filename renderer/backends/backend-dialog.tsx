@@ -1,0 +1,102 @@
+import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { regexProblem } from '../../shared/domain/policy.ts';
+import { HTTP_METHODS, type SubSetting } from '../../shared/domain/types.ts';
+import { useApi } from '../app/api.ts';
+import { useBackends, useRoles } from '../app/data.ts';
+import { errorMessage } from '../app/errors.ts';
+import { useSession } from '../app/session.ts';
+import { MultiPicker } from '../directory/multi-picker.tsx';
+import { testRoute } from './route-test.ts';
+import { SubSettingRow } from './sub-setting-row.tsx';
+
+/** Creates or edits a backend; a "test a path" field shows which setting decides a request. */
+export function BackendDialog({ backendId, onClose }: { backendId: string | null; onClose: () => void }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const session = useSession();
+  const backend = useBackends().data?.find((b) => b.id === backendId) ?? null;
+  const roles = useRoles().data ?? [];
+  const [name, setName] = useState(backend?.name ?? '');
+  const [prefix, setPrefix] = useState(backend?.frontendPrefix ?? '/');
+  const [required, setRequired] = useState<string[]>(backend?.requiredRoles ?? []);
+  const [settings, setSettings] = useState<SubSetting[]>(backend?.subSettings ?? []);
+  const [testMethod, setTestMethod] = useState('GET');
+  const [testPath, setTestPath] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const titleId = useId();
+
+  const prefixOk = prefix.startsWith('/');
+  const regexOk = settings.every((s) => regexProblem(s.pathRegex) === null);
+  const match = testPath ? testRoute(prefix, required, settings, testMethod, testPath) : null;
+  const roleName = (id: string) => roles.find((r) => r.id === id)?.name ?? id;
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    const fields = { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, subSettings: settings };
+    try {
+      if (backend) await api.backends.update({ id: backend.id, expectedVersion: backend.version, set: fields });
+      else await api.backends.create(fields);
+      await client.invalidateQueries({ queryKey: [session.profileId] });
+      onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  };
+  const setAt = (i: number, v: SubSetting) => setSettings(settings.map((s, j) => (j === i ? v : s)));
+
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId} maxWidth="lg" fullWidth>
+      <DialogTitle id={titleId}>{backend ? `Edit backend — ${backend.name}` : 'New backend'}</DialogTitle>
+      <DialogContent dividers>
+        <Stack spacing={2}>
+          <Stack direction="row" spacing={2}>
+            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus sx={{ flex: 1 }} />
+            <TextField label="Frontend prefix" value={prefix} onChange={(e) => setPrefix(e.target.value)} error={!prefixOk} helperText={prefixOk ? 'e.g. /billing' : 'Must start with “/”.'} sx={{ flex: 1 }} />
+          </Stack>
+          <MultiPicker label="Required roles" options={roles} value={required} onChange={setRequired} helperText="A request must come with a credential holding all of these." />
+          <Typography variant="subtitle2" component="h3">
+            Sub-URL settings (the first match applies)
+          </Typography>
+          {settings.length === 0 && <Typography color="text.secondary">None: every path under the prefix needs the roles above.</Typography>}
+          {settings.map((s, i) => (
+            <SubSettingRow key={i} index={i} value={s} roles={roles} matched={match?.subSettingIndex === i} onChange={(v) => setAt(i, v)} onRemove={() => setSettings(settings.filter((_, j) => j !== i))} />
+          ))}
+          <div>
+            <Button onClick={() => setSettings([...settings, { method: 'ANY', pathRegex: `^${prefix.replace(/\/$/, '')}/`, requiredRoles: [], override: false }])}>Add sub-URL setting</Button>
+          </div>
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+            <TextField select label="Test method" value={testMethod} onChange={(e) => setTestMethod(e.target.value)} sx={{ width: 120 }}>
+              {HTTP_METHODS.map((m) => (
+                <MenuItem key={m} value={m}>
+                  {m}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField label="Test a path" value={testPath} onChange={(e) => setTestPath(e.target.value)} placeholder={`${prefix.replace(/\/$/, '')}/invoices/42`} sx={{ flex: 1 }} />
+          </Stack>
+          {testPath && (
+            <Alert severity={match ? 'info' : 'warning'} data-testid="route-test-result">
+              {!match
+                ? `${testPath} is not under ${prefix}, so this backend does not decide it.`
+                : `${match.subSettingIndex === null ? 'No sub-URL setting matches; the backend’s list applies.' : `Setting ${match.subSettingIndex + 1} matches.`} Required roles: ${match.requiredRoleIds.length ? match.requiredRoleIds.map(roleName).join(', ') : 'none'}.`}
+            </Alert>
+          )}
+          {error && <Alert severity="error">{error}</Alert>}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button variant="contained" onClick={() => void save()} disabled={busy || name.trim() === '' || !prefixOk || !regexOk}>
+          Save
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,16 @@
+import { requiredRolesFor, type BackendView } from '../../shared/domain/authorize.ts';
+import { regexProblem } from '../../shared/domain/policy.ts';
+import type { SubSetting } from '../../shared/domain/types.ts';
+
+/** Which sub-URL setting of an edited (unsaved) backend a request would match, using the shared decision code. */
+export function testRoute(prefix: string, requiredRoles: string[], settings: SubSetting[], method: string, path: string) {
+  if (!prefix.startsWith('/') || settings.some((s) => regexProblem(s.pathRegex))) return null;
+  const view: BackendView = {
+    id: 'edited',
+    name: 'edited',
+    frontendPrefix: prefix,
+    requiredRoleIds: requiredRoles,
+    subSettings: settings.map((s) => ({ method: s.method, regex: new RegExp(s.pathRegex), requiredRoleIds: s.requiredRoles, override: s.override })),
+  };
+  return requiredRolesFor([view], method, path);
+}

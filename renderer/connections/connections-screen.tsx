@@ -1,0 +1,149 @@
+import { Alert, Button, Card, CardActions, CardContent, Chip, Stack, Typography } from '@mui/material';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Profile } from '../../shared/ipc/types.ts';
+import { useApi } from '../app/api.ts';
+import { errorMessage } from '../app/errors.ts';
+import { useNavigation } from '../app/navigation.ts';
+import { qk } from '../app/query-keys.ts';
+import { useSession } from '../app/session.ts';
+import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
+import { useDialogs } from '../dialogs/dialog-context.ts';
+import { SettingsCard } from './settings-card.tsx';
+import { TestResult } from './test-result.tsx';
+import type { ConnectionTest } from '../../shared/ipc/types.ts';
+
+/** Server profiles: connect, test, edit, remove; or start the built-in local server. */
+export function ConnectionsScreen() {
+  const api = useApi();
+  const client = useQueryClient();
+  const session = useSession();
+  const { go } = useNavigation();
+  const { openDialog } = useDialogs();
+  const profiles = useQuery({ queryKey: qk.profiles, queryFn: () => api.profiles.list() });
+  const [tests, setTests] = useState<Record<string, ConnectionTest>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const run = async (key: string, fn: () => Promise<unknown>) => {
+    setBusy(key);
+    setError(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+    setBusy(null);
+  };
+  const connect = (p: Profile) =>
+    run(p.id, async () => {
+      const status = await api.session.connect({ profileId: p.id });
+      client.setQueryData(qk.session, status);
+      if (status.state === 'online') go('roles');
+    });
+  const disconnect = () => run('disconnect', async () => client.setQueryData(qk.session, await api.session.disconnect()));
+  const test = (p: Profile) => run(`test-${p.id}`, async () => setTests({ ...tests, [p.id]: await api.profiles.test({ id: p.id }) }));
+  const startLocal = () =>
+    run('local', async () => {
+      await api.localServer.start();
+      client.setQueryData(qk.session, await api.session.status());
+      await client.invalidateQueries({ queryKey: qk.profiles });
+      go('roles');
+    });
+  const remove = (p: Profile) =>
+    openDialog({
+      type: 'confirm',
+      title: `Remove “${p.name}”?`,
+      body: 'The profile and its admin token are removed from this computer (the keychain entry too). The server and its data are not touched. Drafts for this profile are lost.',
+      confirmLabel: 'Remove',
+      destructive: true,
+      onConfirm: async () => {
+        await api.profiles.remove({ id: p.id });
+        await client.invalidateQueries({ queryKey: qk.profiles });
+        client.setQueryData(qk.session, await api.session.status());
+      },
+    });
+
+  const addButton = (
+    <Button variant="contained" onClick={() => openDialog({ type: 'profile', profileId: null })}>
+      Add server
+    </Button>
+  );
+  return (
+    <Page
+      title="Connections"
+      intro="The Keyward servers you administer. Admin tokens live in the OS keychain."
+      actions={
+        <>
+          <Button variant="outlined" onClick={() => void startLocal()} disabled={busy !== null}>
+            Use a local server
+          </Button>
+          {addButton}
+        </>
+      }
+    >
+      {error && (
+        <Alert severity="error" sx={{ mb: 2 }} data-testid="connections-error">
+          {error}
+        </Alert>
+      )}
+      {profiles.isPending ? (
+        <LoadingRows rows={3} />
+      ) : profiles.error ? (
+        <ErrorState error={profiles.error} onRetry={() => void profiles.refetch()} />
+      ) : profiles.data.length === 0 ? (
+        <EmptyState title="No servers yet" hint="Add a server with its URL and an admin token, or start a local server on this computer to try Keyward at once." action={addButton} />
+      ) : (
+        <Stack spacing={2}>
+          {profiles.data.map((p) => {
+            const active = session.profileId === p.id;
+            return (
+              <Card key={p.id} variant="outlined" data-testid={`profile-${p.name}`} component="article" aria-label={p.name}>
+                <CardContent>
+                  <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                    <Typography variant="h2" component="h2">
+                      {p.name}
+                    </Typography>
+                    {p.kind === 'local' && <Chip size="small" label="Local" />}
+                    {active && <Chip size="small" color={session.state === 'online' ? 'success' : 'warning'} label={session.state === 'online' ? 'Connected' : session.state} />}
+                    {!p.hasToken && <Chip size="small" color="error" label="No token in keychain" />}
+                  </Stack>
+                  <Typography color="text.secondary">{p.url}</Typography>
+                  {p.fingerprint && (
+                    <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
+                      Pinned certificate {p.fingerprint}
+                    </Typography>
+                  )}
+                  {tests[p.id] && (
+                    <div style={{ marginTop: 8 }}>
+                      <TestResult test={tests[p.id]!} />
+                    </div>
+                  )}
+                </CardContent>
+                <CardActions>
+                  {active && session.state !== 'disconnected' ? (
+                    <Button onClick={() => void disconnect()} disabled={busy !== null}>
+                      Disconnect
+                    </Button>
+                  ) : (
+                    <Button variant="contained" onClick={() => void connect(p)} disabled={busy !== null}>
+                      Connect
+                    </Button>
+                  )}
+                  <Button onClick={() => void test(p)} disabled={busy !== null}>
+                    Test
+                  </Button>
+                  <Button onClick={() => openDialog({ type: 'profile', profileId: p.id })}>Edit</Button>
+                  <Button color="error" onClick={() => remove(p)}>
+                    Remove
+                  </Button>
+                </CardActions>
+              </Card>
+            );
+          })}
+        </Stack>
+      )}
+      <SettingsCard />
+    </Page>
+  );
+}

@@ -1,0 +1,98 @@
+import { Alert, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import type { ConnectionTest } from '../../shared/ipc/types.ts';
+import { useApi } from '../app/api.ts';
+import { errorMessage } from '../app/errors.ts';
+import { qk } from '../app/query-keys.ts';
+import { TestResult } from './test-result.tsx';
+
+/** Adds or edits a server profile. An https server's certificate must be confirmed by fingerprint. */
+export function ProfileDialog({ profileId, onClose }: { profileId: string | null; onClose: () => void }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const profiles = useQuery({ queryKey: qk.profiles, queryFn: () => api.profiles.list() });
+  const existing = profiles.data?.find((p) => p.id === profileId) ?? null;
+  const [name, setName] = useState(existing?.name ?? '');
+  const [url, setUrl] = useState(existing?.url ?? 'https://');
+  const [token, setToken] = useState('');
+  const [insecure, setInsecure] = useState(existing?.allowInsecureHttp ?? false);
+  const [test, setTest] = useState<ConnectionTest | null>(null);
+  const [fingerprintOk, setFingerprintOk] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const titleId = useId();
+
+  const needsPin = test?.pin === 'unpinned' && !existing;
+  const runTest = async () => {
+    setBusy(true);
+    setError(null);
+    setFingerprintOk(false);
+    try {
+      setTest(await api.profiles.test({ url, ...(token ? { token } : {}), allowInsecureHttp: insecure }));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+    setBusy(false);
+  };
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (existing) await api.profiles.update({ id: existing.id, name, url, allowInsecureHttp: insecure, ...(token ? { token } : {}) });
+      else await api.profiles.add({ name, url, token, allowInsecureHttp: insecure, fingerprint: needsPin ? test!.certificate!.fingerprint : null });
+      await client.invalidateQueries({ queryKey: qk.profiles });
+      onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  };
+  const canSave = name.trim() !== '' && /^https?:\/\/\S+/.test(url) && (existing !== null || token !== '') && (!needsPin || fingerprintOk);
+
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+      <DialogTitle id={titleId}>{existing ? `Edit ${existing.name}` : 'Add a server'}</DialogTitle>
+      <DialogContent dividers>
+        <Stack spacing={2}>
+          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Production" autoFocus required />
+          <TextField label="Server URL" value={url} onChange={(e) => { setUrl(e.target.value); setTest(null); }} required helperText="https:// — plain http only to this machine, or with the opt-in below." />
+          <TextField
+            label="Admin token"
+            type="password"
+            value={token}
+            onChange={(e) => { setToken(e.target.value); setTest(null); }}
+            required={!existing}
+            helperText={existing ? 'Leave empty to keep the token stored in the keychain.' : 'Stored in the OS keychain, never on disk.'}
+            autoComplete="off"
+          />
+          <FormControlLabel control={<Checkbox checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />} label="Allow plain HTTP to a remote host (tokens travel unencrypted)" />
+          <div>
+            <Button variant="outlined" onClick={() => void runTest()} disabled={busy || !/^https?:\/\/\S+/.test(url)}>
+              Test connection
+            </Button>
+          </div>
+          {test && <TestResult test={test} />}
+          {needsPin && test?.certificate && (
+            <Alert severity="warning">
+              <Typography variant="body2" gutterBottom>
+                Check this fingerprint with the server's administrator before trusting it. Keyward will refuse the server if it ever changes.
+              </Typography>
+              <code style={{ wordBreak: 'break-all' }}>{test.certificate.fingerprint}</code>
+              <FormControlLabel control={<Checkbox checked={fingerprintOk} onChange={(e) => setFingerprintOk(e.target.checked)} />} label="This fingerprint is the server's" />
+            </Alert>
+          )}
+          {error && <Alert severity="error">{error}</Alert>}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button variant="contained" onClick={() => void save()} disabled={busy || !canSave}>
+          {existing ? 'Save' : 'Add server'}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,126 @@
+import { Button, Chip, InputAdornment, MenuItem, Paper, Stack, TextField } from '@mui/material';
+import SearchIcon from '@mui/icons-material/Search';
+import { DataGrid, type GridColDef, type GridPaginationModel } from '@mui/x-data-grid';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo, useRef, useState } from 'react';
+import type { Credential, CredentialStatus } from '../../shared/domain/types.ts';
+import { useApi } from '../app/api.ts';
+import { useRoles, useUsers } from '../app/data.ts';
+import { qk } from '../app/query-keys.ts';
+import { useSession } from '../app/session.ts';
+import { EmptyState, ErrorState, Page } from '../common/states.tsx';
+import { useDialogs } from '../dialogs/dialog-context.ts';
+import { CredentialRowActions } from './credential-row-actions.tsx';
+import { formatDate, STATUS_COLOR } from './format.ts';
+
+/** Credentials as a server-paged grid: the backend pages by cursor, so we remember each page's. */
+export function CredentialsScreen() {
+  const api = useApi();
+  const session = useSession();
+  const { openDialog } = useDialogs();
+  const roles = useRoles();
+  const users = useUsers();
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState<CredentialStatus | ''>('');
+  const [paging, setPaging] = useState<GridPaginationModel>({ page: 0, pageSize: 25 });
+  const cursors = useRef<Record<string, (string | undefined)[]>>({});
+  const filterKey = `${q}|${status}|${paging.pageSize}`;
+  const pageCursors = (cursors.current[filterKey] ??= [undefined]);
+  const cursor = pageCursors[paging.page];
+
+  const page = useQuery({
+    queryKey: qk.credentials(session.profileId, { q, status, pageSize: paging.pageSize, cursor: cursor ?? null }),
+    queryFn: () => api.credentials.list({ limit: paging.pageSize, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
+    placeholderData: keepPreviousData,
+  });
+  if (page.data?.nextCursor && !page.isPlaceholderData) pageCursors[paging.page + 1] = page.data.nextCursor;
+
+  const roleName = useMemo(() => new Map((roles.data ?? []).map((r) => [r.id, r.name])), [roles.data]);
+  const userName = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.name])), [users.data]);
+
+  const columns = useMemo<GridColDef<Credential>[]>(
+    () => [
+      { field: 'name', headerName: 'Name', flex: 1.2, minWidth: 160 },
+      { field: 'ownerId', headerName: 'Owner', flex: 0.8, minWidth: 110, valueGetter: (_v, row) => (row.ownerId ? (userName.get(row.ownerId) ?? row.ownerId) : '—') },
+      {
+        field: 'roles',
+        headerName: 'Roles',
+        flex: 1.5,
+        minWidth: 180,
+        sortable: false,
+        renderCell: ({ row }) => (
+          <Stack direction="row" spacing={0.5} sx={{ overflow: 'hidden', alignItems: 'center', height: '100%' }}>
+            {row.roles.length === 0 ? <Chip size="small" variant="outlined" label="No roles" /> : row.roles.map((id) => <Chip key={id} size="small" label={roleName.get(id) ?? id} />)}
+          </Stack>
+        ),
+      },
+      { field: 'status', headerName: 'Status', width: 100, renderCell: ({ row }) => <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} /> },
+      { field: 'prefix', headerName: 'Prefix', width: 120, renderCell: ({ row }) => <code>{row.prefix}</code> },
+      { field: 'createdAt', headerName: 'Created', width: 115, valueFormatter: (v: string) => formatDate(v) },
+      { field: 'expiresAt', headerName: 'Expires', width: 115, valueFormatter: (v: string | null) => formatDate(v) },
+      { field: 'lastUsedAt', headerName: 'Last used', width: 115, valueFormatter: (v: string | null) => formatDate(v) },
+      { field: 'ops', headerName: 'Operations', width: 200, sortable: false, renderCell: ({ row }) => <CredentialRowActions credential={row} /> },
+    ],
+    [roleName, userName],
+  );
+
+  const newButton = (
+    <Button variant="contained" onClick={() => openDialog({ type: 'credential-editor', credentialId: null })} disabled={session.state !== 'online'}>
+      New credential
+    </Button>
+  );
+  const empty = page.data && page.data.items.length === 0 && paging.page === 0;
+
+  return (
+    <Page title="Credentials" intro="API tokens and the roles they hold. A token's secret is shown once, when it is created or rolled." actions={newButton}>
+      <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
+        <TextField
+          label="Search credentials"
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setPaging((p) => ({ ...p, page: 0 }));
+          }}
+          sx={{ width: 320 }}
+          slotProps={{ input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> } }}
+        />
+        <TextField select label="Status" value={status} onChange={(e) => { setStatus(e.target.value as CredentialStatus | ''); setPaging((p) => ({ ...p, page: 0 })); }} sx={{ width: 160 }}>
+          <MenuItem value="">Any status</MenuItem>
+          {(['active', 'disabled', 'expired', 'revoked'] as const).map((s) => (
+            <MenuItem key={s} value={s}>
+              {s}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+      {page.error ? (
+        <ErrorState error={page.error} onRetry={() => void page.refetch()} />
+      ) : empty && !q && !status ? (
+        <EmptyState title="No credentials yet" hint="Create a credential, give it roles, and copy its token once." action={newButton} />
+      ) : (
+        <Paper variant="outlined" sx={{ height: 620 }}>
+          <DataGrid
+            aria-label="Credentials"
+            rows={page.data?.items ?? []}
+            columns={columns}
+            loading={page.isFetching}
+            paginationMode="server"
+            filterMode="server"
+            sortingMode="server"
+            disableColumnFilter
+            disableColumnSorting
+            rowCount={-1}
+            paginationMeta={{ hasNextPage: Boolean(page.data?.nextCursor) }}
+            paginationModel={paging}
+            onPaginationModelChange={setPaging}
+            pageSizeOptions={[25, 50, 100]}
+            density="compact"
+            disableRowSelectionOnClick
+            localeText={{ noRowsLabel: q || status ? 'No credential matches this search.' : 'No credentials.' }}
+            slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
+          />
+        </Paper>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,135 @@
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Typography } from '@mui/material';
+import VisibilityIcon from '@mui/icons-material/VisibilityOutlined';
+import VisibilityOffIcon from '@mui/icons-material/VisibilityOffOutlined';
+import { useEffect, useId, useState } from 'react';
+import type { CopyFormat, SecretHandle } from '../../shared/ipc/types.ts';
+import { useApi } from '../app/api.ts';
+import { errorMessage } from '../app/errors.ts';
+import { ConfirmDialog } from '../common/confirm-dialog.tsx';
+
+const FORMATS: { format: CopyFormat; label: string }[] = [
+  { format: 'token', label: 'Copy token' },
+  { format: 'header', label: 'Copy Authorization header' },
+  { format: 'curl', label: 'Copy curl example' },
+  { format: 'env', label: 'Copy .env line' },
+];
+
+interface Props {
+  credentialName: string;
+  handle: SecretHandle;
+  rolled: boolean;
+  onClose: () => void;
+}
+
+/**
+ * Shows a new token once. The secret stays in main behind `handle`: the page gets a masked preview,
+ * copies go through main (which clears the clipboard later), and the plain text exists in React
+ * state only while the user has pressed "Reveal".
+ */
+export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: Props) {
+  const api = useApi();
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [copy, setCopy] = useState<{ format: CopyFormat; clearsAt: number | null } | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const [cleared, setCleared] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [confirmClose, setConfirmClose] = useState(false);
+  const titleId = useId();
+
+  useEffect(() => {
+    if (!copy?.clearsAt) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [copy]);
+  useEffect(() => {
+    const offCleared = api.on('secrets.clipboardCleared', (e) => {
+      if (e.handleId === handle.id) {
+        setCleared(true);
+        setCopy(null);
+      }
+    });
+    const offExpired = api.on('secrets.expired', (e) => e.handleId === handle.id && setError('This token is no longer held by the app. Roll the credential to get a new one.'));
+    return () => {
+      offCleared();
+      offExpired();
+    };
+  }, [api, handle.id]);
+
+  const doCopy = async (format: CopyFormat) => {
+    setError(null);
+    try {
+      const result = await api.secrets.copy({ handle: handle.id, format });
+      setCleared(false);
+      setNow(Date.now());
+      setCopy({ format, clearsAt: result.clearsAt ? Date.parse(result.clearsAt) : null });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const toggleReveal = async () => {
+    if (revealed !== null) return setRevealed(null);
+    try {
+      setRevealed((await api.secrets.reveal({ handle: handle.id })).secret);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const close = async () => {
+    setRevealed(null);
+    await api.secrets.discard({ handle: handle.id }).catch(() => undefined);
+    onClose();
+  };
+
+  const secondsLeft = copy?.clearsAt ? Math.max(0, Math.ceil((copy.clearsAt - now) / 1000)) : null;
+  const label = FORMATS.find((f) => f.format === copy?.format)?.label.replace('Copy ', '') ?? '';
+
+  return (
+    <Dialog open onClose={() => setConfirmClose(true)} aria-labelledby={titleId} maxWidth="sm" fullWidth slotProps={{ paper: { 'data-testid': 'token-dialog' } as object }}>
+      <DialogTitle id={titleId}>{rolled ? 'New secret' : 'Token created'} for “{credentialName}”</DialogTitle>
+      <DialogContent>
+        <Alert severity="warning" sx={{ mb: 2 }}>
+          Copy this token now. It will not be shown again: Keyward keeps only a hash of it.
+        </Alert>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+          <Box
+            component="code"
+            aria-label={revealed ? 'Token' : 'Token, masked'}
+            data-testid="token-value"
+            sx={{ flex: 1, p: 1.5, borderRadius: 1, bgcolor: 'action.hover', fontSize: 14, wordBreak: 'break-all', userSelect: revealed ? 'all' : 'none' }}
+          >
+            {revealed ?? handle.masked}
+          </Box>
+          <Button onClick={() => void toggleReveal()} startIcon={revealed ? <VisibilityOffIcon /> : <VisibilityIcon />}>
+            {revealed ? 'Hide' : 'Reveal'}
+          </Button>
+        </Stack>
+        <Stack direction="row" spacing={1} sx={{ mt: 2, flexWrap: 'wrap', rowGap: 1 }}>
+          {FORMATS.map((f) => (
+            <Button key={f.format} variant={copy?.format === f.format ? 'contained' : 'outlined'} size="small" onClick={() => void doCopy(f.format)}>
+              {f.label}
+            </Button>
+          ))}
+        </Stack>
+        <Typography role="status" aria-live="polite" sx={{ mt: 2, minHeight: 24 }} data-testid="copy-status">
+          {copy && (secondsLeft !== null ? `Copied ${label} — clears in ${secondsLeft} s` : `Copied ${label}. Clipboard clearing is turned off.`)}
+          {cleared && 'Clipboard cleared.'}
+        </Typography>
+        {error && <Alert severity="error">{error}</Alert>}
+      </DialogContent>
+      <DialogActions>
+        <Button variant="contained" onClick={() => setConfirmClose(true)}>
+          Done
+        </Button>
+      </DialogActions>
+      {confirmClose && (
+        <ConfirmDialog
+          title="Close without the token?"
+          body={`You will not be able to see this token again. If you have not stored it, roll the credential later to get a new one.${copy ? ' The clipboard is cleared now.' : ''}`}
+          confirmLabel="Close"
+          onConfirm={close}
+          onClose={() => setConfirmClose(false)}
+        />
+      )}
+    </Dialog>
+  );
+}

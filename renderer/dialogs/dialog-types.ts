@@ -1,0 +1,28 @@
+import type { SecretHandle } from '../../shared/ipc/types.ts';
+
+// Every dialog the app can show, as data (STYLE.md: "dialogs are declared"). The host renders
+// them in one switch that ends in assertNever, so adding a kind without a renderer fails to compile.
+export type DialogSpec =
+  | { type: 'role'; roleId: string | null; draftId?: string; copyOfRoleId?: string }
+  | {
+      type: 'confirm';
+      title: string;
+      body: string;
+      confirmLabel: string;
+      destructive?: boolean;
+      onConfirm: () => Promise<unknown> | void;
+    }
+  | { type: 'credential-editor'; credentialId: string | null }
+  | { type: 'credential-action'; action: CredentialAction; credentialId: string; credentialName: string }
+  | { type: 'one-time-token'; credentialName: string; handle: SecretHandle; rolled: boolean }
+  | { type: 'profile'; profileId: string | null }
+  | { type: 'user'; userId: string | null }
+  | { type: 'group'; groupId: string | null }
+  | { type: 'backend'; backendId: string | null };
+
+export type CredentialAction = 'disable' | 'enable' | 'roll' | 'revoke';
+export type DialogType = DialogSpec['type'];
+
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled dialog: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,70 @@
+import { Box, Chip, List, ListItem, ListItemText, Paper, Stack, Typography } from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
+import type { HygieneFlags, HygieneReport } from '../../shared/ipc/types.ts';
+import { useApi } from '../app/api.ts';
+import { qk } from '../app/query-keys.ts';
+import { useSession } from '../app/session.ts';
+import { ErrorState, LoadingRows, Page } from '../common/states.tsx';
+
+const FLAGS: { flag: keyof HygieneFlags; title: string; hint: string }[] = [
+  { flag: 'noExpiry', title: 'Without expiry', hint: 'Live credentials that never expire. Give them an expiry date.' },
+  { flag: 'expiringSoon', title: 'Expiring within 14 days', hint: 'Roll or extend them before services break.' },
+  { flag: 'unused90Days', title: 'Unused for 90 days', hint: 'Probably forgotten: disable or revoke them.' },
+  { flag: 'noRoles', title: 'Without roles', hint: 'These are denied everything; give them roles or revoke them.' },
+];
+
+/** Findings an auditor would ask about, each with what to do. */
+export function HygieneScreen() {
+  const api = useApi();
+  const session = useSession();
+  const report = useQuery({ queryKey: qk.hygiene(session.profileId), queryFn: () => api.hygiene.report() });
+  return (
+    <Page title="Hygiene" intro="Credentials and roles worth a second look.">
+      {report.isPending ? <LoadingRows /> : report.error ? <ErrorState error={report.error} onRetry={() => void report.refetch()} /> : <Findings report={report.data} />}
+    </Page>
+  );
+}
+
+function Findings({ report }: { report: HygieneReport }) {
+  return (
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(380px, 1fr))', gap: 2 }}>
+      {FLAGS.map((f) => (
+        <Section key={f.flag} title={f.title} hint={f.hint} items={report.credentials.filter((c) => c.flags[f.flag]).map((c) => ({ key: c.credential.id, primary: c.credential.name, secondary: `${c.credential.prefix} · ${c.credential.status}` }))} />
+      ))}
+      <Section title="Roles no credential uses" hint="Delete them or assign them." items={report.unusedRoles.map((r) => ({ key: r.id, primary: r.name, secondary: `${r.actions.length} actions` }))} />
+      <Section
+        title="Holders of administration actions"
+        hint="Credentials that can administer Keyward itself. Keep this list short."
+        items={report.adminHolders.map((h) => ({ key: h.credential.id, primary: h.credential.name, secondary: `via ${h.roles.join(', ')} · ${h.adminActions.length} admin actions` }))}
+      />
+      <Typography variant="body2" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>
+        Generated {new Date(report.generatedAt).toLocaleString()} from {report.basis === 'server' ? 'the server' : 'the offline cache'}.
+      </Typography>
+    </Box>
+  );
+}
+
+function Section({ title, hint, items }: { title: string; hint: string; items: { key: string; primary: string; secondary: string }[] }) {
+  return (
+    <Paper variant="outlined" component="section" aria-label={title} sx={{ p: 2 }}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        <Typography variant="h2" component="h2">
+          {title}
+        </Typography>
+        <Chip size="small" label={items.length} color={items.length ? 'warning' : 'success'} />
+      </Stack>
+      <Typography variant="body2" color="text.secondary">
+        {items.length ? hint : 'Nothing to do here.'}
+      </Typography>
+      {items.length > 0 && (
+        <List dense sx={{ maxHeight: 240, overflow: 'auto' }} tabIndex={0} aria-label={`${title} list`}>
+          {items.map((i) => (
+            <ListItem key={i.key} disableGutters>
+              <ListItemText primary={i.primary} secondary={i.secondary} />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,211 @@
+import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField, Typography } from '@mui/material';
+import { useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
+import type { RoleContent } from '../../../shared/ipc/types.ts';
+import { errorMessage } from '../../app/errors.ts';
+import { ConfirmDialog } from '../../common/confirm-dialog.tsx';
+import { ActionList } from './action-list.tsx';
+import { countByGroup, searchActions, type CatalogIndex } from './catalog-index.ts';
+import { GroupSidebar } from './group-sidebar.tsx';
+import { endInteraction, measureRoleDialogOpen, startInteraction } from './perf.ts';
+import { RoleReview } from './role-review.tsx';
+import { selectionReducer } from './selection.ts';
+import { SelectionToolbar } from './selection-toolbar.tsx';
+
+export interface ServerVersion {
+  content: (RoleContent & { version: number }) | null;
+  changedMeanwhile: boolean;
+}
+
+export interface RoleDialogProps {
+  index: CatalogIndex;
+  initial: RoleContent;
+  title: string;
+  /** Offline: saving makes a draft (shown with a badge). */
+  draftMode: boolean;
+  isNameTaken: (name: string) => boolean;
+  /** The server's version to diff against before saving (null content: a new role). */
+  loadServerVersion: () => Promise<ServerVersion>;
+  onSave: (content: RoleContent) => Promise<void>;
+  onClose: () => void;
+}
+
+const initSelection = (ids: readonly string[]): ReadonlySet<string> => new Set(ids);
+
+/** The role editor: name, description and the grouped action checkboxes, then a diff to confirm. */
+export function RoleDialog({ index, initial, title, draftMode, isNameTaken, loadServerVersion, onSave, onClose }: RoleDialogProps) {
+  const [selected, dispatch] = useReducer(selectionReducer, initial.actions, initSelection);
+  const [name, setName] = useState(initial.name);
+  const [description, setDescription] = useState(initial.description);
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const [selectedOnly, setSelectedOnly] = useState(false);
+  const [groupId, setGroupId] = useState<string | null>(index.groups[0]?.id ?? null);
+  const [step, setStep] = useState<'edit' | 'review'>('edit');
+  const [review, setReview] = useState<ServerVersion | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  const searchRef = useRef<HTMLInputElement | null>(null);
+  const titleId = useId();
+
+  useLayoutEffect(() => measureRoleDialogOpen(), []);
+  useLayoutEffect(() => endInteraction('toggle'), [selected]);
+  useLayoutEffect(() => endInteraction('search'), [deferredQuery]);
+
+  const onToggle = useCallback((id: string) => {
+    startInteraction('toggle');
+    dispatch({ type: 'toggle', id });
+  }, []);
+  const onSearch = useCallback((value: string) => {
+    startInteraction('search');
+    setQuery(value);
+  }, []);
+  const onSelectGroup = useCallback((id: string) => {
+    setGroupId(id);
+    setQuery('');
+  }, []);
+
+  const counts = useMemo(() => countByGroup(index, selected), [index, selected]);
+  const group = index.groups.find((g) => g.id === groupId) ?? null;
+  const searching = deferredQuery.trim() !== '';
+  const baseItems = useMemo(() => (searching ? searchActions(index, deferredQuery) : (group?.actions ?? [])), [searching, index, deferredQuery, group]);
+  const items = useMemo(() => (selectedOnly ? baseItems.filter((a) => selected.has(a.id)) : baseItems), [selectedOnly, baseItems, selected]);
+
+  const trimmed = name.trim();
+  const nameError = trimmed === '' ? 'Give the role a name.' : trimmed.length > 100 ? 'At most 100 characters.' : isNameTaken(trimmed) ? 'Another role already has this name.' : null;
+  const dirty = useMemo(
+    () => name !== initial.name || description !== initial.description || selected.size !== initial.actions.length || initial.actions.some((a) => !selected.has(a)),
+    [name, description, selected, initial],
+  );
+  const content = (): RoleContent => ({ name: trimmed, description, actions: [...selected].sort() });
+
+  const goReview = async () => {
+    if (nameError) return;
+    setStep('review');
+    setError(null);
+    setReview(null);
+    try {
+      setReview(await loadServerVersion());
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onSave(content());
+      onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  };
+  const requestClose = () => {
+    if (busy) return;
+    if (step === 'review') setStep('edit');
+    else if (dirty) setConfirmDiscard(true);
+    else onClose();
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+      e.preventDefault();
+      setStep('edit');
+      requestAnimationFrame(() => searchRef.current?.focus());
+    } else if (e.key === 'Enter' && !e.shiftKey && !e.altKey && target.tagName !== 'TEXTAREA' && target.tagName !== 'BUTTON' && !confirmDiscard) {
+      e.preventDefault();
+      if (step === 'edit') void goReview();
+      else if (review && !busy) void save();
+    }
+  };
+
+  return (
+    <Dialog
+      open
+      onClose={requestClose}
+      aria-labelledby={titleId}
+      maxWidth="lg"
+      fullWidth
+      onKeyDown={onKeyDown}
+      slotProps={{ paper: { sx: { height: '88vh' }, 'data-testid': 'role-dialog' } as object }}
+    >
+      <DialogTitle id={titleId} sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+        {step === 'review' ? `Review changes — ${trimmed}` : title}
+        {draftMode && <Chip size="small" color="warning" label="Draft — offline" data-testid="draft-badge" />}
+      </DialogTitle>
+      {step === 'edit' ? (
+        <DialogContent dividers sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, p: 0, overflow: 'hidden' }}>
+          <Stack direction="row" spacing={2} sx={{ px: 3, pt: 2 }}>
+            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={nameError !== null && name !== initial.name} helperText={nameError ?? ' '} autoFocus required sx={{ flex: 1 }} />
+            <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline maxRows={3} helperText=" " sx={{ flex: 2 }} slotProps={{ htmlInput: { maxLength: 1000 } }} />
+          </Stack>
+          <SelectionToolbar
+            query={query}
+            onSearch={onSearch}
+            searchRef={searchRef}
+            selectedOnly={selectedOnly}
+            onSelectedOnly={setSelectedOnly}
+            searching={searching}
+            group={searching ? null : group}
+            groupCount={group ? (counts.get(group.id) ?? 0) : 0}
+            results={items}
+            selected={selected}
+            dispatch={dispatch}
+          />
+          <Box sx={{ display: 'flex', flex: 1, minHeight: 0, borderTop: 1, borderColor: 'divider' }}>
+            <GroupSidebar groups={index.groups} counts={counts} activeId={searching ? null : groupId} onSelect={onSelectGroup} />
+            {items.length === 0 ? (
+              <Box sx={{ flex: 1, p: 3 }}>
+                <Typography color="text.secondary">
+                  {searching ? `No action matches “${deferredQuery}”. Try another word.` : selectedOnly ? 'No selected action in this group. Turn off “Selected only” to see all.' : 'This group has no actions.'}
+                </Typography>
+              </Box>
+            ) : (
+              <ActionList items={items} selected={selected} showGroup={searching} onToggle={onToggle} label={searching ? 'Matching actions' : `Actions in ${group?.name ?? ''}`} />
+            )}
+          </Box>
+        </DialogContent>
+      ) : (
+        <DialogContent dividers>{review ? <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} /> : !error && <Typography>Comparing with the server…</Typography>}</DialogContent>
+      )}
+      {error && (
+        <Alert severity="error" sx={{ mx: 3, mt: 1 }} data-testid="role-dialog-error">
+          {error}
+        </Alert>
+      )}
+      <DialogActions>
+        <Typography sx={{ flex: 1, pl: 2 }} color="text.secondary" data-testid="selected-count">
+          {selected.size} of {index.actions.length} actions selected
+        </Typography>
+        {step === 'edit' ? (
+          <>
+            <Button onClick={requestClose}>Cancel</Button>
+            <Button variant="contained" onClick={() => void goReview()} disabled={nameError !== null}>
+              Review changes
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button onClick={() => setStep('edit')} disabled={busy}>
+              Back
+            </Button>
+            <Button variant="contained" onClick={() => void save()} disabled={busy || !review}>
+              {draftMode ? 'Save draft' : 'Save role'}
+            </Button>
+          </>
+        )}
+      </DialogActions>
+      {confirmDiscard && (
+        <ConfirmDialog
+          title="Discard unsaved changes?"
+          body="Your edits to this role will be lost."
+          confirmLabel="Discard"
+          destructive
+          onConfirm={onClose}
+          onClose={() => setConfirmDiscard(false)}
+        />
+      )}
+    </Dialog>
+  );
+}
