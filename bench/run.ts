@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { changeSets } from './suites/change-sets.ts';
 import { credentialList } from './suites/credential-list.ts';
@@ -54,6 +54,10 @@ async function main(): Promise<number> {
   const figures: Figure[] = [];
   const failures: { bench: string; error: string }[] = [];
   const startedAt = new Date().toISOString();
+  const loadBefore = loadavg();
+  console.log(
+    `Load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs (other processes skew every figure; baselines are re-measured alongside).`,
+  );
   for (const suite of selected) {
     console.log(`▶ ${suite.name}: ${suite.description}`);
     const recorder = new Recorder(suite.name);

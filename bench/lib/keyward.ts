@@ -19,7 +19,7 @@ export interface KeywardInstance {
   api: ApiClient;
   /** Stops the process; the database stays for a restart. */
   stop(): Promise<void>;
-  /** Stops the process and starts a new one on the same database (a cold cache). */
+  /** Stops the process and starts a new one on the same database (a cold cache); profiled with cpuProfDir. */
   restart(): Promise<void>;
   /** Stops the process and deletes its folder. */
   dispose(): Promise<void>;
@@ -33,18 +33,19 @@ export async function startKeyward(options: { cpuProfDir?: string | undefined; t
     logFile: join(dir, 'server.log'),
     trustedProxies: options.trustedProxies ?? [],
   };
-  const start = () => startChild(KEYWARD_CHILD, config, { cpuProfDir: options.cpuProfDir });
+  // Seeding is not what a profile should show: only processes started by restart() are profiled.
+  const start = (profile: boolean) => startChild(KEYWARD_CHILD, config, { cpuProfDir: profile ? options.cpuProfDir : undefined });
   const instance: KeywardInstance = {
     dir,
     dbPath: config.dbPath,
     logFile: config.logFile,
     adminToken: '',
-    server: await start(),
+    server: await start(false),
     api: null as unknown as ApiClient,
     stop: () => instance.server.stop(),
     async restart() {
       await instance.server.stop();
-      instance.server = await start();
+      instance.server = await start(true);
       instance.api = new ApiClient(instance.server.url, instance.adminToken);
     },
     async dispose() {

@@ -19,6 +19,7 @@ export const changeSets: Suite = {
       const catalog = makeCatalog(5000);
       await keyward.api.request('PUT', '/v1/catalog', catalog);
       const ids = catalog.groups.flatMap((g) => g.actions.map((a) => a.id));
+      if (ctx.cpuProfDir) await keyward.restart();
       let batch = 0;
       const apply = async (count: number): Promise<number> => {
         batch += 1;

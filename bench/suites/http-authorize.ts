@@ -2,7 +2,7 @@ import type { AutocannonRequest } from 'autocannon';
 import { startChild, type ChildServer } from '../lib/child.ts';
 import { createAuthorizer, importCredentials, seedCatalogAndRoles, startKeyward, type KeywardInstance } from '../lib/keyward.ts';
 import { runLoad, type LoadResult } from '../lib/load.ts';
-import type { Recorder } from '../lib/report.ts';
+import { median, type Recorder } from '../lib/report.ts';
 import type { Suite, SuiteContext } from './suite.ts';
 
 // Authorization over HTTP against a bare node:http server answering 200, same machine, same
@@ -10,6 +10,7 @@ import type { Suite, SuiteContext } from './suite.ts';
 // own cost cancels out of the ratio. Keyward holds a 5,000-action catalog and 10,000 credentials.
 
 const BARE = new URL('../servers/bare-server.ts', import.meta.url);
+const FASTIFY = new URL('../servers/fastify-server.ts', import.meta.url);
 const ACTIONS = 5000;
 const ROLES = 20;
 const CREDENTIALS = 10_000;
@@ -37,12 +38,14 @@ function requestFor(endpoint: Endpoint, token: string, authorizer: string, actio
 interface Fixture {
   keyward: KeywardInstance;
   bare: ChildServer;
+  fastify: ChildServer;
   /** Prebuilt requests per endpoint, one per seeded credential (so building them costs nothing during a run). */
   requests: Record<Endpoint, AutocannonRequest[]>;
 }
 
 async function prepare(ctx: SuiteContext): Promise<Fixture> {
   const bare = await startChild(BARE, {});
+  const fastify = await startChild(FASTIFY, {});
   const keyward = await startKeyward({ cpuProfDir: ctx.cpuProfDir });
   const seedStart = performance.now();
   const roles = await seedCatalogAndRoles(keyward.api, ACTIONS, ROLES);
@@ -61,105 +64,174 @@ async function prepare(ctx: SuiteContext): Promise<Fixture> {
   ctx.log(
     `  seeded ${ACTIONS} actions, ${ROLES} roles, ${CREDENTIALS} credentials in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
   );
+  // Measure a process started on the seeded database, as in production (and the one profiled).
+  await keyward.restart();
   const action = roles[0]!.actions[1]!;
   const build = (endpoint: Endpoint) => credentials.map((c) => requestFor(endpoint, c.secret, authorizer, action));
-  return { keyward, bare, requests: { authorize: build('authorize'), 'forward-auth': build('forward-auth') } };
+  return { keyward, bare, fastify, requests: { authorize: build('authorize'), 'forward-auth': build('forward-auth') } };
 }
 
 export const httpAuthorize: Suite = {
   name: 'http-authorize',
   description: '/v1/authorize and /v1/forward-auth vs a bare node:http server (autocannon, 100 connections, keep-alive)',
   async run(ctx: SuiteContext, record: Recorder): Promise<void> {
-    const duration = ctx.quick ? 3 : 10;
-    const warmup = ctx.quick ? 1 : 3;
+    const plan: Plan = ctx.quick ? { seconds: 3, warmup: 1, rounds: 1 } : { seconds: 5, warmup: 2, rounds: 3 };
     const fixture = await prepare(ctx);
     try {
-      for (const endpoint of ['authorize', 'forward-auth'] as const) {
-        await measureEndpoint(ctx, record, fixture, endpoint, duration, warmup);
-      }
+      for (const endpoint of ['authorize', 'forward-auth'] as const) await measureEndpoint(ctx, record, fixture, endpoint, plan);
     } finally {
       await fixture.keyward.dispose();
       await fixture.bare.stop();
+      await fixture.fastify.stop();
     }
   },
 };
 
-async function measureEndpoint(
-  ctx: SuiteContext,
-  record: Recorder,
-  fixture: Fixture,
-  endpoint: Endpoint,
-  duration: number,
-  warmup: number,
-): Promise<void> {
+interface Plan {
+  seconds: number;
+  warmup: number;
+  /** Alternating rounds per comparison; medians are reported, so a noisy neighbour skews one round, not the figure. */
+  rounds: number;
+}
+
+interface Compared {
+  bare: Summary;
+  fastify: Summary;
+  keyward: Summary;
+  /** Median over rounds of keyward ÷ bare throughput, each round measured back to back. */
+  ratio: number;
+  fastifyRatio: number;
+}
+
+interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  last: LoadResult;
+}
+
+function summarize(results: LoadResult[]): Summary {
+  return {
+    rps: median(results.map((r) => r.requestsPerSec)),
+    p50: median(results.map((r) => r.p50Ms)),
+    p99: median(results.map((r) => r.p99Ms)),
+    last: results.at(-1)!,
+  };
+}
+
+async function measureEndpoint(ctx: SuiteContext, record: Recorder, fixture: Fixture, endpoint: Endpoint, plan: Plan): Promise<void> {
   const all = fixture.requests[endpoint];
   const hot = all.slice(0, HOT_TOKENS);
-  const rotate = (list: AutocannonRequest[]) => (i: number) => list[i % list.length]!;
-  const load = async (server: ChildServer, requests: AutocannonRequest[], connections: number, pipelining: number, seconds: number) => {
-    const result = await runLoad({ url: server.url, connections, pipelining, durationSec: seconds, request: rotate(requests) });
+  const load = async (
+    name: string,
+    server: ChildServer,
+    requests: AutocannonRequest[],
+    connections: number,
+    pipelining: number,
+    seconds: number,
+  ) => {
+    const result = await runLoad({
+      url: server.url,
+      connections,
+      pipelining,
+      durationSec: seconds,
+      request: (i) => requests[i % requests.length]!,
+    });
     ctx.log(
-      `  ${endpoint} ${server === fixture.bare ? 'bare' : 'keyward'} c=${connections} p=${pipelining}: ${Math.round(result.requestsPerSec)} req/s, p50 ${result.p50Ms.toFixed(3)} ms, p99 ${result.p99Ms.toFixed(3)} ms, statuses ${JSON.stringify(result.statuses)}`,
+      `  ${endpoint} ${name} c=${connections} p=${pipelining}: ${Math.round(result.requestsPerSec)} req/s, p50 ${result.p50Ms.toFixed(3)} ms, p99 ${result.p99Ms.toFixed(3)} ms, statuses ${JSON.stringify(result.statuses)}`,
     );
     return result;
   };
+  const compare = async (connections: number, pipelining: number, seconds: number): Promise<Compared> => {
+    const servers = [
+      ['bare', fixture.bare],
+      ['fastify', fixture.fastify],
+      ['keyward', fixture.keyward.server],
+    ] as const;
+    const results: Record<string, LoadResult[]> = { bare: [], fastify: [], keyward: [] };
+    for (const [name, server] of servers) await load(`${name} (warm-up)`, server, hot, connections, pipelining, plan.warmup);
+    const ratios: number[] = [];
+    const fastifyRatios: number[] = [];
+    for (let round = 0; round < plan.rounds; round += 1) {
+      for (const [name, server] of servers) results[name]!.push(await load(name, server, hot, connections, pipelining, seconds));
+      ratios.push(results.keyward![round]!.requestsPerSec / results.bare![round]!.requestsPerSec);
+      fastifyRatios.push(results.fastify![round]!.requestsPerSec / results.bare![round]!.requestsPerSec);
+    }
+    return {
+      bare: summarize(results.bare!),
+      fastify: summarize(results.fastify!),
+      keyward: summarize(results.keyward!),
+      ratio: median(ratios),
+      fastifyRatio: median(fastifyRatios),
+    };
+  };
 
-  const hotByPipelining = new Map<number, LoadResult>();
+  const hotByPipelining = new Map<number, Summary>();
   for (const pipelining of [1, 10]) {
     const label = `${endpoint} hot, ${CONNECTIONS} conn, pipelining ${pipelining}`;
-    await load(fixture.bare, hot, CONNECTIONS, pipelining, warmup);
-    const bare = await load(fixture.bare, hot, CONNECTIONS, pipelining, duration);
-    await load(fixture.keyward.server, hot, CONNECTIONS, pipelining, warmup);
-    const keyward = await load(fixture.keyward.server, hot, CONNECTIONS, pipelining, duration);
-    hotByPipelining.set(pipelining, keyward);
-    const rps = keyward.requestsPerSec / bare.requestsPerSec;
+    const c = await compare(CONNECTIONS, pipelining, plan.seconds);
+    hotByPipelining.set(pipelining, c.keyward);
+    const bare = { name: 'bare', value: c.bare.rps };
     record.add({
       name: `${label}: throughput`,
-      value: keyward.requestsPerSec,
+      value: c.keyward.rps,
       unit: 'req/s',
-      baseline: { name: 'bare', value: bare.requestsPerSec },
-      target: { text: '≥ 0.85× bare', met: rps >= 0.85 },
-      ...statusNote(keyward),
+      baseline: bare,
+      ratio: c.ratio,
+      target: { text: '≥ 0.85× bare', met: c.ratio >= 0.85 },
+      ...statusNote(c.keyward.last),
     });
-    // Under saturation the median latency is mostly queueing (≈ connections ÷ throughput).
+    record.add({
+      name: `${label}: empty fastify app, for reference`,
+      value: c.fastify.rps,
+      unit: 'req/s',
+      baseline: bare,
+      ratio: c.fastifyRatio,
+    });
+    // Under saturation the median latency is mostly queueing (about connections ÷ throughput).
     record.add({
       name: `${label}: added p50 (queueing)`,
-      value: keyward.p50Ms - bare.p50Ms,
+      value: c.keyward.p50 - c.bare.p50,
       unit: 'ms',
-      baseline: { name: 'bare p50', value: bare.p50Ms },
-      ratio: keyward.p50Ms / bare.p50Ms,
+      baseline: { name: 'bare p50', value: c.bare.p50 },
+      ratio: c.keyward.p50 / c.bare.p50,
     });
     record.add({
       name: `${label}: added p99 (queueing)`,
-      value: keyward.p99Ms - bare.p99Ms,
+      value: c.keyward.p99 - c.bare.p99,
       unit: 'ms',
-      baseline: { name: 'bare p99', value: bare.p99Ms },
-      ratio: keyward.p99Ms / bare.p99Ms,
+      baseline: { name: 'bare p99', value: c.bare.p99 },
+      ratio: c.keyward.p99 / c.bare.p99,
     });
   }
 
-  // One connection, no pipelining: the latency a single request adds, without queueing.
+  // One connection, no pipelining: the latency one request adds, without queueing.
   {
-    const seconds = Math.max(2, Math.round(duration / 2));
-    await load(fixture.bare, hot, 1, 1, warmup);
-    const bare = await load(fixture.bare, hot, 1, 1, seconds);
-    await load(fixture.keyward.server, hot, 1, 1, warmup);
-    const keyward = await load(fixture.keyward.server, hot, 1, 1, seconds);
-    const added = keyward.p50Ms - bare.p50Ms;
+    const c = await compare(1, 1, Math.max(2, Math.round(plan.seconds * 0.6)));
+    const added = c.keyward.p50 - c.bare.p50;
+    const base = { name: 'bare p50', value: c.bare.p50 };
     record.add({
       name: `${endpoint} hot, 1 conn: added p50`,
       value: added,
       unit: 'ms',
-      baseline: { name: 'bare p50', value: bare.p50Ms },
-      ratio: keyward.p50Ms / bare.p50Ms,
+      baseline: base,
+      ratio: c.keyward.p50 / c.bare.p50,
       target: { text: '≤ +0.1 ms over bare', met: added <= 0.1 },
-      ...statusNote(keyward),
+      ...statusNote(c.keyward.last),
     });
     record.add({
       name: `${endpoint} hot, 1 conn: added p99`,
-      value: keyward.p99Ms - bare.p99Ms,
+      value: c.keyward.p99 - c.bare.p99,
       unit: 'ms',
-      baseline: { name: 'bare p99', value: bare.p99Ms },
-      ratio: keyward.p99Ms / bare.p99Ms,
+      baseline: { name: 'bare p99', value: c.bare.p99 },
+      ratio: c.keyward.p99 / c.bare.p99,
+    });
+    record.add({
+      name: `${endpoint} hot, 1 conn: empty fastify app added p50, for reference`,
+      value: c.fastify.p50 - c.bare.p50,
+      unit: 'ms',
+      baseline: base,
+      ratio: c.fastify.p50 / c.bare.p50,
     });
   }
 
@@ -168,15 +240,14 @@ async function measureEndpoint(
   for (const pipelining of [1, 10]) {
     const label = `${endpoint} cold, ${CONNECTIONS} conn, pipelining ${pipelining}`;
     await fixture.keyward.restart();
-    const offset = pipelining === 1 ? HOT_TOKENS : HOT_TOKENS + 1;
-    const cold = await load(fixture.keyward.server, all.slice(offset), CONNECTIONS, pipelining, duration);
+    const cold = await load('keyward (cold)', fixture.keyward.server, all.slice(HOT_TOKENS), CONNECTIONS, pipelining, plan.seconds);
     const hotResult = hotByPipelining.get(pipelining)!;
-    const ratio = cold.requestsPerSec / hotResult.requestsPerSec;
+    const ratio = cold.requestsPerSec / hotResult.rps;
     record.add({
       name: `${label}: throughput`,
       value: cold.requestsPerSec,
       unit: 'req/s',
-      baseline: { name: 'hot', value: hotResult.requestsPerSec },
+      baseline: { name: 'hot', value: hotResult.rps },
       target: { text: '≥ 0.5× hot', met: ratio >= 0.5 },
       ...statusNote(cold),
     });
@@ -184,11 +255,11 @@ async function measureEndpoint(
       name: `${label}: first second`,
       value: cold.firstSecondRequests,
       unit: 'req',
-      baseline: { name: 'hot req/s', value: hotResult.requestsPerSec },
+      baseline: { name: 'hot req/s', value: hotResult.rps },
     });
   }
   record.add({
-    name: `restart to ready (${CREDENTIALS} credentials loaded)`,
+    name: `${endpoint}: restart to ready (${CREDENTIALS} credentials loaded)`,
     value: fixture.keyward.server.startMs,
     unit: 'ms',
     baseline: { name: 'bare node:http start', value: fixture.bare.startMs },
