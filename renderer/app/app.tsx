@@ -1,8 +1,8 @@
-import { CssBaseline, ThemeProvider } from '@mui/material';
+import { CssBaseline, GlobalStyles, ThemeProvider } from '@mui/material';
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { KeywardApi } from '../../shared/ipc/contract.ts';
-import type { ThemeSetting } from '../../shared/ipc/types.ts';
+import type { AppInfo, ThemeSetting } from '../../shared/ipc/types.ts';
 import { DialogProvider } from '../dialogs/dialog-provider.tsx';
 import { ApiContext, useApi } from './api.ts';
 import { qk } from './query-keys.ts';
@@ -35,7 +35,7 @@ function Themed() {
   const client = useQueryClient();
   const info = useQuery({ queryKey: qk.appInfo, queryFn: () => api.app.info(), staleTime: Infinity });
   useEffect(
-    () => api.on('app.settingsChanged', (settings) => client.setQueryData(qk.appInfo, (old: typeof info.data) => (old ? { ...old, settings } : old))),
+    () => api.on('app.settingsChanged', (settings) => client.setQueryData(qk.appInfo, (old: AppInfo | undefined) => (old ? { ...old, settings } : old))),
     [api, client],
   );
   const setting: ThemeSetting = info.data?.settings.theme ?? 'system';
@@ -43,6 +43,7 @@ function Themed() {
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
+      <GlobalStyles styles={{ '.visually-hidden': { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } }} />
       <DialogProvider>
         <Shell themeSetting={setting} />
       </DialogProvider>

@@ -1,5 +1,5 @@
 import { CssBaseline, ThemeProvider } from '@mui/material';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { buildTheme } from '../app/theme.ts';
 import { buildCatalogIndex } from '../roles/role-dialog/catalog-index.ts';
@@ -27,16 +27,18 @@ declare global {
 function Bench() {
   const [generation, setGeneration] = useState(1);
   const [open, setOpen] = useState(true);
-  window.keywardBench = {
-    actions: index.actions.length,
-    groups: index.groups.length,
-    open: () => {
-      markRoleDialogOpenStart();
-      setOpen(true);
-      setGeneration((g) => g + 1);
-    },
-    isOpen: () => open,
-  };
+  useEffect(() => {
+    window.keywardBench = {
+      actions: index.actions.length,
+      groups: index.groups.length,
+      open: () => {
+        markRoleDialogOpenStart();
+        setOpen(true);
+        setGeneration((g) => g + 1);
+      },
+      isOpen: () => open,
+    };
+  }, [open]);
   return (
     <ThemeProvider theme={buildTheme(params.get('theme') === 'dark' ? 'dark' : 'light')}>
       <CssBaseline />

@@ -38,8 +38,13 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
 
   useEffect(() => {
     if (!copy?.clearsAt) return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 250);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
   }, [copy]);
   useEffect(() => {
     const offCleared = api.on('secrets.clipboardCleared', (e) => {
@@ -60,7 +65,6 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
     try {
       const result = await api.secrets.copy({ handle: handle.id, format });
       setCleared(false);
-      setNow(Date.now());
       setCopy({ format, clearsAt: result.clearsAt ? Date.parse(result.clearsAt) : null });
     } catch (e) {
       setError(errorMessage(e));

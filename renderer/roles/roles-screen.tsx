@@ -6,7 +6,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { Role } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useDrafts, useRoleUsage, useRoles } from '../app/data.ts';
-import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';

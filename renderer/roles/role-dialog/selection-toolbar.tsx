@@ -48,7 +48,7 @@ export function SelectionToolbar({ query, onSearch, searchRef, selectedOnly, onS
             <Typography variant="body2" color="text.secondary" data-testid="search-summary">
               {results.length} matches, {resultsSelected} selected
             </Typography>
-            <Button size="small" onClick={() => dispatch({ type: 'set-many', ids: resultIds(), selected: true })} disabled={results.length === 0}>
+            <Button size="small" onClick={() => dispatch({ type: 'set-many', ids: resultIds(), selected: true })} disabled={resultsSelected === results.length}>
               Select all results
             </Button>
             <Button size="small" onClick={() => dispatch({ type: 'set-many', ids: resultIds(), selected: false })} disabled={resultsSelected === 0}>
