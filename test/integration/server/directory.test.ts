@@ -201,3 +201,28 @@ test("a delegated admin cannot put administration roles into a group's default r
   const group = await makeGroup(s, { defaultRoles: [plain.id] }, { token: delegate.token });
   assertError(await s.request('PATCH', `/v1/groups/${group.id}`, { token: delegate.token, body: { defaultRoles: [plain.id, admin.id] } }), 403, 'escalation');
 });
+
+test('a delegated directory admin cannot make a user a member of a group whose default roles hold administration actions it lacks (escalation)', async () => {
+  const adminRole = await makeRole(s, { actions: ['keyward.roles.write', 'keyward.audit.read'] });
+  const adminGroup = await makeGroup(s, { defaultRoles: [adminRole.id] });
+  const plainGroup = await makeGroup(s, { defaultRoles: [(await makeRole(s, { actions: ['GetClients'] })).id] });
+  const delegate = await makeCaller(s, ['keyward.directory.read', 'keyward.directory.write']);
+  const t = { token: delegate.token };
+  // Otherwise: create a user with a password in that group, self-issue a key, and hold its admin actions.
+  assertError(await s.request('POST', '/v1/users', { ...t, body: { name: userName(), password: 'a password of mine', groups: [adminGroup.id] } }), 403, 'escalation');
+  const user = await makeUser(s, { groups: [plainGroup.id] }, t);
+  assertError(await s.request('PATCH', `/v1/users/${user.id}`, { ...t, body: { groups: [plainGroup.id, adminGroup.id] } }), 403, 'escalation');
+  assert.deepEqual((await s.request('GET', `/v1/users/${user.id}`)).json.groups, [plainGroup.id]);
+  // The full admin may.
+  assertStatus(await s.request('PATCH', `/v1/users/${user.id}`, { body: { groups: [adminGroup.id] } }), 200);
+});
+
+test('a delegated directory admin cannot set the password of a user whose groups grant administration actions it lacks (escalation)', async () => {
+  const adminRole = await makeRole(s, { actions: ['keyward.backends.write'] });
+  const adminGroup = await makeGroup(s, { defaultRoles: [adminRole.id] });
+  const colleague = await makeUser(s, { groups: [adminGroup.id] });
+  const delegate = await makeCaller(s, ['keyward.directory.read', 'keyward.directory.write']);
+  // Otherwise: set the colleague's password, self-issue as them, and hold keyward.backends.write.
+  assertError(await s.request('PATCH', `/v1/users/${colleague.id}`, { token: delegate.token, body: { password: 'now I know it' } }), 403, 'escalation');
+  assertStatus(await s.request('PATCH', `/v1/users/${colleague.id}`, { token: delegate.token, body: { email: 'colleague@example.com' } }), 200);
+});
