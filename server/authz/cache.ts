@@ -108,12 +108,13 @@ export class AuthzCache {
 
   async #reloadCredential(id: string): Promise<void> {
     const row = await this.#db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
-    this.#dropCredential(id);
-    if (!row) return;
-    const links = await this.#db.selectFrom('credential_roles').select('role_id').where('credential_id', '=', id).orderBy('position').execute();
+    const links = row ? await this.#db.selectFrom('credential_roles').select('role_id').where('credential_id', '=', id).orderBy('position').execute() : [];
     // A role created in the same change may not be loaded yet; fetch any we do not know.
     for (const link of links) if (!this.#roles.has(link.role_id)) await this.#reloadRole(link.role_id);
-    this.#putCredential(row, links.map((l) => l.role_id));
+    // Swap without an await in between: a lookup during the reload sees the old or the new
+    // entry, never none (which would answer unknown_token for a valid token).
+    this.#dropCredential(id);
+    if (row) this.#putCredential(row, links.map((l) => l.role_id));
   }
 
   async #reloadBackends(): Promise<void> {
