@@ -248,3 +248,16 @@ test('a delegated admin cannot give a credential a role holding administration a
   const sameLevel = await makeRole(s, { actions: ['keyward.credentials.read'] });
   await makeCredential(s, { roles: [sameLevel.id] }, { token: delegate.token });
 });
+
+test('a delegated admin cannot roll a credential holding administration actions it lacks and so obtain its secret (escalation)', async () => {
+  const delegate = await makeCaller(s, ['keyward.credentials.read', 'keyward.credentials.write']);
+  const powerful = await makeRole(s, { actions: ['keyward.roles.write', 'GetClients'] });
+  const target = await makeCredential(s, { roles: [powerful.id] });
+  const res = await s.request('POST', `/v1/credentials/${target.credential.id}/roll`, { token: delegate.token, body: {} });
+  assertError(res, 403, 'escalation');
+  assert.equal((await authorize(s, { token: target.secret, action: 'GetClients' })).allowed, true, 'the refused roll changed nothing');
+  // Rolling a credential within its own level is fine, and the full admin may roll anything.
+  const plain = await makeCredential(s, { roles: [reader.id] });
+  assertStatus(await s.request('POST', `/v1/credentials/${plain.credential.id}/roll`, { token: delegate.token, body: {} }), 200);
+  assertStatus(await s.request('POST', `/v1/credentials/${target.credential.id}/roll`, { body: {} }), 200);
+});
