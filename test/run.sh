@@ -54,4 +54,15 @@ done
 # Node expands the quoted glob itself (Node 22+), so the shell's globstar setting does not matter.
 [ "${#files[@]}" -gt 0 ] || files=('test/**/*.test.ts')
 
-exec node --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${options[@]}" "${files[@]}"
+# The spec reporter prints its summary and then, when something failed, the failures again. The
+# summary is repeated after them so the output always ends with it (CI reads the last lines).
+[ -t 1 ] && export FORCE_COLOR=1
+output="$(mktemp "${TMPDIR:-/tmp}/keyward-test-output.XXXXXX")"
+status=0
+node --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${options[@]}" "${files[@]}" | tee "$output" || status=$?
+if [ "$status" -ne 0 ]; then
+  printf '\nSummary:\n'
+  grep -aE 'ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [0-9.]+' "$output" || true
+fi
+rm -f "$output"
+exit "$status"
