@@ -112,6 +112,14 @@ test('the failed-authentication limit is configurable', async () => {
   assertError(await server.request('GET', '/v1/roles'), 429, 'too_many_requests');
 });
 
+test('a client cannot dodge the 429 by sending a different X-Forwarded-For each time', async () => {
+  const server = await freshServer({ failedAuthLimit: 3 });
+  for (let i = 0; i < 6; i++) {
+    await server.request('GET', '/v1/roles', { token: BAD, headers: { 'x-forwarded-for': `198.51.100.${i}`, 'x-real-ip': `198.51.100.${i}` } });
+  }
+  assertError(await server.request('GET', '/v1/roles', { headers: { 'x-forwarded-for': '198.51.100.200' } }), 429, 'too_many_requests');
+});
+
 test('requests without any credential do not count as failed authentications', async () => {
   const server = await freshServer({ failedAuthLimit: 2 });
   for (let i = 0; i < 10; i++) assertError(await server.request('GET', '/v1/roles', { token: null }), 401, 'unauthorized');
