@@ -59,7 +59,7 @@ done
 [ -t 1 ] && export FORCE_COLOR=1
 output="$(mktemp "${TMPDIR:-/tmp}/keyward-test-output.XXXXXX")"
 status=0
-node --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${options[@]}" "${files[@]}" | tee "$output" || status=$?
+node --test --test-reporter=spec --test-concurrency=2 --test-timeout=600000 "${options[@]}" "${files[@]}" | tee "$output" || status=$?
 if [ "$status" -ne 0 ]; then
   printf '\nSummary:\n'
   grep -aE 'ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [0-9.]+' "$output" || true
