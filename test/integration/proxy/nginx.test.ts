@@ -36,7 +36,10 @@ before(async () => {
     name: 'API',
     frontendPrefix: '/api',
     requiredRoles: [viewer.id],
-    subSettings: [{ method: 'POST', pathRegex: '^/api/orders(/|$)', requiredRoles: [editor.id] }],
+    subSettings: [
+      { method: 'POST', pathRegex: '^/api/orders(/|$)', requiredRoles: [editor.id] },
+      { method: 'ANY', pathRegex: '^/api/public/', requiredRoles: [], override: true },
+    ],
   });
   const upstreamAddress = upstream.address();
   nginx = await startNginx({
@@ -130,4 +133,23 @@ test('a client can forge neither X-Api-Roles nor its address through nginx', asy
   assert.equal(received.length, 0);
   const local = await makeCredential(keyward, { roles: [viewer.id], allowedCidrs: ['127.0.0.1/32'] });
   assert.equal((await viaNginx('/api/clients', { token: local.secret })).status, 200);
+});
+
+test('a client cannot choose the URI or method Keyward checks by sending X-Original-* or X-Forwarded-* headers', async () => {
+  const editorOnly = await makeCredential(keyward, { roles: [editor.id] });
+  assert.equal(
+    (await viaNginx('/api/public/docs', { token: editorOnly.secret })).status,
+    200,
+    'the open sub-URL lets any credential with a role in',
+  );
+  received.length = 0;
+  const forged = {
+    'x-original-uri': '/api/public/docs',
+    'x-original-method': 'GET',
+    'x-forwarded-uri': '/api/public/docs',
+    'x-forwarded-method': 'GET',
+  };
+  assert.equal((await viaNginx('/api/clients', { token: editorOnly.secret, headers: forged })).status, 403);
+  assert.equal((await viaNginx('/api/orders', { method: 'DELETE', token: editorOnly.secret, headers: forged })).status, 403);
+  assert.equal(received.length, 0);
 });
