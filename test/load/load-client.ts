@@ -31,8 +31,10 @@ export interface LoadOptions {
   durationMs: number;
   /** The next request for this target. */
   next(target: string): LoadRequest;
-  /** Stops sending to a target early (a killed instance); its later failures are not counted. */
+  /** Pauses sending to a target (a killed instance); answers and failures meanwhile are not counted. */
   isDown?(target: string): boolean;
+  /** The target's current base URL, when targets are names (a restarted instance gets a new port). */
+  urlOf?(target: string): string;
 }
 
 export interface LoadRun {
@@ -64,7 +66,7 @@ export function runLoad(options: LoadOptions): LoadRun {
             const spec = options.next(target);
             const started = performance.now();
             try {
-              const answer = await send(agent, target, spec);
+              const answer = await send(agent, options.urlOf?.(target) ?? target, spec);
               // An answer from an instance that went down meanwhile is not judged.
               if (options.isDown?.(target)) continue;
               s.requests += 1;
