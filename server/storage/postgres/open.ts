@@ -5,12 +5,12 @@ import { migrateToLatest } from '../migrations.ts';
 import type { Database } from '../schema.ts';
 import { PostgresChangeFeed } from './change-feed.ts';
 
-// PostgreSQL storage: a pg Pool behind Kysely, migrations under a session advisory lock (several
-// instances may start at once), and a LISTEN/NOTIFY change feed so every instance's
-// authorization cache follows writes made through any other.
+// PostgreSQL storage: a pg Pool behind Kysely, migrations and first-start work under a session
+// advisory lock (several instances may start at once), and a LISTEN/NOTIFY change feed so
+// every instance's authorization cache follows writes made through any other.
 
-/** Advisory lock key for migrations: an arbitrary constant that only Keyward uses ("kwmg"). */
-export const MIGRATION_LOCK_KEY = 0x6b776d67;
+/** Advisory lock key for startup: an arbitrary constant that only Keyward uses ("kwmg"). */
+export const STARTUP_LOCK_KEY = 0x6b776d67;
 
 export interface PostgresOptions {
   /** Connections in the query pool (default 10; the change feed holds one more). */
@@ -26,10 +26,15 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   pool.on('error', (error) => options.onBackgroundError?.(error, 'an idle PostgreSQL connection failed'));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const feed = new PostgresChangeFeed({ url, ...(options.onBackgroundError ? { onError: options.onBackgroundError } : {}) });
+  const lock = await StartupLock.acquire(url).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
+  });
   try {
-    await migrateLocked(url, db);
+    await migrateToLatest(db as Kysely<unknown>);
     await feed.start();
   } catch (error) {
+    await lock.release();
     await feed.close();
     await db.destroy();
     throw error;
@@ -38,7 +43,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     db,
     dialect: 'postgres',
     feed,
+    ready: () => lock.release(),
     async close() {
+      await lock.release();
       await feed.close();
       await db.destroy();
     },
@@ -46,19 +53,38 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 }
 
 /**
- * Migrates while holding a session advisory lock on a connection of its own, so instances that
- * start together take turns: the first migrates, the others then find nothing left to do.
+ * A session advisory lock on a connection of its own, held from before the migrations until
+ * the server has finished its first-start work (HMAC key, bootstrap): instances that start
+ * together take turns, so the first migrates and bootstraps and the others find it done.
  * (Kysely's own migration lock is taken only after it creates its bookkeeping tables, which
- * two concurrent CREATE TABLE IF NOT EXISTS can still collide on.)
+ * two concurrent CREATE TABLE IF NOT EXISTS can still collide on, and it does not cover the
+ * bootstrap.)
  */
-async function migrateLocked(url: string, db: Kysely<Database>): Promise<void> {
-  const lock = new pg.Client({ connectionString: url, application_name: 'keyward-migrate' });
-  await lock.connect();
-  try {
-    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await migrateToLatest(db as Kysely<unknown>);
-  } finally {
-    // Ending the session releases the lock even if the unlock query is never sent.
-    await lock.end().catch(() => undefined);
+class StartupLock {
+  #client: pg.Client | null;
+
+  private constructor(client: pg.Client) {
+    this.#client = client;
+  }
+
+  static async acquire(url: string): Promise<StartupLock> {
+    const client = new pg.Client({ connectionString: url, application_name: 'keyward-startup' });
+    // A dropped lock connection must not crash the process; the lock is gone with it anyway.
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return new StartupLock(client);
+  }
+
+  /** Ending the session releases the lock; idempotent. */
+  async release(): Promise<void> {
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => undefined);
   }
 }
