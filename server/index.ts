@@ -71,6 +71,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const ctx = new ServiceContext({ db: database.db, feed: database.feed, cache, hasher, lastUsed, serializable: database.dialect === 'postgres' });
     database.feed.subscribe((events) => cache.apply(events));
     const bootstrapToken = await bootstrap(ctx, { demo: options.demo === true, tokenFile: options.bootstrapTokenFile, logger });
+    await database.ready?.();
     await cache.loadAll();
 
     const app = buildApp(ctx, {

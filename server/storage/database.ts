@@ -13,6 +13,11 @@ export interface OpenDatabase {
   dialect: Dialect;
   /** Tells this and (for PostgreSQL) every other instance what changed after a commit. */
   feed: ChangeFeed;
+  /**
+   * Optional: the caller has finished its first-start work (HMAC key, bootstrap). PostgreSQL
+   * holds a startup lock until then, so instances started together bootstrap the database once.
+   */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 
