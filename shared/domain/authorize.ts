@@ -74,10 +74,36 @@ export function authorizeAction(credential: CredentialView | null, action: strin
   return { allowed: true, reason: 'granted', credentialId: credential!.id, roles: roles.map((r) => r.name), grantedBy, missingRoles: [] };
 }
 
-/** Strips the query string and fragment from a request URI. */
+/**
+ * The path that backends and sub-URL settings are matched against: the URI without query string
+ * and fragment, normalised the way nginx picks a location (percent-encoded printable ASCII
+ * decoded, repeated slashes merged, "." and ".." segments resolved). Matching the raw URI would
+ * let "/public/../admin", "/api//admin" or "/api/%61dmin" slip past rules for "/admin" and
+ * "/api/admin" while the proxy routes them there. Other bytes stay percent-encoded (upper case).
+ */
 export function requestPath(uri: string): string {
   const cut = uri.search(/[?#]/);
-  return cut === -1 ? uri : uri.slice(0, cut);
+  const raw = cut === -1 ? uri : uri.slice(0, cut);
+  // Absolute-form or "*" targets match no prefix as they are, which denies them.
+  if (!raw.startsWith('/')) return raw;
+  const decoded = raw
+    .replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+      const code = parseInt(hex, 16);
+      return code >= 0x20 && code <= 0x7e ? String.fromCharCode(code) : `%${hex.toUpperCase()}`;
+    })
+    .replace(/\/{2,}/g, '/');
+  const segments = decoded.split('/').slice(1);
+  const out: string[] = [];
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
+    if (segment === '.' || segment === '..') {
+      if (segment === '..') out.pop();
+      if (last) out.push('');
+    } else {
+      out.push(segment);
+    }
+  });
+  return `/${out.join('/')}`;
 }
 
 function prefixMatches(prefix: string, path: string): boolean {

@@ -107,6 +107,47 @@ test('the setting regex sees the full path with the prefix and without the query
   assert.equal(requestPath('/a/b?c=d#e'), '/a/b');
 });
 
+test('dot segments, doubled slashes and percent-encoding cannot move a request out from under a rule', () => {
+  // nginx picks its location from the normalised path but forwards $request_uri as X-Original-URI.
+  const backends = [
+    backend('/public', []),
+    backend('/admin', ['r-admin']),
+    backend('/billing-api', [], [subSetting('ANY', '^/billing-api/admin(/|$)', ['r-admin'])]),
+  ];
+  const c = credential({ roles: [reader] });
+  for (const uri of [
+    '/public/../admin/users',
+    '/public/./../admin/users',
+    '/public/%2e%2e/admin/users',
+    '/public/x%2F..%2F..%2Fadmin/users',
+    '/billing-api//admin/x',
+    '/billing-api/./admin',
+    '/billing-api/%61dmin/x',
+    '/billing-api/%61%64%6D%69%6E',
+    '/billing-api/x/../admin?y=1',
+  ]) {
+    const decision = authorizeRoute(c, 'GET', uri, backends, names, ctx);
+    assert.equal(decision.reason, 'missing_roles', uri);
+    assert.deepEqual(decision.missingRoles, ['Billing admin'], uri);
+  }
+});
+
+test('the matched path is the normalised one: decoded printable ASCII, merged slashes, resolved dot segments', () => {
+  assert.equal(requestPath('/a//b///c'), '/a/b/c');
+  assert.equal(requestPath('/a/./b/../c'), '/a/c');
+  assert.equal(requestPath('/a/b/..'), '/a/');
+  assert.equal(requestPath('/../../x'), '/x');
+  assert.equal(requestPath('/files/my%20report%2Epdf'), '/files/my report.pdf');
+  // Bytes outside printable ASCII stay encoded (upper-case hex), so regexes see one canonical form.
+  assert.equal(requestPath('/caf%c3%a9/%0a'), '/caf%C3%A9/%0A');
+  // Not an origin-form path: left alone, so it matches no prefix and is denied no_route.
+  assert.equal(requestPath('http://example.com/admin'), 'http://example.com/admin');
+  assert.equal(
+    authorizeRoute(credential({ roles: [reader] }), 'GET', 'http://x/public', [backend('/public', [])], names, ctx).reason,
+    'no_route',
+  );
+});
+
 test('the query string cannot pick a different backend', () => {
   const backends = [backend('/public', []), backend('/admin', ['r-admin'])];
   const d = authorizeRoute(credential({ roles: [reader] }), 'GET', '/admin/users?next=/public', backends, names, ctx);

@@ -83,10 +83,44 @@ function refAuthorizeAction(world: World, action: string): RefDecision {
   return { allowed: true, reason: 'granted', grantedBy: granting.map((r) => r.name), missingRoles: [] };
 }
 
+/**
+ * The path rules are matched against, as a proxy routes it: no query or fragment, printable ASCII
+ * percent-decoded, slashes merged, then RFC 3986 §5.2.4 remove_dot_segments, step by step.
+ */
+function refPath(uri: string): string {
+  let path = uri.split('?')[0]!.split('#')[0]!;
+  if (!path.startsWith('/')) return path;
+  path = path.replace(/%[0-9a-f]{2}/gi, (escape) => {
+    const code = Number.parseInt(escape.slice(1), 16);
+    return code >= 32 && code < 127 ? String.fromCharCode(code) : escape.toUpperCase();
+  });
+  while (path.includes('//')) path = path.replace('//', '/');
+  let input = path;
+  let output = '';
+  const dropLastSegment = () => (output = output.slice(0, Math.max(0, output.lastIndexOf('/'))));
+  while (input.length > 0) {
+    if (input.startsWith('/./')) input = input.slice(2);
+    else if (input === '/.') input = '/';
+    else if (input.startsWith('/../')) {
+      input = input.slice(3);
+      dropLastSegment();
+    } else if (input === '/..') {
+      input = '/';
+      dropLastSegment();
+    } else {
+      const next = input.indexOf('/', 1);
+      const segment = next === -1 ? input : input.slice(0, next);
+      output += segment;
+      input = input.slice(segment.length);
+    }
+  }
+  return output;
+}
+
 function refAuthorizeRoute(world: World, method: string, uri: string): RefDecision {
   const problem = refCredentialProblem(world);
   if (problem) return refDeny(problem);
-  const path = uri.split('?')[0]!.split('#')[0]!;
+  const path = refPath(uri);
   const under = (prefix: string) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
   const candidates = world.backends.filter((b) => under(b.prefix));
   if (candidates.length === 0) return refDeny('no_route');
@@ -196,7 +230,25 @@ const expiry = fc.oneof(
 const METHODS = ['GET', 'POST', 'DELETE', 'ANY'] as const;
 const PREFIXES = ['/api', '/api/v2', '/api/', '/billing-api', '/billing-api/admin', '/support', '/'];
 const REGEXES = ['^/api/v2/clients', 'invoices', '/admin(/|$)', '^/billing-api/.*/1$', '.*', '\\?', '^/support$', 'clients/\\d+', 'x#'];
-const SEGMENTS = ['api', 'v2', 'billing-api', 'billing-apix', 'admin', 'clients', 'invoices', '1', 'support', ''];
+// Besides plain segments: empty ones (//), dot segments and percent-encodings a proxy decodes.
+const SEGMENTS = [
+  'api',
+  'v2',
+  'billing-api',
+  'billing-apix',
+  'admin',
+  'clients',
+  'invoices',
+  '1',
+  'support',
+  '',
+  '.',
+  '..',
+  '%2e%2E',
+  '%61dmin',
+  'x%2F..',
+  'caf%C3%A9',
+];
 
 function worldFrom(roleList: World['roles']) {
   const ids = roleList.map((r) => r.id);
