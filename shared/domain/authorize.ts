@@ -122,10 +122,14 @@ export function matchBackend(backends: readonly BackendView[], path: string): Ba
   return best;
 }
 
-/** Index of the first sub-URL setting matching method and full path, or -1. */
+/**
+ * Index of the first sub-URL setting matching method and full path, or -1. A GET setting also
+ * covers HEAD, since servers answer HEAD with their GET handler (a HEAD must not dodge a GET rule).
+ */
 export function matchSubSetting(backend: BackendView, method: string, path: string): number {
   const upper = method.toUpperCase();
-  return backend.subSettings.findIndex((s) => (s.method === 'ANY' || s.method === upper) && s.regex.test(path));
+  const methodMatches = (m: string) => m === 'ANY' || m === upper || (m === 'GET' && upper === 'HEAD');
+  return backend.subSettings.findIndex((s) => methodMatches(s.method) && s.regex.test(path));
 }
 
 export interface RouteRequirement {

@@ -99,6 +99,15 @@ test('a setting applies only to its HTTP method, ANY to every method, whatever t
   }
 });
 
+test('a GET setting also covers HEAD, which servers answer with their GET handler', () => {
+  const backends = [backend('/api', [], [subSetting('GET', '^/api/export', ['r-admin']), subSetting('HEAD', '^/api/ping', ['r-read'])])];
+  assert.deepEqual(requiredRolesFor(backends, 'HEAD', '/api/export')?.requiredRoleIds, ['r-admin']);
+  assert.deepEqual(requiredRolesFor(backends, 'head', '/api/export')?.requiredRoleIds, ['r-admin']);
+  assert.deepEqual(requiredRolesFor(backends, 'HEAD', '/api/ping')?.requiredRoleIds, ['r-read']);
+  assert.deepEqual(requiredRolesFor(backends, 'GET', '/api/ping')?.requiredRoleIds, []);
+  assert.deepEqual(requiredRolesFor(backends, 'POST', '/api/export')?.requiredRoleIds, []);
+});
+
 test('the setting regex sees the full path with the prefix and without the query string', () => {
   const backends = [backend('/billing-api', [], [subSetting('ANY', '^/billing-api/export$', ['r-admin'])])];
   assert.deepEqual(requiredRolesFor(backends, 'GET', '/billing-api/export?format=csv&x=/billing-api/export')?.requiredRoleIds, ['r-admin']);

@@ -127,7 +127,9 @@ function refAuthorizeRoute(world: World, method: string, uri: string): RefDecisi
   const longest = Math.max(...candidates.map((b) => b.prefix.length));
   const backend = candidates.find((b) => b.prefix.length === longest)!;
   const setting = backend.subSettings.find(
-    (s) => (s.method === 'ANY' || s.method === method.toUpperCase()) && new RegExp(s.pathRegex).test(path),
+    (s) =>
+      (s.method === 'ANY' || s.method === method.toUpperCase() || (s.method === 'GET' && method.toUpperCase() === 'HEAD')) &&
+      new RegExp(s.pathRegex).test(path),
   );
   let required = backend.requiredRoleIds;
   if (setting && setting.override) required = setting.requiredRoleIds;
@@ -287,7 +289,7 @@ function worldFrom(roleList: World['roles']) {
 
 const world: fc.Arbitrary<World> = roles.chain(worldFrom);
 const action = fc.constantFrom(...ACTIONS, 'UnknownAction');
-const method = fc.constantFrom('GET', 'get', 'POST', 'DELETE', 'PATCH');
+const method = fc.constantFrom('GET', 'get', 'HEAD', 'head', 'POST', 'DELETE', 'PATCH');
 const uri = fc
   .tuple(
     fc.array(fc.constantFrom(...SEGMENTS), { maxLength: 4 }),
