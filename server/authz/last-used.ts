@@ -45,9 +45,18 @@ export class LastUsedTracker {
       if (all || written === undefined || now - written >= WRITE_EVERY_MS) due.push([id, ms]);
     }
     if (due.length === 0) return;
+    // Several instances flush the same credentials: rows are locked in one order (no deadlock
+    // between two flushes) and an older use never overwrites a newer one.
+    due.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
     await this.#db.transaction().execute(async (tx) => {
       for (const [id, ms] of due) {
-        await tx.updateTable('credentials').set({ last_used_at: new Date(ms).toISOString() }).where('id', '=', id).execute();
+        const at = new Date(ms).toISOString();
+        await tx
+          .updateTable('credentials')
+          .set({ last_used_at: at })
+          .where('id', '=', id)
+          .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+          .execute();
       }
     });
     for (const [id, ms] of due) {
