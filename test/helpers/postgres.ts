@@ -18,6 +18,10 @@ export interface PostgresCluster {
   url: string;
   port: number;
   dir: string;
+  /** Shuts the database server down (fast: sessions are cut) but keeps the cluster, for outage tests. */
+  pause(): void;
+  /** Starts it again on the same port after pause(). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -65,11 +69,12 @@ async function launch(): Promise<PostgresCluster> {
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
     let port = 0;
+    let options = '';
     for (let attempt = 1; ; attempt += 1) {
       port = await freePort();
       // A throwaway cluster: no fsync (tests measure behaviour, not disk durability), room for
       // many test servers' pools at once.
-      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=32MB`;
+      options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=32MB`;
       try {
         run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start']);
         break;
@@ -97,6 +102,8 @@ async function launch(): Promise<PostgresCluster> {
       url: `${base}/keyward`,
       port,
       dir,
+      pause: () => void run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']),
+      resume: () => void run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start']),
       stop: async () => {
         process.removeListener('exit', stopSync);
         stopSync();
