@@ -85,6 +85,18 @@ test('the audit log pages with limit and nextCursor without gaps or repeats', as
   assert.equal(seen.length, whole.length);
 });
 
+test('the audit log filters by target and action', async () => {
+  const role = await makeRole(s);
+  await s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: 'filtered' } });
+  const byTarget = await s.request('GET', `/v1/audit?targetId=${role.id}`);
+  assertStatus(byTarget, 200);
+  assert.equal(byTarget.json.items.length, 2);
+  assert.ok(byTarget.json.items.every((e: Json) => e.target.id === role.id));
+  const action = byTarget.json.items[0].action;
+  const byAction = await s.request('GET', `/v1/audit?action=${encodeURIComponent(action)}&limit=1000`);
+  assert.ok(byAction.json.items.length >= 1 && byAction.json.items.every((e: Json) => e.action === action));
+});
+
 test('a forged audit cursor is 400 invalid_cursor and a negative limit 400', async () => {
   assertError(await s.request('GET', '/v1/audit?cursor=forged'), 400, 'invalid_cursor');
   assertError(await s.request('GET', '/v1/audit?limit=-5'), 400, 'invalid_request');

@@ -164,6 +164,10 @@ test('an expired credential shows status expired and is denied with reason expir
   await sleep(1500);
   assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).reason, 'expired');
   assert.equal((await get(credential.id)).json.status, 'expired');
+  const listed = await s.request('GET', `/v1/credentials?status=expired&q=${encodeURIComponent(credential.name)}`);
+  assert.deepEqual(listed.json.items.map((c: Json) => c.id), [credential.id], 'the status filter sees expiry');
+  const active = await s.request('GET', `/v1/credentials?status=active&q=${encodeURIComponent(credential.name)}`);
+  assert.deepEqual(active.json.items, []);
 });
 
 test('the credential list filters by text, status, role and owner', async () => {
@@ -260,4 +264,15 @@ test('a delegated admin cannot roll a credential holding administration actions 
   const plain = await makeCredential(s, { roles: [reader.id] });
   assertStatus(await s.request('POST', `/v1/credentials/${plain.credential.id}/roll`, { token: delegate.token, body: {} }), 200);
   assertStatus(await s.request('POST', `/v1/credentials/${target.credential.id}/roll`, { body: {} }), 200);
+});
+
+test('revoking, disabling, deleting or rolling again ends the grace of the previous secret', async () => {
+  for (const end of ['revoke', 'disable', 'delete', 'roll'] as const) {
+    const { credential, secret } = await makeCredential(s, { roles: [reader.id] });
+    assertStatus(await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: { graceSeconds: 3600 } }), 200);
+    assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, true);
+    if (end === 'delete') assertStatus(await s.request('DELETE', `/v1/credentials/${credential.id}`), 204);
+    else assertStatus(await s.request('POST', `/v1/credentials/${credential.id}/${end}`, end === 'roll' ? { body: {} } : {}), 200);
+    assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, false, `after ${end} the graced secret is refused`);
+  }
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import { makeBackend, makeCaller, makeRole, seedCatalog, unique } from '../../helpers/builders.ts';
+import { makeBackend, makeCaller, makeCredential, makeRole, seedCatalog, unique } from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
 
 let s: TestServer;
@@ -167,4 +167,34 @@ test('a change set of 1,000 roles applies in one transaction quickly', async () 
   assert.ok(elapsed < 5000, `took ${elapsed} ms`);
   const del = res.json.items.map((r: Json) => ({ op: 'delete', id: r.id, expectedVersion: r.version }));
   assertStatus(await changes(del), 200);
+});
+
+test('a change set reaches every credential at once: updates change decisions, deletes unassign', async () => {
+  const role = await makeRole(s, { actions: ['GetClients'] });
+  const keep = await makeRole(s, { actions: ['OpenTicket'] });
+  const { credential, secret } = await makeCredential(s, { roles: [role.id, keep.id] });
+  const decide = async (action: string) => (await s.request('POST', '/v1/authorize', { body: { token: secret, action } })).json;
+  assert.equal((await decide('GetClients')).allowed, true);
+  const updated = await changes([{ op: 'update', id: role.id, expectedVersion: role.version, set: { actions: ['AddClient'] } }]);
+  assertStatus(updated, 200);
+  assert.equal((await decide('GetClients')).allowed, false);
+  assert.equal((await decide('AddClient')).allowed, true);
+  assertStatus(await changes([{ op: 'delete', id: role.id, expectedVersion: updated.json.items[0].version }]), 200);
+  assert.equal((await decide('AddClient')).allowed, false);
+  assert.deepEqual((await s.request('GET', `/v1/credentials/${credential.id}`)).json.roles, [keep.id]);
+});
+
+test('two admins applying conflicting change sets at the same moment: exactly one wins, the others get 409 conflict', async () => {
+  const role = await makeRole(s, { actions: [] });
+  const attempts = await Promise.all(
+    ['AddClient', 'GetClients', 'DeleteClient', 'OpenTicket', 'CloseTicket'].map((action) =>
+      changes([{ op: 'update', id: role.id, expectedVersion: role.version, set: { actions: [action] } }]),
+    ),
+  );
+  const won = attempts.filter((r) => r.status === 200);
+  assert.equal(won.length, 1, attempts.map((r) => r.status).join(','));
+  for (const lost of attempts.filter((r) => r.status !== 200)) assertError(lost, 409, 'conflict');
+  const now = (await s.request('GET', `/v1/roles/${role.id}`)).json;
+  assert.deepEqual(now.actions, won[0]!.json.items[0].actions, 'the stored role is the winner, no update lost silently');
+  assert.equal(now.version, role.version + 1);
 });

@@ -90,3 +90,12 @@ test('a malformed If-Match is a 4xx, never a silent overwrite', async () => {
   }
   assert.equal((await s.request('GET', `/v1/roles/${role.id}`)).json.description, '');
 });
+
+test('concurrent writes with the same If-Match: exactly one succeeds, the rest get 412', async () => {
+  const role = await makeRole(s);
+  const attempts = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: `writer ${i}` }, headers: { 'if-match': etag(role.version) } })),
+  );
+  assert.equal(attempts.filter((r) => r.status === 200).length, 1, attempts.map((r) => r.status).join(','));
+  for (const r of attempts.filter((x) => x.status !== 200)) assertError(r, 412, 'version_mismatch');
+});
