@@ -1,6 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
 import tls from 'node:tls';
 import { isApiErrorBody } from '../../shared/api/errors.ts';
 import type { CertificateInfo } from '../../shared/ipc/types.ts';
@@ -155,10 +154,9 @@ export class BackendClient {
     }
 
     return new Promise<T>((resolve, reject) => {
-      const lib = url.protocol === 'https:' ? https : http;
-      const req = lib.request(
-        url,
-        { method, headers, agent: false, timeout: timeoutMs, ...(socket ? { createConnection: () => socket } : {}) },
+      // HTTP over the already verified TLS socket, so no second (unchecked) handshake happens.
+      const req = http.request(
+        { protocol: 'http:', host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || (socket ? 443 : 80), path: url.pathname + url.search, method, headers: { host: url.host, ...headers }, timeout: timeoutMs, ...(socket ? { createConnection: () => socket } : { agent: false }) },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

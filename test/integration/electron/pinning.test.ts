@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { after, before, test } from 'node:test';
+import { startServer } from '../../../server/index.ts';
+import { rejection, startTestApp, type TestApp } from './app-harness.ts';
+
+// Certificate pinning against a real HTTPS backend with self-signed certificates made by the
+// openssl CLI: trust on first use shows the fingerprint, a changed certificate is refused
+// before the token is sent, and plain HTTP is refused off loopback unless opted in.
+
+const dir = mkdtempSync(join(tmpdir(), 'keyward-pin-'));
+const certs = ['one', 'two'].map((name) => {
+  const key = join(dir, `${name}.key`);
+  const cert = join(dir, `${name}.crt`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=keyward-${name}`, '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const fingerprint = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' }).trim().split('=')[1]!;
+  return { key: readFileSync(key), cert: readFileSync(cert), fingerprint };
+});
+const dbPath = join(dir, 'keyward.sqlite');
+let server: Awaited<ReturnType<typeof startServer>>;
+let token: string;
+let app: TestApp;
+
+before(async () => {
+  server = await startServer({ port: 0, dbPath, tls: { cert: certs[0]!.cert, key: certs[0]!.key }, logStream: { write: () => {} } });
+  token = server.bootstrapToken!;
+  app = startTestApp();
+});
+after(async () => {
+  await app?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the first connection shows the certificate fingerprint for confirmation and sends no token', async () => {
+  assert.match(server.url, /^https:/);
+  const result = await app.api.profiles.test({ url: server.url, token });
+  assert.equal(result.error, null);
+  assert.equal(result.reachable, true);
+  assert.equal(result.pin, 'unpinned');
+  assert.equal(result.certificate!.fingerprint, certs[0]!.fingerprint);
+  assert.match(result.certificate!.subject, /keyward-one/);
+  assert.equal(result.authenticated, null);
+  const unconfirmed = await rejection(app.api.profiles.add({ name: 'TLS', url: server.url, token }));
+  assert.equal(unconfirmed.code, 'certificate_unconfirmed');
+});
+
+test('a confirmed fingerprint is pinned and the connection works', async () => {
+  const profile = await app.api.profiles.add({ name: 'TLS', url: server.url, token, fingerprint: certs[0]!.fingerprint });
+  assert.equal(profile.fingerprint, certs[0]!.fingerprint);
+  const status = await app.api.session.connect({ profileId: profile.id });
+  assert.equal(status.state, 'online');
+  const test1 = await app.api.profiles.test({ id: profile.id });
+  assert.equal(test1.pin, 'match');
+  assert.equal(test1.authenticated, true);
+});
+
+test('a changed certificate is refused and the token never reaches the impostor', async () => {
+  const profile = (await app.api.profiles.list()).find((p) => p.name === 'TLS')!;
+  const port = new URL(server.url).port;
+  await server.close();
+  const received: Buffer[] = [];
+  const impostor = tls.createServer({ cert: certs[1]!.cert, key: certs[1]!.key }, (socket) => socket.on('data', (d: Buffer) => received.push(d)));
+  await new Promise<void>((resolve) => impostor.listen(Number(port), '127.0.0.1', resolve));
+  try {
+    const refused = await rejection(app.api.session.connect({ profileId: profile.id }));
+    assert.equal(refused.code, 'certificate_changed');
+    assert.equal(refused.details!['expected'], certs[0]!.fingerprint);
+    assert.equal(refused.details!['actual'], certs[1]!.fingerprint);
+    const tested = await app.api.profiles.test({ id: profile.id });
+    assert.equal(tested.pin, 'mismatch');
+    assert.equal(tested.error!.code, 'certificate_changed');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(Buffer.concat(received).length, 0, 'bytes were sent to a server with the wrong certificate');
+  } finally {
+    await new Promise((resolve) => impostor.close(resolve));
+  }
+});
+
+test('after a deliberate re-pin of the renewed certificate the profile connects again', async () => {
+  const profile = (await app.api.profiles.list()).find((p) => p.name === 'TLS')!;
+  server = await startServer({ port: Number(new URL(profile.url).port), dbPath, tls: { cert: certs[1]!.cert, key: certs[1]!.key }, logStream: { write: () => {} } });
+  const wrong = await rejection(app.api.profiles.confirmCertificate({ id: profile.id, fingerprint: certs[0]!.fingerprint }));
+  assert.equal(wrong.code, 'certificate_changed');
+  await app.api.profiles.confirmCertificate({ id: profile.id, fingerprint: certs[1]!.fingerprint });
+  assert.equal((await app.api.session.connect({ profileId: profile.id })).state, 'online');
+});
+
+test('plain http is refused off loopback unless the profile opts in', async () => {
+  const refused = await rejection(app.api.profiles.add({ name: 'Plain', url: 'http://keyward.internal.example:7700', token: 'kw_x' }));
+  assert.equal(refused.code, 'insecure_url');
+  assert.match(refused.message, /unencrypted/);
+  const allowed = await app.api.profiles.add({ name: 'Plain', url: 'http://keyward.internal.example:7700', token: 'kw_x', allowInsecureHttp: true });
+  assert.equal(allowed.allowInsecureHttp, true);
+  const loopback = await app.api.profiles.add({ name: 'Loopback', url: 'http://127.0.0.1:7700', token: 'kw_x' });
+  assert.equal(loopback.allowInsecureHttp, false);
+});
