@@ -40,6 +40,10 @@ function Themed() {
   );
   const setting: ThemeSetting = info.data?.settings.theme ?? 'system';
   const theme = useAppTheme(setting);
+  // Exposed for tests and screenshots: which palette is in effect.
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme.palette.mode;
+  }, [theme]);
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />

@@ -28,5 +28,5 @@ export function useSession(): SessionStatus {
 
 /** Whether server data can be read (live or from the offline cache). */
 export function hasData(session: SessionStatus): boolean {
-  return session.profileId !== null && (session.state === 'online' || session.state === 'offline');
+  return session.profileId !== null && session.state !== 'disconnected';
 }

@@ -5,6 +5,7 @@ import { NavigationContext, SCREENS, type ScreenId } from './navigation.ts';
 import { OfflineBanner } from './offline-banner.tsx';
 import { ScreenView } from './screen-view.tsx';
 import { useSession } from './session.ts';
+import { SyncButton } from './sync-button.tsx';
 import { ThemeMenu } from './theme-menu.tsx';
 import type { ThemeSetting } from '../../shared/ipc/types.ts';
 
@@ -38,6 +39,7 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
             </Typography>
             <Chip size="small" label={STATE_LABEL[session.state]} color={STATE_COLOR[session.state]} variant="outlined" data-testid="connection-state" />
             <Box sx={{ flex: 1 }} />
+            <SyncButton />
             <ThemeMenu setting={themeSetting} />
           </Toolbar>
         </AppBar>

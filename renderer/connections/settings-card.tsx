@@ -4,7 +4,7 @@ import type { AppInfo } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { qk } from '../app/query-keys.ts';
 
-const DELAYS = [10, 30, 60, 120, 0];
+const DELAYS = [5, 10, 30, 60, 120, 0];
 
 /** App settings that matter for safety: how long a copied token stays on the clipboard. */
 export function SettingsCard() {

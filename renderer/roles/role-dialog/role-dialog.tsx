@@ -47,6 +47,8 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const titleId = useId();
+  // The review replaces the focused field; focus its content so Enter (save) still reaches the dialog.
+  const focusOnMount = useCallback((el: HTMLDivElement | null) => el?.focus(), []);
 
   useLayoutEffect(() => measureRoleDialogOpen(), []);
   useLayoutEffect(() => endInteraction('toggle'), [selected]);
@@ -167,7 +169,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
           </Box>
         </DialogContent>
       ) : (
-        <DialogContent dividers>{review ? <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} /> : !error && <Typography>Comparing with the server…</Typography>}</DialogContent>
+        <DialogContent dividers tabIndex={-1} ref={focusOnMount} sx={{ outline: 'none' }}>{review ? <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} /> : !error && <Typography>Comparing with the server…</Typography>}</DialogContent>
       )}
       {error && (
         <Alert severity="error" sx={{ mx: 3, mt: 1 }} data-testid="role-dialog-error">

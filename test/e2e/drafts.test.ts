@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { TEST_CATALOG } from '../fixtures/catalog.ts';
+import { startStack, type Stack } from './helpers/stack.ts';
+import { connect, goTo } from './helpers/ui.ts';
+
+// Offline drafting: the server goes away, the admin edits roles from the cache (drafts), another
+// admin edits the same roles meanwhile, and on reconnect the plan merges what it can and asks
+// about the rest before one atomic apply.
+
+interface Role {
+  id: string;
+  name: string;
+  description: string;
+  actions: string[];
+  version: number;
+}
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack();
+  await stack.rest('PUT', '/v1/catalog', TEST_CATALOG);
+  await stack.rest('POST', '/v1/roles', { name: 'Ops', description: 'Operations', actions: ['GetClients'] });
+  await stack.rest('POST', '/v1/roles', { name: 'Finance', description: 'Money', actions: ['billing.invoices.read'] });
+  await connect(stack.page, stack.serverUrl, stack.adminToken);
+});
+after(() => stack?.close());
+
+const roles = async () => (await stack.rest<{ items: Role[] }>('GET', '/v1/roles')).items;
+const byName = async (name: string) => (await roles()).find((r) => r.name === name)!;
+
+async function editRoleOffline(name: string, edit: (dialog: ReturnType<Stack['page']['getByTestId']>) => Promise<void>) {
+  const { page } = stack;
+  await page.getByRole('button', { name: `Edit role ${name}` }).click();
+  const dialog = page.getByTestId('role-dialog');
+  await dialog.getByTestId('draft-badge').waitFor();
+  await edit(dialog);
+  await dialog.getByRole('button', { name: 'Review changes' }).click();
+  await dialog.getByText('saving stores a draft').waitFor();
+  await dialog.getByRole('button', { name: 'Save draft' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+test('with the server gone the console says it is offline and role edits become drafts', async () => {
+  const { page } = stack;
+  await goTo(page, 'Roles');
+  await stack.stopServer();
+  await page.getByRole('button', { name: 'Sync' }).click();
+  await page.getByTestId('offline-banner').waitFor();
+  await page.getByTestId('role-row-Ops').waitFor();
+
+  await editRoleOffline('Ops', async (d) => {
+    await d.getByRole('button', { name: /^Clients:/ }).click();
+    await d.locator('input[data-action-id="AddClient"]').check();
+  });
+  await editRoleOffline('Finance', async (d) => {
+    await d.getByLabel('Description').fill('Money, mine');
+  });
+  await page.getByRole('button', { name: 'New role' }).first().click();
+  const dialog = page.getByTestId('role-dialog');
+  await dialog.getByLabel('Name').fill('Auditors');
+  await dialog.getByRole('button', { name: /^Billing:/ }).click();
+  await dialog.getByTestId('group-all').check();
+  await dialog.getByRole('button', { name: 'Review changes' }).click();
+  await dialog.getByRole('button', { name: 'Save draft' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  await page.getByTestId('role-row-Ops').getByText('Draft').waitFor();
+  await page.getByText('New draft').waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByLabel('3 drafts').waitFor();
+});
+
+test('on reconnect the plan merges a colleague’s edit, shows a conflict to resolve, and applies in one step', async () => {
+  const { page } = stack;
+  await stack.restartServer();
+  const ops = await byName('Ops');
+  const finance = await byName('Finance');
+  await stack.rest('PATCH', `/v1/roles/${ops.id}`, { actions: ['GetClients', 'UpdateClient'] });
+  await stack.rest('PATCH', `/v1/roles/${finance.id}`, { description: 'Money, theirs' });
+
+  await page.getByTestId('offline-banner').getByRole('button', { name: 'Reconnect' }).click();
+  await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
+  await goTo(page, 'Drafts');
+  await page.getByRole('button', { name: 'Review changes' }).click();
+  const plan = page.getByTestId('plan');
+  await plan.getByText('1 with conflicts to resolve').waitFor();
+  const opsItem = page.getByTestId('plan-item-Ops');
+  await opsItem.getByText('+ AddClient').waitFor();
+  await opsItem.getByText('Changed on the server too — merged').waitFor();
+  const conflict = page.getByTestId('plan-item-Finance').getByTestId('conflict-description');
+  await conflict.getByText('Money, theirs').waitFor();
+  assert.equal(await plan.getByRole('button', { name: /^Apply/ }).isDisabled(), true);
+  await conflict.getByRole('button', { name: 'Keep mine' }).click();
+  await conflict.waitFor({ state: 'detached' });
+
+  await plan.getByRole('button', { name: 'Apply 3 changes' }).click();
+  await page.getByTestId('apply-result').getByText('Applied 3 changes').waitFor();
+
+  assert.deepEqual((await byName('Ops')).actions.sort(), ['AddClient', 'GetClients', 'UpdateClient']);
+  assert.equal((await byName('Finance')).description, 'Money, mine');
+  assert.deepEqual((await byName('Auditors')).actions.sort(), ['GetInvoices', 'billing.invoices.read', 'billing.invoices.write']);
+  await page.getByText('No drafts').waitFor();
+});

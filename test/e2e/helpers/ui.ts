@@ -1,0 +1,29 @@
+import type { Page } from 'playwright-core';
+
+// Steps a user takes in the console, shared by the end-to-end tests.
+
+export async function goTo(page: Page, screen: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen, exact: true }).click();
+  await page.locator('#page-title').filter({ hasText: screen }).waitFor();
+}
+
+/** Adds a server profile through the Connections screen and connects to it. */
+export async function connect(page: Page, url: string, token: string, name = 'Test server'): Promise<void> {
+  await goTo(page, 'Connections');
+  await page.getByRole('button', { name: 'Add server' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Add a server' });
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByLabel('Server URL').fill(url);
+  await dialog.getByLabel('Admin token').fill(token);
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+  await dialog.getByText('the token works').waitFor();
+  await dialog.getByRole('button', { name: 'Add server' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByRole('article', { name }).getByRole('button', { name: 'Connect' }).click();
+  await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
+}
+
+export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await page.getByRole('button', { name: `Theme: ${theme}` }).click();
+  await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+}
