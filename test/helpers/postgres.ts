@@ -63,7 +63,10 @@ async function launch(): Promise<PostgresCluster> {
     const command = asRoot ? 'runuser' : join(bin, tool);
     const argv = asRoot ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args;
     const result = spawnSync(command, argv, { encoding: 'utf8', cwd: dir, timeout: 60_000 });
-    if (result.status !== 0) throw new Error(`${tool} failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout || String(result.error)).trim()}`);
+    if (result.status !== 0)
+      throw new Error(
+        `${tool} failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout || String(result.error)).trim()}`,
+      );
     return result.stdout;
   };
   try {

@@ -31,7 +31,8 @@ export interface CliInstances {
 /** Load tests' verdict duration: KEYWARD_LOAD_SECONDS (issue 5 §4 asks for 60), default 15. */
 export function loadSeconds(): number {
   const value = Number(process.env.KEYWARD_LOAD_SECONDS ?? 15);
-  if (!Number.isFinite(value) || value < 3 || value > 600) throw new Error('KEYWARD_LOAD_SECONDS must be a number of seconds from 3 to 600.');
+  if (!Number.isFinite(value) || value < 3 || value > 600)
+    throw new Error('KEYWARD_LOAD_SECONDS must be a number of seconds from 3 to 600.');
   return value;
 }
 

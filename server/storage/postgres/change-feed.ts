@@ -62,7 +62,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   async announce(tx: Queryable, events: ChangeEvent[]): Promise<void> {
     if (events.length === 0) return;
     let payload = JSON.stringify({ from: this.instanceId, events } satisfies Payload);
-    if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ from: this.instanceId, events: [{ kind: 'all' }] } satisfies Payload);
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD)
+      payload = JSON.stringify({ from: this.instanceId, events: [{ kind: 'all' }] } satisfies Payload);
     await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(tx);
   }
 
@@ -177,7 +178,9 @@ export class PostgresChangeFeed implements ChangeFeed {
   async #checkHealth(): Promise<void> {
     const client = this.#client;
     if (!client || this.#closed) return;
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('The change feed connection did not answer within 3 s.')), 3000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('The change feed connection did not answer within 3 s.')), 3000).unref(),
+    );
     try {
       await Promise.race([client.query('select 1'), timeout]);
     } catch (error) {

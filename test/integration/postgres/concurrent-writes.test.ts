@@ -68,7 +68,10 @@ test('two change sets expecting the same role version through two instances: one
 test('the same role name created through both instances at once: one 201, one 409 name_taken', async () => {
   for (let round = 0; round < 10; round += 1) {
     const name = unique('Twin');
-    const [ra, rb] = await Promise.all([a.request('POST', '/v1/roles', { body: { name, actions: [] } }), b.request('POST', '/v1/roles', { body: { name: name.toUpperCase(), actions: [] } })]);
+    const [ra, rb] = await Promise.all([
+      a.request('POST', '/v1/roles', { body: { name, actions: [] } }),
+      b.request('POST', '/v1/roles', { body: { name: name.toUpperCase(), actions: [] } }),
+    ]);
     assert.deepEqual([ra.status, rb.status].sort(), [201, 409], `round ${round}: ${ra.text} / ${rb.text}`);
     assert.equal((ra.status === 409 ? ra : rb).json.error.code, 'name_taken');
   }
@@ -81,7 +84,10 @@ test('read-modify-write clients on both instances that retry on 412 lose no upda
   const addOne = async (instance: Instance, action: string): Promise<number> => {
     for (let tries = 1; tries <= 100; tries += 1) {
       const current = expectStatus(await instance.request('GET', `/v1/roles/${role.id}`), 200, 'GET role');
-      const res: TestResponse = await instance.request('PATCH', `/v1/roles/${role.id}`, { body: { actions: [...current.actions, action] }, headers: ifMatch(current.version) });
+      const res: TestResponse = await instance.request('PATCH', `/v1/roles/${role.id}`, {
+        body: { actions: [...current.actions, action] },
+        headers: ifMatch(current.version),
+      });
       if (res.status === 200) return tries;
       assert.equal(res.status, 412, res.text);
     }
@@ -104,7 +110,11 @@ test('concurrent unconditional edits of one credential through both instances ar
   const { credential } = await makeCredential(a, { roles: [] });
   // Without If-Match the last writer wins, but every write must be a whole, serialised step:
   // the version counts each one and the audit log holds each one.
-  const results = await Promise.all(roles.map((role, i) => (i % 2 === 0 ? a : b).request('PATCH', `/v1/credentials/${credential.id}`, { body: { description: `step ${i}`, roles: [role.id] } })));
+  const results = await Promise.all(
+    roles.map((role, i) =>
+      (i % 2 === 0 ? a : b).request('PATCH', `/v1/credentials/${credential.id}`, { body: { description: `step ${i}`, roles: [role.id] } }),
+    ),
+  );
   for (const res of results) assert.equal(res.status, 200, res.text);
   const final = expectStatus(await a.request('GET', `/v1/credentials/${credential.id}`), 200, 'GET credential');
   assert.equal(final.version, credential.version + roles.length);

@@ -23,7 +23,11 @@ after(async () => {
 });
 
 async function decide(instance: Instance, token: string): Promise<Json> {
-  return expectStatus(await instance.request('POST', '/v1/authorize', { body: { token, action: 'GetClients' } }), 200, 'POST /v1/authorize');
+  return expectStatus(
+    await instance.request('POST', '/v1/authorize', { body: { token, action: 'GetClients' } }),
+    200,
+    'POST /v1/authorize',
+  );
 }
 
 test('while PostgreSQL is down both instances keep authorizing from memory, writes fail with a 5xx, and after it returns writes and the change feed work again', async () => {
@@ -46,15 +50,24 @@ test('while PostgreSQL is down both instances keep authorizing from memory, writ
   }
 
   // The pools reconnect on demand; the feeds reconnect with backoff (≤ 2 s) and resync.
-  assert.ok(await eventually(async () => (await a.request('POST', `/v1/credentials/${credential.id}/revoke`)).status === 200, 10_000, 100), 'a writes again');
+  assert.ok(
+    await eventually(async () => (await a.request('POST', `/v1/credentials/${credential.id}/revoke`)).status === 200, 10_000, 100),
+    'a writes again',
+  );
   const revokedAt = Date.now();
-  assert.ok(await eventually(async () => (await decide(b, secret)).reason === 'revoked', 5000, 20), 'b enforces a revoke made after the outage');
+  assert.ok(
+    await eventually(async () => (await decide(b, secret)).reason === 'revoked', 5000, 20),
+    'b enforces a revoke made after the outage',
+  );
   const took = Date.now() - revokedAt;
   // b's feed may still be in its reconnect backoff right after the outage; the resync after
   // reconnecting covers that, so the bound here is the backoff ceiling plus one second.
   assert.ok(took < 3000, `took ${took} ms`);
   const later = await makeCredential(b, { roles: [role.id] });
   const start = Date.now();
-  assert.ok(await eventually(async () => (await decide(a, later.secret)).allowed === true, 1000, 20), 'the feed is back to its normal bound');
+  assert.ok(
+    await eventually(async () => (await decide(a, later.secret)).allowed === true, 1000, 20),
+    'the feed is back to its normal bound',
+  );
   assert.ok(Date.now() - start < 1000);
 });

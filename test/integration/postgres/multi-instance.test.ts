@@ -25,7 +25,13 @@ async function decide(instance: Instance, body: Record<string, unknown>): Promis
 }
 
 /** Polls the instance until the decision matches; answers how long after `since` it did. */
-async function until(instance: Instance, body: Record<string, unknown>, want: (d: Json) => boolean, since: number, limitMs = 5000): Promise<number> {
+async function until(
+  instance: Instance,
+  body: Record<string, unknown>,
+  want: (d: Json) => boolean,
+  since: number,
+  limitMs = 5000,
+): Promise<number> {
   let last: Json;
   while (Date.now() - since < limitMs) {
     last = await decide(instance, body);
@@ -81,7 +87,9 @@ test('a role change set and a role delete through A are enforced by B within one
   const role = await makeRole(a, { actions: ['OpenTicket'] });
   const { secret } = await makeCredential(a, { roles: [role.id] });
   await until(b, { token: secret, action: 'OpenTicket' }, (d) => d.allowed === true, Date.now());
-  const changes = { changes: [{ op: 'update', id: role.id, expectedVersion: role.version, set: { actions: ['OpenTicket', 'CloseTicket'] } }] };
+  const changes = {
+    changes: [{ op: 'update', id: role.id, expectedVersion: role.version, set: { actions: ['OpenTicket', 'CloseTicket'] } }],
+  };
   expectStatus(await a.request('POST', '/v1/roles/changes', { body: changes }), 200, 'role changes');
   assert.ok((await until(b, { token: secret, action: 'CloseTicket' }, (d) => d.allowed === true, Date.now())) < BOUND_MS);
   expectStatus(await a.request('DELETE', `/v1/roles/${role.id}`), 204, 'DELETE role');
@@ -95,12 +103,18 @@ test('a backend change through A (required roles) is enforced by B within one se
   const backend = await makeBackend(a, { requiredRoles: [reader.id] });
   const route = { token: secret, method: 'GET', path: `${backend.frontendPrefix}/clients` };
   await until(b, route, (d) => d.allowed === true, Date.now());
-  expectStatus(await a.request('PATCH', `/v1/backends/${backend.id}`, { body: { requiredRoles: [reader.id, auditor.id] } }), 200, 'PATCH backend');
+  expectStatus(
+    await a.request('PATCH', `/v1/backends/${backend.id}`, { body: { requiredRoles: [reader.id, auditor.id] } }),
+    200,
+    'PATCH backend',
+  );
   const changedAt = Date.now();
   const took = await until(b, route, (d) => d.allowed === false && d.reason === 'missing_roles', changedAt);
   assert.ok(took < BOUND_MS, `took ${took} ms`);
   // The forward-auth endpoint of B follows too: the proxy in front of B now refuses.
-  const res = await fetch(`${b.url}/v1/forward-auth`, { headers: { authorization: `Bearer ${secret}`, 'x-original-method': 'GET', 'x-original-uri': `${backend.frontendPrefix}/clients` } });
+  const res = await fetch(`${b.url}/v1/forward-auth`, {
+    headers: { authorization: `Bearer ${secret}`, 'x-original-method': 'GET', 'x-original-uri': `${backend.frontendPrefix}/clients` },
+  });
   assert.equal(res.status, 403);
 });
 
@@ -123,7 +137,9 @@ test('an instance whose change-feed connection is cut reconnects and catches up 
   const admin = new pg.Client({ connectionString: group.databaseUrl });
   await admin.connect();
   try {
-    const cut = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'keyward-feed-%' and datname = current_database()");
+    const cut = await admin.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'keyward-feed-%' and datname = current_database()",
+    );
     assert.equal(cut.rowCount, 2, 'both instances listen on a connection of their own');
   } finally {
     await admin.end();

@@ -24,7 +24,12 @@ test('the whole server integration suite passes against PostgreSQL', { timeout: 
   // NODE_TEST_CONTEXT marks a process started by a test runner; left in place, the inner
   // `node --test` would refuse to run files and pass vacuously.
   const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
-  const reporters = ['--test-reporter=dot', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
+  const reporters = [
+    '--test-reporter=dot',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+  ];
   const child = spawn(process.execPath, ['--test', ...reporters, '--test-concurrency=2', '--test-timeout=300000', FILES], {
     cwd: ROOT,
     env: { ...env, KEYWARD_TEST_DATABASE_URL: cluster.url },

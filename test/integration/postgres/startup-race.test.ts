@@ -14,7 +14,15 @@ test('three instances started at the same moment on an empty database migrate an
   const dir = mkdtempSync(join(tmpdir(), 'keyward-pg-race-'));
   const tokenFile = join(dir, 'bootstrap.token');
   const results = await Promise.allSettled(
-    [0, 1, 2].map(() => startServer({ port: 0, databaseUrl: database.databaseUrl!, bootstrapTokenFile: tokenFile, logLevel: 'warn', logStream: { write: () => {} } })),
+    [0, 1, 2].map(() =>
+      startServer({
+        port: 0,
+        databaseUrl: database.databaseUrl!,
+        bootstrapTokenFile: tokenFile,
+        logLevel: 'warn',
+        logStream: { write: () => {} },
+      }),
+    ),
   );
   try {
     for (const r of results) assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? String((r.reason as Error).stack) : '');
