@@ -128,7 +128,7 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
       {confirmClose && (
         <ConfirmDialog
           title="Close without the token?"
-          body={`You will not be able to see this token again. If you have not stored it, roll the credential later to get a new one.${copy ? ' The clipboard is cleared now.' : ''}`}
+          body={`You will not be able to see this token again. If you have not stored it, roll the credential later to get a new one.${copy && secondsLeft !== null ? ` The copy on the clipboard is still cleared in ${secondsLeft} s.` : ''}`}
           confirmLabel="Close"
           onConfirm={close}
           onClose={() => setConfirmClose(false)}
