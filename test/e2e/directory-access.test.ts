@@ -67,17 +67,17 @@ test('invalidating a user’s tokens revokes the credentials they own', async ()
 test('the access checker explains an allowed action, a denied action and a route missing a role', async () => {
   const { page } = stack;
   await goTo(page, 'Access checker');
-  await page.getByLabel('Credential').click();
+  await page.getByRole('combobox', { name: 'Credential' }).click();
   await page.getByRole('option', { name: /^reader bot/ }).click();
-  await page.getByLabel('Action').click();
-  await page.getByLabel('Action').fill('GetClients');
+  await page.getByRole('combobox', { name: 'Action' }).click();
+  await page.getByRole('combobox', { name: 'Action' }).fill('GetClients');
   await page.getByRole('option', { name: 'GetClients' }).click();
   await page.getByRole('button', { name: 'Check access' }).click();
   const result = page.getByTestId('access-result');
   await result.getByText('Allowed', { exact: true }).waitFor();
   await result.getByText('Granted by: Client readers').waitFor();
 
-  await page.getByLabel('Action').fill('AddClient');
+  await page.getByRole('combobox', { name: 'Action' }).fill('AddClient');
   await page.getByRole('option', { name: 'AddClient' }).click();
   await page.getByRole('button', { name: 'Check access' }).click();
   await result.getByText('Denied', { exact: true }).waitFor();
