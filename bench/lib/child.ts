@@ -17,6 +17,8 @@ export interface ChildServer {
   pid: number;
   /** Milliseconds from spawn to the ready message. */
   startMs: number;
+  /** CPU time (user + system, microseconds) the child has used so far. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -59,8 +61,21 @@ export async function startChild(script: URL, config: unknown, options: ChildOpt
     ready,
     pid: child.pid!,
     startMs,
+    cpuMicros: () => askCpu(child),
     stop: () => stopChild(child),
   };
+}
+
+function askCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string; micros?: number }) => {
+      if (message?.type !== 'cpu') return;
+      child.off('message', onMessage);
+      resolve(message.micros!);
+    };
+    child.on('message', onMessage);
+    if (!child.send({ type: 'cpu' })) reject(new Error('the server process is gone'));
+  });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -72,7 +87,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** In a child: stop cleanly when asked, and exit when the runner goes away. */
+/**
+ * In a child: report CPU use and stop cleanly when asked, and exit when the runner goes away.
+ * CPU time per request is robust against other processes on the machine, unlike throughput.
+ */
 export function onStopRequest(stop: () => Promise<void>): void {
   const finish = () => {
     stop().then(
@@ -82,6 +100,10 @@ export function onStopRequest(stop: () => Promise<void>): void {
   };
   process.on('message', (message: { type?: string }) => {
     if (message?.type === 'stop') finish();
+    if (message?.type === 'cpu') {
+      const usage = process.cpuUsage();
+      process.send!({ type: 'cpu', micros: usage.user + usage.system });
+    }
   });
   process.on('disconnect', finish);
 }

@@ -12,6 +12,8 @@ export interface LoadOptions {
   durationSec: number;
   /** Builds each request; called once per request, so tokens can rotate. */
   request: (index: number) => AutocannonRequest;
+  /** The server process's CPU time so far (µs), to report CPU per request. */
+  serverCpuMicros?: () => Promise<number>;
 }
 
 export interface LoadResult {
@@ -24,6 +26,8 @@ export interface LoadResult {
   /** Responses that were not the expected status. */
   unexpected: number;
   statuses: Record<string, number>;
+  /** Server CPU time (user + system) per response, in µs; NaN when not measured. */
+  serverCpuMicros: number;
 }
 
 export async function runLoad(options: LoadOptions, expectedStatus = 200): Promise<LoadResult> {
@@ -33,6 +37,7 @@ export async function runLoad(options: LoadOptions, expectedStatus = 200): Promi
   let count = 0;
   let firstSecond = 0;
   const statuses: Record<string, number> = {};
+  const cpuBefore = options.serverCpuMicros ? await options.serverCpuMicros() : Number.NaN;
   const started = performance.now();
   const first = options.request(0);
   const instance = autocannon(
@@ -65,6 +70,7 @@ export async function runLoad(options: LoadOptions, expectedStatus = 200): Promi
     instance.once('done', resolve);
     instance.once('error', reject);
   });
+  const cpuAfter = options.serverCpuMicros ? await options.serverCpuMicros() : Number.NaN;
   const sorted = latencies.subarray(0, Math.min(count, capacity)).sort();
   const unexpected = Object.entries(statuses).reduce((sum, [code, n]) => (Number(code) === expectedStatus ? sum : sum + n), 0);
   return {
@@ -76,5 +82,6 @@ export async function runLoad(options: LoadOptions, expectedStatus = 200): Promi
     errors: result.errors + result.timeouts,
     unexpected,
     statuses,
+    serverCpuMicros: (cpuAfter - cpuBefore) / Math.max(1, count),
   };
 }

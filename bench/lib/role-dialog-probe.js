@@ -27,7 +27,7 @@
   const flushMicrotasks = async () => {
     for (let i = 0; i < 10; i += 1) await null;
   };
-  const dialog = () => document.querySelector('[role="dialog"]') ?? document;
+  const dialog = () => document.querySelector('[data-testid="role-dialog"]') ?? document.querySelector('[role="dialog"]') ?? document;
   const labelledBy = (input) => {
     const ids = input.getAttribute('aria-labelledby');
     return ids
@@ -42,8 +42,16 @@
   const checkboxes = () => [...dialog().querySelectorAll('input[type="checkbox"]')];
   const isAllBox = (input) => /\b(all|select all)\b/i.test(labelOf(input)) && !/selected only/i.test(labelOf(input));
   const isFilterBox = (input) => /selected only|show selected|only selected/i.test(labelOf(input));
-  const actionBoxes = () => checkboxes().filter((input) => !isAllBox(input) && !isFilterBox(input));
+  // The dialog's test ids first (renderer/roles/role-dialog), roles and labels as a fallback.
+  const actionBoxes = () => {
+    const list = dialog().querySelector('[data-testid="action-list"]');
+    return list
+      ? [...list.querySelectorAll('input[type="checkbox"]')]
+      : checkboxes().filter((input) => !isAllBox(input) && !isFilterBox(input));
+  };
+  const allBox = () => dialog().querySelector('[data-testid="group-all"]') ?? checkboxes().find(isAllBox) ?? null;
   const searchInput = () =>
+    dialog().querySelector('[data-testid="action-search"]') ??
     dialog().querySelector('input[type="search"]') ??
     [...dialog().querySelectorAll('input:not([type="checkbox"])')].find((input) =>
       /search|filter/i.test(`${input.placeholder ?? ''} ${input.getAttribute('aria-label') ?? ''} ${labelOf(input)}`),
@@ -104,7 +112,7 @@
         measures,
         checkboxes: document.querySelectorAll('input[type="checkbox"]').length,
         actionBoxes: actionBoxes().length,
-        hasAllBox: checkboxes().some(isAllBox),
+        hasAllBox: allBox() !== null,
         hasSearch: searchInput() !== null,
       };
     },
@@ -115,7 +123,7 @@
       return timed(() => box.click());
     },
     async selectAll() {
-      const box = checkboxes().find(isAllBox);
+      const box = allBox();
       if (!box) throw new Error('no "all in group" checkbox in the dialog');
       const result = await timed(() => box.click());
       await settled();
@@ -143,6 +151,22 @@
       await timed(() => setInputValue(input, ''));
       await settled();
       return { keystrokes, matches, mountedMax, since };
+    },
+    /** Durations of the page's own measure `keyward:role-dialog:<name>`, oldest first. */
+    measures(name) {
+      return performance.getEntriesByName(`keyward:role-dialog:${name}`, 'measure').map((e) => e.duration);
+    },
+    clearMeasures() {
+      for (const e of performance.getEntriesByType('measure'))
+        if (e.name.startsWith('keyward:role-dialog:')) performance.clearMeasures(e.name);
+    },
+    /** Reopens the dialog through the bench page's hook; resolves after the next frame. */
+    async reopen() {
+      if (!window.keywardBench?.open) throw new Error('the bench page has no window.keywardBench.open()');
+      window.keywardBench.open();
+      for (let i = 0; i < 200 && performance.getEntriesByName('keyward:role-dialog:open:frame', 'measure').length === 0; i += 1)
+        await nextFrame();
+      await nextFrame();
     },
     longestTaskSince(since) {
       if (!PerformanceObserver.supportedEntryTypes?.includes('longtask')) return -1;

@@ -107,6 +107,8 @@ interface Summary {
   rps: number;
   p50: number;
   p99: number;
+  /** Server CPU time per request (user + system), read from the server process itself. */
+  cpuMicros: number;
   last: LoadResult;
 }
 
@@ -115,6 +117,7 @@ function summarize(results: LoadResult[]): Summary {
     rps: median(results.map((r) => r.requestsPerSec)),
     p50: median(results.map((r) => r.p50Ms)),
     p99: median(results.map((r) => r.p99Ms)),
+    cpuMicros: median(results.map((r) => r.serverCpuMicros)),
     last: results.at(-1)!,
   };
 }
@@ -132,6 +135,7 @@ async function measureEndpoint(ctx: SuiteContext, record: Recorder, fixture: Fix
   ) => {
     const result = await runLoad({
       url: server.url,
+      serverCpuMicros: () => server.cpuMicros(),
       connections,
       pipelining,
       durationSec: seconds,
@@ -187,6 +191,19 @@ async function measureEndpoint(ctx: SuiteContext, record: Recorder, fixture: Fix
       unit: 'req/s',
       baseline: bare,
       ratio: c.fastifyRatio,
+    });
+    // CPU per request does not depend on what else runs on the machine, unlike throughput.
+    record.add({
+      name: `${label}: server CPU per request`,
+      value: c.keyward.cpuMicros,
+      unit: 'µs',
+      baseline: { name: 'bare', value: c.bare.cpuMicros },
+    });
+    record.add({
+      name: `${label}: server CPU per request, empty fastify app`,
+      value: c.fastify.cpuMicros,
+      unit: 'µs',
+      baseline: { name: 'bare', value: c.bare.cpuMicros },
     });
     // Under saturation the median latency is mostly queueing (about connections ÷ throughput).
     record.add({
