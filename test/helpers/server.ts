@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../server/index.ts';
-import { createTestDatabase, testDatabaseUrl } from './database.ts';
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from './database.ts';
 
 // A real Keyward backend on a random loopback port with its own temp folder (SQLite file,
 // bootstrap token file) for black-box integration tests. Every log line is captured so tests
@@ -48,6 +48,7 @@ export interface TestServerOptions {
   dbPath?: string;
   trustedProxies?: string[];
   failedAuthLimit?: number;
+  /** A PostgreSQL database to use as it is (not emptied, not dropped). */
   databaseUrl?: string;
   lastUsedFlushMs?: number;
   logLevel?: string;
@@ -60,7 +61,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dbPath = opts.dbPath ?? join(dir, 'keyward.sqlite');
   const tokenFile = join(dir, 'bootstrap.token');
   const logs: string[] = [];
-  const database = await createTestDatabase(opts.sqlite ? undefined : (opts.databaseUrl ?? testDatabaseUrl()));
+  // An explicit databaseUrl is used as it is (e.g. two servers sharing one database); the
+  // suite-wide KEYWARD_TEST_DATABASE_URL gets a fresh database per server.
+  const database: TestDatabase = opts.sqlite
+    ? { databaseUrl: undefined, drop: async () => {} }
+    : opts.databaseUrl
+      ? { databaseUrl: opts.databaseUrl, drop: async () => {} }
+      : await createTestDatabase(testDatabaseUrl());
   let started: Awaited<ReturnType<typeof startServer>>;
   try {
     started = await startServer({
