@@ -1,3 +1,5 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ENDPOINTS } from '../../shared/api/endpoints.ts';
@@ -5,6 +7,7 @@ import { ApiError } from '../../shared/api/errors.ts';
 import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { makeAuthenticator } from './authenticate.ts';
+import { makeFastPath } from './fast-path.ts';
 import { FORWARD_AUTH_PATH } from './forward-auth.ts';
 import { makeHandlers } from './handlers.ts';
 import { FailedAuthLimiter } from './rate-limit.ts';
@@ -25,10 +28,25 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const QUIET = new Set(['authorize', 'forwardAuth', 'health']);
 
 export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInstance {
+  const trusted = options.trustedProxies.map((text) => {
+    const parsed = parseCidr(text);
+    if (!parsed) throw new Error(`--trusted-proxy "${text}" is not a valid address or CIDR range.`);
+    return parsed;
+  });
+  const limiter = new FailedAuthLimiter(options.failedAuthLimit);
+  const fastPath = makeFastPath({ ctx, limiter, trustedProxies: trusted, bodyLimit: BODY_LIMIT, onError: (error) => options.logger.error({ err: error }, 'hot path request failed') });
   const app = Fastify({
+    // The hot endpoints are answered before fastify's routing (see fast-path.ts).
+    serverFactory: (handler) => {
+      const listener = (req: IncomingMessage, res: ServerResponse): void => {
+        if (!fastPath(req, res)) handler(req, res);
+      };
+      const server = options.https ? createHttpsServer(options.https, listener) : createHttpServer(listener);
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
     loggerInstance: options.logger,
     bodyLimit: BODY_LIMIT,
-    ...(options.https ? { https: options.https } : {}),
     trustProxy: false,
     // Long ids must reach validation (a clear 400), not fastify's own 414.
     routerOptions: { maxParamLength: 2000 },
@@ -36,11 +54,6 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
 
-  const trusted = options.trustedProxies.map((text) => {
-    const parsed = parseCidr(text);
-    if (!parsed) throw new Error(`--trusted-proxy "${text}" is not a valid address or CIDR range.`);
-    return parsed;
-  });
   app.decorate('trustedProxies', trusted as readonly ParsedCidr[]);
   app.decorateRequest('actor', null);
   app.decorateRequest('selfUser', null);
@@ -61,7 +74,6 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
   });
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body === '' ? undefined : String(body)));
 
-  const limiter = new FailedAuthLimiter(options.failedAuthLimit);
   const handlers = makeHandlers(ctx, options.version);
   for (const endpoint of ENDPOINTS) {
     const handler = handlers[endpoint.operationId];

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { EndpointAuth } from '../../shared/api/endpoints.ts';
-import { authorizeAction } from '../../shared/domain/authorize.ts';
+import { authorizeAction, type CredentialView } from '../../shared/domain/authorize.ts';
 import { AuthzCache } from '../authz/cache.ts';
 import { credentialActor, type Actor, type ServiceContext } from '../services/context.ts';
 import { authenticateUser } from '../services/directory-service.ts';
@@ -37,38 +37,59 @@ const FAILURE_MESSAGES: Record<string, string> = {
   ip_not_allowed: 'The API token may not be used from this address.',
 };
 
+/** Headers to send with an authentication failure. */
+export type AuthHeaders = Record<string, string>;
+
+/**
+ * Authenticates a bearer/X-Api-Key caller for `permission` (null: any valid token). Shared by the
+ * fastify hook and the raw hot path. Throws ApiError after filling `headers` for the answer.
+ */
+export function authenticateToken(ctx: ServiceContext, limiter: FailedAuthLimiter, headers: FastifyRequest['headers'], ip: string, permission: string | null, out: AuthHeaders): CredentialView {
+  const nowMs = ctx.now();
+  const wait = limiter.blockedFor(ip, nowMs);
+  if (wait > 0) {
+    out['Retry-After'] = String(Math.ceil(wait / 1000));
+    throw new ApiError('too_many_requests', `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s.`);
+  }
+  const token = presentedToken(headers);
+  if (!token) {
+    out['WWW-Authenticate'] = 'Bearer realm="keyward"';
+    throw new ApiError('unauthorized', 'Send an API token as "Authorization: Bearer <token>" or "X-Api-Key: <token>".');
+  }
+  const view = resolveToken(ctx, token, nowMs);
+  const decision = authorizeAction(view, permission ?? '', { ip, nowMs });
+  if (TOKEN_FAILURES.has(decision.reason)) {
+    limiter.recordFailure(ip, nowMs);
+    out['WWW-Authenticate'] = 'Bearer realm="keyward", error="invalid_token"';
+    throw new ApiError('unauthorized', FAILURE_MESSAGES[decision.reason] ?? 'The API token is not valid.');
+  }
+  ctx.lastUsed.touch(view!.id, nowMs);
+  if (permission && !AuthzCache.permits(view!, permission)) {
+    throw new ApiError('forbidden', `This token's roles do not include the permission "${permission}".`, { permission });
+  }
+  return view!;
+}
+
 /** An onRequest hook: authenticates before the body is read, so rejected callers cost little. */
 export function makeAuthenticator(ctx: ServiceContext, limiter: FailedAuthLimiter, auth: EndpointAuth) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (auth.kind === 'none') return;
-    const nowMs = ctx.now();
-    const ip = request.ip;
-    const wait = limiter.blockedFor(ip, nowMs);
-    if (wait > 0) {
-      reply.header('Retry-After', String(Math.ceil(wait / 1000)));
-      throw new ApiError('too_many_requests', `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s.`);
-    }
     if (auth.kind === 'basic') {
+      const nowMs = ctx.now();
+      const wait = limiter.blockedFor(request.ip, nowMs);
+      if (wait > 0) {
+        reply.header('Retry-After', String(Math.ceil(wait / 1000)));
+        throw new ApiError('too_many_requests', `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s.`);
+      }
       request.selfUser = await basicUser(ctx, limiter, request, reply, nowMs);
       return;
     }
-    const token = presentedToken(request.headers);
-    if (!token) {
-      reply.header('WWW-Authenticate', 'Bearer realm="keyward"');
-      throw new ApiError('unauthorized', 'Send an API token as "Authorization: Bearer <token>" or "X-Api-Key: <token>".');
+    const headers: AuthHeaders = {};
+    try {
+      request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, request.ip, auth.permission, headers));
+    } finally {
+      for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     }
-    const view = resolveToken(ctx, token, nowMs);
-    const decision = authorizeAction(view, auth.permission ?? '', { ip, nowMs });
-    if (TOKEN_FAILURES.has(decision.reason)) {
-      limiter.recordFailure(ip, nowMs);
-      reply.header('WWW-Authenticate', 'Bearer realm="keyward", error="invalid_token"');
-      throw new ApiError('unauthorized', FAILURE_MESSAGES[decision.reason] ?? 'The API token is not valid.');
-    }
-    ctx.lastUsed.touch(view!.id, nowMs);
-    if (auth.permission && !AuthzCache.permits(view!, auth.permission)) {
-      throw new ApiError('forbidden', `This token's roles do not include the permission "${auth.permission}".`, { permission: auth.permission });
-    }
-    request.actor = credentialActor(view!);
   };
 }
 

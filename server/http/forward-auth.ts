@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { encodeRolesHeader, forwardAuthStatus } from '../../shared/domain/authorize.ts';
 import { ipInRanges, parseIp, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { Decision } from '../../shared/domain/types.ts';
@@ -18,14 +19,22 @@ declare module 'fastify' {
   }
 }
 
-function header(request: FastifyRequest, name: string): string | undefined {
+/** What forward-auth reads of a request: fastify's request and node's IncomingMessage both fit. */
+export interface RawRequest {
+  headers: IncomingHttpHeaders;
+  url: string;
+  method: string;
+  remoteAddress: string;
+}
+
+function header(request: RawRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 /** The client's address: forwarded headers count only when the peer is a trusted proxy. */
-export function clientAddress(request: FastifyRequest, trusted: readonly ParsedCidr[]): string {
-  const peer = request.socket.remoteAddress ?? request.ip;
+export function clientAddress(request: RawRequest, trusted: readonly ParsedCidr[]): string {
+  const peer = request.remoteAddress;
   if (trusted.length === 0 || !ipInRanges(peer, trusted)) return peer;
   const forwarded = header(request, 'x-forwarded-for');
   if (forwarded) {
@@ -42,7 +51,7 @@ export function clientAddress(request: FastifyRequest, trusted: readonly ParsedC
   return peer;
 }
 
-function originalRequest(request: FastifyRequest): { method: string; uri: string } {
+function originalRequest(request: RawRequest): { method: string; uri: string } {
   const method = header(request, 'x-original-method') ?? header(request, 'x-forwarded-method') ?? request.method;
   let uri = header(request, 'x-original-uri') ?? header(request, 'x-forwarded-uri');
   if (uri === undefined) {
@@ -52,29 +61,41 @@ function originalRequest(request: FastifyRequest): { method: string; uri: string
   return { method: method.toUpperCase(), uri };
 }
 
-export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): unknown {
+export interface ForwardAuthAnswer {
+  status: 200 | 401 | 403;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trusted: readonly ParsedCidr[]): ForwardAuthAnswer {
   const token = presentedToken(request.headers);
   const { method, uri } = originalRequest(request);
-  const ip = clientAddress(request, request.server.trustedProxies);
+  const ip = clientAddress(request, trusted);
   const decision: Decision = token
     ? decide(ctx, token, { method, path: uri }, ip)
     : { allowed: false, reason: 'unknown_token', credentialId: null, roles: [], grantedBy: [], missingRoles: [] };
   const status = forwardAuthStatus(decision);
-  reply.header('Cache-Control', 'no-store');
   if (status === 200) {
-    reply.header('X-Api-Roles', encodeRolesHeader(decision.roles));
-    reply.header('X-Credential-Id', decision.credentialId!);
-    return decision;
+    return { status, headers: { 'Cache-Control': 'no-store', 'X-Api-Roles': encodeRolesHeader(decision.roles), 'X-Credential-Id': decision.credentialId! }, body: decision };
   }
-  if (status === 401) reply.header('WWW-Authenticate', 'Bearer realm="keyward"');
-  reply.code(status);
   return {
-    error: {
-      code: status === 401 ? 'unauthorized' : 'forbidden',
-      message: DENIAL_MESSAGES[decision.reason] ?? 'Access denied.',
-      details: { reason: decision.reason, missingRoles: decision.missingRoles },
+    status,
+    headers: status === 401 ? { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="keyward"' } : { 'Cache-Control': 'no-store' },
+    body: {
+      error: {
+        code: status === 401 ? 'unauthorized' : 'forbidden',
+        message: DENIAL_MESSAGES[decision.reason] ?? 'Access denied.',
+        details: { reason: decision.reason, missingRoles: decision.missingRoles },
+      },
     },
   };
+}
+
+export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): unknown {
+  const raw: RawRequest = { headers: request.headers, url: request.url, method: request.method, remoteAddress: request.socket.remoteAddress ?? request.ip };
+  const answer = forwardAuthAnswer(ctx, raw, request.server.trustedProxies);
+  reply.code(answer.status).headers(answer.headers);
+  return answer.body;
 }
 
 const DENIAL_MESSAGES: Record<string, string> = {
