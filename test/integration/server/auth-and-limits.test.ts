@@ -93,6 +93,17 @@ test('more than 20 failed authentications a minute from one address make every a
   assert.ok(Number(blocked.headers.get('retry-after')) > 0, 'Retry-After says when to come back');
   assertError(await server.request('GET', '/v1/catalog', { token: null, headers: { 'x-api-key': server.token } }), 429, 'too_many_requests');
   assertStatus(await server.request('GET', '/v1/health', { token: null }), 200);
+  assertError(await server.request('POST', '/v1/authorize', { body: { token: BAD, action: 'keyward.roles.read' } }), 429, 'too_many_requests');
+});
+
+test('an invalid caller credential at /v1/authorize is a 401 and counts toward the limit', async () => {
+  const server = await freshServer({ failedAuthLimit: 3 });
+  for (let i = 0; i < 4; i++) {
+    const res = await server.request('POST', '/v1/authorize', { token: `${BAD}${i}`, body: { token: server.token, action: 'keyward.roles.read' } });
+    assert.ok(res.status === 401 || res.status === 429, `${res.status} ${res.text}`);
+    assert.ok(typeof res.json?.error?.code === 'string', 'the error shape');
+  }
+  assertError(await server.request('GET', '/v1/roles'), 429, 'too_many_requests');
 });
 
 test('wrong Basic passwords count as failed authentications', async () => {
@@ -148,6 +159,9 @@ test('bad tokens under test at /v1/authorize or /v1/forward-auth do not count to
 test('bodies over 1 MiB get 413 payload_too_large; just under is accepted', async () => {
   const big = JSON.stringify({ name: 'big', description: 'x'.repeat(1024 * 1024), actions: [] });
   assertError(await s.request('POST', '/v1/roles', { body: big }), 413, 'payload_too_large');
+  const bigAuthorize = JSON.stringify({ token: 'x'.repeat(1024 * 1024), action: 'GetClients' });
+  assertError(await s.request('POST', '/v1/authorize', { body: bigAuthorize }), 413, 'payload_too_large');
+  assertError(await s.request('POST', '/v1/explain', { body: bigAuthorize }), 413, 'payload_too_large');
   const catalog = { groups: [{ id: 'bulk', name: 'Bulk', actions: Array.from({ length: 9000 }, (_, i) => ({ id: `Bulk.Action.${i}`, description: 'd'.repeat(60) })) }] };
   const body = JSON.stringify(catalog);
   assert.ok(body.length < 1024 * 1024 && body.length > 700 * 1024, `${body.length}`);

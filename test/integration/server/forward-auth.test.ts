@@ -48,6 +48,16 @@ test('the token may come as X-Api-Key and the request as X-Forwarded-Method / X-
   assert.equal(res.headers.get('x-api-roles'), 'Viewer');
 });
 
+test('Envoy ext_authz style: the original method and the path after /v1/forward-auth decide', async () => {
+  const viewerOnly = await makeCredential(s, { roles: [viewer.id] });
+  const both = await makeCredential(s, { roles: [viewer.id, editor.id] });
+  assert.equal((await s.request('GET', `/v1/forward-auth${PREFIX}/items`, { token: viewerOnly.secret })).status, 200);
+  assert.equal((await s.request('POST', `/v1/forward-auth${PREFIX}/orders?x=1`, { token: viewerOnly.secret, body: '{}' })).status, 403);
+  const ok = await s.request('POST', `/v1/forward-auth${PREFIX}/orders`, { token: both.secret, body: '{}' });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(ok.headers.get('x-api-roles')!.split(',').sort(), ['Editor', 'Viewer']);
+});
+
 test('a missing or unknown token gets 401 and a credential lacking required roles gets 403', async () => {
   assert.equal((await forward(s, null, 'GET', `${PREFIX}/items`)).status, 401);
   assert.equal((await forward(s, 'kw_nope', 'GET', `${PREFIX}/items`)).status, 401);
