@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { methodSpec } from '../../shared/ipc/contract.ts';
+import type { KeywardEventName, KeywardEvents } from '../../shared/ipc/types.ts';
+import { createApiImplementation, type ApiImplementation } from '../services/api-implementation.ts';
+import { createCommandClipboard, createMemoryClipboard } from '../services/clipboard.ts';
+import { createConfStore } from '../services/conf-store.ts';
+import type { ClipboardPort, Logger, SecretStore } from '../services/ports.ts';
+import { createKeytarStore } from '../services/secret-store.ts';
+import { apiProblem, hostProblem, REFUSAL_MESSAGES, SECRET_HEADER, SECURITY_HEADERS } from './security.ts';
+
+// The browser host: the renderer and the IPC contract served to a browser on 127.0.0.1, for
+// machines without the Electron runtime and for the renderer's end-to-end tests. Only three
+// things are reachable: the built renderer's files, POST /rpc/<method> and POST /events.
+
+export interface BrowserHostOptions {
+  userDataDir: string;
+  port?: number;
+  rendererDir?: string;
+  openBrowser?: boolean;
+  /** Test seam: the clipboard the one-time secrets use (default: system tool, else in-process). */
+  clipboard?: ClipboardPort;
+  /** Test seam: the keychain (default: keytar). */
+  secrets?: SecretStore;
+  log?: Logger;
+  version?: string;
+}
+
+export interface BrowserHost {
+  /** Open this: it carries the per-launch secret in the fragment. */
+  url: string;
+  origin: string;
+  port: number;
+  secret: string;
+  clipboard: ClipboardPort;
+  impl: ApiImplementation;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 25 * 1024 * 1024;
+const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.map': 'application/json',
+};
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const secret = randomBytes(32).toString('base64url');
+  const rendererDir = resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
+  const clipboard = options.clipboard ?? createCommandClipboard() ?? createMemoryClipboard();
+  const streams = new Set<ServerResponse>();
+  const emit = <E extends KeywardEventName>(event: E, payload: KeywardEvents[E]) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+  const version = options.version ?? (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const impl = createApiImplementation({
+    userDataDir: options.userDataDir,
+    kv: createConfStore(options.userDataDir, 'keyward'),
+    cache: createConfStore(options.userDataDir, 'cache'),
+    secrets: options.secrets ?? createKeytarStore(),
+    clipboard,
+    emit,
+    host: 'browser',
+    version,
+    log: options.log,
+  });
+
+  let port = 0;
+  const refuse = (res: ServerResponse, status: number, code: string, message: string) => {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code, message } }));
+  };
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) refuse(res, 500, 'internal', 'The browser host failed on this request.');
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hostRefusal = hostProblem(req, port);
+    if (hostRefusal) return refuse(res, 421, hostRefusal, REFUSAL_MESSAGES[hostRefusal]);
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+
+    if (path.startsWith('/rpc/') || path === '/events') {
+      if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'Use POST.');
+      const refusal = apiProblem(req, port, secret);
+      if (refusal) {
+        req.resume();
+        return refuse(res, 403, refusal, REFUSAL_MESSAGES[refusal]);
+      }
+      if (path === '/events') return openStream(res);
+      const method = decodeURIComponent(path.slice('/rpc/'.length));
+      if (!methodSpec(method)) {
+        req.resume();
+        return refuse(res, 404, 'unknown_method', 'There is no such method.');
+      }
+      let arg: unknown;
+      try {
+        const text = await readBody(req);
+        arg = text === '' ? undefined : JSON.parse(text);
+      } catch (error) {
+        const tooLarge = (error as Error).message === 'too_large';
+        return refuse(res, tooLarge ? 413 : 400, tooLarge ? 'payload_too_large' : 'invalid_argument', tooLarge ? 'The request is too large.' : 'The body is not JSON.');
+      }
+      const outcome = await impl.dispatch(method, arg ?? undefined);
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+      res.end(JSON.stringify(outcome));
+      return;
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method_not_allowed', 'Only GET for files.');
+    serveFile(path, req, res);
+  }
+
+  function openStream(res: ServerResponse): void {
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    res.on('close', () => {
+      clearInterval(ping);
+      streams.delete(res);
+    });
+  }
+
+  function serveFile(path: string, req: IncomingMessage, res: ServerResponse): void {
+    const relative = path === '/' ? 'index.html' : decodeURIComponent(path).replace(/^\/+/, '');
+    const file = resolve(rendererDir, relative);
+    const inside = file === rendererDir || file.startsWith(rendererDir + sep);
+    if (!inside || relative.split('/').some((part) => part.startsWith('.')) || !existsSync(file) || !statSync(file).isFile()) {
+      if (path === '/' || path === '/index.html') return missingRenderer(res);
+      res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Not found');
+      return;
+    }
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+  }
+
+  function missingRenderer(res: ServerResponse): void {
+    res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><meta charset="utf-8"><title>Keyward</title><p>The renderer is not built yet: run <code>npm run build:renderer</code>, then reload.</p>`);
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  const url = `${origin}/#k=${secret}`;
+  if (options.openBrowser) openInBrowser(url);
+
+  return {
+    url,
+    origin,
+    port,
+    secret,
+    clipboard,
+    impl,
+    close: async () => {
+      for (const res of streams) res.end();
+      streams.clear();
+      await impl.shutdown();
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('too_large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function openInBrowser(url: string): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+}
+
+export { SECRET_HEADER };
