@@ -131,6 +131,13 @@ test('a client cannot dodge the 429 by sending a different X-Forwarded-For each 
   assertError(await server.request('GET', '/v1/roles', { headers: { 'x-forwarded-for': '198.51.100.200' } }), 429, 'too_many_requests');
 });
 
+test('behind a trusted proxy the limit counts per client address, so one bad client does not lock out the others', async () => {
+  const server = await freshServer({ failedAuthLimit: 2, trustedProxies: ['127.0.0.0/8', '::1/128'] });
+  for (let i = 0; i < 4; i++) await server.request('GET', '/v1/roles', { token: `${BAD}${i}`, headers: { 'x-forwarded-for': '198.51.100.1' } });
+  assertError(await server.request('GET', '/v1/roles', { headers: { 'x-forwarded-for': '198.51.100.1' } }), 429, 'too_many_requests');
+  assertStatus(await server.request('GET', '/v1/roles', { headers: { 'x-forwarded-for': '198.51.100.2' } }), 200);
+});
+
 test('requests without any credential do not count as failed authentications', async () => {
   const server = await freshServer({ failedAuthLimit: 2 });
   for (let i = 0; i < 10; i++) assertError(await server.request('GET', '/v1/roles', { token: null }), 401, 'unauthorized');
