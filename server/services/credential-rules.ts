@@ -69,3 +69,25 @@ export function checkExpiry(expiresAt: string | null | undefined, nowMs: number,
 function at(index: number | undefined): Record<string, number> {
   return index === undefined ? {} : { index };
 }
+
+/**
+ * 403 escalation unless the caller holds every administration action that the given roles
+ * carry. Used where a write hands those roles' power to someone the caller controls: rolling a
+ * credential returns its secret; adding a user to a group, or setting their password, lets the
+ * caller self-issue a key with the groups' default roles.
+ */
+export async function checkHandOver(q: Queryable, actor: Actor, roleIds: readonly string[], what: string): Promise<void> {
+  if (roleIds.length === 0) return;
+  const rows = await q.selectFrom('roles').select('actions').where('id', 'in', unique(roleIds)).execute();
+  const escalating = escalatingActions(rows.flatMap((r) => parseJson<string[]>(r.actions, [])), actor.permits);
+  if (escalating.length > 0) {
+    throw new ApiError('escalation', `You cannot ${what}: it would hand over administration actions you do not hold yourself (${escalating.join(', ')}).`, { actions: escalating });
+  }
+}
+
+/** The default roles of the given groups. */
+export async function defaultRolesOf(q: Queryable, groupIds: readonly string[]): Promise<string[]> {
+  if (groupIds.length === 0) return [];
+  const rows = await q.selectFrom('groups').select('default_roles').where('id', 'in', unique(groupIds)).execute();
+  return unique(rows.flatMap((g) => parseJson<string[]>(g.default_roles, [])));
+}

@@ -8,7 +8,7 @@ import { credentialFromRow, newId, type Queryable } from '../storage/rows.ts';
 import type { CredentialsTable } from '../storage/schema.ts';
 import { readCatalog, setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
-import { checkCidrs, checkExpiry, checkOwner, checkRoles, newSecret } from './credential-rules.ts';
+import { checkCidrs, checkExpiry, checkHandOver, checkOwner, checkRoles, newSecret } from './credential-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 // Credentials (DESIGN §3.6, §3.9, §3.10). The secret exists in the create/roll answer only; the
@@ -191,6 +191,7 @@ export function rollCredential(ctx: ServiceContext, actor: Actor, id: string, gr
     checkVersion(ifMatch, Number(row.version), 'credential');
     if (row.status === 'revoked') throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked; rolling it would not bring it back.`, { id });
     const roles = (await rolesOf(tx, [id])).get(id) ?? [];
+    await checkHandOver(tx, actor, roles, `roll "${row.name}" and receive its secret`);
     const secret = newSecret();
     const graceUntil = graceSeconds > 0 ? new Date(ctx.now() + graceSeconds * 1000).toISOString() : null;
     const next: CredentialsTable = {

@@ -6,7 +6,7 @@ import { groupFromRow, newId, parseJson, userFromRow, type Queryable } from '../
 import type { GroupsTable, UsersTable } from '../storage/schema.ts';
 import { setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, unique, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
-import { checkRoles, readIssuancePolicy } from './credential-rules.ts';
+import { checkHandOver, checkRoles, defaultRolesOf, readIssuancePolicy } from './credential-rules.ts';
 import { createCredential, type CredentialWithSecret } from './credential-service.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.ts';
 
@@ -43,12 +43,14 @@ export async function createUser(ctx: ServiceContext, actor: Actor, body: UserCr
   const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
   return ctx.write(actor, async (tx) => {
     const name = body.name.trim();
+    const groups = await checkGroups(tx, body.groups ?? []);
+    await checkHandOver(tx, actor, await defaultRolesOf(tx, groups), 'put a user in these groups');
     const row: UsersTable = {
       id: newId('usr', ctx.now()),
       name,
       name_key: await checkUserName(tx, name, null),
       email: body.email ?? '',
-      groups: JSON.stringify(await checkGroups(tx, body.groups ?? [])),
+      groups: JSON.stringify(groups),
       password_hash: passwordHash,
       created_at: ctx.nowIso(),
       version: 1,
@@ -66,12 +68,17 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
     if (!row) throw notFound('user', id);
     checkVersion(ifMatch, Number(row.version), 'user');
     const name = patch.name?.trim() ?? row.name;
+    const previousGroups = parseJson<string[]>(row.groups, []);
+    const groups = patch.groups === undefined ? previousGroups : await checkGroups(tx, patch.groups);
+    const added = groups.filter((g) => !previousGroups.includes(g));
+    await checkHandOver(tx, actor, await defaultRolesOf(tx, added), 'put this user in these groups');
+    if (passwordHash) await checkHandOver(tx, actor, await defaultRolesOf(tx, groups), "set this user's password");
     const next: UsersTable = {
       ...row,
       name,
       name_key: await checkUserName(tx, name, id),
       email: patch.email ?? row.email,
-      groups: patch.groups === undefined ? row.groups : JSON.stringify(await checkGroups(tx, patch.groups)),
+      groups: JSON.stringify(groups),
       password_hash: passwordHash === undefined ? row.password_hash : passwordHash,
       version: Number(row.version) + 1,
     };
