@@ -104,3 +104,15 @@ test('a catalog body with an action in two groups or a malformed group is a 400'
   ] };
   assertClientError(await s.request('PUT', '/v1/catalog', { body: duplicate }), 'an action in two groups');
 });
+
+test('nobody can add actions to the keyward group or reuse its ids, by PUT or by OpenAPI import', async () => {
+  await seedCatalog(s);
+  const asGroup = { groups: [...TEST_CATALOG.groups, { id: 'keyward', name: 'Mine', actions: [{ id: 'keyward.superpower' }] }] };
+  assertError(await s.request('PUT', '/v1/catalog', { body: asGroup }), 400);
+  const asAction = { groups: [...TEST_CATALOG.groups, { id: 'x', name: 'X', actions: [{ id: 'keyward.roles.read' }] }] };
+  assertError(await s.request('PUT', '/v1/catalog', { body: asAction }), 400);
+  const doc = { openapi: '3.0.0', paths: { '/a': { get: { operationId: 'keyward.audit.read', tags: ['A'] } } } };
+  assertClientError(await s.request('POST', '/v1/catalog/openapi', { body: doc }), 'an OpenAPI operation named like an admin action');
+  const keyward = (await s.request('GET', '/v1/catalog')).json.groups.find((g: Json) => g.id === 'keyward');
+  assert.deepEqual(keyward.actions.map((a: Json) => a.id).sort(), [...ADMIN_ACTION_IDS].sort());
+});

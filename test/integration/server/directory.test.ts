@@ -177,6 +177,9 @@ test('deleting a user revokes their credentials', async () => {
   const c = await makeCredential(s, { ownerId: user.id, roles: [role.id] });
   assertStatus(await s.request('DELETE', `/v1/users/${user.id}`), 204);
   assert.equal((await authorize(s, { token: c.secret, action: 'GetClients' })).allowed, false);
+  const after = (await s.request('GET', `/v1/credentials/${c.credential.id}`)).json;
+  assert.equal(after.status, 'revoked');
+  assert.equal(after.ownerId, null, 'the credential loses its owner');
 });
 
 test('directory endpoints need keyward.directory.read / keyward.directory.write', async () => {
