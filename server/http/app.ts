@@ -86,7 +86,7 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
         url,
         schema,
         ...(QUIET.has(endpoint.operationId) ? { logLevel: 'warn' } : {}),
-        onRequest: makeAuthenticator(ctx, limiter, endpoint.auth),
+        onRequest: makeAuthenticator(ctx, limiter, endpoint.auth, trusted),
         preValidation: async (request) => {
           if (!endpoint.body || request.body !== undefined) return;
           // A POST whose body has only optional fields (roll) may leave it out; everything else needs one.

@@ -8,6 +8,8 @@ import { authenticateUser } from '../services/directory-service.ts';
 import { resolveToken } from '../services/authorization-service.ts';
 import type { UsersTable } from '../storage/schema.ts';
 import type { FailedAuthLimiter } from './rate-limit.ts';
+import { clientAddress } from './forward-auth.ts';
+import type { ParsedCidr } from '../../shared/domain/cidr.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -71,29 +73,31 @@ export function authenticateToken(ctx: ServiceContext, limiter: FailedAuthLimite
 }
 
 /** An onRequest hook: authenticates before the body is read, so rejected callers cost little. */
-export function makeAuthenticator(ctx: ServiceContext, limiter: FailedAuthLimiter, auth: EndpointAuth) {
+export function makeAuthenticator(ctx: ServiceContext, limiter: FailedAuthLimiter, auth: EndpointAuth, trusted: readonly ParsedCidr[]) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (auth.kind === 'none') return;
+    // Behind a trusted proxy the client is the forwarded address: limits and CIDR checks apply to it.
+    const ip = clientAddress({ headers: request.headers, url: request.url, method: request.method, remoteAddress: request.socket.remoteAddress ?? request.ip }, trusted);
     if (auth.kind === 'basic') {
       const nowMs = ctx.now();
-      const wait = limiter.blockedFor(request.ip, nowMs);
+      const wait = limiter.blockedFor(ip, nowMs);
       if (wait > 0) {
         reply.header('Retry-After', String(Math.ceil(wait / 1000)));
         throw new ApiError('too_many_requests', `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s.`);
       }
-      request.selfUser = await basicUser(ctx, limiter, request, reply, nowMs);
+      request.selfUser = await basicUser(ctx, limiter, request, reply, ip, nowMs);
       return;
     }
     const headers: AuthHeaders = {};
     try {
-      request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, request.ip, auth.permission, headers));
+      request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, ip, auth.permission, headers));
     } finally {
       for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     }
   };
 }
 
-async function basicUser(ctx: ServiceContext, limiter: FailedAuthLimiter, request: FastifyRequest, reply: FastifyReply, nowMs: number): Promise<UsersTable> {
+async function basicUser(ctx: ServiceContext, limiter: FailedAuthLimiter, request: FastifyRequest, reply: FastifyReply, ip: string, nowMs: number): Promise<UsersTable> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
   reply.header('WWW-Authenticate', 'Basic realm="keyward", charset="UTF-8"');
@@ -102,7 +106,7 @@ async function basicUser(ctx: ServiceContext, limiter: FailedAuthLimiter, reques
   const colon = decoded.indexOf(':');
   const user = colon > 0 ? await authenticateUser(ctx.db, decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
   if (!user) {
-    limiter.recordFailure(request.ip, nowMs);
+    limiter.recordFailure(ip, nowMs);
     throw new ApiError('unauthorized', 'The user name or password is wrong.');
   }
   reply.removeHeader('WWW-Authenticate');

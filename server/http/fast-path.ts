@@ -6,7 +6,7 @@ import { Compile } from 'typebox/compile';
 import { authorizeBody } from '../services/authorization-service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { authenticateToken, type AuthHeaders } from './authenticate.ts';
-import { FORWARD_AUTH_PATH, forwardAuthAnswer } from './forward-auth.ts';
+import { clientAddress, FORWARD_AUTH_PATH, forwardAuthAnswer } from './forward-auth.ts';
 import type { FailedAuthLimiter } from './rate-limit.ts';
 import { describeErrors } from './validation.ts';
 
@@ -63,7 +63,8 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
     if (path !== AUTHORIZE_PATH || req.method !== 'POST') return false;
     const headers: AuthHeaders = {};
     try {
-      authenticateToken(ctx, limiter, req.headers, req.socket.remoteAddress ?? '', 'keyward.authorize', headers);
+      const ip = clientAddress({ headers: req.headers, url, method: 'POST', remoteAddress: req.socket.remoteAddress ?? '' }, trustedProxies);
+      authenticateToken(ctx, limiter, req.headers, ip, 'keyward.authorize', headers);
     } catch (error) {
       req.resume();
       sendError(res, error as ApiError, headers);
