@@ -54,6 +54,8 @@ export interface TestServerOptions {
   logLevel?: string;
   /** Force SQLite even when KEYWARD_TEST_DATABASE_URL is set (tests that read the file itself). */
   sqlite?: boolean;
+  /** The admin token to use when the database is not empty (a restart on an existing file). */
+  adminToken?: string;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -88,7 +90,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const token = started.bootstrapToken ?? readTokenFile(tokenFile);
+  const token = started.bootstrapToken ?? opts.adminToken ?? readTokenFile(tokenFile);
   const url = started.url.replace(/\/$/, '');
   const request = makeRequest(url, token);
   let closed = false;

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
 import { authorize, eventually, makeBackend, makeCaller, makeCredential, makeRole, seedCatalog, sleep, unique } from '../../helpers/builders.ts';
@@ -165,4 +168,28 @@ test('lastUsedAt becomes visible within 10 seconds of a use', async () => {
   }, 10_000, 250);
   assert.ok(visible, 'lastUsedAt set within 10 s');
   assert.ok(Date.parse(seen!) >= before - 1000 && Date.parse(seen!) <= Date.now() + 1000, `a plausible time: ${seen}`);
+});
+
+test('lastUsedAt is written to the database and survives a restart', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keyward-lastused-'));
+  const dbPath = join(dataDir, 'keyward.sqlite');
+  try {
+    const first = await startTestServer({ dbPath, sqlite: true, lastUsedFlushMs: 100 });
+    await seedCatalog(first);
+    const role = await makeRole(first, { actions: ['GetClients'] });
+    const { credential, secret } = await makeCredential(first, { roles: [role.id] });
+    assert.equal((await authorize(first, { token: secret, action: 'GetClients' })).allowed, true);
+    const adminToken = first.token;
+    await first.close();
+    const second = await startTestServer({ dbPath, sqlite: true, adminToken });
+    try {
+      const got = (await second.request('GET', `/v1/credentials/${credential.id}`)).json;
+      assert.notEqual(got.lastUsedAt, null, 'the use was persisted');
+      assert.equal((await authorize(second, { token: secret, action: 'GetClients' })).allowed, true, 'secrets keep working after a restart');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
