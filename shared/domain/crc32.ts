@@ -9,9 +9,21 @@ const TABLE = (() => {
   return table;
 })();
 
+const encoder = new TextEncoder();
+
 /** CRC-32 of a string's UTF-8 bytes (tokens are ASCII, so each char is one byte). */
 export function crc32(text: string): number {
-  const bytes = new TextEncoder().encode(text);
+  let crc = 0xffffffff;
+  // ASCII, as every token is, needs no encoding step: it runs on every authorization.
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return crc32Bytes(encoder.encode(text));
+    crc = TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8);
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function crc32Bytes(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (const byte of bytes) crc = TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
