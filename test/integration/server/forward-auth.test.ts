@@ -131,3 +131,22 @@ test('a malformed forward-auth request is a 4xx, never a 5xx', async () => {
     assert.ok(res.status >= 400 && res.status < 500, `${JSON.stringify(headers)}: ${res.status} ${res.text}`);
   }
 });
+
+test('dot segments, percent-encoding and doubled slashes cannot route around a stricter backend or setting', async () => {
+  const admins = await makeRole(s, { name: 'Area admins', actions: [] });
+  const users = await makeRole(s, { name: 'Area users', actions: [] });
+  await makeBackend(s, { frontendPrefix: '/area-admin', requiredRoles: [admins.id] });
+  await makeBackend(s, { frontendPrefix: '/area', requiredRoles: [users.id], subSettings: [{ method: 'ANY', pathRegex: '^/area/secret', requiredRoles: [admins.id] }] });
+  const { secret } = await makeCredential(s, { roles: [users.id] });
+  assert.equal((await forward(s, secret, 'GET', '/area/open')).status, 200);
+  const tricks = [
+    '/area/../area-admin/x', '/area/%2e%2e/area-admin/x', '/area/%2E%2E/area-admin/x', '/area/.%2e/area-admin/x',
+    '/area/./secret/x', '/area//secret/x', '/area/%73ecret/x', '/area/x/../secret/y', '/area-admin%2fx', '//area-admin/x',
+  ];
+  for (const uri of tricks) {
+    const res = await forward(s, secret, 'GET', uri);
+    assert.ok(res.status === 403 || res.status === 400, `${uri}: ${res.status}`);
+    const decision = await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: uri } });
+    assert.ok(decision.status === 400 || decision.json.allowed === false, `${uri} at /v1/authorize: ${decision.text}`);
+  }
+});
