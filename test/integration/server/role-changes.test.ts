@@ -147,6 +147,20 @@ test('a change set granting administration actions the caller lacks is refused (
   ], delegate.token);
   assertError(res, 403, 'escalation');
   assert.ok(!(await roleNames()).includes(name));
+  const existing = await makeRole(s);
+  assertError(await changes([{ op: 'update', id: existing.id, expectedVersion: existing.version, set: { actions: ['keyward.audit.read'] } }], delegate.token), 403, 'escalation');
+  assert.deepEqual((await s.request('GET', `/v1/roles/${existing.id}`)).json.actions, []);
+});
+
+test('a name freed by a delete can be taken by a create in the same change set', async () => {
+  const old = await makeRole(s);
+  const res = await changes([
+    { op: 'delete', id: old.id, expectedVersion: old.version },
+    { op: 'create', role: { name: old.name.toUpperCase(), actions: [] } },
+  ]);
+  assertStatus(res, 200);
+  assert.equal(res.json.items[1].name, old.name.toUpperCase());
+  assert.notEqual(res.json.items[1].id, old.id);
 });
 
 test('an empty change set or an unknown op is a 400', async () => {
