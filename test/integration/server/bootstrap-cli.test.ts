@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,4 +121,29 @@ test('the CLI refuses unknown flags and a bad port with a usage message and exit
     assert.equal(res.status, 2, `${args.join(' ')}: ${res.stderr}`);
     assert.match(res.stderr, /Usage/);
   }
+});
+
+test('--tls-cert and --tls-key serve the API over HTTPS', async () => {
+  const { dir, args } = await freshStore();
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const tokenFile = join(dir, 'admin.token');
+  const server = await start([...args, '--bootstrap-token-file', tokenFile, '--tls-cert', cert, '--tls-key', key]);
+  assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  const get = (path: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpsRequest(`${server.url}${path}`, { ca: readFileSync(cert), headers: { authorization: `Bearer ${token}` } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject).end();
+    });
+  assert.equal((await get('/v1/health')).status, 200);
+  const roles = await get('/v1/roles');
+  assert.equal(roles.status, 200);
+  assert.equal(JSON.parse(roles.body).items[0].name, 'Administrator');
+  await server.stop('SIGTERM');
 });
