@@ -13,8 +13,12 @@ export type Queryable = Kysely<Database> | Transaction<Database>;
  */
 export function newId(prefix: string, nowMs = Date.now()): string {
   // A per-millisecond counter keeps ids made in the same millisecond in creation order.
-  if (nowMs === lastMs) sequence += 1;
-  else (lastMs = nowMs), (sequence = 0);
+  if (nowMs === lastMs) {
+    sequence += 1;
+  } else {
+    lastMs = nowMs;
+    sequence = 0;
+  }
   const time = nowMs.toString(36).padStart(9, '0') + sequence.toString(36).padStart(3, '0');
   const random = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 10);
   return `${prefix}_${time}${random}`;
