@@ -82,7 +82,7 @@ test('without a token file the bootstrap token is printed once on standard outpu
   const again = await start(args);
   assert.ok(!/kw_[0-9A-Za-z]{38}/.test(again.stdout()), 'a second start prints no token');
   assert.equal((await makeRequest(again.url, printed)('GET', '/v1/roles')).status, 200, 'the first token keeps working');
-  await again.stop('SIGTERM');
+  assert.equal(await again.stop('SIGINT'), 0, 'SIGINT stops the server cleanly too');
 });
 
 async function waitForToken(server: CliServer): Promise<string> {

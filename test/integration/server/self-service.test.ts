@@ -90,3 +90,11 @@ test('after invalidate-tokens the user can still obtain a new key', async () => 
   assertStatus(second, 201);
   assert.equal((await authorize(s, { token: second.json.secret, action: 'GetClients' })).allowed, true);
 });
+
+test('removing a user\'s password (null) ends their self-service', async () => {
+  await setPolicy(null);
+  const user = await newUser([staff.id]);
+  assertStatus(await selfIssue(user.name, PASSWORD), 201);
+  assertStatus(await s.request('PATCH', `/v1/users/${user.id}`, { body: { password: null } }), 200);
+  assertError(await selfIssue(user.name, PASSWORD), 401, 'unauthorized');
+});
