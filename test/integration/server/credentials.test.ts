@@ -276,3 +276,15 @@ test('revoking, disabling, deleting or rolling again ends the grace of the previ
     assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, false, `after ${end} the graced secret is refused`);
   }
 });
+
+test('searching for text with % or _ matches those characters literally', async () => {
+  const tag = unique('lit').replace(/\W/g, '');
+  const percent = await makeCredential(s, { name: `${tag} 100% done` });
+  const underscore = await makeCredential(s, { name: `${tag} under_score` });
+  await makeCredential(s, { name: `${tag} 1000 done` });
+  await makeCredential(s, { name: `${tag} underXscore` });
+  const ids = async (q: string) => (await s.request('GET', `/v1/credentials?q=${encodeURIComponent(q)}`)).json.items.map((c: Json) => c.id);
+  assert.deepEqual(await ids(`${tag} 100%`), [percent.credential.id]);
+  assert.deepEqual(await ids('under_s'), [underscore.credential.id]);
+  assert.deepEqual(await ids(`${tag} 100% done`), [percent.credential.id]);
+});
