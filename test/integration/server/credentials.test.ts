@@ -225,6 +225,14 @@ test('a forged cursor gets 400 invalid_cursor and a bad limit gets 400', async (
     assertError(await s.request('GET', `/v1/credentials?limit=${limit}`), 400, 'invalid_request');
   }
   assertError(await s.request('GET', '/v1/credentials?status=sleeping'), 400, 'invalid_request');
+  // A real cursor, tampered with or taken to another list, is forged too.
+  await makeCredential(s);
+  await makeCredential(s);
+  const real: string = (await s.request('GET', '/v1/credentials?limit=1')).json.nextCursor;
+  assert.equal(typeof real, 'string');
+  const flipped = real.slice(0, 5) + (real[5] === 'A' ? 'B' : 'A') + real.slice(6);
+  assertError(await s.request('GET', `/v1/credentials?cursor=${encodeURIComponent(flipped)}`), 400, 'invalid_cursor');
+  assertError(await s.request('GET', `/v1/audit?cursor=${encodeURIComponent(real)}`), 400, 'invalid_cursor');
   assertError(await s.request('GET', '/v1/credentials?colour=red'), 400, 'invalid_request');
 });
 
