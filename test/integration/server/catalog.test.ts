@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ADMIN_ACTION_IDS } from '../../../shared/domain/admin-actions.ts';
 import { assertClientError, assertError, assertStatus } from '../../helpers/assert-api.ts';
-import { makeCaller, makeRole, seedCatalog } from '../../helpers/builders.ts';
+import { makeCaller, makeCredential, makeRole, seedCatalog } from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
 import { PETSTORE_OPENAPI, TEST_CATALOG } from '../../fixtures/catalog.ts';
 
@@ -50,6 +50,8 @@ test('PUT /v1/catalog replaces the business groups, keeps keyward and fills empt
 test('removing catalog actions that roles use is refused with catalog_in_use unless prune=true', async () => {
   await seedCatalog(s);
   const role = await makeRole(s, { actions: ['OpenTicket', 'AddClient'] });
+  const { secret } = await makeCredential(s, { roles: [role.id] });
+  assert.equal((await s.request('POST', '/v1/authorize', { body: { token: secret, action: 'OpenTicket' } })).json.allowed, true);
   const withoutSupport = { groups: TEST_CATALOG.groups.filter((g) => g.id !== 'support') };
   const refused = await s.request('PUT', '/v1/catalog', { body: withoutSupport });
   assertError(refused, 409, 'catalog_in_use');
@@ -61,6 +63,9 @@ test('removing catalog actions that roles use is refused with catalog_in_use unl
   assert.ok(!actionIds(pruned.json).includes('OpenTicket'));
   const roleAfter = await s.request('GET', `/v1/roles/${role.id}`);
   assert.deepEqual(roleAfter.json.actions, ['AddClient'], 'prune removes the dropped actions from roles');
+  const decision = await s.request('POST', '/v1/authorize', { body: { token: secret, action: 'OpenTicket' } });
+  assert.equal(decision.json.allowed, false, 'credentials lose the pruned action at once');
+  assert.equal((await s.request('POST', '/v1/authorize', { body: { token: secret, action: 'AddClient' } })).json.allowed, true);
   await seedCatalog(s);
 });
 
