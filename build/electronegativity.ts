@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// npm run electronegativity [-- <dir>]: Doyensec's Electronegativity over the Electron code.
+// Prints every finding and exits non-zero when one is of HIGH severity (or the scan fails).
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const input = process.argv[2] ?? `${root}electron`;
+const report = `${root}artifacts/electronegativity.csv`;
+mkdirSync(`${root}artifacts`, { recursive: true });
+const bin = `${root}node_modules/.bin/electronegativity`;
+const electronVersion = (JSON.parse(readFileSync(`${root}node_modules/electron/package.json`, 'utf8')) as { version: string }).version;
+const scan = spawnSync(bin, ['-i', input, '-o', report, '-r', '-v', 'false', '-e', electronVersion], { encoding: 'utf8' });
+if (scan.status !== 0) {
+  process.stderr.write(`electronegativity failed to run:\n${scan.stderr}\n`);
+  process.exit(2);
+}
+
+const rows = readFileSync(report, 'utf8').trim().split('\n').slice(1);
+const findings = rows.map((row) => {
+  const [issue, severity, confidence, file, location] = row.split(',').map((cell) => cell.replace(/^"|"$/g, ''));
+  return { issue: issue!, severity: severity!, confidence: confidence!, where: `${file}:${location}` };
+});
+for (const f of findings) process.stdout.write(`${f.severity.padEnd(13)} ${f.confidence.padEnd(10)} ${f.issue.padEnd(32)} ${f.where}\n`);
+const high = findings.filter((f) => f.severity === 'HIGH');
+process.stdout.write(`\n${findings.length} finding(s), ${high.length} of high severity (report: ${report}).\n`);
+process.exit(high.length > 0 ? 1 : 0);

@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, nativeTheme } from 'electron';
+import { IPC_EVENT_CHANNEL, IPC_METHOD_NAMES, ipcChannel } from '../../shared/ipc/contract.ts';
+import type { AppSettings, KeywardEventName, KeywardEvents } from '../../shared/ipc/types.ts';
+import { createApiImplementation, type ApiImplementation } from '../services/api-implementation.ts';
+import { createKeytarStore } from '../services/secret-store.ts';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.ts';
+import { hardenSessions, isTrustedSender } from './hardening.ts';
+import { installMenu } from './menu.ts';
+import { electronClipboard, electronStore } from './ports.ts';
+import { restoredBounds, trackWindowState } from './window-state.ts';
+
+// The Electron main process: only wiring. Every decision lives in electron/services (tested
+// under plain Node); this file creates the hardened window, serves the renderer from app://,
+// routes each contract method's channel to ApiImplementation after checking the sender, and
+// clears a copied secret at quit.
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  app.enableSandbox();
+  void start();
+}
+
+async function start(): Promise<void> {
+  let window: BrowserWindow | null = null;
+  const kv = electronStore('keyward');
+  const applyTheme = (settings: AppSettings) => (nativeTheme.themeSource = settings.theme);
+  const emit = <E extends KeywardEventName>(event: E, payload: KeywardEvents[E]) => {
+    if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event, payload);
+  };
+
+  await app.whenReady();
+  const impl: ApiImplementation = createApiImplementation({
+    userDataDir: app.getPath('userData'),
+    kv,
+    cache: electronStore('cache'),
+    secrets: createKeytarStore(),
+    clipboard: electronClipboard(),
+    emit,
+    host: 'electron',
+    version: app.getVersion(),
+    onSettingsChanged: applyTheme,
+  });
+  applyTheme((await impl.api.app.info()).settings);
+
+  hardenSessions();
+  serveRenderer(join(app.getAppPath(), 'dist', 'renderer'));
+  installMenu();
+
+  for (const name of IPC_METHOD_NAMES) {
+    ipcMain.handle(ipcChannel(name), (event, arg: unknown) => {
+      if (!isTrustedSender(event.sender, event.senderFrame, window?.webContents.id ?? null)) {
+        return { ok: false, error: { code: 'forbidden_sender', message: 'This message did not come from the Keyward window.' } };
+      }
+      return impl.dispatch(name, arg);
+    });
+  }
+
+  const createWindow = () => {
+    const { bounds, maximized } = restoredBounds(kv);
+    window = new BrowserWindow({
+      ...bounds,
+      minWidth: 900,
+      minHeight: 600,
+      show: false,
+      title: 'Keyward',
+      backgroundColor: nativeTheme.shouldUseDarkColors ? '#121212' : '#ffffff',
+      webPreferences: {
+        preload: join(import.meta.dirname, 'preload.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        safeDialogs: true,
+        // Middle-click must not open links in new windows (electronegativity AUXCLICK_JS_CHECK).
+        disableBlinkFeatures: 'Auxclick',
+      },
+    });
+    if (maximized) window.maximize();
+    trackWindowState(window, kv);
+    window.once('ready-to-show', () => window?.show());
+    window.on('closed', () => (window = null));
+    void window.loadURL(`${APP_ORIGIN}/index.html`);
+  };
+
+  app.on('second-instance', () => {
+    if (!window) return createWindow();
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // At quit: wipe a copied secret that is still on the clipboard, stop the local server.
+  let cleaned = false;
+  app.on('before-quit', (event) => {
+    if (cleaned) return;
+    event.preventDefault();
+    void impl.shutdown().finally(() => {
+      cleaned = true;
+      app.quit();
+    });
+  });
+
+  createWindow();
+}
