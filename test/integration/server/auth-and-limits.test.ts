@@ -42,6 +42,8 @@ test('an invalid bearer token or X-Api-Key gets 401 unauthorized', async () => {
 test('a valid token works as Bearer and as X-Api-Key', async () => {
   assertStatus(await s.request('GET', '/v1/roles'), 200);
   assertStatus(await s.request('GET', '/v1/roles', { token: null, headers: { 'x-api-key': s.token } }), 200);
+  // The auth scheme is case-insensitive (RFC 9110 §11.1).
+  assertStatus(await s.request('GET', '/v1/roles', { token: null, headers: { authorization: `bearer ${s.token}` } }), 200);
 });
 
 test('a disabled, revoked or expired admin credential is refused with 401', async () => {
