@@ -46,7 +46,7 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
         <Drawer variant="permanent" sx={{ width: NAV_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' } }}>
           <Toolbar variant="dense" />
           <Box component="nav" aria-label="Main">
-            <List dense>
+            <List dense component="div">
               {SCREENS.map((s) => (
                 <ListItemButton key={s.id} selected={s.id === screen} onClick={() => setScreen(s.id)} aria-current={s.id === screen ? 'page' : undefined}>
                   <ListItemText primary={s.label} />

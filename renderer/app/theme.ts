@@ -24,6 +24,8 @@ export function buildTheme(mode: 'light' | 'dark'): Theme {
       MuiTextField: { defaultProps: { size: 'small' } },
       MuiDialog: { defaultProps: { scroll: 'paper' } },
       MuiTooltip: { defaultProps: { arrow: true } },
+      // MUI's default unselected toggle text (action.active) misses WCAG AA contrast in light mode.
+      MuiToggleButton: { styleOverrides: { root: ({ theme }) => ({ color: theme.palette.text.secondary }) } },
     },
   });
 }

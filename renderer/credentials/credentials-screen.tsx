@@ -40,13 +40,13 @@ export function CredentialsScreen() {
 
   const columns = useMemo<GridColDef<Credential>[]>(
     () => [
-      { field: 'name', headerName: 'Name', flex: 1.2, minWidth: 160 },
-      { field: 'ownerId', headerName: 'Owner', flex: 0.8, minWidth: 110, valueGetter: (_v, row) => (row.ownerId ? (userName.get(row.ownerId) ?? row.ownerId) : '—') },
+      { field: 'name', headerName: 'Name', flex: 1.2, minWidth: 140 },
+      { field: 'ownerId', headerName: 'Owner', flex: 0.8, minWidth: 100, valueGetter: (_v, row) => (row.ownerId ? (userName.get(row.ownerId) ?? row.ownerId) : '—') },
       {
         field: 'roles',
         headerName: 'Roles',
         flex: 1.5,
-        minWidth: 180,
+        minWidth: 150,
         sortable: false,
         renderCell: ({ row }) => (
           <Stack direction="row" spacing={0.5} sx={{ overflow: 'hidden', alignItems: 'center', height: '100%' }}>
@@ -55,11 +55,11 @@ export function CredentialsScreen() {
         ),
       },
       { field: 'status', headerName: 'Status', width: 100, renderCell: ({ row }) => <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} /> },
-      { field: 'prefix', headerName: 'Prefix', width: 120, renderCell: ({ row }) => <code>{row.prefix}</code> },
-      { field: 'createdAt', headerName: 'Created', width: 115, valueFormatter: (v: string) => formatDate(v) },
-      { field: 'expiresAt', headerName: 'Expires', width: 115, valueFormatter: (v: string | null) => formatDate(v) },
-      { field: 'lastUsedAt', headerName: 'Last used', width: 115, valueFormatter: (v: string | null) => formatDate(v) },
-      { field: 'ops', headerName: 'Operations', width: 200, sortable: false, renderCell: ({ row }) => <CredentialRowActions credential={row} /> },
+      { field: 'prefix', headerName: 'Prefix', width: 105, renderCell: ({ row }) => <code>{row.prefix}</code> },
+      { field: 'createdAt', headerName: 'Created', width: 105, valueFormatter: (v: string) => formatDate(v) },
+      { field: 'expiresAt', headerName: 'Expires', width: 105, valueFormatter: (v: string | null) => formatDate(v) },
+      { field: 'lastUsedAt', headerName: 'Last used', width: 105, valueFormatter: (v: string | null) => formatDate(v) },
+      { field: 'ops', headerName: 'Operations', width: 170, sortable: false, renderCell: ({ row }) => <CredentialRowActions credential={row} /> },
     ],
     [roleName, userName],
   );
@@ -69,6 +69,8 @@ export function CredentialsScreen() {
       New credential
     </Button>
   );
+  // The backend pages by cursor and gives no total: unknown (-1) until the last page is reached.
+  const knownCount = page.data && !page.data.nextCursor ? paging.page * paging.pageSize + page.data.items.length : -1;
   const empty = page.data && page.data.items.length === 0 && paging.page === 0;
 
   return (
@@ -109,7 +111,7 @@ export function CredentialsScreen() {
             sortingMode="server"
             disableColumnFilter
             disableColumnSorting
-            rowCount={-1}
+            rowCount={knownCount}
             paginationMeta={{ hasNextPage: Boolean(page.data?.nextCursor) }}
             paginationModel={paging}
             onPaginationModelChange={setPaging}

@@ -19,11 +19,10 @@ const GroupItem = memo(function GroupItem({ group, count, active, onSelect }: It
       tabIndex={active ? 0 : -1}
       data-group-id={group.id}
       aria-current={active ? 'true' : undefined}
-      aria-label={`${group.name}: ${count} of ${total} selected`}
     >
       <ListItemText primary={group.name} slotProps={{ primary: { noWrap: true } }} />
       <Typography variant="caption" sx={{ ml: 1, fontVariantNumeric: 'tabular-nums', color: count > 0 ? 'primary.main' : 'text.secondary', fontWeight: count > 0 ? 700 : 400 }}>
-        {count}/{total}
+        {count} of {total}
       </Typography>
     </ListItemButton>
   );
