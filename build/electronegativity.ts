@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // npm run electronegativity [-- <dir>]: Doyensec's Electronegativity over the Electron code.
@@ -7,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const input = process.argv[2] ?? `${root}electron`;
-const report = `${root}artifacts/electronegativity.csv`;
-mkdirSync(`${root}artifacts`, { recursive: true });
+// The report of the app's own scan is kept for CI; scans of other folders go to a temp file.
+const reportDir = process.argv[2] ? mkdtempSync(join(tmpdir(), 'electronegativity-')) : `${root}artifacts`;
+mkdirSync(reportDir, { recursive: true });
+const report = join(reportDir, 'electronegativity.csv');
 const bin = `${root}node_modules/.bin/electronegativity`;
 const electronVersion = (JSON.parse(readFileSync(`${root}node_modules/electron/package.json`, 'utf8')) as { version: string }).version;
 const scan = spawnSync(bin, ['-i', input, '-o', report, '-r', '-v', 'false', '-e', electronVersion], { encoding: 'utf8' });
@@ -25,4 +29,4 @@ const findings = rows.map((row) => {
 for (const f of findings) process.stdout.write(`${f.severity.padEnd(13)} ${f.confidence.padEnd(10)} ${f.issue.padEnd(32)} ${f.where}\n`);
 const high = findings.filter((f) => f.severity === 'HIGH');
 process.stdout.write(`\n${findings.length} finding(s), ${high.length} of high severity (report: ${report}).\n`);
-process.exit(high.length > 0 ? 1 : 0);
+process.exitCode = high.length > 0 ? 1 : 0;
