@@ -15,6 +15,10 @@ import { restoredBounds, trackWindowState } from './window-state.ts';
 // routes each contract method's channel to ApiImplementation after checking the sender, and
 // clears a copied secret at quit.
 
+// Tests (and admins who keep several setups) point the app at another user-data folder; this
+// must happen before the single-instance lock, which is per user-data folder.
+if (process.env['KEYWARD_USER_DATA_DIR']) app.setPath('userData', process.env['KEYWARD_USER_DATA_DIR']);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
