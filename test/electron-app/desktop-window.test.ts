@@ -50,7 +50,7 @@ describe('the desktop app (Electron)', { skip }, () => {
   test('the page has no Node: no require, no process, and the API object cannot be tampered with', async () => {
     const probe = await page.evaluate(() => {
       const g = globalThis as unknown as { require?: unknown; process?: unknown; keyward: { roles: Record<string, unknown> } };
-      let replaced = false;
+      let replaced: boolean;
       try {
         g.keyward.roles['list'] = () => 'hijacked';
         replaced = g.keyward.roles['list'] !== undefined && String(g.keyward.roles['list']).includes('hijacked');
