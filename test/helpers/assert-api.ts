@@ -27,5 +27,8 @@ export function assertStatus(res: TestResponse, status: number): void {
 export function assertClientError(res: TestResponse, what: string): void {
   assert.ok(res.status >= 400 && res.status < 500, `${what}: expected a 4xx, got ${describe(res)}`);
   assert.ok(res.json && typeof res.json.error?.code === 'string', `${what}: expected an error body, got ${describe(res)}`);
-  assert.ok(typeof res.json.error.message === 'string' && res.json.error.message.trim().length > 0, `${what}: no message: ${describe(res)}`);
+  assert.ok(
+    typeof res.json.error.message === 'string' && res.json.error.message.trim().length > 0,
+    `${what}: no message: ${describe(res)}`,
+  );
 }

@@ -31,8 +31,16 @@ export async function seedCatalog(api: Api, catalog: Json = TEST_CATALOG): Promi
   return expectStatus(await api.request('PUT', '/v1/catalog', { body: catalog }), 200, 'PUT /v1/catalog');
 }
 
-export async function makeRole(api: Api, fields: { name?: string; description?: string; actions?: string[] } = {}, caller: Caller = {}): Promise<Json> {
-  const body = { name: fields.name ?? unique('Role'), actions: fields.actions ?? [], ...(fields.description !== undefined ? { description: fields.description } : {}) };
+export async function makeRole(
+  api: Api,
+  fields: { name?: string; description?: string; actions?: string[] } = {},
+  caller: Caller = {},
+): Promise<Json> {
+  const body = {
+    name: fields.name ?? unique('Role'),
+    actions: fields.actions ?? [],
+    ...(fields.description !== undefined ? { description: fields.description } : {}),
+  };
   return expectStatus(await api.request('POST', '/v1/roles', { body, ...caller }), 201, 'POST /v1/roles');
 }
 
@@ -46,17 +54,29 @@ export interface CredentialFields {
 }
 
 /** Creates a credential; answers `{credential, secret}`. */
-export async function makeCredential(api: Api, fields: CredentialFields = {}, caller: Caller = {}): Promise<{ credential: Json; secret: string }> {
+export async function makeCredential(
+  api: Api,
+  fields: CredentialFields = {},
+  caller: Caller = {},
+): Promise<{ credential: Json; secret: string }> {
   const body = { name: fields.name ?? unique('Credential'), ...fields };
   return expectStatus(await api.request('POST', '/v1/credentials', { body, ...caller }), 201, 'POST /v1/credentials');
 }
 
-export async function makeUser(api: Api, fields: { name?: string; email?: string; groups?: string[]; password?: string } = {}, caller: Caller = {}): Promise<Json> {
+export async function makeUser(
+  api: Api,
+  fields: { name?: string; email?: string; groups?: string[]; password?: string } = {},
+  caller: Caller = {},
+): Promise<Json> {
   const body = { name: fields.name ?? unique('user').replace(/\s/g, '-'), ...fields };
   return expectStatus(await api.request('POST', '/v1/users', { body, ...caller }), 201, 'POST /v1/users');
 }
 
-export async function makeGroup(api: Api, fields: { name?: string; description?: string; defaultRoles?: string[] } = {}, caller: Caller = {}): Promise<Json> {
+export async function makeGroup(
+  api: Api,
+  fields: { name?: string; description?: string; defaultRoles?: string[] } = {},
+  caller: Caller = {},
+): Promise<Json> {
   const body = { name: fields.name ?? unique('Group'), ...fields };
   return expectStatus(await api.request('POST', '/v1/groups', { body, ...caller }), 201, 'POST /v1/groups');
 }
@@ -69,7 +89,11 @@ export interface BackendFields {
 }
 
 export async function makeBackend(api: Api, fields: BackendFields = {}, caller: Caller = {}): Promise<Json> {
-  const body = { name: fields.name ?? unique('Backend'), frontendPrefix: fields.frontendPrefix ?? `/svc-${randomBytes(4).toString('hex')}`, ...fields };
+  const body = {
+    name: fields.name ?? unique('Backend'),
+    frontendPrefix: fields.frontendPrefix ?? `/svc-${randomBytes(4).toString('hex')}`,
+    ...fields,
+  };
   return expectStatus(await api.request('POST', '/v1/backends', { body, ...caller }), 201, 'POST /v1/backends');
 }
 

@@ -64,20 +64,40 @@ test('writes of every kind leave an audit entry', async () => {
   await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: [group.id] } });
   await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
   await s.request('POST', `/v1/users/${user.id}/invalidate-tokens`);
-  const imported = await s.request('POST', '/v1/credentials/import', { body: { items: [{ name: 'audited import', secret: `legacy-audit-${Date.now()}` }] } });
+  const imported = await s.request('POST', '/v1/credentials/import', {
+    body: { items: [{ name: 'audited import', secret: `legacy-audit-${Date.now()}` }] },
+  });
   const changed = await makeRole(s);
-  await s.request('POST', '/v1/roles/changes', { body: { changes: [{ op: 'update', id: changed.id, expectedVersion: changed.version, set: { description: 'via changes' } }] } });
+  await s.request('POST', '/v1/roles/changes', {
+    body: { changes: [{ op: 'update', id: changed.id, expectedVersion: changed.version, set: { description: 'via changes' } }] },
+  });
   const before = (await allEntries()).length;
   await s.request('POST', '/v1/catalog/openapi', { body: PETSTORE_OPENAPI });
   const all = await allEntries();
   assert.equal(all.length, before + 1, 'the OpenAPI import is one audited write');
   assert.ok(all.filter((e) => e.target.id === credential.id).length >= 5, 'create, disable, enable, roll, revoke');
   assert.ok(all.filter((e) => e.target.id === user.id).length >= 2, 'user create and invalidate-tokens');
-  assert.ok(all.some((e) => e.target.id === imported.json.items[0].id), 'the import');
-  assert.ok(all.some((e) => e.target.id === changed.id && e.after?.description === 'via changes'), 'the change set');
-  for (const id of [user.id, group.id, backend.id]) assert.ok(all.some((e) => e.target.id === id), `an entry for ${id}`);
-  assert.ok(all.some((e) => JSON.stringify(e).includes(group.id) && e.target.type !== 'group'), 'the policy change is audited');
-  assert.ok(all.some((e) => e.target.type && /catalog/i.test(e.target.type + e.action)), 'the catalog write is audited');
+  assert.ok(
+    all.some((e) => e.target.id === imported.json.items[0].id),
+    'the import',
+  );
+  assert.ok(
+    all.some((e) => e.target.id === changed.id && e.after?.description === 'via changes'),
+    'the change set',
+  );
+  for (const id of [user.id, group.id, backend.id])
+    assert.ok(
+      all.some((e) => e.target.id === id),
+      `an entry for ${id}`,
+    );
+  assert.ok(
+    all.some((e) => JSON.stringify(e).includes(group.id) && e.target.type !== 'group'),
+    'the policy change is audited',
+  );
+  assert.ok(
+    all.some((e) => e.target.type && /catalog/i.test(e.target.type + e.action)),
+    'the catalog write is audited',
+  );
 });
 
 test('the audit log pages with limit and nextCursor without gaps or repeats', async () => {

@@ -93,15 +93,26 @@ test('more than 20 failed authentications a minute from one address make every a
   const blocked = await server.request('GET', '/v1/roles');
   assertError(blocked, 429, 'too_many_requests');
   assert.ok(Number(blocked.headers.get('retry-after')) > 0, 'Retry-After says when to come back');
-  assertError(await server.request('GET', '/v1/catalog', { token: null, headers: { 'x-api-key': server.token } }), 429, 'too_many_requests');
+  assertError(
+    await server.request('GET', '/v1/catalog', { token: null, headers: { 'x-api-key': server.token } }),
+    429,
+    'too_many_requests',
+  );
   assertStatus(await server.request('GET', '/v1/health', { token: null }), 200);
-  assertError(await server.request('POST', '/v1/authorize', { body: { token: BAD, action: 'keyward.roles.read' } }), 429, 'too_many_requests');
+  assertError(
+    await server.request('POST', '/v1/authorize', { body: { token: BAD, action: 'keyward.roles.read' } }),
+    429,
+    'too_many_requests',
+  );
 });
 
 test('an invalid caller credential at /v1/authorize is a 401 and counts toward the limit', async () => {
   const server = await freshServer({ failedAuthLimit: 3 });
   for (let i = 0; i < 4; i++) {
-    const res = await server.request('POST', '/v1/authorize', { token: `${BAD}${i}`, body: { token: server.token, action: 'keyward.roles.read' } });
+    const res = await server.request('POST', '/v1/authorize', {
+      token: `${BAD}${i}`,
+      body: { token: server.token, action: 'keyward.roles.read' },
+    });
     assert.ok(res.status === 401 || res.status === 429, `${res.status} ${res.text}`);
     assert.ok(typeof res.json?.error?.code === 'string', 'the error shape');
   }
@@ -113,7 +124,11 @@ test('wrong Basic passwords count as failed authentications', async () => {
   await makeUser(server, { name: 'carol', password: 'the right password' });
   const basic = `Basic ${Buffer.from('carol:wrong password').toString('base64')}`;
   for (let i = 0; i < 4; i++) {
-    const res = await server.request('POST', '/v1/self/credentials', { token: null, headers: { authorization: basic }, body: { name: 'k' } });
+    const res = await server.request('POST', '/v1/self/credentials', {
+      token: null,
+      headers: { authorization: basic },
+      body: { name: 'k' },
+    });
     assert.ok(res.status === 401 || res.status === 429, `${res.status}`);
   }
   assertError(await server.request('GET', '/v1/roles'), 429, 'too_many_requests');
@@ -128,14 +143,18 @@ test('the failed-authentication limit is configurable', async () => {
 test('a client cannot dodge the 429 by sending a different X-Forwarded-For each time', async () => {
   const server = await freshServer({ failedAuthLimit: 3 });
   for (let i = 0; i < 6; i++) {
-    await server.request('GET', '/v1/roles', { token: BAD, headers: { 'x-forwarded-for': `198.51.100.${i}`, 'x-real-ip': `198.51.100.${i}` } });
+    await server.request('GET', '/v1/roles', {
+      token: BAD,
+      headers: { 'x-forwarded-for': `198.51.100.${i}`, 'x-real-ip': `198.51.100.${i}` },
+    });
   }
   assertError(await server.request('GET', '/v1/roles', { headers: { 'x-forwarded-for': '198.51.100.200' } }), 429, 'too_many_requests');
 });
 
 test('behind a trusted proxy the limit counts per client address, so one bad client does not lock out the others', async () => {
   const server = await freshServer({ failedAuthLimit: 2, trustedProxies: ['127.0.0.0/8', '::1/128'] });
-  for (let i = 0; i < 4; i++) await server.request('GET', '/v1/roles', { token: `${BAD}${i}`, headers: { 'x-forwarded-for': '198.51.100.1' } });
+  for (let i = 0; i < 4; i++)
+    await server.request('GET', '/v1/roles', { token: `${BAD}${i}`, headers: { 'x-forwarded-for': '198.51.100.1' } });
   assertError(await server.request('GET', '/v1/roles', { headers: { 'x-forwarded-for': '198.51.100.1' } }), 429, 'too_many_requests');
   assertStatus(await server.request('GET', '/v1/roles', { headers: { 'x-forwarded-for': '198.51.100.2' } }), 200);
 });
@@ -156,12 +175,18 @@ test('bad tokens under test at /v1/authorize or /v1/forward-auth do not count to
     assert.equal(res.json.reason, 'unknown_token');
   }
   for (let i = 0; i < 25; i++) {
-    const res = await server.request('GET', '/v1/forward-auth', { token: `${BAD}${i}`, headers: { 'x-original-method': 'GET', 'x-original-uri': '/svc/x' } });
+    const res = await server.request('GET', '/v1/forward-auth', {
+      token: `${BAD}${i}`,
+      headers: { 'x-original-method': 'GET', 'x-original-uri': '/svc/x' },
+    });
     assert.equal(res.status, 401);
   }
   assertStatus(await server.request('GET', '/v1/roles'), 200);
   const { secret } = await makeCredential(server, { roles: [role.id] });
-  const ok = await server.request('GET', '/v1/forward-auth', { token: secret, headers: { 'x-original-method': 'GET', 'x-original-uri': '/svc/x' } });
+  const ok = await server.request('GET', '/v1/forward-auth', {
+    token: secret,
+    headers: { 'x-original-method': 'GET', 'x-original-uri': '/svc/x' },
+  });
   assertStatus(ok, 200);
 });
 
@@ -171,7 +196,15 @@ test('bodies over 1 MiB get 413 payload_too_large; just under is accepted', asyn
   const bigAuthorize = JSON.stringify({ token: 'x'.repeat(1024 * 1024), action: 'GetClients' });
   assertError(await s.request('POST', '/v1/authorize', { body: bigAuthorize }), 413, 'payload_too_large');
   assertError(await s.request('POST', '/v1/explain', { body: bigAuthorize }), 413, 'payload_too_large');
-  const catalog = { groups: [{ id: 'bulk', name: 'Bulk', actions: Array.from({ length: 9000 }, (_, i) => ({ id: `Bulk.Action.${i}`, description: 'd'.repeat(60) })) }] };
+  const catalog = {
+    groups: [
+      {
+        id: 'bulk',
+        name: 'Bulk',
+        actions: Array.from({ length: 9000 }, (_, i) => ({ id: `Bulk.Action.${i}`, description: 'd'.repeat(60) })),
+      },
+    ],
+  };
   const body = JSON.stringify(catalog);
   assert.ok(body.length < 1024 * 1024 && body.length > 700 * 1024, `${body.length}`);
   assertStatus(await s.request('PUT', '/v1/catalog?prune=true', { body }), 200);

@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import { authorize, eventually, makeBackend, makeCaller, makeCredential, makeRole, seedCatalog, sleep, unique } from '../../helpers/builders.ts';
+import {
+  authorize,
+  eventually,
+  makeBackend,
+  makeCaller,
+  makeCredential,
+  makeRole,
+  seedCatalog,
+  sleep,
+  unique,
+} from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
 
 let s: TestServer;
@@ -70,7 +80,11 @@ test('a CIDR-bound credential asked about without ip is denied ip_not_allowed', 
   assert.equal((await authorize(s, { token: secret, action: 'GetClients', ip: '198.51.100.1' })).reason, 'ip_not_allowed');
   assert.equal((await authorize(s, { token: secret, action: 'GetClients', ip: '203.0.113.77' })).allowed, true);
   assert.equal((await authorize(s, { token: secret, action: 'GetClients', ip: '2001:db8::1' })).allowed, true);
-  assertError(await s.request('POST', '/v1/authorize', { body: { token: secret, action: 'GetClients', ip: 'garbage' } }), 400, 'invalid_request');
+  assertError(
+    await s.request('POST', '/v1/authorize', { body: { token: secret, action: 'GetClients', ip: 'garbage' } }),
+    400,
+    'invalid_request',
+  );
 });
 
 test('disabled, revoked and expired credentials are denied with their reason before any role check', async () => {
@@ -125,7 +139,11 @@ test('sub-URL settings add roles, override replaces them, and the first matching
   assert.equal((await decide(both.secret, 'post', `${prefix}/clients`)).allowed, true, 'methods match case-insensitively');
   assert.equal((await decide(emptyOnly.secret, 'GET', `${prefix}/public/x`)).allowed, true, 'override replaces the backend list');
   assert.equal((await decide(readerOnly.secret, 'GET', `${prefix}/public/x`)).reason, 'missing_roles');
-  assert.equal((await decide(emptyOnly.secret, 'GET', `${prefix}/public/deep`)).allowed, true, 'the first matching setting applies, not the most specific');
+  assert.equal(
+    (await decide(emptyOnly.secret, 'GET', `${prefix}/public/deep`)).allowed,
+    true,
+    'the first matching setting applies, not the most specific',
+  );
   assert.equal((await decide(emptyOnly.secret, 'GET', `/x${prefix}/public`)).reason, 'no_route');
 });
 
@@ -144,10 +162,18 @@ test('the sub-URL regex sees the full path with prefix and without the query str
 test('the caller must hold keyward.authorize to ask about other tokens', async () => {
   const { secret } = await makeCredential(s, { roles: [reader.id] });
   const plain = await makeCaller(s, ['keyward.credentials.read']);
-  assertError(await s.request('POST', '/v1/authorize', { token: plain.token, body: { token: secret, action: 'GetClients' } }), 403, 'forbidden');
+  assertError(
+    await s.request('POST', '/v1/authorize', { token: plain.token, body: { token: secret, action: 'GetClients' } }),
+    403,
+    'forbidden',
+  );
   const checker = await makeCaller(s, ['keyward.authorize']);
   assertStatus(await s.request('POST', '/v1/authorize', { token: checker.token, body: { token: secret, action: 'GetClients' } }), 200);
-  assertError(await s.request('POST', '/v1/authorize', { token: null, body: { token: secret, action: 'GetClients' } }), 401, 'unauthorized');
+  assertError(
+    await s.request('POST', '/v1/authorize', { token: null, body: { token: secret, action: 'GetClients' } }),
+    401,
+    'unauthorized',
+  );
 });
 
 test('an authorize body must be either {token, action} or {token, method, path}', async () => {
@@ -162,10 +188,14 @@ test('lastUsedAt becomes visible within 10 seconds of a use', async () => {
   const before = Date.now();
   assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, true);
   let seen: string | null = null;
-  const visible = await eventually(async () => {
-    seen = (await s.request('GET', `/v1/credentials/${credential.id}`)).json.lastUsedAt;
-    return seen !== null;
-  }, 10_000, 250);
+  const visible = await eventually(
+    async () => {
+      seen = (await s.request('GET', `/v1/credentials/${credential.id}`)).json.lastUsedAt;
+      return seen !== null;
+    },
+    10_000,
+    250,
+  );
   assert.ok(visible, 'lastUsedAt set within 10 s');
   assert.ok(Date.parse(seen!) >= before - 1000 && Date.parse(seen!) <= Date.now() + 1000, `a plausible time: ${seen}`);
 });
@@ -185,7 +215,11 @@ test('lastUsedAt is written to the database and survives a restart', async () =>
     try {
       const got = (await second.request('GET', `/v1/credentials/${credential.id}`)).json;
       assert.notEqual(got.lastUsedAt, null, 'the use was persisted');
-      assert.equal((await authorize(second, { token: secret, action: 'GetClients' })).allowed, true, 'secrets keep working after a restart');
+      assert.equal(
+        (await authorize(second, { token: secret, action: 'GetClients' })).allowed,
+        true,
+        'secrets keep working after a restart',
+      );
     } finally {
       await second.close();
     }

@@ -50,7 +50,9 @@ test('a backend left without required roles and settings gets empty lists', asyn
 
 test('a backend is edited and deleted', async () => {
   const backend = await makeBackend(s, { requiredRoles: [roleA.id] });
-  const res = await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { requiredRoles: [roleA.id, roleB.id], subSettings: [{ method: 'GET', pathRegex: '.*', requiredRoles: [] }] } });
+  const res = await s.request('PATCH', `/v1/backends/${backend.id}`, {
+    body: { requiredRoles: [roleA.id, roleB.id], subSettings: [{ method: 'GET', pathRegex: '.*', requiredRoles: [] }] },
+  });
   assertStatus(res, 200);
   assert.deepEqual(res.json.requiredRoles, [roleA.id, roleB.id]);
   assert.equal(res.json.subSettings.length, 1);
@@ -62,28 +64,64 @@ test('a backend is edited and deleted', async () => {
 
 test('backend names and prefixes are unique (name_taken, prefix_taken)', async () => {
   const backend = await makeBackend(s);
-  assertError(await s.request('POST', '/v1/backends', { body: { name: backend.name.toUpperCase(), frontendPrefix: '/somewhere-else-1' } }), 409, 'name_taken');
-  assertError(await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: backend.frontendPrefix } }), 409, 'prefix_taken');
+  assertError(
+    await s.request('POST', '/v1/backends', { body: { name: backend.name.toUpperCase(), frontendPrefix: '/somewhere-else-1' } }),
+    409,
+    'name_taken',
+  );
+  assertError(
+    await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: backend.frontendPrefix } }),
+    409,
+    'prefix_taken',
+  );
   const other = await makeBackend(s);
-  assertError(await s.request('PATCH', `/v1/backends/${other.id}`, { body: { frontendPrefix: backend.frontendPrefix } }), 409, 'prefix_taken');
+  assertError(
+    await s.request('PATCH', `/v1/backends/${other.id}`, { body: { frontendPrefix: backend.frontendPrefix } }),
+    409,
+    'prefix_taken',
+  );
   assertError(await s.request('PATCH', `/v1/backends/${other.id}`, { body: { name: backend.name } }), 409, 'name_taken');
 });
 
 test('an invalid sub-URL regex is refused with invalid_regex naming the problem', async () => {
-  const res = await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: '/rx', subSettings: [{ method: 'GET', pathRegex: '([a-z', requiredRoles: [] }] } });
+  const res = await s.request('POST', '/v1/backends', {
+    body: { name: unique('B'), frontendPrefix: '/rx', subSettings: [{ method: 'GET', pathRegex: '([a-z', requiredRoles: [] }] },
+  });
   assertError(res, 400, 'invalid_regex');
   const backend = await makeBackend(s);
-  assertError(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { subSettings: [{ method: 'ANY', pathRegex: '*oops', requiredRoles: [] }] } }), 400, 'invalid_regex');
+  assertError(
+    await s.request('PATCH', `/v1/backends/${backend.id}`, {
+      body: { subSettings: [{ method: 'ANY', pathRegex: '*oops', requiredRoles: [] }] },
+    }),
+    400,
+    'invalid_regex',
+  );
 });
 
 test('unknown required roles are refused with unknown_role, in the list and in sub-URL settings', async () => {
-  assertError(await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: '/u1', requiredRoles: ['ghost'] } }), 400, 'unknown_role');
-  assertError(await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: '/u2', subSettings: [{ method: 'GET', pathRegex: 'x', requiredRoles: ['ghost'] }] } }), 400, 'unknown_role');
+  assertError(
+    await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: '/u1', requiredRoles: ['ghost'] } }),
+    400,
+    'unknown_role',
+  );
+  assertError(
+    await s.request('POST', '/v1/backends', {
+      body: { name: unique('B'), frontendPrefix: '/u2', subSettings: [{ method: 'GET', pathRegex: 'x', requiredRoles: ['ghost'] }] },
+    }),
+    400,
+    'unknown_role',
+  );
 });
 
 test('a frontend prefix must start with "/" and a method must be an HTTP method or ANY', async () => {
   assertError(await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: 'billing' } }), 400, 'invalid_request');
-  assertError(await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: '/m', subSettings: [{ method: 'FETCH', pathRegex: 'x', requiredRoles: [] }] } }), 400, 'invalid_request');
+  assertError(
+    await s.request('POST', '/v1/backends', {
+      body: { name: unique('B'), frontendPrefix: '/m', subSettings: [{ method: 'FETCH', pathRegex: 'x', requiredRoles: [] }] },
+    }),
+    400,
+    'invalid_request',
+  );
 });
 
 test('unknown backend ids get 404', async () => {
@@ -97,8 +135,16 @@ test('backend endpoints need keyward.backends.read / keyward.backends.write', as
   const backend = await makeBackend(s);
   assertStatus(await s.request('GET', '/v1/backends', { token: reader.token }), 200);
   assertStatus(await s.request('GET', `/v1/backends/${backend.id}`, { token: reader.token }), 200);
-  assertError(await s.request('POST', '/v1/backends', { token: reader.token, body: { name: unique('B'), frontendPrefix: '/p' } }), 403, 'forbidden');
-  assertError(await s.request('PATCH', `/v1/backends/${backend.id}`, { token: reader.token, body: { name: unique('B') } }), 403, 'forbidden');
+  assertError(
+    await s.request('POST', '/v1/backends', { token: reader.token, body: { name: unique('B'), frontendPrefix: '/p' } }),
+    403,
+    'forbidden',
+  );
+  assertError(
+    await s.request('PATCH', `/v1/backends/${backend.id}`, { token: reader.token, body: { name: unique('B') } }),
+    403,
+    'forbidden',
+  );
   assertError(await s.request('DELETE', `/v1/backends/${backend.id}`, { token: reader.token }), 403, 'forbidden');
   const outsider = await makeCaller(s, ['keyward.roles.read']);
   assertError(await s.request('GET', '/v1/backends', { token: outsider.token }), 403, 'forbidden');

@@ -64,9 +64,17 @@ test('an empty database gets the role "Administrator" with every keyward action 
   assert.equal(readFileSync(tokenFile, 'utf8'), before, 'a second start leaves the token file alone');
   const request2 = makeRequest(again.url, token);
   const roles2 = (await request2('GET', '/v1/roles')).json.items;
-  assert.deepEqual(roles2.map((r: Json) => r.id), [roles[0].id], 'no second Administrator');
+  assert.deepEqual(
+    roles2.map((r: Json) => r.id),
+    [roles[0].id],
+    'no second Administrator',
+  );
   const credentials2 = (await request2('GET', '/v1/credentials')).json.items;
-  assert.deepEqual(credentials2.map((c: Json) => c.id), [credentials[0].id], 'no second bootstrap credential');
+  assert.deepEqual(
+    credentials2.map((c: Json) => c.id),
+    [credentials[0].id],
+    'no second bootstrap credential',
+  );
   assert.ok(!/kw_[0-9A-Za-z]{38}/.test(again.stdout()), 'nothing secret is printed on a second start');
   await again.stop('SIGTERM');
 });
@@ -105,7 +113,10 @@ test('--demo seeds a realistic catalog of 20+ groups and 300+ actions, with role
   assert.ok(business.length >= 20, `${business.length} groups`);
   assert.ok(actions.length >= 300, `${actions.length} actions`);
   assert.equal(new Set(actions).size, actions.length, 'action ids are unique');
-  assert.ok(actions.some((id: string) => /^(Add|Get|Update|Delete|Open|Close)[A-Z]/.test(id)), 'hosting-billing style ids such as AddClient');
+  assert.ok(
+    actions.some((id: string) => /^(Add|Get|Update|Delete|Open|Close)[A-Z]/.test(id)),
+    'hosting-billing style ids such as AddClient',
+  );
   const roles = (await request('GET', '/v1/roles')).json.items;
   assert.ok(roles.filter((r: Json) => r.name !== 'Administrator').length >= 2, 'a few roles');
   assert.ok((await request('GET', '/v1/users')).json.items.length >= 2, 'a few users');
@@ -127,7 +138,29 @@ test('--tls-cert and --tls-key serve the API over HTTPS', async () => {
   const { dir, args } = await freshStore();
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(made.status, 0, made.stderr);
   const tokenFile = join(dir, 'admin.token');
   const server = await start([...args, '--bootstrap-token-file', tokenFile, '--tls-cert', cert, '--tls-key', key]);
@@ -137,7 +170,10 @@ test('--tls-cert and --tls-key serve the API over HTTPS', async () => {
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpsRequest(`${server.url}${path}`, { ca: readFileSync(cert), headers: { authorization: `Bearer ${token}` } }, (res) => {
         let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (body += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       });
       req.on('error', reject).end();
     });

@@ -42,7 +42,10 @@ test('PUT /v1/catalog replaces the business groups, keeps keyward and fills empt
   const after = actionIds(replaced.json);
   assert.ok(after.includes('ExtraThing'));
   assert.ok(!after.includes('OpenTicket'), 'groups left out of the body are removed');
-  assert.ok(ADMIN_ACTION_IDS.every((id) => after.includes(id)), 'keyward survives a replace');
+  assert.ok(
+    ADMIN_ACTION_IDS.every((id) => after.includes(id)),
+    'keyward survives a replace',
+  );
   assert.ok(replaced.json.version > catalog.version, 'the catalog version grows on every write');
   await seedCatalog(s);
 });
@@ -85,8 +88,14 @@ test('importing an OpenAPI document merges its operations: group = first tag, id
 });
 
 test('a document that is not OpenAPI 3 is refused with a 400', async () => {
-  assertError(await s.request('POST', '/v1/catalog/openapi', { body: { swagger: '2.0', paths: {} } }), 400, ['invalid_request', 'invalid_openapi']);
-  assertError(await s.request('POST', '/v1/catalog/openapi', { body: { openapi: '2.0', paths: {} } }), 400, ['invalid_request', 'invalid_openapi']);
+  assertError(await s.request('POST', '/v1/catalog/openapi', { body: { swagger: '2.0', paths: {} } }), 400, [
+    'invalid_request',
+    'invalid_openapi',
+  ]);
+  assertError(await s.request('POST', '/v1/catalog/openapi', { body: { openapi: '2.0', paths: {} } }), 400, [
+    'invalid_request',
+    'invalid_openapi',
+  ]);
 });
 
 test('catalog writes and reads need keyward.catalog.write and keyward.catalog.read', async () => {
@@ -103,10 +112,12 @@ test('a catalog body with an action in two groups or a malformed group is a 400'
   assertError(await s.request('PUT', '/v1/catalog', { body: bad }), 400);
   const noName = { groups: [{ id: 'g1', actions: [] }] };
   assertError(await s.request('PUT', '/v1/catalog', { body: noName }), 400);
-  const duplicate = { groups: [
-    { id: 'a', name: 'A', actions: [{ id: 'Same' }] },
-    { id: 'b', name: 'B', actions: [{ id: 'Same' }] },
-  ] };
+  const duplicate = {
+    groups: [
+      { id: 'a', name: 'A', actions: [{ id: 'Same' }] },
+      { id: 'b', name: 'B', actions: [{ id: 'Same' }] },
+    ],
+  };
   assertClientError(await s.request('PUT', '/v1/catalog', { body: duplicate }), 'an action in two groups');
 });
 

@@ -26,7 +26,11 @@ const race = <T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> => Pr
 
 test('racing creates of one role name (any case): one 201, the rest 409 name_taken', async () => {
   const name = unique('Racy');
-  exactlyOneWins(await race(8, (i) => s.request('POST', '/v1/roles', { body: { name: i % 2 ? name : name.toUpperCase(), actions: [] } })), 201, 'name_taken');
+  exactlyOneWins(
+    await race(8, (i) => s.request('POST', '/v1/roles', { body: { name: i % 2 ? name : name.toUpperCase(), actions: [] } })),
+    201,
+    'name_taken',
+  );
 });
 
 test('racing creates of one user, group or backend name: one 201, the rest 409', async () => {
@@ -35,17 +39,32 @@ test('racing creates of one user, group or backend name: one 201, the rest 409',
   const group = unique('Racers');
   exactlyOneWins(await race(6, () => s.request('POST', '/v1/groups', { body: { name: group } })), 201, 'name_taken');
   const prefix = `/race-${Date.now()}`;
-  exactlyOneWins(await race(6, (i) => s.request('POST', '/v1/backends', { body: { name: unique(`B${i}`), frontendPrefix: prefix } })), 201, 'prefix_taken');
+  exactlyOneWins(
+    await race(6, (i) => s.request('POST', '/v1/backends', { body: { name: unique(`B${i}`), frontendPrefix: prefix } })),
+    201,
+    'prefix_taken',
+  );
 });
 
 test('racing imports of one secret: one 201, the rest 409 secret_taken', async () => {
   const secret = `legacy-race-${Date.now()}-secret`;
-  exactlyOneWins(await race(6, (i) => s.request('POST', '/v1/credentials/import', { body: { items: [{ name: unique(`I${i}`), secret }] } })), 201, 'secret_taken');
+  exactlyOneWins(
+    await race(6, (i) => s.request('POST', '/v1/credentials/import', { body: { items: [{ name: unique(`I${i}`), secret }] } })),
+    201,
+    'secret_taken',
+  );
 });
 
 test('racing first full-access imports create one compatibility role, shared by all', async () => {
-  const results = await race(6, (i) => s.request('POST', '/v1/credentials/import', { body: { items: [{ name: unique(`F${i}`), secret: `full-${Date.now()}-${i}-secret`, fullAccess: true }] } }));
-  assert.deepEqual(results.map((r) => r.status), [201, 201, 201, 201, 201, 201]);
+  const results = await race(6, (i) =>
+    s.request('POST', '/v1/credentials/import', {
+      body: { items: [{ name: unique(`F${i}`), secret: `full-${Date.now()}-${i}-secret`, fullAccess: true }] },
+    }),
+  );
+  assert.deepEqual(
+    results.map((r) => r.status),
+    [201, 201, 201, 201, 201, 201],
+  );
   const ids = new Set(results.map((r) => r.json.compatibilityRoleId));
   assert.equal(ids.size, 1);
   const roles = (await s.request('GET', '/v1/roles')).json.items.filter((r: Json) => r.name === COMPATIBILITY_ROLE_NAME);
@@ -55,7 +74,9 @@ test('racing first full-access imports create one compatibility role, shared by 
 test('racing role edits and credential writes leave every credential consistent with its roles', async () => {
   const role = (await s.request('POST', '/v1/roles', { body: { name: unique('Shared'), actions: ['GetClients'] } })).json;
   const creds = await race(10, (i) => s.request('POST', '/v1/credentials', { body: { name: unique(`C${i}`), roles: [role.id] } }));
-  const edits = await race(10, (i) => s.request('PATCH', `/v1/roles/${role.id}`, { body: { actions: i % 2 ? ['GetClients', 'AddClient'] : ['AddClient'] } }));
+  const edits = await race(10, (i) =>
+    s.request('PATCH', `/v1/roles/${role.id}`, { body: { actions: i % 2 ? ['GetClients', 'AddClient'] : ['AddClient'] } }),
+  );
   assert.ok(edits.every((r) => r.status === 200));
   const final = (await s.request('GET', `/v1/roles/${role.id}`)).json;
   assert.equal(final.version, role.version + 10, 'every edit counted once');

@@ -61,7 +61,11 @@ test('the compatibility role is created on the first full-access import and reus
   assert.equal(roles.length, 1);
   assert.equal((await authorize(s, { token: secret, action: 'AddClient' })).allowed, true);
   assert.equal((await authorize(s, { token: secret, action: 'LaterAction' })).allowed, false);
-  assert.equal((await authorize(s, { token: secret, action: 'keyward.roles.read' })).allowed, false, 'full access never means administration');
+  assert.equal(
+    (await authorize(s, { token: secret, action: 'keyward.roles.read' })).allowed,
+    false,
+    'full access never means administration',
+  );
 });
 
 test('importing a secret that is already in use is refused with secret_taken and imports nothing', async () => {
@@ -69,7 +73,14 @@ test('importing a secret that is already in use is refused with secret_taken and
   assertStatus(await importItems([{ name: unique('Once'), secret }]), 201);
   const fresh = legacySecret();
   const name = unique('Twice');
-  assertError(await importItems([{ name, secret: fresh }, { name: unique('Dup'), secret }]), 409, 'secret_taken');
+  assertError(
+    await importItems([
+      { name, secret: fresh },
+      { name: unique('Dup'), secret },
+    ]),
+    409,
+    'secret_taken',
+  );
   assert.equal((await authorize(s, { token: fresh, action: 'GetClients' })).reason, 'unknown_token', 'the batch applied nothing');
   const res = await s.request('GET', `/v1/credentials?q=${encodeURIComponent(name)}`);
   assert.equal(res.json.items.length, 0);
@@ -91,5 +102,9 @@ test('an imported legacy secret that merely looks like a kw_ token (bad checksum
   assertStatus(res, 201);
   const decision = await authorize(s, { token: lookalike, action: 'GetClients' });
   assert.equal(decision.allowed, true, `DESIGN §3.10: imported secrets of any format keep working: ${JSON.stringify(decision)}`);
-  assert.equal((await s.request('GET', '/v1/roles', { token: lookalike })).status, 403, 'and it authenticates (403 for lacking permission, not 401)');
+  assert.equal(
+    (await s.request('GET', '/v1/roles', { token: lookalike })).status,
+    403,
+    'and it authenticates (403 for lacking permission, not 401)',
+  );
 });

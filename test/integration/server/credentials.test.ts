@@ -32,7 +32,10 @@ test('issuing a credential answers 201 with the credential and a kw_ secret show
   assert.equal(Date.parse(credential.expiresAt), Date.parse(expiresAt));
   assert.equal(credential.ownerId, null);
   assert.equal(credential.lastUsedAt, null);
-  assert.ok(secret.startsWith(credential.prefix) && credential.prefix.length >= 4 && credential.prefix.length < secret.length / 2, 'prefix is a short start of the secret');
+  assert.ok(
+    secret.startsWith(credential.prefix) && credential.prefix.length >= 4 && credential.prefix.length < secret.length / 2,
+    'prefix is a short start of the secret',
+  );
   const got = await get(credential.id);
   assertStatus(got, 200);
   assert.ok(!got.text.includes(secret), 'GET never returns the secret');
@@ -55,7 +58,11 @@ test('creating or editing a credential with unknown roles, owners or bad CIDRs i
   const bad = await s.request('POST', '/v1/credentials', { body: { name: unique('C'), allowedCidrs: ['10.0.0.0/33'] } });
   assertError(bad, 400, 'invalid_cidr');
   assert.ok(bad.json.error.message.includes('10.0.0.0/33') || JSON.stringify(bad.json.error.details ?? {}).includes('10.0.0.0/33'));
-  assertError(await s.request('POST', '/v1/credentials', { body: { name: unique('C'), allowedCidrs: ['not-an-ip'] } }), 400, 'invalid_cidr');
+  assertError(
+    await s.request('POST', '/v1/credentials', { body: { name: unique('C'), allowedCidrs: ['not-an-ip'] } }),
+    400,
+    'invalid_cidr',
+  );
   const { credential } = await makeCredential(s);
   assertError(await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { roles: ['no-such-role'] } }), 400, 'unknown_role');
   assertError(await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { allowedCidrs: ['300.1.1.1'] } }), 400, 'invalid_cidr');
@@ -66,7 +73,9 @@ test('editing a credential changes its fields and roles at once', async () => {
   const { credential, secret } = await makeCredential(s, { roles: [] });
   assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).reason, 'no_roles');
   const owner = await makeUser(s);
-  const res = await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { name: `${credential.name} x`, description: 'd', roles: [reader.id], ownerId: owner.id } });
+  const res = await s.request('PATCH', `/v1/credentials/${credential.id}`, {
+    body: { name: `${credential.name} x`, description: 'd', roles: [reader.id], ownerId: owner.id },
+  });
   assertStatus(res, 200);
   assert.equal(res.json.name, `${credential.name} x`);
   assert.equal(res.json.ownerId, owner.id);
@@ -165,7 +174,11 @@ test('an expired credential shows status expired and is denied with reason expir
   assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).reason, 'expired');
   assert.equal((await get(credential.id)).json.status, 'expired');
   const listed = await s.request('GET', `/v1/credentials?status=expired&q=${encodeURIComponent(credential.name)}`);
-  assert.deepEqual(listed.json.items.map((c: Json) => c.id), [credential.id], 'the status filter sees expiry');
+  assert.deepEqual(
+    listed.json.items.map((c: Json) => c.id),
+    [credential.id],
+    'the status filter sees expiry',
+  );
   const active = await s.request('GET', `/v1/credentials?status=active&q=${encodeURIComponent(credential.name)}`);
   assert.deepEqual(active.json.items, []);
 });
@@ -242,10 +255,15 @@ test('credential endpoints need keyward.credentials.read / keyward.credentials.w
   assertStatus(await s.request('GET', '/v1/credentials', { token: viewer.token }), 200);
   assertStatus(await s.request('GET', `/v1/credentials/${credential.id}`, { token: viewer.token }), 200);
   assertError(await s.request('POST', '/v1/credentials', { token: viewer.token, body: { name: unique('C') } }), 403, 'forbidden');
-  for (const op of ['revoke', 'disable', 'enable']) assertError(await s.request('POST', `/v1/credentials/${credential.id}/${op}`, { token: viewer.token }), 403, 'forbidden');
+  for (const op of ['revoke', 'disable', 'enable'])
+    assertError(await s.request('POST', `/v1/credentials/${credential.id}/${op}`, { token: viewer.token }), 403, 'forbidden');
   assertError(await s.request('POST', `/v1/credentials/${credential.id}/roll`, { token: viewer.token, body: {} }), 403, 'forbidden');
   assertError(await s.request('DELETE', `/v1/credentials/${credential.id}`, { token: viewer.token }), 403, 'forbidden');
-  assertError(await s.request('POST', '/v1/credentials/import', { token: viewer.token, body: { items: [{ name: 'x', secret: 'legacy-12345678' }] } }), 403, 'forbidden');
+  assertError(
+    await s.request('POST', '/v1/credentials/import', { token: viewer.token, body: { items: [{ name: 'x', secret: 'legacy-12345678' }] } }),
+    403,
+    'forbidden',
+  );
 });
 
 test('a delegated admin cannot give a credential a role holding administration actions it lacks (escalation)', async () => {
@@ -254,8 +272,19 @@ test('a delegated admin cannot give a credential a role holding administration a
   const res = await s.request('POST', '/v1/credentials', { token: delegate.token, body: { name: unique('C'), roles: [powerful.id] } });
   assertError(res, 403, 'escalation');
   const { credential } = await makeCredential(s, { roles: [reader.id] }, { token: delegate.token });
-  assertError(await s.request('PATCH', `/v1/credentials/${credential.id}`, { token: delegate.token, body: { roles: [powerful.id] } }), 403, 'escalation');
-  assertError(await s.request('POST', '/v1/credentials/import', { token: delegate.token, body: { items: [{ name: unique('I'), secret: `legacy-${unique('x').replace(/\s/g, '')}`, roles: [powerful.id] }] } }), 403, 'escalation');
+  assertError(
+    await s.request('PATCH', `/v1/credentials/${credential.id}`, { token: delegate.token, body: { roles: [powerful.id] } }),
+    403,
+    'escalation',
+  );
+  assertError(
+    await s.request('POST', '/v1/credentials/import', {
+      token: delegate.token,
+      body: { items: [{ name: unique('I'), secret: `legacy-${unique('x').replace(/\s/g, '')}`, roles: [powerful.id] }] },
+    }),
+    403,
+    'escalation',
+  );
   // A role with only administration actions it holds is fine.
   const sameLevel = await makeRole(s, { actions: ['keyward.credentials.read'] });
   await makeCredential(s, { roles: [sameLevel.id] }, { token: delegate.token });

@@ -23,11 +23,29 @@ const METHODS = ['GET', 'POST', 'DELETE'] as const;
 
 // ---- The world as plain data, and the reference model ----------------------------------------
 
-interface RoleSpec { actions: string[] }
-interface CredentialSpec { roles: number[]; status: 'active' | 'disabled' | 'revoked'; cidrs: string[] }
-interface SettingSpec { method: 'GET' | 'POST' | 'DELETE' | 'ANY'; regex: number; roles: number[]; override: boolean }
-interface BackendSpec { roles: number[]; settings: SettingSpec[] }
-interface World { roles: RoleSpec[]; credentials: CredentialSpec[]; backends: BackendSpec[] }
+interface RoleSpec {
+  actions: string[];
+}
+interface CredentialSpec {
+  roles: number[];
+  status: 'active' | 'disabled' | 'revoked';
+  cidrs: string[];
+}
+interface SettingSpec {
+  method: 'GET' | 'POST' | 'DELETE' | 'ANY';
+  regex: number;
+  roles: number[];
+  override: boolean;
+}
+interface BackendSpec {
+  roles: number[];
+  settings: SettingSpec[];
+}
+interface World {
+  roles: RoleSpec[];
+  credentials: CredentialSpec[];
+  backends: BackendSpec[];
+}
 
 /** Sub-URL regexes, written against a backend's prefix P. */
 const REGEXES = [(p: string) => `^${p}/a`, () => '/b$', () => '.*', (p: string) => `^${p}/a/b`, () => 'zzz'];
@@ -42,7 +60,12 @@ function inCidr(ip: string, cidr: string): boolean {
   return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(base!) / size);
 }
 
-interface Expected { allowed: boolean; reason: string; grantedBy: string[]; missingRoles: string[] }
+interface Expected {
+  allowed: boolean;
+  reason: string;
+  grantedBy: string[];
+  missingRoles: string[];
+}
 
 function credentialProblem(c: CredentialSpec, ip: string | undefined): string | null {
   if (c.status === 'revoked') return 'revoked';
@@ -57,10 +80,20 @@ function modelAction(w: World, names: string[], ci: number, action: string, ip: 
   const problem = credentialProblem(c, ip);
   if (problem) return { allowed: false, reason: problem, grantedBy: [], missingRoles: [] };
   const grantedBy = c.roles.filter((r) => w.roles[r]!.actions.includes(action)).map((r) => names[r]!);
-  return grantedBy.length ? { allowed: true, reason: 'granted', grantedBy, missingRoles: [] } : { allowed: false, reason: 'not_permitted', grantedBy: [], missingRoles: [] };
+  return grantedBy.length
+    ? { allowed: true, reason: 'granted', grantedBy, missingRoles: [] }
+    : { allowed: false, reason: 'not_permitted', grantedBy: [], missingRoles: [] };
 }
 
-function modelRoute(w: World, names: string[], prefixes: string[], ci: number, method: string, uri: string, ip: string | undefined): Expected {
+function modelRoute(
+  w: World,
+  names: string[],
+  prefixes: string[],
+  ci: number,
+  method: string,
+  uri: string,
+  ip: string | undefined,
+): Expected {
   const c = w.credentials[ci]!;
   const problem = credentialProblem(c, ip);
   if (problem) return { allowed: false, reason: problem, grantedBy: [], missingRoles: [] };
@@ -68,7 +101,9 @@ function modelRoute(w: World, names: string[], prefixes: string[], ci: number, m
   const bi = prefixes.findIndex((p) => path === p || path.startsWith(`${p}/`));
   if (bi === -1) return { allowed: false, reason: 'no_route', grantedBy: [], missingRoles: [] };
   const b = w.backends[bi]!;
-  const setting = b.settings.find((st) => (st.method === 'ANY' || st.method === method) && new RegExp(REGEXES[st.regex]!(prefixes[bi]!)).test(path));
+  const setting = b.settings.find(
+    (st) => (st.method === 'ANY' || st.method === method) && new RegExp(REGEXES[st.regex]!(prefixes[bi]!)).test(path),
+  );
   const required = [...new Set(setting ? (setting.override ? setting.roles : [...b.roles, ...setting.roles]) : b.roles)];
   const missing = required.filter((r) => !c.roles.includes(r));
   if (missing.length) return { allowed: false, reason: 'missing_roles', grantedBy: [], missingRoles: missing.map((r) => names[r]!) };
@@ -82,13 +117,25 @@ const worldArb = fc.integer({ min: 2, max: 4 }).chain((nRoles) => {
   return fc.record({
     roles: fc.array(fc.record({ actions: fc.subarray(ACTIONS) }), { minLength: nRoles, maxLength: nRoles }),
     credentials: fc.array(
-      fc.record({ roles: roleIndexes, status: fc.constantFrom('active', 'active', 'active', 'active', 'disabled', 'revoked'), cidrs: fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.subarray(CIDRS, { minLength: 1 }), weight: 1 }) }),
+      fc.record({
+        roles: roleIndexes,
+        status: fc.constantFrom('active', 'active', 'active', 'active', 'disabled', 'revoked'),
+        cidrs: fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.subarray(CIDRS, { minLength: 1 }), weight: 1 }),
+      }),
       { minLength: 2, maxLength: 3 },
     ),
     backends: fc.array(
       fc.record({
         roles: roleIndexes,
-        settings: fc.array(fc.record({ method: fc.constantFrom('GET', 'POST', 'DELETE', 'ANY'), regex: fc.integer({ min: 0, max: REGEXES.length - 1 }), roles: roleIndexes, override: fc.boolean() }), { maxLength: 3 }),
+        settings: fc.array(
+          fc.record({
+            method: fc.constantFrom('GET', 'POST', 'DELETE', 'ANY'),
+            regex: fc.integer({ min: 0, max: REGEXES.length - 1 }),
+            roles: roleIndexes,
+            override: fc.boolean(),
+          }),
+          { maxLength: 3 },
+        ),
       }),
       { minLength: 1, maxLength: 2 },
     ),
@@ -103,8 +150,16 @@ type Edit =
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('roleActions' as const), role: fc.nat(), actions: fc.subarray(ACTIONS) }),
-  fc.record({ kind: fc.constant('credentialRoles' as const), credential: fc.nat(), roles: fc.uniqueArray(fc.nat({ max: 3 }), { maxLength: 3 }) }),
-  fc.record({ kind: fc.constant('status' as const), credential: fc.nat(), to: fc.constantFrom('disable' as const, 'enable' as const, 'revoke' as const) }),
+  fc.record({
+    kind: fc.constant('credentialRoles' as const),
+    credential: fc.nat(),
+    roles: fc.uniqueArray(fc.nat({ max: 3 }), { maxLength: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('status' as const),
+    credential: fc.nat(),
+    to: fc.constantFrom('disable' as const, 'enable' as const, 'revoke' as const),
+  }),
   fc.record({ kind: fc.constant('backendRoles' as const), backend: fc.nat(), roles: fc.uniqueArray(fc.nat({ max: 3 }), { maxLength: 3 }) }),
 );
 
@@ -112,20 +167,37 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
 
 let runNo = 0;
 
-async function build(w: World): Promise<{ roleIds: string[]; names: string[]; creds: Array<{ id: string; secret: string }>; backendIds: string[]; prefixes: string[] }> {
+async function build(
+  w: World,
+): Promise<{ roleIds: string[]; names: string[]; creds: Array<{ id: string; secret: string }>; backendIds: string[]; prefixes: string[] }> {
   runNo += 1;
   const tag = `m${runNo}-${Date.now().toString(36)}`;
   const roleIds: string[] = [];
   const names: string[] = [];
   for (const [i, r] of w.roles.entries()) {
-    const role = expectStatus(await s.request('POST', '/v1/roles', { body: { name: `${tag} role ${i}`, actions: r.actions } }), 201, 'role');
+    const role = expectStatus(
+      await s.request('POST', '/v1/roles', { body: { name: `${tag} role ${i}`, actions: r.actions } }),
+      201,
+      'role',
+    );
     roleIds.push(role.id);
     names.push(role.name);
   }
   const creds = [];
   for (const [i, c] of w.credentials.entries()) {
-    const made = expectStatus(await s.request('POST', '/v1/credentials', { body: { name: `${tag} cred ${i}`, roles: c.roles.map((r) => roleIds[r]), allowedCidrs: c.cidrs } }), 201, 'credential');
-    if (c.status !== 'active') expectStatus(await s.request('POST', `/v1/credentials/${made.credential.id}/${c.status === 'disabled' ? 'disable' : 'revoke'}`), 200, c.status);
+    const made = expectStatus(
+      await s.request('POST', '/v1/credentials', {
+        body: { name: `${tag} cred ${i}`, roles: c.roles.map((r) => roleIds[r]), allowedCidrs: c.cidrs },
+      }),
+      201,
+      'credential',
+    );
+    if (c.status !== 'active')
+      expectStatus(
+        await s.request('POST', `/v1/credentials/${made.credential.id}/${c.status === 'disabled' ? 'disable' : 'revoke'}`),
+        200,
+        c.status,
+      );
     creds.push({ id: made.credential.id, secret: made.secret });
   }
   const backendIds: string[] = [];
@@ -136,7 +208,12 @@ async function build(w: World): Promise<{ roleIds: string[]; names: string[]; cr
       name: `${tag} backend ${i}`,
       frontendPrefix: prefix,
       requiredRoles: b.roles.map((r) => roleIds[r]),
-      subSettings: b.settings.map((st) => ({ method: st.method, pathRegex: REGEXES[st.regex]!(prefix), requiredRoles: st.roles.map((r) => roleIds[r]), override: st.override })),
+      subSettings: b.settings.map((st) => ({
+        method: st.method,
+        pathRegex: REGEXES[st.regex]!(prefix),
+        requiredRoles: st.roles.map((r) => roleIds[r]),
+        override: st.override,
+      })),
     };
     backendIds.push(expectStatus(await s.request('POST', '/v1/backends', { body }), 201, 'backend').id);
     prefixes.push(prefix);
@@ -151,14 +228,22 @@ async function compareAll(w: World, built: Awaited<ReturnType<typeof build>>, st
     for (const ip of IPS) {
       const where = ip ? { ip } : {};
       for (const action of [...ACTIONS, 'CloseTicket']) {
-        queries.push({ body: { token: cred.secret, action, ...where }, want: modelAction(w, names, ci, action, ip), label: `credential ${ci} action ${action} ip ${ip}` });
+        queries.push({
+          body: { token: cred.secret, action, ...where },
+          want: modelAction(w, names, ci, action, ip),
+          label: `credential ${ci} action ${action} ip ${ip}`,
+        });
       }
       if (ip === '192.168.1.50') continue; // addresses matter before routes do; two suffice for routes
       for (const method of METHODS) {
         for (const base of [...prefixes, '/elsewhere']) {
           for (const tail of PATH_TAILS) {
             const uri = base + tail;
-            queries.push({ body: { token: cred.secret, method, path: uri, ...where }, want: modelRoute(w, names, prefixes, ci, method, uri, ip), label: `credential ${ci} ${method} ${uri} ip ${ip}` });
+            queries.push({
+              body: { token: cred.secret, method, path: uri, ...where },
+              want: modelRoute(w, names, prefixes, ci, method, uri, ip),
+              label: `credential ${ci} ${method} ${uri} ip ${ip}`,
+            });
           }
         }
       }
@@ -195,7 +280,8 @@ async function applyEdit(w: World, built: Awaited<ReturnType<typeof build>>, edi
     const c = edit.credential % creds.length;
     const roles = [...new Set(edit.roles.map((r) => r % w.roles.length))];
     const res = await s.request('PATCH', `/v1/credentials/${creds[c]!.id}`, { body: { roles: roles.map((r) => roleIds[r]) } });
-    if (w.credentials[c]!.status === 'revoked') return void assert.ok(res.status === 200 || res.status === 409, `edit revoked: ${res.status}`);
+    if (w.credentials[c]!.status === 'revoked')
+      return void assert.ok(res.status === 200 || res.status === 409, `edit revoked: ${res.status}`);
     expectStatus(res, 200, 'edit credential');
     w.credentials[c]!.roles = roles;
   } else if (edit.kind === 'status') {
@@ -207,7 +293,11 @@ async function applyEdit(w: World, built: Awaited<ReturnType<typeof build>>, edi
   } else if (w.backends.length > 0) {
     const b = edit.backend % w.backends.length;
     const roles = [...new Set(edit.roles.map((r) => r % w.roles.length))];
-    expectStatus(await s.request('PATCH', `/v1/backends/${backendIds[b]}`, { body: { requiredRoles: roles.map((r) => roleIds[r]) } }), 200, 'edit backend');
+    expectStatus(
+      await s.request('PATCH', `/v1/backends/${backendIds[b]}`, { body: { requiredRoles: roles.map((r) => roleIds[r]) } }),
+      200,
+      'edit backend',
+    );
     w.backends[b]!.roles = roles;
   }
 }

@@ -35,7 +35,9 @@ test('users are created, read, listed, edited and deleted; the password is never
   assert.ok(list.json.items.some((u: Json) => u.id === user.id));
   assert.ok(!list.text.includes(password));
 
-  const patched = await s.request('PATCH', `/v1/users/${user.id}`, { body: { email: 'ada@example.org', groups: [], password: 'another secret pw' } });
+  const patched = await s.request('PATCH', `/v1/users/${user.id}`, {
+    body: { email: 'ada@example.org', groups: [], password: 'another secret pw' },
+  });
   assertStatus(patched, 200);
   assert.equal(patched.json.email, 'ada@example.org');
   assert.deepEqual(patched.json.groups, []);
@@ -127,13 +129,25 @@ test('the issuance policy governs admin-issued credentials that name an owner', 
   const outsider = await makeUser(s);
   try {
     assertStatus(await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: [] } }), 200);
-    assertError(await s.request('POST', '/v1/credentials', { body: { name: unique('C'), ownerId: member.id } }), 403, 'issuance_not_allowed');
+    assertError(
+      await s.request('POST', '/v1/credentials', { body: { name: unique('C'), ownerId: member.id } }),
+      403,
+      'issuance_not_allowed',
+    );
     await makeCredential(s, {}); // without an owner the policy does not apply
     assertStatus(await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: [allowed.id] } }), 200);
     await makeCredential(s, { ownerId: member.id });
-    assertError(await s.request('POST', '/v1/credentials', { body: { name: unique('C'), ownerId: outsider.id } }), 403, 'issuance_not_allowed');
+    assertError(
+      await s.request('POST', '/v1/credentials', { body: { name: unique('C'), ownerId: outsider.id } }),
+      403,
+      'issuance_not_allowed',
+    );
     const { credential } = await makeCredential(s);
-    assertError(await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { ownerId: outsider.id } }), 403, 'issuance_not_allowed');
+    assertError(
+      await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { ownerId: outsider.id } }),
+      403,
+      'issuance_not_allowed',
+    );
   } finally {
     assertStatus(await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } }), 200);
   }
@@ -200,9 +214,17 @@ test("a delegated admin cannot put administration roles into a group's default r
   const delegate = await makeCaller(s, ['keyward.directory.read', 'keyward.directory.write']);
   const admin = await makeRole(s, { actions: ['keyward.roles.write'] });
   const plain = await makeRole(s, { actions: ['GetClients'] });
-  assertError(await s.request('POST', '/v1/groups', { token: delegate.token, body: { name: unique('G'), defaultRoles: [admin.id] } }), 403, 'escalation');
+  assertError(
+    await s.request('POST', '/v1/groups', { token: delegate.token, body: { name: unique('G'), defaultRoles: [admin.id] } }),
+    403,
+    'escalation',
+  );
   const group = await makeGroup(s, { defaultRoles: [plain.id] }, { token: delegate.token });
-  assertError(await s.request('PATCH', `/v1/groups/${group.id}`, { token: delegate.token, body: { defaultRoles: [plain.id, admin.id] } }), 403, 'escalation');
+  assertError(
+    await s.request('PATCH', `/v1/groups/${group.id}`, { token: delegate.token, body: { defaultRoles: [plain.id, admin.id] } }),
+    403,
+    'escalation',
+  );
 });
 
 test('a delegated directory admin cannot make a user a member of a group whose default roles hold administration actions it lacks (escalation)', async () => {
@@ -212,9 +234,17 @@ test('a delegated directory admin cannot make a user a member of a group whose d
   const delegate = await makeCaller(s, ['keyward.directory.read', 'keyward.directory.write']);
   const t = { token: delegate.token };
   // Otherwise: create a user with a password in that group, self-issue a key, and hold its admin actions.
-  assertError(await s.request('POST', '/v1/users', { ...t, body: { name: userName(), password: 'a password of mine', groups: [adminGroup.id] } }), 403, 'escalation');
+  assertError(
+    await s.request('POST', '/v1/users', { ...t, body: { name: userName(), password: 'a password of mine', groups: [adminGroup.id] } }),
+    403,
+    'escalation',
+  );
   const user = await makeUser(s, { groups: [plainGroup.id] }, t);
-  assertError(await s.request('PATCH', `/v1/users/${user.id}`, { ...t, body: { groups: [plainGroup.id, adminGroup.id] } }), 403, 'escalation');
+  assertError(
+    await s.request('PATCH', `/v1/users/${user.id}`, { ...t, body: { groups: [plainGroup.id, adminGroup.id] } }),
+    403,
+    'escalation',
+  );
   assert.deepEqual((await s.request('GET', `/v1/users/${user.id}`)).json.groups, [plainGroup.id]);
   // The full admin may.
   assertStatus(await s.request('PATCH', `/v1/users/${user.id}`, { body: { groups: [adminGroup.id] } }), 200);
@@ -226,6 +256,13 @@ test('a delegated directory admin cannot set the password of a user whose groups
   const colleague = await makeUser(s, { groups: [adminGroup.id] });
   const delegate = await makeCaller(s, ['keyward.directory.read', 'keyward.directory.write']);
   // Otherwise: set the colleague's password, self-issue as them, and hold keyward.backends.write.
-  assertError(await s.request('PATCH', `/v1/users/${colleague.id}`, { token: delegate.token, body: { password: 'now I know it' } }), 403, 'escalation');
-  assertStatus(await s.request('PATCH', `/v1/users/${colleague.id}`, { token: delegate.token, body: { email: 'colleague@example.com' } }), 200);
+  assertError(
+    await s.request('PATCH', `/v1/users/${colleague.id}`, { token: delegate.token, body: { password: 'now I know it' } }),
+    403,
+    'escalation',
+  );
+  assertStatus(
+    await s.request('PATCH', `/v1/users/${colleague.id}`, { token: delegate.token, body: { email: 'colleague@example.com' } }),
+    200,
+  );
 });

@@ -28,8 +28,18 @@ after(async () => {
   await proxied?.close();
 });
 
-function forward(server: TestServer, token: string | null, method: string, uri: string, extra: Record<string, string> = {}, style: 'original' | 'forwarded' = 'original') {
-  const headers: Record<string, string> = style === 'original' ? { 'x-original-method': method, 'x-original-uri': uri } : { 'x-forwarded-method': method, 'x-forwarded-uri': uri };
+function forward(
+  server: TestServer,
+  token: string | null,
+  method: string,
+  uri: string,
+  extra: Record<string, string> = {},
+  style: 'original' | 'forwarded' = 'original',
+) {
+  const headers: Record<string, string> =
+    style === 'original'
+      ? { 'x-original-method': method, 'x-original-uri': uri }
+      : { 'x-forwarded-method': method, 'x-forwarded-uri': uri };
   return server.request('GET', '/v1/forward-auth', { token, headers: { ...headers, ...extra } });
 }
 
@@ -83,7 +93,10 @@ test('revoked and disabled tokens get 401 at forward-auth', async () => {
 test('forward-auth answers for any method it is called with', async () => {
   const { secret } = await makeCredential(s, { roles: [viewer.id] });
   for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']) {
-    const res = await s.request(method, '/v1/forward-auth', { token: secret, headers: { 'x-original-method': 'GET', 'x-original-uri': `${PREFIX}/x` } });
+    const res = await s.request(method, '/v1/forward-auth', {
+      token: secret,
+      headers: { 'x-original-method': 'GET', 'x-original-uri': `${PREFIX}/x` },
+    });
     assert.equal(res.status, 200, `${method}: ${res.status} ${res.text}`);
   }
 });
@@ -110,7 +123,11 @@ test('forward-auth ignores X-Forwarded-For when the peer is not a trusted proxy'
   assert.equal((await forward(s, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '203.0.113.9' })).status, 403);
   assert.equal((await forward(s, secret, 'GET', `${PREFIX}/x`, { 'x-real-ip': '203.0.113.9' })).status, 403);
   const local = await makeCredential(s, { roles: [viewer.id], allowedCidrs: ['127.0.0.0/8', '::1/128'] });
-  assert.equal((await forward(s, local.secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '203.0.113.9' })).status, 200, 'the peer address counts');
+  assert.equal(
+    (await forward(s, local.secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '203.0.113.9' })).status,
+    200,
+    'the peer address counts',
+  );
 });
 
 test('forward-auth trusts X-Forwarded-For only from a configured trusted proxy', async () => {
@@ -120,12 +137,21 @@ test('forward-auth trusts X-Forwarded-For only from a configured trusted proxy',
   assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '203.0.113.9' })).status, 200);
   assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-real-ip': '203.0.113.10' })).status, 200);
   assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '198.51.100.1' })).status, 403);
-  assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`)).status, 403, 'without a forwarded address the proxy itself is the client');
+  assert.equal(
+    (await forward(proxied, secret, 'GET', `${PREFIX}/x`)).status,
+    403,
+    'without a forwarded address the proxy itself is the client',
+  );
 });
 
 test('a malformed forward-auth request is a 4xx, never a 5xx', async () => {
   const { secret } = await makeCredential(s, { roles: [viewer.id] });
-  const cases: Array<Record<string, string>> = [{}, { 'x-original-uri': 'no-slash' }, { 'x-original-method': 'GET' }, { 'x-original-method': 'GET', 'x-original-uri': '%%%' }];
+  const cases: Array<Record<string, string>> = [
+    {},
+    { 'x-original-uri': 'no-slash' },
+    { 'x-original-method': 'GET' },
+    { 'x-original-method': 'GET', 'x-original-uri': '%%%' },
+  ];
   for (const headers of cases) {
     const res = await s.request('GET', '/v1/forward-auth', { token: secret, headers });
     assert.ok(res.status >= 400 && res.status < 500, `${JSON.stringify(headers)}: ${res.status} ${res.text}`);
@@ -136,12 +162,24 @@ test('dot segments, percent-encoding and doubled slashes cannot route around a s
   const admins = await makeRole(s, { name: 'Area admins', actions: [] });
   const users = await makeRole(s, { name: 'Area users', actions: [] });
   await makeBackend(s, { frontendPrefix: '/area-admin', requiredRoles: [admins.id] });
-  await makeBackend(s, { frontendPrefix: '/area', requiredRoles: [users.id], subSettings: [{ method: 'ANY', pathRegex: '^/area/secret', requiredRoles: [admins.id] }] });
+  await makeBackend(s, {
+    frontendPrefix: '/area',
+    requiredRoles: [users.id],
+    subSettings: [{ method: 'ANY', pathRegex: '^/area/secret', requiredRoles: [admins.id] }],
+  });
   const { secret } = await makeCredential(s, { roles: [users.id] });
   assert.equal((await forward(s, secret, 'GET', '/area/open')).status, 200);
   const tricks = [
-    '/area/../area-admin/x', '/area/%2e%2e/area-admin/x', '/area/%2E%2E/area-admin/x', '/area/.%2e/area-admin/x',
-    '/area/./secret/x', '/area//secret/x', '/area/%73ecret/x', '/area/x/../secret/y', '/area-admin%2fx', '//area-admin/x',
+    '/area/../area-admin/x',
+    '/area/%2e%2e/area-admin/x',
+    '/area/%2E%2E/area-admin/x',
+    '/area/.%2e/area-admin/x',
+    '/area/./secret/x',
+    '/area//secret/x',
+    '/area/%73ecret/x',
+    '/area/x/../secret/y',
+    '/area-admin%2fx',
+    '//area-admin/x',
   ];
   for (const uri of tricks) {
     const res = await forward(s, secret, 'GET', uri);

@@ -63,7 +63,8 @@ test('every authenticated endpoint of the table is reachable with the admin toke
   for (const e of ENDPOINTS) {
     if (e.auth.kind !== 'token') continue;
     const res = await s.request(e.method, concretePath(e.path), e.body ? { body: {} } : {});
-    const ok = res.status < 500 && res.status !== 401 && res.status !== 403 && res.status !== 405 && (res.status !== 404 || e.path.includes(':id'));
+    const ok =
+      res.status < 500 && res.status !== 401 && res.status !== 403 && res.status !== 405 && (res.status !== 404 || e.path.includes(':id'));
     if (!ok) wrong.push(`${e.method} ${e.path}: ${res.status} ${res.text.slice(0, 120)}`);
   }
   assert.deepEqual(wrong, []);

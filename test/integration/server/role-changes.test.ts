@@ -11,7 +11,8 @@ before(async () => {
 });
 after(() => s?.close());
 
-const changes = (list: unknown[], token?: string) => s.request('POST', '/v1/roles/changes', { body: { changes: list }, ...(token ? { token } : {}) });
+const changes = (list: unknown[], token?: string) =>
+  s.request('POST', '/v1/roles/changes', { body: { changes: list }, ...(token ? { token } : {}) });
 const roleNames = async (): Promise<string[]> => (await s.request('GET', '/v1/roles')).json.items.map((r: Json) => r.name);
 
 test('a change set of creates, updates and deletes applies in one step and answers each item in order', async () => {
@@ -20,7 +21,12 @@ test('a change set of creates, updates and deletes applies in one step and answe
   const newName = unique('Created');
   const res = await changes([
     { op: 'create', role: { name: newName, actions: ['GetClients'] } },
-    { op: 'update', id: toUpdate.id, expectedVersion: toUpdate.version, set: { actions: ['AddClient', 'DeleteClient'], description: 'edited' } },
+    {
+      op: 'update',
+      id: toUpdate.id,
+      expectedVersion: toUpdate.version,
+      set: { actions: ['AddClient', 'DeleteClient'], description: 'edited' },
+    },
     { op: 'delete', id: toDelete.id, expectedVersion: toDelete.version },
   ]);
   assertStatus(res, 200);
@@ -80,7 +86,10 @@ test('every stale change is reported, and an edit of a deleted role is a conflic
   ]);
   assertError(res, 409, 'conflict');
   const conflicts = res.json.error.details.conflicts;
-  assert.deepEqual(conflicts.map((c: Json) => c.index), [0, 1]);
+  assert.deepEqual(
+    conflicts.map((c: Json) => c.index),
+    [0, 1],
+  );
   assert.equal(conflicts[1].id, b.id);
   assert.equal(conflicts[1].expectedVersion, b.version);
   assert.equal(conflicts[1].actualVersion, null);
@@ -97,10 +106,14 @@ test('a change set with a taken name applies nothing (409 name_taken)', async ()
   assertError(res, 409, 'name_taken');
   assert.ok(!(await roleNames()).includes(first));
   const twice = unique('Twice');
-  assertError(await changes([
-    { op: 'create', role: { name: twice, actions: [] } },
-    { op: 'create', role: { name: twice.toUpperCase(), actions: [] } },
-  ]), 409, 'name_taken');
+  assertError(
+    await changes([
+      { op: 'create', role: { name: twice, actions: [] } },
+      { op: 'create', role: { name: twice.toUpperCase(), actions: [] } },
+    ]),
+    409,
+    'name_taken',
+  );
   assert.ok(!(await roleNames()).includes(twice));
 });
 
@@ -118,10 +131,14 @@ test('renames that swap two names inside one change set succeed', async () => {
 
 test('a change set with an unknown action applies nothing (400 unknown_action)', async () => {
   const name = unique('Ok');
-  assertError(await changes([
-    { op: 'create', role: { name, actions: ['AddClient'] } },
-    { op: 'create', role: { name: unique('Bad'), actions: ['Nope'] } },
-  ]), 400, 'unknown_action');
+  assertError(
+    await changes([
+      { op: 'create', role: { name, actions: ['AddClient'] } },
+      { op: 'create', role: { name: unique('Bad'), actions: ['Nope'] } },
+    ]),
+    400,
+    'unknown_action',
+  );
   assert.ok(!(await roleNames()).includes(name));
 });
 
@@ -141,14 +158,24 @@ test('a change set deleting a role a backend requires applies nothing (409 role_
 test('a change set granting administration actions the caller lacks is refused (escalation) and applies nothing', async () => {
   const delegate = await makeCaller(s, ['keyward.roles.read', 'keyward.roles.write']);
   const name = unique('Fine');
-  const res = await changes([
-    { op: 'create', role: { name, actions: ['AddClient'] } },
-    { op: 'create', role: { name: unique('Admin'), actions: ['keyward.credentials.write'] } },
-  ], delegate.token);
+  const res = await changes(
+    [
+      { op: 'create', role: { name, actions: ['AddClient'] } },
+      { op: 'create', role: { name: unique('Admin'), actions: ['keyward.credentials.write'] } },
+    ],
+    delegate.token,
+  );
   assertError(res, 403, 'escalation');
   assert.ok(!(await roleNames()).includes(name));
   const existing = await makeRole(s);
-  assertError(await changes([{ op: 'update', id: existing.id, expectedVersion: existing.version, set: { actions: ['keyward.audit.read'] } }], delegate.token), 403, 'escalation');
+  assertError(
+    await changes(
+      [{ op: 'update', id: existing.id, expectedVersion: existing.version, set: { actions: ['keyward.audit.read'] } }],
+      delegate.token,
+    ),
+    403,
+    'escalation',
+  );
   assert.deepEqual((await s.request('GET', `/v1/roles/${existing.id}`)).json.actions, []);
 });
 
@@ -172,7 +199,10 @@ test('an empty change set or an unknown op is a 400', async () => {
 
 test('a change set of 1,000 roles applies in one transaction quickly', async () => {
   const prefix = unique('Bulk');
-  const list = Array.from({ length: 1000 }, (_, i) => ({ op: 'create', role: { name: `${prefix} ${i}`, actions: ['GetClients', 'AddClient'] } }));
+  const list = Array.from({ length: 1000 }, (_, i) => ({
+    op: 'create',
+    role: { name: `${prefix} ${i}`, actions: ['GetClients', 'AddClient'] },
+  }));
   const started = Date.now();
   const res = await changes(list);
   const elapsed = Date.now() - started;

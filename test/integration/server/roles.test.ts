@@ -13,7 +13,9 @@ after(() => s?.close());
 
 test('creating a role answers 201 with the whole role', async () => {
   const name = unique('Support');
-  const res = await s.request('POST', '/v1/roles', { body: { name, description: 'Handles tickets', actions: ['OpenTicket', 'CloseTicket'] } });
+  const res = await s.request('POST', '/v1/roles', {
+    body: { name, description: 'Handles tickets', actions: ['OpenTicket', 'CloseTicket'] },
+  });
   assertStatus(res, 201);
   const role = res.json;
   assert.equal(typeof role.id, 'string');
@@ -47,14 +49,19 @@ test('role names are unique case-insensitively (409 name_taken)', async () => {
 test('a role with an action outside the catalog is refused with unknown_action', async () => {
   const res = await s.request('POST', '/v1/roles', { body: { name: unique('R'), actions: ['AddClient', 'NoSuchAction'] } });
   assertError(res, 400, 'unknown_action');
-  assert.ok(res.json.error.message.includes('NoSuchAction') || JSON.stringify(res.json.error.details ?? {}).includes('NoSuchAction'), 'names the unknown action');
+  assert.ok(
+    res.json.error.message.includes('NoSuchAction') || JSON.stringify(res.json.error.details ?? {}).includes('NoSuchAction'),
+    'names the unknown action',
+  );
   const role = await makeRole(s);
   assertError(await s.request('PATCH', `/v1/roles/${role.id}`, { body: { actions: ['NoSuchAction'] } }), 400, 'unknown_action');
 });
 
 test('name, description and actions of a role can be edited; the version grows', async () => {
   const role = await makeRole(s, { actions: ['AddClient'] });
-  const res = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { name: `${role.name} renamed`, description: 'new', actions: ['GetClients'] } });
+  const res = await s.request('PATCH', `/v1/roles/${role.id}`, {
+    body: { name: `${role.name} renamed`, description: 'new', actions: ['GetClients'] },
+  });
   assertStatus(res, 200);
   assert.equal(res.json.name, `${role.name} renamed`);
   assert.equal(res.json.description, 'new');
@@ -132,14 +139,28 @@ test('unknown role ids get 404 not_found on GET, PATCH and DELETE', async () => 
 test('a delegated admin cannot grant administration actions it lacks (escalation)', async () => {
   const delegate = await makeCaller(s, ['keyward.roles.read', 'keyward.roles.write', 'keyward.catalog.read']);
   const asDelegate = { token: delegate.token };
-  const res = await s.request('POST', '/v1/roles', { ...asDelegate, body: { name: unique('Sneaky'), actions: ['AddClient', 'keyward.credentials.write'] } });
+  const res = await s.request('POST', '/v1/roles', {
+    ...asDelegate,
+    body: { name: unique('Sneaky'), actions: ['AddClient', 'keyward.credentials.write'] },
+  });
   assertError(res, 403, 'escalation');
   assert.ok(JSON.stringify(res.json.error).includes('keyward.credentials.write'), 'names the action it may not grant');
   // Business actions and admin actions it holds itself are fine.
   const fine = await makeRole(s, { actions: ['AddClient', 'keyward.roles.read'] }, asDelegate);
-  assertError(await s.request('PATCH', `/v1/roles/${fine.id}`, { ...asDelegate, body: { actions: ['keyward.audit.read'] } }), 403, 'escalation');
+  assertError(
+    await s.request('PATCH', `/v1/roles/${fine.id}`, { ...asDelegate, body: { actions: ['keyward.audit.read'] } }),
+    403,
+    'escalation',
+  );
   // It cannot make itself a bigger admin by editing its own role either.
-  assertError(await s.request('PATCH', `/v1/roles/${delegate.role.id}`, { ...asDelegate, body: { actions: ['keyward.roles.read', 'keyward.roles.write', 'keyward.catalog.read', 'keyward.backends.write'] } }), 403, 'escalation');
+  assertError(
+    await s.request('PATCH', `/v1/roles/${delegate.role.id}`, {
+      ...asDelegate,
+      body: { actions: ['keyward.roles.read', 'keyward.roles.write', 'keyward.catalog.read', 'keyward.backends.write'] },
+    }),
+    403,
+    'escalation',
+  );
   const unchanged = await s.request('GET', `/v1/roles/${delegate.role.id}`);
   assert.ok(!unchanged.json.actions.includes('keyward.backends.write'));
   // The full admin may.

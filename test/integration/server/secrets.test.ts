@@ -15,7 +15,13 @@ import { startTestServer, type Json, type TestServer } from '../../helpers/serve
 
 function forms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
-  const out = [secret, bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
+  const out = [
+    secret,
+    bytes.toString('base64').replace(/=+$/, ''),
+    bytes.toString('base64url'),
+    bytes.toString('hex'),
+    bytes.toString('hex').toUpperCase(),
+  ];
   const random = /^kw_([0-9A-Za-z]{32})[0-9A-Za-z]{6}$/.exec(secret)?.[1];
   if (random) out.push(random, Buffer.from(random).toString('base64').replace(/=+$/, ''), Buffer.from(random).toString('hex'));
   return out;
@@ -27,14 +33,17 @@ function findLeaks(haystack: Buffer | string, secrets: Map<string, string>, wher
   const leaks: string[] = [];
   for (const [label, secret] of secrets) {
     for (const form of forms(secret)) {
-      if (text.includes(form) || (utf16 && utf16.includes(form))) leaks.push(`${label} (${form === secret ? 'raw' : 'encoded'}) in ${where}`);
+      if (text.includes(form) || (utf16 && utf16.includes(form)))
+        leaks.push(`${label} (${form === secret ? 'raw' : 'encoded'}) in ${where}`);
     }
   }
   return leaks;
 }
 
 function databaseFiles(dbPath: string): Array<[string, Buffer]> {
-  return ['', '-wal', '-shm', '-journal'].filter((suffix) => existsSync(dbPath + suffix)).map((suffix) => [`sqlite${suffix || ' file'}`, readFileSync(dbPath + suffix)]);
+  return ['', '-wal', '-shm', '-journal']
+    .filter((suffix) => existsSync(dbPath + suffix))
+    .map((suffix) => [`sqlite${suffix || ' file'}`, readFileSync(dbPath + suffix)]);
 }
 
 test('no secret reaches the database file, the logs or the audit log after a full credential flow', async () => {
@@ -57,8 +66,17 @@ test('no secret reaches the database file, the logs or the audit log after a ful
     secrets.set('graced secret', graced.json.secret);
     for (const secret of [rolled.json.secret, graced.json.secret]) {
       assert.equal((await authorize(s, { token: secret, action: 'GetClients', ip: '127.0.0.1' })).allowed, true);
-      assertStatus(await s.request('GET', '/v1/forward-auth', { token: secret, headers: { 'x-original-method': 'GET', 'x-original-uri': '/svc/a' } }), 200);
-      assertStatus(await s.request('GET', '/v1/forward-auth', { token: null, headers: { 'x-api-key': secret, 'x-original-method': 'GET', 'x-original-uri': '/svc/a' } }), 200);
+      assertStatus(
+        await s.request('GET', '/v1/forward-auth', { token: secret, headers: { 'x-original-method': 'GET', 'x-original-uri': '/svc/a' } }),
+        200,
+      );
+      assertStatus(
+        await s.request('GET', '/v1/forward-auth', {
+          token: null,
+          headers: { 'x-api-key': secret, 'x-original-method': 'GET', 'x-original-uri': '/svc/a' },
+        }),
+        200,
+      );
     }
     assertStatus(await s.request('POST', `/v1/credentials/${created.credential.id}/revoke`), 200);
 
@@ -66,10 +84,14 @@ test('no secret reaches the database file, the logs or the audit log after a ful
     const legacyB = `sk_live_${unique('b').replace(/\W/g, '')}_abcdef0123456789`;
     secrets.set('legacy secret A', legacyA);
     secrets.set('legacy secret B', legacyB);
-    const imported = await s.request('POST', '/v1/credentials/import', { body: { items: [
-      { name: unique('Imported A'), secret: legacyA, fullAccess: true },
-      { name: unique('Imported B'), secret: legacyB, roles: [role.id] },
-    ] } });
+    const imported = await s.request('POST', '/v1/credentials/import', {
+      body: {
+        items: [
+          { name: unique('Imported A'), secret: legacyA, fullAccess: true },
+          { name: unique('Imported B'), secret: legacyB, roles: [role.id] },
+        ],
+      },
+    });
     assertStatus(imported, 201);
     assert.equal((await authorize(s, { token: legacyA, action: 'GetClients' })).allowed, true);
     assert.equal((await authorize(s, { token: legacyB, action: 'AddClient' })).allowed, true);
@@ -79,14 +101,22 @@ test('no secret reaches the database file, the logs or the audit log after a ful
     const group = await makeGroup(s, { defaultRoles: [role.id] });
     const user = await makeUser(s, { name: unique('selfie').replace(/\s/g, '-'), password, groups: [group.id] });
     const basic = `Basic ${Buffer.from(`${user.name}:${password}`).toString('base64')}`;
-    const self = await s.request('POST', '/v1/self/credentials', { token: null, headers: { authorization: basic }, body: { name: 'mine' } });
+    const self = await s.request('POST', '/v1/self/credentials', {
+      token: null,
+      headers: { authorization: basic },
+      body: { name: 'mine' },
+    });
     assertStatus(self, 201);
     secrets.set('self-service secret', self.json.secret);
     const newPassword = `pw2-${unique('p').replace(/\W/g, '')}-C0rrectHorse`;
     secrets.set('changed password', newPassword);
     assertStatus(await s.request('PATCH', `/v1/users/${user.id}`, { body: { password: newPassword } }), 200);
     // A wrong password and a wrong token are attempts to log too; they must not leak the real ones.
-    await s.request('POST', '/v1/self/credentials', { token: null, headers: { authorization: `Basic ${Buffer.from(`${user.name}:${password}x`).toString('base64')}` }, body: { name: 'x' } });
+    await s.request('POST', '/v1/self/credentials', {
+      token: null,
+      headers: { authorization: `Basic ${Buffer.from(`${user.name}:${password}x`).toString('base64')}` },
+      body: { name: 'x' },
+    });
     const admin = await makeCredential(s, { roles: [] });
     secrets.set('another secret', admin.secret);
     await s.request('GET', '/v1/roles', { token: admin.secret });
@@ -121,7 +151,10 @@ test('no secret reaches the database file, the logs or the audit log after a ful
     // Guards against a vacuous pass: the detector finds a planted secret, and the bytes read
     // are the real store (they hold the role's name).
     assert.ok(findLeaks(`x${Buffer.from(legacyA).toString('base64')}x`, secrets, 'probe').length > 0);
-    assert.ok(databaseFiles(dbPath).some(([, bytes]) => bytes.includes(Buffer.from(role.name))), 'the database files hold the data');
+    assert.ok(
+      databaseFiles(dbPath).some(([, bytes]) => bytes.includes(Buffer.from(role.name))),
+      'the database files hold the data',
+    );
   } finally {
     await s?.close();
     rmSync(dataDir, { recursive: true, force: true });

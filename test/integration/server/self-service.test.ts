@@ -24,7 +24,8 @@ const PASSWORD = 'a long enough password';
 const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 const selfIssue = (name: string, password: string, body: unknown = { name: unique('My key') }) =>
   s.request('POST', '/v1/self/credentials', { token: null, headers: { authorization: basic(name, password) }, body });
-const setPolicy = async (allowedGroups: string[] | null) => assertStatus(await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups } }), 200);
+const setPolicy = async (allowedGroups: string[] | null) =>
+  assertStatus(await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups } }), 200);
 const newUser = (groups: string[]) => makeUser(s, { name: unique('self').replace(/\s/g, '-'), password: PASSWORD, groups });
 
 test("a user obtains their own key with their groups' default roles", async () => {
@@ -65,7 +66,11 @@ test('self-service with a wrong password, an unknown user or a user without pass
   const noPassword = await makeUser(s, {});
   assertError(await selfIssue(noPassword.name, ''), 401, 'unauthorized');
   assertError(await s.request('POST', '/v1/self/credentials', { token: null, body: { name: 'k' } }), 401, 'unauthorized');
-  assertError(await s.request('POST', '/v1/self/credentials', { token: null, headers: { authorization: 'Basic !!!notbase64' }, body: { name: 'k' } }), 401, 'unauthorized');
+  assertError(
+    await s.request('POST', '/v1/self/credentials', { token: null, headers: { authorization: 'Basic !!!notbase64' }, body: { name: 'k' } }),
+    401,
+    'unauthorized',
+  );
 });
 
 test('an admin token is not a way to self-issue: the endpoint takes HTTP Basic only', async () => {
@@ -91,7 +96,7 @@ test('after invalidate-tokens the user can still obtain a new key', async () => 
   assert.equal((await authorize(s, { token: second.json.secret, action: 'GetClients' })).allowed, true);
 });
 
-test('removing a user\'s password (null) ends their self-service', async () => {
+test("removing a user's password (null) ends their self-service", async () => {
   await setPolicy(null);
   const user = await newUser([staff.id]);
   assertStatus(await selfIssue(user.name, PASSWORD), 201);

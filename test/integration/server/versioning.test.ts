@@ -27,10 +27,16 @@ test('GET of an object carries its version as ETag', async () => {
 
 test('a role write with the current If-Match succeeds and answers the new ETag; a stale one gets 412', async () => {
   const role = await makeRole(s);
-  const ok = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: 'one' }, headers: { 'if-match': etag(role.version) } });
+  const ok = await s.request('PATCH', `/v1/roles/${role.id}`, {
+    body: { description: 'one' },
+    headers: { 'if-match': etag(role.version) },
+  });
   assertStatus(ok, 200);
   assert.equal(ok.headers.get('etag'), etag(ok.json.version));
-  const stale = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: 'two' }, headers: { 'if-match': etag(role.version) } });
+  const stale = await s.request('PATCH', `/v1/roles/${role.id}`, {
+    body: { description: 'two' },
+    headers: { 'if-match': etag(role.version) },
+  });
   assertError(stale, 412, 'version_mismatch');
   assert.equal((await s.request('GET', `/v1/roles/${role.id}`)).json.description, 'one', 'the stale write changed nothing');
   assertError(await s.request('DELETE', `/v1/roles/${role.id}`, { headers: { 'if-match': etag(role.version) } }), 412, 'version_mismatch');
@@ -65,12 +71,29 @@ test('credentials, users, groups and backends answer 412 on a stale If-Match', a
 
 test('credential actions (disable, enable, revoke, roll) honour If-Match', async () => {
   const { credential } = await makeCredential(s);
-  const disabled = await s.request('POST', `/v1/credentials/${credential.id}/disable`, { headers: { 'if-match': etag(credential.version) } });
+  const disabled = await s.request('POST', `/v1/credentials/${credential.id}/disable`, {
+    headers: { 'if-match': etag(credential.version) },
+  });
   assertStatus(disabled, 200);
-  assertError(await s.request('POST', `/v1/credentials/${credential.id}/enable`, { headers: { 'if-match': etag(credential.version) } }), 412, 'version_mismatch');
-  assertError(await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: {}, headers: { 'if-match': etag(credential.version) } }), 412, 'version_mismatch');
-  assertError(await s.request('POST', `/v1/credentials/${credential.id}/revoke`, { headers: { 'if-match': etag(credential.version) } }), 412, 'version_mismatch');
-  assertStatus(await s.request('POST', `/v1/credentials/${credential.id}/enable`, { headers: { 'if-match': etag(disabled.json.version) } }), 200);
+  assertError(
+    await s.request('POST', `/v1/credentials/${credential.id}/enable`, { headers: { 'if-match': etag(credential.version) } }),
+    412,
+    'version_mismatch',
+  );
+  assertError(
+    await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: {}, headers: { 'if-match': etag(credential.version) } }),
+    412,
+    'version_mismatch',
+  );
+  assertError(
+    await s.request('POST', `/v1/credentials/${credential.id}/revoke`, { headers: { 'if-match': etag(credential.version) } }),
+    412,
+    'version_mismatch',
+  );
+  assertStatus(
+    await s.request('POST', `/v1/credentials/${credential.id}/enable`, { headers: { 'if-match': etag(disabled.json.version) } }),
+    200,
+  );
 });
 
 test('catalog writes honour If-Match', async () => {
@@ -78,8 +101,16 @@ test('catalog writes honour If-Match', async () => {
   const ok = await s.request('PUT', '/v1/catalog', { body: TEST_CATALOG, headers: { 'if-match': etag(current.json.version) } });
   assertStatus(ok, 200);
   assert.equal(ok.headers.get('etag'), etag(ok.json.version));
-  assertError(await s.request('PUT', '/v1/catalog', { body: TEST_CATALOG, headers: { 'if-match': etag(current.json.version) } }), 412, 'version_mismatch');
-  assertError(await s.request('POST', '/v1/catalog/openapi', { body: PETSTORE_OPENAPI, headers: { 'if-match': etag(current.json.version) } }), 412, 'version_mismatch');
+  assertError(
+    await s.request('PUT', '/v1/catalog', { body: TEST_CATALOG, headers: { 'if-match': etag(current.json.version) } }),
+    412,
+    'version_mismatch',
+  );
+  assertError(
+    await s.request('POST', '/v1/catalog/openapi', { body: PETSTORE_OPENAPI, headers: { 'if-match': etag(current.json.version) } }),
+    412,
+    'version_mismatch',
+  );
 });
 
 test('a malformed If-Match is a 4xx, never a silent overwrite', async () => {
@@ -94,7 +125,9 @@ test('a malformed If-Match is a 4xx, never a silent overwrite', async () => {
 test('concurrent writes with the same If-Match: exactly one succeeds, the rest get 412', async () => {
   const role = await makeRole(s);
   const attempts = await Promise.all(
-    Array.from({ length: 6 }, (_, i) => s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: `writer ${i}` }, headers: { 'if-match': etag(role.version) } })),
+    Array.from({ length: 6 }, (_, i) =>
+      s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: `writer ${i}` }, headers: { 'if-match': etag(role.version) } }),
+    ),
   );
   assert.equal(attempts.filter((r) => r.status === 200).length, 1, attempts.map((r) => r.status).join(','));
   for (const r of attempts.filter((x) => x.status !== 200)) assertError(r, 412, 'version_mismatch');
