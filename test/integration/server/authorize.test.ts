@@ -227,3 +227,22 @@ test('lastUsedAt is written to the database and survives a restart', async () =>
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a disabled, revoked, expired or out-of-range caller is refused with 401 at /v1/authorize', async () => {
+  const body = { token: s.token, action: 'GetClients' };
+  const role = await makeRole(s, { actions: ['keyward.authorize'] });
+  const disabled = await makeCredential(s, { roles: [role.id] });
+  assertStatus(await s.request('POST', `/v1/credentials/${disabled.credential.id}/disable`), 200);
+  const revoked = await makeCredential(s, { roles: [role.id] });
+  assertStatus(await s.request('POST', `/v1/credentials/${revoked.credential.id}/revoke`), 200);
+  const far = await makeCredential(s, { roles: [role.id], allowedCidrs: ['203.0.113.0/24'] });
+  const expiring = await makeCredential(s, { roles: [role.id], expiresAt: new Date(Date.now() + 400).toISOString() });
+  await sleep(600);
+  for (const caller of [disabled, revoked, far, expiring]) {
+    assertError(await s.request('POST', '/v1/authorize', { token: caller.secret, body }), 401, 'unauthorized');
+  }
+  assertStatus(await s.request('POST', '/v1/authorize', { token: null, headers: { 'x-api-key': s.token }, body }), 200);
+  const typed = await s.request('POST', '/v1/authorize', { body: JSON.stringify(body), headers: { 'content-type': 'application/json; charset=utf-8' } });
+  assertStatus(typed, 200);
+  assertError(await s.request('POST', '/v1/authorize', { body: JSON.stringify(body), headers: { 'content-type': 'text/plain' } }), 400);
+});
