@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import { makeBackend, makeCaller, makeRole, seedCatalog, unique } from '../../helpers/builders.ts';
+import { makeBackend, makeCaller, makeCredential, makeRole, seedCatalog, unique } from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
 
 let s: TestServer;
@@ -148,4 +148,18 @@ test('backend endpoints need keyward.backends.read / keyward.backends.write', as
   assertError(await s.request('DELETE', `/v1/backends/${backend.id}`, { token: reader.token }), 403, 'forbidden');
   const outsider = await makeCaller(s, ['keyward.roles.read']);
   assertError(await s.request('GET', '/v1/backends', { token: outsider.token }), 403, 'forbidden');
+});
+
+test('a backend change or delete reaches route decisions at once', async () => {
+  const prefix = `/live-${Date.now()}`;
+  const backend = await makeBackend(s, { frontendPrefix: prefix, requiredRoles: [roleA.id] });
+  const { secret } = await makeCredential(s, { roles: [roleB.id] });
+  const decide = async () => (await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}/x` } })).json;
+  assert.equal((await decide()).reason, 'missing_roles');
+  assertStatus(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { requiredRoles: [roleB.id] } }), 200);
+  assert.equal((await decide()).allowed, true);
+  assertStatus(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { frontendPrefix: `${prefix}-moved` } }), 200);
+  assert.equal((await decide()).reason, 'no_route');
+  assertStatus(await s.request('DELETE', `/v1/backends/${backend.id}`), 204);
+  assert.equal((await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}-moved/x` } })).json.reason, 'no_route');
 });
