@@ -44,6 +44,9 @@ test('role names are unique case-insensitively (409 name_taken)', async () => {
   assertError(await s.request('POST', '/v1/roles', { body: { name: name.toUpperCase(), actions: [] } }), 409, 'name_taken');
   const other = await makeRole(s);
   assertError(await s.request('PATCH', `/v1/roles/${other.id}`, { body: { name: name.toLowerCase() } }), 409, 'name_taken');
+  const own = await s.request('PATCH', `/v1/roles/${other.id}`, { body: { name: other.name.toUpperCase() } });
+  assertStatus(own, 200);
+  assert.equal(own.json.name, other.name.toUpperCase(), 'a role may change the case of its own name');
 });
 
 test('a role with an action outside the catalog is refused with unknown_action', async () => {
