@@ -132,3 +132,23 @@ test('concurrent writes with the same If-Match: exactly one succeeds, the rest g
   assert.equal(attempts.filter((r) => r.status === 200).length, 1, attempts.map((r) => r.status).join(','));
   for (const r of attempts.filter((x) => x.status !== 200)) assertError(r, 412, 'version_mismatch');
 });
+
+test('the answer that creates or rolls an object carries its ETag too', async () => {
+  const missing: string[] = [];
+  const check = (what: string, res: { headers: Headers }, version: number) => {
+    if (res.headers.get('etag') !== etag(version)) missing.push(`${what}: ${res.headers.get('etag')}`);
+  };
+  const role = await s.request('POST', '/v1/roles', { body: { name: unique('R'), actions: [] } });
+  check('POST /v1/roles', role, role.json.version);
+  const cred = await s.request('POST', '/v1/credentials', { body: { name: unique('C') } });
+  check('POST /v1/credentials', cred, cred.json.credential.version);
+  const rolled = await s.request('POST', `/v1/credentials/${cred.json.credential.id}/roll`, { body: {} });
+  check('POST /v1/credentials/:id/roll', rolled, rolled.json.credential.version);
+  const user = await s.request('POST', '/v1/users', { body: { name: unique('u').replace(/\s/g, '') } });
+  check('POST /v1/users', user, user.json.version);
+  const group = await s.request('POST', '/v1/groups', { body: { name: unique('G') } });
+  check('POST /v1/groups', group, group.json.version);
+  const backend = await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: `/etag-${Date.now()}` } });
+  check('POST /v1/backends', backend, backend.json.version);
+  assert.deepEqual(missing, [], 'DESIGN §4: responses carry ETag, so the next conditional write needs no extra GET');
+});
