@@ -85,6 +85,11 @@ test('importing an OpenAPI document merges its operations: group = first tag, id
   assert.equal(groupOf('PlaceOrder').name, 'Store');
   const listPets = groupOf('ListPets').actions.find((a: Json) => a.id === 'ListPets');
   assert.deepEqual(listPets.routes, [{ method: 'GET', path: '/pets' }]);
+  const again = await s.request('POST', '/v1/catalog/openapi', { body: PETSTORE_OPENAPI });
+  assertStatus(again, 200);
+  assert.deepEqual(actionIds(again.json).sort(), ids.sort(), 'importing the same document again adds nothing');
+  const missingId = { openapi: '3.1.0', paths: { '/x': { get: { tags: ['X'] } } } };
+  assertError(await s.request('POST', '/v1/catalog/openapi', { body: missingId }), 400, 'invalid_openapi');
 });
 
 test('a document that is not OpenAPI 3 is refused with a 400', async () => {
