@@ -21,7 +21,10 @@ export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): Electr
     return existsSync(path) ? { path } : { missing: `ELECTRON_OVERRIDE_DIST_PATH has no Electron binary at ${path}` };
   }
   if (!executable) {
-    return { missing: 'the Electron runtime binary was never downloaded (its installer fetches it from outside the npm registry; installs with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or without internet have none)' };
+    return {
+      missing:
+        'the Electron runtime binary was never downloaded (its installer fetches it from outside the npm registry; installs with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or without internet have none)',
+    };
   }
   const path = join(packageDir, 'dist', executable);
   return existsSync(path) ? { path } : { missing: `the Electron binary ${path} is missing` };

@@ -17,6 +17,8 @@ if ('path' in binary) {
   const child = spawn(binary.path, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  process.stdout.write(`Keyward: not starting the desktop window because ${binary.missing}.\nStarting the browser host instead (the same app, served on 127.0.0.1).\n\n`);
+  process.stdout.write(
+    `Keyward: not starting the desktop window because ${binary.missing}.\nStarting the browser host instead (the same app, served on 127.0.0.1).\n\n`,
+  );
   await import('./browser-host/cli.ts');
 }

@@ -22,9 +22,13 @@ const host = await startBrowserHost({
   openBrowser: values.open,
   log: { info: () => {}, warn: (message, fields) => process.stderr.write(`${message} ${fields ? JSON.stringify(fields) : ''}\n`) },
 });
-process.stdout.write(`Keyward is running in browser mode. Open this URL (it is only for you; it holds a one-time launch secret):\n\n  ${host.url}\n\nPress Ctrl+C to stop (a copied secret still on the clipboard is cleared).\n`);
+process.stdout.write(
+  `Keyward is running in browser mode. Open this URL (it is only for you; it holds a one-time launch secret):\n\n  ${host.url}\n\nPress Ctrl+C to stop (a copied secret still on the clipboard is cleared).\n`,
+);
 if (!host.clipboard.concealment) {
-  process.stdout.write('Note: in browser mode copies are not marked concealed for clipboard managers; they are still cleared after the delay.\n');
+  process.stdout.write(
+    'Note: in browser mode copies are not marked concealed for clipboard managers; they are still cleared after the delay.\n',
+  );
 }
 
 let stopping = false;

@@ -66,7 +66,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const res of streams) res.write(frame);
   };
-  const version = options.version ?? (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const version =
+    options.version ?? (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const impl = createApiImplementation({
     userDataDir: options.userDataDir,
     kv: createConfStore(options.userDataDir, 'keyward'),
@@ -116,7 +117,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         arg = text === '' ? undefined : JSON.parse(text);
       } catch (error) {
         const tooLarge = (error as Error).message === 'too_large';
-        return refuse(res, tooLarge ? 413 : 400, tooLarge ? 'payload_too_large' : 'invalid_argument', tooLarge ? 'The request is too large.' : 'The body is not JSON.');
+        return refuse(
+          res,
+          tooLarge ? 413 : 400,
+          tooLarge ? 'payload_too_large' : 'invalid_argument',
+          tooLarge ? 'The request is too large.' : 'The body is not JSON.',
+        );
       }
       const outcome = await impl.dispatch(method, arg ?? undefined);
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
@@ -155,7 +161,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   function missingRenderer(res: ServerResponse): void {
     res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><meta charset="utf-8"><title>Keyward</title><p>The renderer is not built yet: run <code>npm run build:renderer</code>, then reload.</p>`);
+    res.end(
+      `<!doctype html><meta charset="utf-8"><title>Keyward</title><p>The renderer is not built yet: run <code>npm run build:renderer</code>, then reload.</p>`,
+    );
   }
 
   await new Promise<void>((resolveListen, reject) => {
@@ -202,8 +210,15 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 async function openInBrowser(url: string): Promise<void> {
   const { spawn } = await import('node:child_process');
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
-  spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
+  spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true })
+    .on('error', () => undefined)
+    .unref();
 }
 
 export { SECRET_HEADER };

@@ -61,5 +61,5 @@ export function apiProblem(req: IncomingMessage, port: number, secret: string): 
 export const REFUSAL_MESSAGES: Record<Exclude<Refusal, null>, string> = {
   wrong_host: 'This Keyward host answers only to 127.0.0.1 and localhost on its own port.',
   foreign_origin: 'Requests from other web pages are refused.',
-  wrong_secret: 'Open the exact URL the browser host printed at start: it holds this launch\'s secret.',
+  wrong_secret: "Open the exact URL the browser host printed at start: it holds this launch's secret.",
 };

@@ -34,7 +34,12 @@ export function backendViews(backends: readonly Backend[]): BackendView[] {
     name: b.name,
     frontendPrefix: b.frontendPrefix,
     requiredRoleIds: b.requiredRoles,
-    subSettings: b.subSettings.map((s) => ({ method: s.method, regex: new RegExp(s.pathRegex), requiredRoleIds: s.requiredRoles, override: s.override })),
+    subSettings: b.subSettings.map((s) => ({
+      method: s.method,
+      regex: new RegExp(s.pathRegex),
+      requiredRoleIds: s.requiredRoles,
+      override: s.override,
+    })),
   }));
 }
 
@@ -45,17 +50,29 @@ export function checkAccess(
   nowMs: number,
 ): AccessCheck {
   const credential = state.credentials.find((c) => c.id === request.credentialId);
-  if (!credential) throw new KeywardError('not_found', basis === 'cache' ? 'That credential is not in the offline cache. Connect to the server to check it.' : 'That credential does not exist.', { credentialId: request.credentialId });
+  if (!credential)
+    throw new KeywardError(
+      'not_found',
+      basis === 'cache'
+        ? 'That credential is not in the offline cache. Connect to the server to check it.'
+        : 'That credential does not exist.',
+      { credentialId: request.credentialId },
+    );
   const names = new Map(state.roles.map((r) => [r.id, r.name]));
   const view = credentialView(credential, state.roles);
   const req = 'action' in request ? { action: request.action } : { method: request.method.toUpperCase(), path: request.path };
-  const explanation = explain(view, req, backendViews(state.backends), (id) => names.get(id) ?? `(deleted role ${id})`, { ip: request.ip, nowMs });
+  const explanation = explain(view, req, backendViews(state.backends), (id) => names.get(id) ?? `(deleted role ${id})`, {
+    ip: request.ip,
+    nowMs,
+  });
   return { ...explanation, basis, stateAt: state.syncedAt };
 }
 
 export function hygieneReport(state: CachedState, basis: 'server' | 'cache', nowMs: number): HygieneReport {
   const used = new Set(state.credentials.filter((c) => c.status !== 'revoked').flatMap((c) => c.roles));
-  const adminByRole = new Map(state.roles.map((r) => [r.id, r.actions.filter((a) => isAdminAction(a) || a.startsWith(`${ADMIN_GROUP_ID}.`))]));
+  const adminByRole = new Map(
+    state.roles.map((r) => [r.id, r.actions.filter((a) => isAdminAction(a) || a.startsWith(`${ADMIN_GROUP_ID}.`))]),
+  );
   const roleName = new Map(state.roles.map((r) => [r.id, r.name]));
   const adminHolders: HygieneReport['adminHolders'] = [];
   for (const credential of state.credentials) {

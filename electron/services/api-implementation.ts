@@ -9,7 +9,16 @@ import { Drafts } from './drafts/drafts.ts';
 import { KeywardError, toIpcError } from './errors.ts';
 import { LocalServer } from './local-server.ts';
 import { OneTimeSecrets } from './one-time-secrets.ts';
-import { systemClock, silentLogger, type ClipboardPort, type Clock, type EmitEvent, type KeyValueStore, type Logger, type SecretStore } from './ports.ts';
+import {
+  systemClock,
+  silentLogger,
+  type ClipboardPort,
+  type Clock,
+  type EmitEvent,
+  type KeyValueStore,
+  type Logger,
+  type SecretStore,
+} from './ports.ts';
 import { ProfileStore } from './profile-store.ts';
 import { Session } from './session.ts';
 
@@ -56,8 +65,20 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
   const profiles = new ProfileStore(deps.kv, deps.secrets);
   const session = new Session({ profiles, cache: deps.cache, emit: deps.emit, log });
   const drafts = new Drafts({ kv: deps.cache, session, emit: deps.emit });
-  const vault = new OneTimeSecrets({ clipboard: deps.clipboard, clock, emit: deps.emit, ttlMs: deps.secretTtlMs, clearDelaySeconds: () => settings().clipboardClearSeconds });
-  const localServer = new LocalServer({ dataDir: join(deps.userDataDir, 'local-server'), profiles, secrets: deps.secrets, emit: deps.emit, startServer: deps.startServer });
+  const vault = new OneTimeSecrets({
+    clipboard: deps.clipboard,
+    clock,
+    emit: deps.emit,
+    ttlMs: deps.secretTtlMs,
+    clearDelaySeconds: () => settings().clipboardClearSeconds,
+  });
+  const localServer = new LocalServer({
+    dataDir: join(deps.userDataDir, 'local-server'),
+    profiles,
+    secrets: deps.secrets,
+    emit: deps.emit,
+    startServer: deps.startServer,
+  });
 
   const call = <T>(method: string, path: string, options?: Parameters<Session['call']>[2]) => session.call<T>(method, path, options);
   const enc = encodeURIComponent;
@@ -98,7 +119,11 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       await session.sync();
       return { basis: 'server' };
     } catch (error) {
-      if (error instanceof KeywardError && ['offline', 'timeout', 'tls_error', 'unavailable', 'not_connected'].includes(error.code) && session.status().profileId) {
+      if (
+        error instanceof KeywardError &&
+        ['offline', 'timeout', 'tls_error', 'unavailable', 'not_connected'].includes(error.code) &&
+        session.status().profileId
+      ) {
         return { basis: 'cache' };
       }
       throw error;
@@ -106,7 +131,14 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
   };
 
   const testConnection = async (arg: ArgOf<'profiles', 'test'>): Promise<ConnectionTest> => {
-    const result: ConnectionTest = { reachable: false, serverVersion: null, certificate: null, pin: 'none', authenticated: null, error: null };
+    const result: ConnectionTest = {
+      reachable: false,
+      serverVersion: null,
+      certificate: null,
+      pin: 'none',
+      authenticated: null,
+      error: null,
+    };
     try {
       const stored = 'id' in arg ? profiles.stored(arg.id) : null;
       const target = 'id' in arg ? stored! : { url: arg.url, allowInsecureHttp: arg.allowInsecureHttp ?? false, fingerprint: null };
@@ -122,10 +154,17 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
         fingerprint = result.certificate.fingerprint;
         result.pin = !target.fingerprint ? 'unpinned' : target.fingerprint === fingerprint ? 'match' : 'mismatch';
         if (result.pin === 'mismatch') {
-          throw new KeywardError('certificate_changed', `The server presents a different certificate than the one pinned for this profile. Keyward sent nothing. Confirm the new fingerprint only if its operator renewed it.`, { expected: target.fingerprint, actual: fingerprint });
+          throw new KeywardError(
+            'certificate_changed',
+            `The server presents a different certificate than the one pinned for this profile. Keyward sent nothing. Confirm the new fingerprint only if its operator renewed it.`,
+            { expected: target.fingerprint, actual: fingerprint },
+          );
         }
       }
-      const health = await new BackendClient({ ...target, fingerprint }, null, { timeoutMs: 10_000 }).request<{ version: string }>('GET', '/v1/health');
+      const health = await new BackendClient({ ...target, fingerprint }, null, { timeoutMs: 10_000 }).request<{ version: string }>(
+        'GET',
+        '/v1/health',
+      );
       result.reachable = true;
       result.serverVersion = health.version;
       // The token goes only to a server whose certificate is pinned (or to loopback/opted-in http).
@@ -161,7 +200,10 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
   const groups = crud<Group, ArgOf<'groups', 'create'>, ArgOf<'groups', 'update'>['set']>('/v1/groups');
   const backends = crud<Backend, ArgOf<'backends', 'create'>, ArgOf<'backends', 'update'>['set']>('/v1/backends', 'backends');
   const roles = crud<Role, ArgOf<'roles', 'create'>, ArgOf<'roles', 'update'>['set']>('/v1/roles', 'roles');
-  const credentialCrud = crud<Credential, ArgOf<'credentials', 'create'>, ArgOf<'credentials', 'update'>['set']>('/v1/credentials', 'credentials');
+  const credentialCrud = crud<Credential, ArgOf<'credentials', 'create'>, ArgOf<'credentials', 'update'>['set']>(
+    '/v1/credentials',
+    'credentials',
+  );
 
   const api: KeywardApi = {
     profiles: {
@@ -169,12 +211,22 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       add: async (arg) => {
         const url = assertTransportAllowed({ url: arg.url, allowInsecureHttp: arg.allowInsecureHttp ?? false });
         if (url.protocol === 'https:' && !arg.fingerprint) {
-          throw new KeywardError('certificate_unconfirmed', "Test the connection and confirm the server's certificate fingerprint before saving the profile.");
+          throw new KeywardError(
+            'certificate_unconfirmed',
+            "Test the connection and confirm the server's certificate fingerprint before saving the profile.",
+          );
         }
-        return profiles.add({ name: arg.name, url: arg.url, token: arg.token, allowInsecureHttp: arg.allowInsecureHttp, fingerprint: url.protocol === 'https:' ? arg.fingerprint : null });
+        return profiles.add({
+          name: arg.name,
+          url: arg.url,
+          token: arg.token,
+          allowInsecureHttp: arg.allowInsecureHttp,
+          fingerprint: url.protocol === 'https:' ? arg.fingerprint : null,
+        });
       },
       update: async ({ id, ...patch }) => {
-        if (patch.url !== undefined) assertTransportAllowed({ url: patch.url, allowInsecureHttp: patch.allowInsecureHttp ?? profiles.stored(id).allowInsecureHttp });
+        if (patch.url !== undefined)
+          assertTransportAllowed({ url: patch.url, allowInsecureHttp: patch.allowInsecureHttp ?? profiles.stored(id).allowInsecureHttp });
         const updated = await profiles.update(id, patch);
         if (session.status().profileId === id) session.disconnect();
         return updated;
@@ -191,7 +243,11 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
           throw networkError(error, new URL(stored.url));
         });
         if (live.fingerprint !== fingerprint) {
-          throw new KeywardError('certificate_changed', 'The server now presents a different certificate than the one you confirmed. Test the connection again and compare the fingerprint.', { confirmed: fingerprint, actual: live.fingerprint });
+          throw new KeywardError(
+            'certificate_changed',
+            'The server now presents a different certificate than the one you confirmed. Test the connection again and compare the fingerprint.',
+            { confirmed: fingerprint, actual: live.fingerprint },
+          );
         }
         const updated = await profiles.update(id, { fingerprint });
         if (session.status().profileId === id) session.disconnect();
@@ -249,7 +305,10 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
         return roles.create({ name: name ?? `${role.name.slice(0, 93)} (copy)`, description: role.description, actions: role.actions });
       },
       usage: async () => {
-        const credentials = await session.readThrough(() => session.allCredentials(), (c) => (c.syncedAt ? c.credentials : null));
+        const credentials = await session.readThrough(
+          () => session.allCredentials(),
+          (c) => (c.syncedAt ? c.credentials : null),
+        );
         const counts: Record<string, number> = {};
         for (const c of credentials) if (c.status !== 'revoked') for (const r of c.roles) counts[r] = (counts[r] ?? 0) + 1;
         return counts;
@@ -264,7 +323,11 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       disable: ({ id }) => credentialCrud.act(id, 'disable'),
       enable: ({ id }) => credentialCrud.act(id, 'enable'),
       roll: async ({ id, graceSeconds }) =>
-        issue(await call<{ credential: Credential; secret: string }>('POST', `/v1/credentials/${enc(id)}/roll`, { body: graceSeconds === undefined ? {} : { graceSeconds } })),
+        issue(
+          await call<{ credential: Credential; secret: string }>('POST', `/v1/credentials/${enc(id)}/roll`, {
+            body: graceSeconds === undefined ? {} : { graceSeconds },
+          }),
+        ),
       delete: credentialCrud.delete,
     },
     secrets: {
@@ -273,7 +336,14 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       copy: ({ handle, format }) => vault.copy(handle, format),
       discard: async ({ handle }) => vault.discard(handle),
     },
-    users: { list: users.list, get: users.get, create: users.create, update: users.update, delete: users.delete, invalidateTokens: ({ id }) => call<{ revoked: number }>('POST', `/v1/users/${enc(id)}/invalidate-tokens`) },
+    users: {
+      list: users.list,
+      get: users.get,
+      create: users.create,
+      update: users.update,
+      delete: users.delete,
+      invalidateTokens: ({ id }) => call<{ revoked: number }>('POST', `/v1/users/${enc(id)}/invalidate-tokens`),
+    },
     groups: { list: groups.list, get: groups.get, create: groups.create, update: groups.update, delete: groups.delete },
     policy: {
       get: () => call<IssuancePolicy>('GET', '/v1/policy/issuance'),
@@ -315,7 +385,15 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
         } catch {
           keychainAvailable = false;
         }
-        return { name: 'Keyward', version: deps.version, host: deps.host, platform: process.platform, keychainAvailable, clipboardConcealment: deps.clipboard.concealment, settings: settings() };
+        return {
+          name: 'Keyward',
+          version: deps.version,
+          host: deps.host,
+          platform: process.platform,
+          keychainAvailable,
+          clipboardConcealment: deps.clipboard.concealment,
+          settings: settings(),
+        };
       },
       setTheme: async ({ theme }) => updateSettings({ theme }),
       updateSettings: async (patch) => updateSettings(patch),
@@ -336,7 +414,11 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       return { ok: true, value: value === undefined ? null : value };
     } catch (error) {
       const ipcError = toIpcError(error);
-      log[ipcError.code === 'internal' ? 'warn' : 'info']('ipc call failed', { method, code: ipcError.code, ...(ipcError.code === 'internal' ? { error: stackOnly(error) } : {}) });
+      log[ipcError.code === 'internal' ? 'warn' : 'info']('ipc call failed', {
+        method,
+        code: ipcError.code,
+        ...(ipcError.code === 'internal' ? { error: stackOnly(error) } : {}),
+      });
       return { ok: false, error: ipcError };
     }
   };
@@ -355,6 +437,9 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
 /** An unexpected error's type and stack frames without its message (a message might quote data). */
 function stackOnly(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
-  const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 8);
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .slice(0, 8);
   return [error.name, ...frames].join('\n');
 }

@@ -37,7 +37,8 @@ export function isLoopbackHost(hostname: string): boolean {
 export function assertTransportAllowed(target: Pick<ClientTarget, 'url' | 'allowInsecureHttp'>): URL {
   const url = new URL(target.url);
   if (url.protocol === 'https:') return url;
-  if (url.protocol !== 'http:') throw new KeywardError('insecure_url', `Keyward talks to servers over https:// only (got ${url.protocol}).`);
+  if (url.protocol !== 'http:')
+    throw new KeywardError('insecure_url', `Keyward talks to servers over https:// only (got ${url.protocol}).`);
   if (!isLoopbackHost(url.hostname) && !target.allowInsecureHttp) {
     throw new KeywardError(
       'insecure_url',
@@ -133,7 +134,10 @@ export class BackendClient {
     let socket: tls.TLSSocket | undefined;
     if (url.protocol === 'https:') {
       if (!this.#target.fingerprint) {
-        throw new KeywardError('certificate_unconfirmed', "This server's certificate has not been confirmed yet. Test the connection and confirm its fingerprint first.");
+        throw new KeywardError(
+          'certificate_unconfirmed',
+          "This server's certificate has not been confirmed yet. Test the connection and confirm its fingerprint first.",
+        );
       }
       try {
         ({ socket } = await (async () => {
@@ -156,7 +160,16 @@ export class BackendClient {
     return new Promise<T>((resolve, reject) => {
       // HTTP over the already verified TLS socket, so no second (unchecked) handshake happens.
       const req = http.request(
-        { protocol: 'http:', host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || (socket ? 443 : 80), path: url.pathname + url.search, method, headers: { host: url.host, ...headers }, timeout: timeoutMs, ...(socket ? { createConnection: () => socket } : { agent: false }) },
+        {
+          protocol: 'http:',
+          host: url.hostname.replace(/^\[|\]$/g, ''),
+          port: url.port || (socket ? 443 : 80),
+          path: url.pathname + url.search,
+          method,
+          headers: { host: url.host, ...headers },
+          timeout: timeoutMs,
+          ...(socket ? { createConnection: () => socket } : { agent: false }),
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -196,18 +209,35 @@ export function httpError(status: number, body: unknown, retryAfter?: string | s
   if (isApiErrorBody(body)) {
     const { code, message, details } = body.error;
     if (status === 401) {
-      return new KeywardError('unauthorized', "The server did not accept this profile's admin token (it may have been revoked, rolled or expired). Edit the profile and enter a valid token.", { status });
+      return new KeywardError(
+        'unauthorized',
+        "The server did not accept this profile's admin token (it may have been revoked, rolled or expired). Edit the profile and enter a valid token.",
+        { status },
+      );
     }
     if (status === 403 && code === 'forbidden') {
       return new KeywardError('forbidden', `${message} Ask an administrator for a role that grants it.`, { status, ...(details ?? {}) });
     }
     if (status === 429) {
-      return new KeywardError('too_many_requests', 'Too many failed sign-ins from this computer; the server blocks it for up to a minute. Check the profile\'s token, then try again.', { status, retryAfter });
+      return new KeywardError(
+        'too_many_requests',
+        "Too many failed sign-ins from this computer; the server blocks it for up to a minute. Check the profile's token, then try again.",
+        { status, retryAfter },
+      );
     }
     return new KeywardError(code as KeywardError['code'], message, { ...(details ?? {}), status, ...(retryable ? { retryable } : {}) });
   }
-  if (retryable) return new KeywardError('unavailable', `The server answered ${status}: it (or a proxy in front of it) is unavailable. Try again shortly.`, { status, retryable });
-  return new KeywardError('bad_response', `The server answered HTTP ${status} without a Keyward error. Is the profile's URL the Keyward backend?`, { status });
+  if (retryable)
+    return new KeywardError(
+      'unavailable',
+      `The server answered ${status}: it (or a proxy in front of it) is unavailable. Try again shortly.`,
+      { status, retryable },
+    );
+  return new KeywardError(
+    'bad_response',
+    `The server answered HTTP ${status} without a Keyward error. Is the profile's URL the Keyward backend?`,
+    { status },
+  );
 }
 
 /** Connection-level failures as errors that say what to check. */
@@ -216,12 +246,18 @@ export function networkError(error: unknown, url: URL): KeywardError {
   const code = (error as NodeJS.ErrnoException)?.code ?? '';
   const host = url.host;
   const retryable = { retryable: true, host };
-  if (code === 'ETIMEDOUT') return new KeywardError('timeout', `${host} did not answer in time. Check the network or VPN, then try again.`, retryable);
-  if (code === 'ECONNREFUSED') return new KeywardError('offline', `Nothing is listening at ${host}. Is the Keyward server running?`, retryable);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KeywardError('offline', `The host name ${url.hostname} could not be resolved. Check the URL or your network.`, retryable);
+  if (code === 'ETIMEDOUT')
+    return new KeywardError('timeout', `${host} did not answer in time. Check the network or VPN, then try again.`, retryable);
+  if (code === 'ECONNREFUSED')
+    return new KeywardError('offline', `Nothing is listening at ${host}. Is the Keyward server running?`, retryable);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new KeywardError('offline', `The host name ${url.hostname} could not be resolved. Check the URL or your network.`, retryable);
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH') {
     return new KeywardError('offline', `The connection to ${host} was lost (${code}). Check the network, then try again.`, retryable);
   }
-  if (/SSL|TLS|CERT|EPROTO/i.test(code)) return new KeywardError('tls_error', `A secure connection to ${host} could not be set up (${code}). Is this an https:// server?`, { host });
+  if (/SSL|TLS|CERT|EPROTO/i.test(code))
+    return new KeywardError('tls_error', `A secure connection to ${host} could not be set up (${code}). Is this an https:// server?`, {
+      host,
+    });
   return new KeywardError('offline', `${host} could not be reached (${code || 'network error'}).`, retryable);
 }

@@ -45,13 +45,23 @@ export class LocalServer {
     await this.#d.secrets.get('keyward-keychain-probe');
     const existing = (await this.#d.profiles.list()).find((p) => p.kind === 'local');
     if (existing && !existing.hasToken) {
-      throw new KeywardError('local_server_failed', "The local server's admin token is missing from the keychain, so Keyward cannot administer its database. Remove the \"Local server\" profile and its data folder to start afresh.", { dataDir: this.#d.dataDir });
+      throw new KeywardError(
+        'local_server_failed',
+        'The local server\'s admin token is missing from the keychain, so Keyward cannot administer its database. Remove the "Local server" profile and its data folder to start afresh.',
+        { dataDir: this.#d.dataDir },
+      );
     }
     mkdirSync(this.#d.dataDir, { recursive: true, mode: 0o700 });
     const startServer = this.#d.startServer ?? (await import('../../server/index.ts')).startServer;
     let running: Running;
     try {
-      running = await startServer({ host: '127.0.0.1', port: 0, dbPath: join(this.#d.dataDir, 'keyward.sqlite'), logStream: this.#d.logStream ?? { write: () => {} }, logLevel: 'warn' });
+      running = await startServer({
+        host: '127.0.0.1',
+        port: 0,
+        dbPath: join(this.#d.dataDir, 'keyward.sqlite'),
+        logStream: this.#d.logStream ?? { write: () => {} },
+        logLevel: 'warn',
+      });
     } catch (error) {
       throw new KeywardError('local_server_failed', `The local server could not start: ${(error as Error).message.slice(0, 300)}`);
     }
@@ -62,9 +72,15 @@ export class LocalServer {
         this.#profileId = existing.id;
       } else {
         if (!running.bootstrapToken) {
-          throw new KeywardError('local_server_failed', 'The local database already exists but no profile holds its admin token. Remove the data folder to start afresh.', { dataDir: this.#d.dataDir });
+          throw new KeywardError(
+            'local_server_failed',
+            'The local database already exists but no profile holds its admin token. Remove the data folder to start afresh.',
+            { dataDir: this.#d.dataDir },
+          );
         }
-        this.#profileId = (await this.#d.profiles.add({ name: LOCAL_PROFILE_NAME, url: running.url, token: running.bootstrapToken, kind: 'local' })).id;
+        this.#profileId = (
+          await this.#d.profiles.add({ name: LOCAL_PROFILE_NAME, url: running.url, token: running.bootstrapToken, kind: 'local' })
+        ).id;
       }
     } catch (error) {
       await running.close();

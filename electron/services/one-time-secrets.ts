@@ -80,7 +80,11 @@ export class OneTimeSecrets {
 
   #entry(handle: string): Entry {
     const entry = this.#entries.get(handle);
-    if (!entry) throw new KeywardError('secret_expired', 'This one-time secret is no longer available (it expired or the dialog was closed). Roll the credential to get a new one.');
+    if (!entry)
+      throw new KeywardError(
+        'secret_expired',
+        'This one-time secret is no longer available (it expired or the dialog was closed). Roll the credential to get a new one.',
+      );
     return entry;
   }
 
@@ -131,7 +135,11 @@ export class OneTimeSecrets {
       void this.#clearIfUnchanged('timeout');
       return;
     }
-    this.#o.emit('secrets.clipboardCountdown', { handleId: pending.handleId, secondsLeft: Math.ceil(left / 1000), clearsAt: new Date(pending.clearsAt).toISOString() });
+    this.#o.emit('secrets.clipboardCountdown', {
+      handleId: pending.handleId,
+      secondsLeft: Math.ceil(left / 1000),
+      clearsAt: new Date(pending.clearsAt).toISOString(),
+    });
     pending.tick = this.#o.clock.setTimeout(() => this.#schedule(), Math.min(1000, left));
   }
 

@@ -44,7 +44,8 @@ export class ProfileStore {
 
   stored(id: string): StoredProfile {
     const found = this.#all().find((p) => p.id === id);
-    if (!found) throw new KeywardError('profile_not_found', 'That server profile no longer exists. Pick another one or add it again.', { id });
+    if (!found)
+      throw new KeywardError('profile_not_found', 'That server profile no longer exists. Pick another one or add it again.', { id });
     return found;
   }
 
@@ -69,7 +70,10 @@ export class ProfileStore {
     return { ...profile, hasToken: true };
   }
 
-  async update(id: string, patch: { name?: string; url?: string; token?: string; allowInsecureHttp?: boolean; fingerprint?: string | null }): Promise<Profile> {
+  async update(
+    id: string,
+    patch: { name?: string; url?: string; token?: string; allowInsecureHttp?: boolean; fingerprint?: string | null },
+  ): Promise<Profile> {
     const current = this.stored(id);
     if (patch.token !== undefined) await this.#secrets.set(id, patch.token);
     const next: StoredProfile = { ...current };
@@ -94,7 +98,12 @@ export class ProfileStore {
   /** The profile's admin token from the keychain; only the backend client uses it. */
   async token(id: string): Promise<string> {
     const token = await this.#secrets.get(id);
-    if (token === null) throw new KeywardError('unauthorized', 'This profile has no admin token in the keychain. Edit the profile and enter its token again.', { id });
+    if (token === null)
+      throw new KeywardError(
+        'unauthorized',
+        'This profile has no admin token in the keychain. Edit the profile and enter its token again.',
+        { id },
+      );
     return token;
   }
 }

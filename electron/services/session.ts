@@ -54,13 +54,26 @@ export class Session {
   async connect(profileId: string): Promise<SessionStatus> {
     const profile = this.#profiles.stored(profileId);
     const token = await this.#profiles.token(profileId);
-    this.#client = new BackendClient({ url: profile.url, allowInsecureHttp: profile.allowInsecureHttp, fingerprint: profile.fingerprint }, token);
-    this.#set({ profileId, profileName: profile.name, state: 'connecting', serverVersion: null, error: null, syncedAt: this.cached(profileId).syncedAt });
+    this.#client = new BackendClient(
+      { url: profile.url, allowInsecureHttp: profile.allowInsecureHttp, fingerprint: profile.fingerprint },
+      token,
+    );
+    this.#set({
+      profileId,
+      profileName: profile.name,
+      state: 'connecting',
+      serverVersion: null,
+      error: null,
+      syncedAt: this.cached(profileId).syncedAt,
+    });
     this.#log.info('connecting', { profileId });
     try {
       await this.sync();
     } catch (error) {
-      if (error instanceof KeywardError && (error.code === 'certificate_changed' || error.code === 'unauthorized' || error.code === 'certificate_unconfirmed')) {
+      if (
+        error instanceof KeywardError &&
+        (error.code === 'certificate_changed' || error.code === 'unauthorized' || error.code === 'certificate_unconfirmed')
+      ) {
         this.#set({ state: 'offline', error: error.toIpcError() });
         throw error;
       }
@@ -94,7 +107,9 @@ export class Session {
     const out: Credential[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Credential[]; nextCursor: string | null } = await this.call('GET', '/v1/credentials', { query: { limit: 1000, cursor: cursor ?? undefined } });
+      const page: { items: Credential[]; nextCursor: string | null } = await this.call('GET', '/v1/credentials', {
+        query: { limit: 1000, cursor: cursor ?? undefined },
+      });
       out.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

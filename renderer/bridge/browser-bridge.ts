@@ -40,7 +40,13 @@ export function createBrowserBridge(): KeywardApi {
       return hostError('The Keyward browser host is not running any more. Start it again with npm run start:browser.');
     }
     if (res.status === 403) {
-      return { ok: false, error: { code: 'forbidden_sender', message: 'The browser host refused this page. Open the exact URL it printed at start (it holds a per-launch secret).' } };
+      return {
+        ok: false,
+        error: {
+          code: 'forbidden_sender',
+          message: 'The browser host refused this page. Open the exact URL it printed at start (it holds a per-launch secret).',
+        },
+      };
     }
     try {
       return (await res.json()) as Outcome;
@@ -52,7 +58,12 @@ export function createBrowserBridge(): KeywardApi {
   const stream = async (): Promise<void> => {
     for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
       try {
-        const res = await fetch('/events', { method: 'POST', headers: { [SECRET_HEADER]: secret }, credentials: 'omit', cache: 'no-store' });
+        const res = await fetch('/events', {
+          method: 'POST',
+          headers: { [SECRET_HEADER]: secret },
+          credentials: 'omit',
+          cache: 'no-store',
+        });
         if (res.status === 403 || !res.body) return;
         delay = 500;
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

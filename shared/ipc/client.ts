@@ -27,6 +27,7 @@ export function createApiClient(transport: Transport): KeywardApi {
     }
     api[domain] = Object.freeze(group);
   }
-  api['on'] = <E extends KeywardEventName>(event: E, listener: EventListener<E>) => transport.subscribe(event, (payload) => listener(payload as never));
+  api['on'] = <E extends KeywardEventName>(event: E, listener: EventListener<E>) =>
+    transport.subscribe(event, (payload) => listener(payload as never));
   return Object.freeze(api) as KeywardApi;
 }

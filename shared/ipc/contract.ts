@@ -1,16 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import * as S from '../api/schemas.ts';
-import type {
-  AuditEntry,
-  Backend,
-  Catalog,
-  Credential,
-  Group,
-  Id,
-  IssuancePolicy,
-  Role,
-  User,
-} from '../domain/types.ts';
+import type { AuditEntry, Backend, Catalog, Credential, Group, Id, IssuancePolicy, Role, User } from '../domain/types.ts';
 import type {
   AccessCheck,
   AppInfo,
@@ -59,9 +49,17 @@ function none<R>(): MethodSpec<void, R> {
 }
 
 // Argument schemas specific to the desktop app (server bodies are reused from shared/api).
-export const Url = Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'http(s)://host[:port][/path]' });
+export const Url = Type.String({
+  minLength: 8,
+  maxLength: 2000,
+  pattern: '^https?://[^\\s]+$',
+  description: 'http(s)://host[:port][/path]',
+});
 export const AdminToken = Type.String({ minLength: 1, maxLength: 1000 });
-export const Fingerprint = Type.String({ pattern: '^([0-9A-F]{2}:){31}[0-9A-F]{2}$', description: 'SHA-256, upper-case hex pairs separated by ":"' });
+export const Fingerprint = Type.String({
+  pattern: '^([0-9A-F]{2}:){31}[0-9A-F]{2}$',
+  description: 'SHA-256, upper-case hex pairs separated by ":"',
+});
 const ById = Type.Object({ id: S.Id }, strict);
 const ExpectedVersion = Type.Optional(S.Version);
 
@@ -77,7 +75,13 @@ export const ProfileAdd = Type.Object(
   strict,
 );
 export const ProfileUpdate = Type.Object(
-  { id: S.Id, name: Type.Optional(S.Name), url: Type.Optional(Url), token: Type.Optional(AdminToken), allowInsecureHttp: Type.Optional(Type.Boolean()) },
+  {
+    id: S.Id,
+    name: Type.Optional(S.Name),
+    url: Type.Optional(Url),
+    token: Type.Optional(AdminToken),
+    allowInsecureHttp: Type.Optional(Type.Boolean()),
+  },
   strict,
 );
 export const ProfileTest = Type.Union([
@@ -91,11 +95,17 @@ const Delete = Type.Object({ id: S.Id, expectedVersion: ExpectedVersion }, stric
 
 export const SecretRef = Type.Object({ handle: Type.String({ minLength: 1, maxLength: 100 }) }, strict);
 export const SecretCopy = Type.Object(
-  { handle: Type.String({ minLength: 1, maxLength: 100 }), format: Type.Union([Type.Literal('token'), Type.Literal('header'), Type.Literal('curl'), Type.Literal('env')]) },
+  {
+    handle: Type.String({ minLength: 1, maxLength: 100 }),
+    format: Type.Union([Type.Literal('token'), Type.Literal('header'), Type.Literal('curl'), Type.Literal('env')]),
+  },
   strict,
 );
 
-export const RoleContentSchema = Type.Object({ name: S.Name, description: S.Description, actions: Type.Array(S.ActionId, { maxItems: 100000 }) }, strict);
+export const RoleContentSchema = Type.Object(
+  { name: S.Name, description: S.Description, actions: Type.Array(S.ActionId, { maxItems: 100000 }) },
+  strict,
+);
 export const DraftSave = Type.Object(
   {
     /** The server role to edit (update draft) — or omit both ids for a new role. */
@@ -152,7 +162,10 @@ export const SettingsUpdate = Type.Object(
 
 // The literal unions above must list exactly these (a compile-time check, no runtime cost).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const CONTRACT_LITERALS_MATCH: [Same<Static<typeof SecretCopy>['format'], CopyFormat>, Same<Static<typeof ResolveConflict>['kind'], ConflictKind>] = [true, true];
+export const CONTRACT_LITERALS_MATCH: [
+  Same<Static<typeof SecretCopy>['format'], CopyFormat>,
+  Same<Static<typeof ResolveConflict>['kind'], ConflictKind>,
+] = [true, true];
 
 export const IPC_CONTRACT = {
   profiles: {
@@ -181,7 +194,9 @@ export const IPC_CONTRACT = {
   catalog: {
     /** Online: the server's catalog (and the cache is refreshed); offline: the cached one. */
     get: none<Catalog>(),
-    replace: takes(Type.Object({ groups: S.CatalogBody.properties.groups, prune: Type.Optional(Type.Boolean()) }, strict)).returns<Catalog>(),
+    replace: takes(
+      Type.Object({ groups: S.CatalogBody.properties.groups, prune: Type.Optional(Type.Boolean()) }, strict),
+    ).returns<Catalog>(),
     importOpenApi: takes(Type.Object({ document: S.OpenApiDocument }, strict)).returns<Catalog>(),
   },
   roles: {
@@ -204,7 +219,9 @@ export const IPC_CONTRACT = {
     revoke: takes(ById).returns<Credential>(),
     disable: takes(ById).returns<Credential>(),
     enable: takes(ById).returns<Credential>(),
-    roll: takes(Type.Object({ id: S.Id, graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })) }, strict)).returns<IssuedCredential>(),
+    roll: takes(
+      Type.Object({ id: S.Id, graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })) }, strict),
+    ).returns<IssuedCredential>(),
     delete: takes(Delete).returns<void>(),
   },
   secrets: {
@@ -289,7 +306,8 @@ export type KeywardApi = { readonly [D in IpcDomain]: { readonly [M in keyof Ipc
 
 /** Argument and result types of one method, e.g. ArgOf<'roles', 'create'>. */
 export type ArgOf<D extends IpcDomain, M extends keyof IpcContract[D]> = IpcContract[D][M] extends MethodSpec<infer A, unknown> ? A : never;
-export type ResultOf<D extends IpcDomain, M extends keyof IpcContract[D]> = IpcContract[D][M] extends MethodSpec<unknown, infer R> ? R : never;
+export type ResultOf<D extends IpcDomain, M extends keyof IpcContract[D]> =
+  IpcContract[D][M] extends MethodSpec<unknown, infer R> ? R : never;
 
 /** "roles.create"-style names of every method, in contract order. */
 export const IPC_METHOD_NAMES: readonly string[] = Object.entries(IPC_CONTRACT).flatMap(([domain, methods]) =>

@@ -65,13 +65,20 @@ describe('the desktop app (Electron)', { skip }, () => {
   test('the page sees window.keyward as domain methods and no generic invoke', async () => {
     const shape = await page.evaluate(() => {
       const api = (globalThis as unknown as { keyward: Record<string, Record<string, unknown>> }).keyward;
-      return { domains: Object.keys(api).sort(), rolesList: typeof api['roles']?.['list'], invoke: 'invoke' in api, ipc: 'ipcRenderer' in globalThis };
+      return {
+        domains: Object.keys(api).sort(),
+        rolesList: typeof api['roles']?.['list'],
+        invoke: 'invoke' in api,
+        ipc: 'ipcRenderer' in globalThis,
+      };
     });
     assert.ok(shape.domains.includes('roles') && shape.domains.includes('secrets'));
     assert.equal(shape.rolesList, 'function');
     assert.equal(shape.invoke, false);
     assert.equal(shape.ipc, false);
-    const info = await page.evaluate(() => (globalThis as unknown as { keyward: { app: { info(): Promise<{ host: string }> } } }).keyward.app.info());
+    const info = await page.evaluate(() =>
+      (globalThis as unknown as { keyward: { app: { info(): Promise<{ host: string }> } } }).keyward.app.info(),
+    );
     assert.equal(info.host, 'electron');
   });
 
@@ -94,7 +101,10 @@ describe('the desktop app (Electron)', { skip }, () => {
     });
     await page.waitForTimeout(500);
     assert.equal(page.url(), before);
-    assert.equal(await page.evaluate(() => (globalThis as unknown as { open(u: string): unknown }).open('https://example.com/') === null), true);
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { open(u: string): unknown }).open('https://example.com/') === null),
+      true,
+    );
     assert.equal(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length), 1);
     const evalResult = await page.evaluate(() => {
       try {

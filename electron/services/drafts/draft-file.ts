@@ -22,20 +22,31 @@ const FileSchema = Type.Object(
   {
     keywardDrafts: Type.Literal(DRAFT_FILE_VERSION),
     exportedAt: Type.Optional(S.Timestamp),
-    server: Type.Optional(Type.Object({ name: Type.String({ maxLength: 200 }), url: Type.String({ maxLength: 2000 }) }, { additionalProperties: false })),
+    server: Type.Optional(
+      Type.Object({ name: Type.String({ maxLength: 200 }), url: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+    ),
     roles: Type.Array(DraftEntry, { maxItems: 10000 }),
   },
   { additionalProperties: false },
 );
 const checker = Compile(FileSchema);
 
-export function exportDrafts(drafts: readonly DraftRole[], format: 'json' | 'yaml', server: { name: string; url: string }, now: Date): DraftFile {
+export function exportDrafts(
+  drafts: readonly DraftRole[],
+  format: 'json' | 'yaml',
+  server: { name: string; url: string },
+  now: Date,
+): DraftFile {
   const doc = {
     keywardDrafts: DRAFT_FILE_VERSION,
     exportedAt: now.toISOString(),
     server,
     roles: drafts.map((d) =>
-      d.op === 'create' ? { op: d.op, role: d.draft! } : d.op === 'update' ? { op: d.op, roleId: d.roleId!, base: d.base!, role: d.draft! } : { op: d.op, roleId: d.roleId!, base: d.base! },
+      d.op === 'create'
+        ? { op: d.op, role: d.draft! }
+        : d.op === 'update'
+          ? { op: d.op, roleId: d.roleId!, base: d.base!, role: d.draft! }
+          : { op: d.op, roleId: d.roleId!, base: d.base! },
     ),
   };
   const stamp = now.toISOString().slice(0, 10);
@@ -71,9 +82,14 @@ export function importDrafts(content: string, now: Date): DraftRole[] {
   return doc.roles.map((entry): DraftRole => {
     const draftId = randomUUID();
     if (entry.op === 'create') return { draftId, op: 'create', roleId: null, base: null, draft: withDescription(entry.role), editedAt };
-    if (entry.op === 'update') return { draftId, op: 'update', roleId: entry.roleId, base: entry.base, draft: withDescription(entry.role), editedAt };
+    if (entry.op === 'update')
+      return { draftId, op: 'update', roleId: entry.roleId, base: entry.base, draft: withDescription(entry.role), editedAt };
     return { draftId, op: 'delete', roleId: entry.roleId, base: entry.base, draft: null, editedAt };
   });
 }
 
-const withDescription = (r: { name: string; description: string; actions: string[] }) => ({ name: r.name, description: r.description, actions: [...r.actions] });
+const withDescription = (r: { name: string; description: string; actions: string[] }) => ({
+  name: r.name,
+  description: r.description,
+  actions: [...r.actions],
+});

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../shared/domain/types.ts';
-import type { ApplyResult, ConflictChoice, ConflictKind, DraftFile, DraftRole, DraftSet, Plan, RoleContent } from '../../../shared/ipc/types.ts';
+import type {
+  ApplyResult,
+  ConflictChoice,
+  ConflictKind,
+  DraftFile,
+  DraftRole,
+  DraftSet,
+  Plan,
+  RoleContent,
+} from '../../../shared/ipc/types.ts';
 import { KeywardError } from '../errors.ts';
 import type { EmitEvent, KeyValueStore } from '../ports.ts';
 import type { Session } from '../session.ts';
@@ -47,19 +56,31 @@ export class Drafts {
 
   list(): DraftSet {
     const cache = this.#session.cached();
-    return { profileId: this.#session.profileId, syncedAt: cache.syncedAt, catalogVersion: cache.catalog?.version ?? null, roles: this.#load() };
+    return {
+      profileId: this.#session.profileId,
+      syncedAt: cache.syncedAt,
+      catalogVersion: cache.catalog?.version ?? null,
+      roles: this.#load(),
+    };
   }
 
   #cachedRole(roleId: string): Role {
     const role = this.#session.cached().roles.find((r) => r.id === roleId);
-    if (!role) throw new KeywardError('not_found', 'That role is not in the cached state of this server. Sync while online, then edit it.', { roleId });
+    if (!role)
+      throw new KeywardError('not_found', 'That role is not in the cached state of this server. Sync while online, then edit it.', {
+        roleId,
+      });
     return role;
   }
 
   /** Saves an edit: against a cached role (update), or a new role (create). Editing a role twice keeps its first base. */
   saveRole(input: { roleId?: string; draftId?: string; role: RoleContent }): DraftRole {
     const drafts = this.#load();
-    const content: RoleContent = { name: input.role.name, description: input.role.description, actions: [...new Set(input.role.actions)].sort() };
+    const content: RoleContent = {
+      name: input.role.name,
+      description: input.role.description,
+      actions: [...new Set(input.role.actions)].sort(),
+    };
     const editedAt = new Date().toISOString();
     const existing = input.draftId
       ? drafts.find((d) => d.draftId === input.draftId)
@@ -84,14 +105,22 @@ export class Drafts {
     const drafts = this.#load();
     const existing = drafts.find((d) => d.roleId === roleId);
     const base = existing?.base ?? snapshot(this.#cachedRole(roleId));
-    const draft: DraftRole = { draftId: existing?.draftId ?? randomUUID(), op: 'delete', roleId, base, draft: null, editedAt: new Date().toISOString() };
+    const draft: DraftRole = {
+      draftId: existing?.draftId ?? randomUUID(),
+      op: 'delete',
+      roleId,
+      base,
+      draft: null,
+      editedAt: new Date().toISOString(),
+    };
     this.#store([...drafts.filter((d) => d.draftId !== draft.draftId), draft]);
     return draft;
   }
 
   discard(draftId?: string): DraftSet {
     const drafts = this.#load();
-    if (draftId && !drafts.some((d) => d.draftId === draftId)) throw new KeywardError('draft_not_found', 'That draft no longer exists.', { draftId });
+    if (draftId && !drafts.some((d) => d.draftId === draftId))
+      throw new KeywardError('draft_not_found', 'That draft no longer exists.', { draftId });
     this.#store(draftId ? drafts.filter((d) => d.draftId !== draftId) : []);
     return this.list();
   }
@@ -135,16 +164,25 @@ export class Drafts {
     const item = last.plan.items.find((i) => i.draftId === input.draftId);
     if (!draft || !item) throw new KeywardError('draft_not_found', 'That draft no longer exists.', { draftId: input.draftId });
     const next = resolveDraft(draft, item, input.kind, input.choice, input.name);
-    this.#store(next ? drafts.map((d) => (d.draftId === draft.draftId ? { ...next, editedAt: new Date().toISOString() } : d)) : drafts.filter((d) => d.draftId !== draft.draftId));
+    this.#store(
+      next
+        ? drafts.map((d) => (d.draftId === draft.draftId ? { ...next, editedAt: new Date().toISOString() } : d))
+        : drafts.filter((d) => d.draftId !== draft.draftId),
+    );
     return this.#compute(last.server, last.catalogActions);
   }
 
   /** Applies the reviewed plan atomically; a server that moved on gets the plan recomputed, nothing written. */
   async apply(planId: string): Promise<ApplyResult> {
     const last = this.#current(planId);
-    if (last.revision !== this.#revision) throw new KeywardError('plan_outdated', 'The drafts changed after this plan was made. Review the changes again.', { planId });
+    if (last.revision !== this.#revision)
+      throw new KeywardError('plan_outdated', 'The drafts changed after this plan was made. Review the changes again.', { planId });
     if (last.plan.conflictCount > 0) {
-      throw new KeywardError('unresolved_conflicts', `${last.plan.conflictCount} change(s) still have conflicts. Resolve them, then apply.`, { conflictCount: last.plan.conflictCount });
+      throw new KeywardError(
+        'unresolved_conflicts',
+        `${last.plan.conflictCount} change(s) still have conflicts. Resolve them, then apply.`,
+        { conflictCount: last.plan.conflictCount },
+      );
     }
     const changes = changesOf(last.plan.items);
     let items: (Role | { id: string; deleted: true })[] = [];

@@ -50,15 +50,37 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
     const unknown = sorted(actions.filter((a) => !catalogActions.has(a)));
     return unknown.length === 0
       ? []
-      : [{ kind: 'unknown_actions', base: null, mine: null, theirs: null, actions: unknown, message: `${unknown.length} action(s) of this draft are no longer in the server's catalog.` }];
+      : [
+          {
+            kind: 'unknown_actions',
+            base: null,
+            mine: null,
+            theirs: null,
+            actions: unknown,
+            message: `${unknown.length} action(s) of this draft are no longer in the server's catalog.`,
+          },
+        ];
   };
 
   if (draft.op === 'create') {
     const content = draft.draft!;
     const taken = nameTakenBy(content.name, server, null);
     const conflicts = [...unknownActions(content.actions)];
-    if (taken) conflicts.push({ kind: 'name_taken', base: null, mine: content.name, theirs: taken.name, message: `A role named "${taken.name}" was created on the server meanwhile. Rename yours or drop it.` });
-    return item({ op: 'create', roleId: null, result: { ...content, actions: sorted(content.actions) }, actionsAdded: sorted(content.actions), conflicts });
+    if (taken)
+      conflicts.push({
+        kind: 'name_taken',
+        base: null,
+        mine: content.name,
+        theirs: taken.name,
+        message: `A role named "${taken.name}" was created on the server meanwhile. Rename yours or drop it.`,
+      });
+    return item({
+      op: 'create',
+      roleId: null,
+      result: { ...content, actions: sorted(content.actions) },
+      actionsAdded: sorted(content.actions),
+      conflicts,
+    });
   }
 
   const base = draft.base!;
@@ -66,7 +88,15 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
     if (!current) return item({ op: 'noop', name: base.name, serverChanged: true });
     const changed = current.version !== base.version;
     const conflicts: PlanConflict[] = changed
-      ? [{ kind: 'edited_on_server', base: null, mine: null, theirs: null, message: `"${current.name}" was edited on the server after you deleted it here. Delete it anyway, or keep the server's version.` }]
+      ? [
+          {
+            kind: 'edited_on_server',
+            base: null,
+            mine: null,
+            theirs: null,
+            message: `"${current.name}" was edited on the server after you deleted it here. Delete it anyway, or keep the server's version.`,
+          },
+        ]
       : [];
     return item({ op: 'delete', name: current.name, serverChanged: changed, actionsRemoved: sorted(current.actions), conflicts });
   }
@@ -78,27 +108,57 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
       name: mine.name,
       serverChanged: true,
       result: { ...mine, actions: sorted(mine.actions) },
-      conflicts: [{ kind: 'deleted_on_server', base: null, mine: null, theirs: null, message: `"${base.name}" was deleted on the server while you edited it. Re-create it with your version, or drop your edit.` }],
+      conflicts: [
+        {
+          kind: 'deleted_on_server',
+          base: null,
+          mine: null,
+          theirs: null,
+          message: `"${base.name}" was deleted on the server while you edited it. Re-create it with your version, or drop your edit.`,
+        },
+      ],
     });
   }
 
   const serverChanged = current.version !== base.version;
   const conflicts: PlanConflict[] = [];
   const name = mergeField(base.name, mine.name, current.name);
-  if (name.conflict) conflicts.push({ kind: 'name', base: base.name, mine: mine.name, theirs: current.name, message: `The name was changed here to "${mine.name}" and on the server to "${current.name}".` });
+  if (name.conflict)
+    conflicts.push({
+      kind: 'name',
+      base: base.name,
+      mine: mine.name,
+      theirs: current.name,
+      message: `The name was changed here to "${mine.name}" and on the server to "${current.name}".`,
+    });
   const description = mergeField(base.description, mine.description, current.description);
-  if (description.conflict) conflicts.push({ kind: 'description', base: base.description, mine: mine.description, theirs: current.description, message: 'The description was changed both here and on the server.' });
+  if (description.conflict)
+    conflicts.push({
+      kind: 'description',
+      base: base.description,
+      mine: mine.description,
+      theirs: current.description,
+      message: 'The description was changed both here and on the server.',
+    });
   const mineDiff = diff(base.actions, mine.actions);
   const removed = new Set(mineDiff.removed);
   const actions = sorted([...current.actions, ...mineDiff.added].filter((a) => !removed.has(a)));
   const result: RoleContent = { name: name.value, description: description.value, actions };
   if (nameKey(result.name) !== nameKey(current.name)) {
     const taken = nameTakenBy(result.name, server, current.id);
-    if (taken) conflicts.push({ kind: 'name_taken', base: base.name, mine: result.name, theirs: taken.name, message: `Another role is already named "${taken.name}" on the server.` });
+    if (taken)
+      conflicts.push({
+        kind: 'name_taken',
+        base: base.name,
+        mine: result.name,
+        theirs: taken.name,
+        message: `Another role is already named "${taken.name}" on the server.`,
+      });
   }
   conflicts.push(...unknownActions(mineDiff.added));
   const final = diff(current.actions, actions);
-  const same = final.added.length === 0 && final.removed.length === 0 && result.name === current.name && result.description === current.description;
+  const same =
+    final.added.length === 0 && final.removed.length === 0 && result.name === current.name && result.description === current.description;
   return item({
     op: same && conflicts.length === 0 ? 'noop' : 'update',
     name: result.name,
@@ -113,9 +173,16 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
 }
 
 /** Settles one conflict by rewriting the draft; null means the draft is dropped. */
-export function resolveDraft(draft: DraftRole, item: PlanItem, kind: ConflictKind, choice: ConflictChoice, rename?: string): DraftRole | null {
+export function resolveDraft(
+  draft: DraftRole,
+  item: PlanItem,
+  kind: ConflictKind,
+  choice: ConflictChoice,
+  rename?: string,
+): DraftRole | null {
   const conflict = item.conflicts.find((c) => c.kind === kind);
-  if (!conflict) throw new KeywardError('invalid_argument', `This change has no "${kind}" conflict to resolve.`, { draftId: draft.draftId, kind });
+  if (!conflict)
+    throw new KeywardError('invalid_argument', `This change has no "${kind}" conflict to resolve.`, { draftId: draft.draftId, kind });
   const current = item.current;
   const next: DraftRole = structuredClone(draft);
   switch (kind) {
@@ -131,10 +198,14 @@ export function resolveDraft(draft: DraftRole, item: PlanItem, kind: ConflictKin
       return { ...next, op: 'create', roleId: null, base: null };
     case 'edited_on_server':
       if (choice === 'theirs') return null;
-      return { ...next, base: { name: current!.name, description: current!.description, actions: [...current!.actions], version: current!.version } };
+      return {
+        ...next,
+        base: { name: current!.name, description: current!.description, actions: [...current!.actions], version: current!.version },
+      };
     case 'name_taken':
       if (choice === 'mine') {
-        if (!rename) throw new KeywardError('invalid_argument', 'Give the role a new name to keep your version.', { draftId: draft.draftId });
+        if (!rename)
+          throw new KeywardError('invalid_argument', 'Give the role a new name to keep your version.', { draftId: draft.draftId });
         next.draft!.name = rename;
         return next;
       }
@@ -143,7 +214,12 @@ export function resolveDraft(draft: DraftRole, item: PlanItem, kind: ConflictKin
       next.base!.name = current!.name;
       return next;
     case 'unknown_actions': {
-      if (choice === 'mine') throw new KeywardError('invalid_argument', 'Actions missing from the catalog cannot be kept: add them to the catalog first, or choose to drop them.', { actions: conflict.actions });
+      if (choice === 'mine')
+        throw new KeywardError(
+          'invalid_argument',
+          'Actions missing from the catalog cannot be kept: add them to the catalog first, or choose to drop them.',
+          { actions: conflict.actions },
+        );
       const gone = new Set(conflict.actions);
       next.draft!.actions = next.draft!.actions.filter((a) => !gone.has(a));
       if (next.base) next.base.actions = next.base.actions.filter((a) => !gone.has(a));

@@ -28,7 +28,12 @@ after(async () => {
 });
 
 test('the access checker agrees with the server for actions and routes, and names the roles', async () => {
-  for (const request of [{ action: 'GetClients' }, { action: 'AddClient' }, { method: 'GET', path: '/api/billing/invoices' }, { method: 'GET', path: '/nowhere' }]) {
+  for (const request of [
+    { action: 'GetClients' },
+    { action: 'AddClient' },
+    { method: 'GET', path: '/api/billing/invoices' },
+    { method: 'GET', path: '/nowhere' },
+  ]) {
     const local = await app.api.access.check({ credentialId, ...request });
     const remote = (await server.request('POST', '/v1/explain', { body: { credentialId, ...request } })).json;
     assert.deepEqual(
@@ -38,7 +43,10 @@ test('the access checker agrees with the server for actions and routes, and name
     );
   }
   const granted = await app.api.access.check({ credentialId, action: 'GetClients' });
-  assert.deepEqual(granted.breakdown.map((b) => [b.name, b.includesAction]), [[reader.name, true]]);
+  assert.deepEqual(
+    granted.breakdown.map((b) => [b.name, b.includesAction]),
+    [[reader.name, true]],
+  );
   assert.equal(granted.basis, 'server');
 });
 

@@ -31,7 +31,8 @@ export function startTestApp(overrides: Partial<AppDeps> = {}): TestApp {
   const events: TestApp['events'] = [];
   const logs: string[] = [];
   const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) => void logs.push(JSON.stringify({ level, message, ...fields }));
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void logs.push(JSON.stringify({ level, message, ...fields }));
   const impl = createApiImplementation({
     userDataDir: dir,
     kv: createConfStore(dir, 'keyward'),

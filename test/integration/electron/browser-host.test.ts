@@ -16,7 +16,10 @@ let host: BrowserHost;
 
 before(async () => {
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Keyward</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><title>Keyward</title><script type="module" src="./assets/app.js"></script>',
+  );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("app")');
   writeFileSync(join(dir, 'outside.txt'), 'must not be served');
   host = await startBrowserHost({ userDataDir: join(dir, 'user-data'), rendererDir, clipboard: createMemoryClipboard() });
@@ -52,7 +55,8 @@ function send(method: string, path: string, headers: Record<string, string>, bod
 }
 
 const good = () => ({ origin: host.origin, 'x-keyward-secret': host.secret, 'content-type': 'application/json' });
-const rpc = (method: string, arg: unknown, headers: Record<string, string> = good()) => send('POST', `/rpc/${method}`, headers, JSON.stringify(arg ?? null));
+const rpc = (method: string, arg: unknown, headers: Record<string, string> = good()) =>
+  send('POST', `/rpc/${method}`, headers, JSON.stringify(arg ?? null));
 
 test('the printed URL is on 127.0.0.1 and carries the launch secret in the fragment only', () => {
   const url = new URL(host.url);
@@ -74,7 +78,7 @@ test('the renderer is served with a strict Content-Security-Policy', async () =>
   assert.equal(script.headers['content-type'], 'text/javascript; charset=utf-8');
 });
 
-test('a call with the right secret from the host\'s own origin reaches the API', async () => {
+test("a call with the right secret from the host's own origin reaches the API", async () => {
   const res = await rpc('app.info', null);
   assert.equal(res.status, 200);
   const outcome = JSON.parse(res.body);
@@ -103,7 +107,11 @@ test('a foreign Origin is refused, even with the right secret', async () => {
 test('a wrong Host (DNS rebinding) is refused for pages and API alike', async () => {
   const page = await send('GET', '/', { host: `evil.example:${host.port}` });
   assert.equal(page.status, 421);
-  const api = await rpc('profiles.list', null, { ...good(), host: `evil.example:${host.port}`, origin: `http://evil.example:${host.port}` });
+  const api = await rpc('profiles.list', null, {
+    ...good(),
+    host: `evil.example:${host.port}`,
+    origin: `http://evil.example:${host.port}`,
+  });
   assert.equal(api.status, 421);
 });
 

@@ -68,7 +68,12 @@ test('a role renamed on both sides is a conflict, and keeping mine applies my na
   const refused = await rejection(app.api.drafts.apply({ planId: plan.planId }));
   assert.equal(refused.code, 'unresolved_conflicts');
 
-  const resolved = await app.api.drafts.resolveConflict({ planId: plan.planId, draftId: plan.items[0]!.draftId, kind: 'name', choice: 'mine' });
+  const resolved = await app.api.drafts.resolveConflict({
+    planId: plan.planId,
+    draftId: plan.items[0]!.draftId,
+    kind: 'name',
+    choice: 'mine',
+  });
   assert.equal(resolved.conflictCount, 0);
   assert.equal(resolved.items[0]!.result!.name, mine);
   assert.deepEqual(resolved.items[0]!.result!.actions, ['AddClient', 'GetClients']);
@@ -81,12 +86,20 @@ test('a role renamed on both sides is a conflict, and keeping mine applies my na
 test('a role edited here and deleted there is a conflict; keeping mine re-creates it', async () => {
   const role = await makeRole(server, { actions: ['AddClient'] });
   await app.api.session.sync();
-  await app.api.drafts.saveRole({ roleId: role.id, role: { name: role.name, description: 'mine', actions: ['AddClient', 'DeleteClient'] } });
+  await app.api.drafts.saveRole({
+    roleId: role.id,
+    role: { name: role.name, description: 'mine', actions: ['AddClient', 'DeleteClient'] },
+  });
   await colleague.remove(role);
 
   const plan = await app.api.drafts.plan();
   assert.equal(plan.items[0]!.conflicts[0]!.kind, 'deleted_on_server');
-  const resolved = await app.api.drafts.resolveConflict({ planId: plan.planId, draftId: plan.items[0]!.draftId, kind: 'deleted_on_server', choice: 'mine' });
+  const resolved = await app.api.drafts.resolveConflict({
+    planId: plan.planId,
+    draftId: plan.items[0]!.draftId,
+    kind: 'deleted_on_server',
+    choice: 'mine',
+  });
   assert.equal(resolved.items[0]!.op, 'create');
   const applied = await app.api.drafts.apply({ planId: resolved.planId });
   assert.ok(applied.applied);
@@ -103,7 +116,12 @@ test('a role deleted here and edited there is a conflict; keeping theirs drops m
   await colleague.patch(role, { description: 'still needed' });
   const plan = await app.api.drafts.plan();
   assert.equal(plan.items[0]!.conflicts[0]!.kind, 'edited_on_server');
-  const resolved = await app.api.drafts.resolveConflict({ planId: plan.planId, draftId: plan.items[0]!.draftId, kind: 'edited_on_server', choice: 'theirs' });
+  const resolved = await app.api.drafts.resolveConflict({
+    planId: plan.planId,
+    draftId: plan.items[0]!.draftId,
+    kind: 'edited_on_server',
+    choice: 'theirs',
+  });
   assert.equal(resolved.items.length, 0);
   assert.equal((await serverRole(role.id)).description, 'still needed');
 });
@@ -129,7 +147,13 @@ test('a new role whose name was taken meanwhile is a conflict; renaming it appli
   const conflict = plan.items[0]!.conflicts[0]!;
   assert.equal(conflict.kind, 'name_taken');
   const renamed = `${name} (billing)`;
-  const resolved = await app.api.drafts.resolveConflict({ planId: plan.planId, draftId: plan.items[0]!.draftId, kind: 'name_taken', choice: 'mine', name: renamed });
+  const resolved = await app.api.drafts.resolveConflict({
+    planId: plan.planId,
+    draftId: plan.items[0]!.draftId,
+    kind: 'name_taken',
+    choice: 'mine',
+    name: renamed,
+  });
   assert.equal(resolved.conflictCount, 0);
   const applied = await app.api.drafts.apply({ planId: resolved.planId });
   assert.ok(applied.applied);
@@ -155,7 +179,10 @@ test('apply is atomic: when the server moved on after review nothing is written 
   assert.equal(aNow.version, a.version, 'A was written although the change set failed');
   assert.equal(aNow.description, '');
   const bItem = result.plan.items.find((i) => i.roleId === b.id)!;
-  assert.deepEqual(bItem.conflicts.map((c) => c.kind), ['name']);
+  assert.deepEqual(
+    bItem.conflicts.map((c) => c.kind),
+    ['name'],
+  );
   assert.equal(result.plan.items.find((i) => i.roleId === a.id)!.conflicts.length, 0);
   // The old plan can no longer be applied.
   assert.equal((await rejection(app.api.drafts.apply({ planId: plan.planId }))).code, 'plan_outdated');
@@ -182,7 +209,14 @@ test('drafts export and import as versioned JSON and YAML files, and a malformed
   }
   const wrongVersion = await rejection(app.api.drafts.import({ content: 'keywardDrafts: 2\nroles: []\n' }));
   assert.equal(wrongVersion.code, 'invalid_file');
-  const badAction = await rejection(app.api.drafts.import({ content: JSON.stringify({ keywardDrafts: 1, roles: [{ op: 'create', role: { name: 'x', description: '', actions: ['bad action!'] } }] }) }));
+  const badAction = await rejection(
+    app.api.drafts.import({
+      content: JSON.stringify({
+        keywardDrafts: 1,
+        roles: [{ op: 'create', role: { name: 'x', description: '', actions: ['bad action!'] } }],
+      }),
+    }),
+  );
   assert.equal(badAction.code, 'invalid_file');
   assert.match(badAction.message, /roles\/0/);
   const notYaml = await rejection(app.api.drafts.import({ content: '{ nope' }));
@@ -198,7 +232,10 @@ test('drafts are made offline against the cached roles and survive until applied
   app.impl.services.session.saveCache(app.impl.services.session.cached(), offline.id);
   const status = await app.api.session.connect({ profileId: offline.id });
   assert.equal(status.state, 'offline');
-  const draft = await app.api.drafts.saveRole({ roleId: role.id, role: { name: role.name, description: 'offline edit', actions: ['AddClient', 'CloseTicket'] } });
+  const draft = await app.api.drafts.saveRole({
+    roleId: role.id,
+    role: { name: role.name, description: 'offline edit', actions: ['AddClient', 'CloseTicket'] },
+  });
   assert.equal(draft.base!.version, role.version);
   assert.equal((await rejection(app.api.drafts.plan())).code, 'offline');
   assert.equal((await app.api.drafts.list()).roles.length, 1);

@@ -34,11 +34,19 @@ test('without a keychain the app says so clearly and stores nothing, the token l
     encoding: 'utf8',
     timeout: 60_000,
   });
-  const result = JSON.parse(out) as { error: { code: string; message: string }; keychainAvailable: boolean; files: string[]; profiles: unknown };
+  const result = JSON.parse(out) as {
+    error: { code: string; message: string };
+    keychainAvailable: boolean;
+    files: string[];
+    profiles: unknown;
+  };
   assert.equal(result.error.code, 'keychain_unavailable');
   assert.match(result.error.message, /keychain is not available/);
   assert.match(result.error.message, /nothing was saved in plain text/);
   assert.equal(result.keychainAvailable, false);
   for (const file of result.files) assert.ok(!file.includes('kw_thisTokenMustNeverBeWrittenAnywhere12'));
-  assert.ok(result.files.every((f) => !f.includes('No keychain')), 'a half-made profile was stored');
+  assert.ok(
+    result.files.every((f) => !f.includes('No keychain')),
+    'a half-made profile was stored',
+  );
 });

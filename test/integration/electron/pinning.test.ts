@@ -16,8 +16,32 @@ const dir = mkdtempSync(join(tmpdir(), 'keyward-pin-'));
 const certs = ['one', 'two'].map((name) => {
   const key = join(dir, `${name}.key`);
   const cert = join(dir, `${name}.crt`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=keyward-${name}`, '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  const fingerprint = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' }).trim().split('=')[1]!;
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=keyward-${name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  const fingerprint = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' })
+    .trim()
+    .split('=')[1]!;
   return { key: readFileSync(key), cert: readFileSync(cert), fingerprint };
 });
 const dbPath = join(dir, 'keyward.sqlite');
@@ -64,7 +88,9 @@ test('a changed certificate is refused and the token never reaches the impostor'
   const port = new URL(server.url).port;
   await server.close();
   const received: Buffer[] = [];
-  const impostor = tls.createServer({ cert: certs[1]!.cert, key: certs[1]!.key }, (socket) => socket.on('data', (d: Buffer) => received.push(d)));
+  const impostor = tls.createServer({ cert: certs[1]!.cert, key: certs[1]!.key }, (socket) =>
+    socket.on('data', (d: Buffer) => received.push(d)),
+  );
   await new Promise<void>((resolve) => impostor.listen(Number(port), '127.0.0.1', resolve));
   try {
     const refused = await rejection(app.api.session.connect({ profileId: profile.id }));
@@ -83,7 +109,12 @@ test('a changed certificate is refused and the token never reaches the impostor'
 
 test('after a deliberate re-pin of the renewed certificate the profile connects again', async () => {
   const profile = (await app.api.profiles.list()).find((p) => p.name === 'TLS')!;
-  server = await startServer({ port: Number(new URL(profile.url).port), dbPath, tls: { cert: certs[1]!.cert, key: certs[1]!.key }, logStream: { write: () => {} } });
+  server = await startServer({
+    port: Number(new URL(profile.url).port),
+    dbPath,
+    tls: { cert: certs[1]!.cert, key: certs[1]!.key },
+    logStream: { write: () => {} },
+  });
   const wrong = await rejection(app.api.profiles.confirmCertificate({ id: profile.id, fingerprint: certs[0]!.fingerprint }));
   assert.equal(wrong.code, 'certificate_changed');
   await app.api.profiles.confirmCertificate({ id: profile.id, fingerprint: certs[1]!.fingerprint });
@@ -94,7 +125,12 @@ test('plain http is refused off loopback unless the profile opts in', async () =
   const refused = await rejection(app.api.profiles.add({ name: 'Plain', url: 'http://keyward.internal.example:7700', token: 'kw_x' }));
   assert.equal(refused.code, 'insecure_url');
   assert.match(refused.message, /unencrypted/);
-  const allowed = await app.api.profiles.add({ name: 'Plain', url: 'http://keyward.internal.example:7700', token: 'kw_x', allowInsecureHttp: true });
+  const allowed = await app.api.profiles.add({
+    name: 'Plain',
+    url: 'http://keyward.internal.example:7700',
+    token: 'kw_x',
+    allowInsecureHttp: true,
+  });
   assert.equal(allowed.allowInsecureHttp, true);
   const loopback = await app.api.profiles.add({ name: 'Loopback', url: 'http://127.0.0.1:7700', token: 'kw_x' });
   assert.equal(loopback.allowInsecureHttp, false);

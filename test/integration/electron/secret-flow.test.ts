@@ -26,7 +26,10 @@ test('a profile keeps its admin token in the keychain and nowhere in the profile
   assert.equal(profile.fingerprint, null);
   assert.equal(await app.impl.services.profiles.token(profile.id), server.token);
   const listed = await app.api.profiles.list();
-  assert.deepEqual(listed.map((p) => p.name), ['Local test']);
+  assert.deepEqual(
+    listed.map((p) => p.name),
+    ['Local test'],
+  );
   assert.ok(!app.diskText().includes(server.token), 'the admin token is on disk');
   const status = await app.api.session.connect({ profileId: profile.id });
   assert.equal(status.state, 'online');
@@ -60,7 +63,10 @@ test('a created credential reaches the renderer only as a masked handle; reveal 
   // ... and after a full flow (roll, drafts, export, hygiene, access check) it is in no file, log or export.
   const rolled = await app.api.credentials.roll({ id: issued.credential.id });
   const { secret: rolledSecret } = await app.api.secrets.reveal({ handle: rolled.secretHandle.id });
-  await app.api.drafts.saveRole({ roleId: role.id, role: { name: 'Clients reader', description: 'drafted', actions: ['GetClients', 'AddClient'] } });
+  await app.api.drafts.saveRole({
+    roleId: role.id,
+    role: { name: 'Clients reader', description: 'drafted', actions: ['GetClients', 'AddClient'] },
+  });
   const exported = await app.api.drafts.export({ format: 'yaml' });
   const json = await app.api.drafts.export({ format: 'json' });
   await app.api.hygiene.report();

@@ -42,7 +42,13 @@ function setup(delaySeconds = 30) {
   const clock = manualClock();
   const clipboard = createMemoryClipboard();
   const events: { event: KeywardEventName; payload: Record<string, unknown> }[] = [];
-  const vault = new OneTimeSecrets({ clipboard, clock, emit: (event, payload) => events.push({ event, payload: payload as Record<string, unknown> }), clearDelaySeconds: () => delaySeconds, ttlMs: 600_000 });
+  const vault = new OneTimeSecrets({
+    clipboard,
+    clock,
+    emit: (event, payload) => events.push({ event, payload: payload as Record<string, unknown> }),
+    clearDelaySeconds: () => delaySeconds,
+    ttlMs: 600_000,
+  });
   return { clock, clipboard, events, vault };
 }
 
@@ -59,7 +65,10 @@ test('a copied secret is cleared from the clipboard after the delay, with a coun
   const countdown = events.filter((e) => e.event === 'secrets.clipboardCountdown').map((e) => e.payload['secondsLeft']);
   assert.equal(countdown[0], 30);
   assert.equal(countdown.at(-1), 1);
-  assert.deepEqual(events.at(-1), { event: 'secrets.clipboardCleared', payload: { handleId: handle.id, reason: 'timeout', cleared: true } });
+  assert.deepEqual(events.at(-1), {
+    event: 'secrets.clipboardCleared',
+    payload: { handleId: handle.id, reason: 'timeout', cleared: true },
+  });
 });
 
 test('the clipboard is left alone when the user copied something else meanwhile', async () => {
@@ -108,7 +117,10 @@ test('copy formats: raw token, Authorization header, curl example and .env line;
   assert.equal(formatSecret(SECRET, 'token'), SECRET);
   assert.equal(formatSecret(SECRET, 'header'), `Authorization: Bearer ${SECRET}`);
   assert.equal(formatSecret(SECRET, 'env'), `KEYWARD_TOKEN=${SECRET}`);
-  assert.equal(formatSecret(SECRET, 'curl', 'https://api.example.com/'), `curl -sS -H 'Authorization: Bearer ${SECRET}' 'https://api.example.com/'`);
+  assert.equal(
+    formatSecret(SECRET, 'curl', 'https://api.example.com/'),
+    `curl -sS -H 'Authorization: Bearer ${SECRET}' 'https://api.example.com/'`,
+  );
   assert.equal(maskSecret(SECRET), `kw_AbCdEf${'•'.repeat(16)}`);
   assert.ok(!maskSecret('legacy-secret-value-123').includes('secret-value'));
 });
