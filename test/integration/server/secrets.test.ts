@@ -160,3 +160,36 @@ test('no secret reaches the database file, the logs or the audit log after a ful
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('error answers and logs never echo a secret or password from a rejected body', async () => {
+  const s = await startTestServer({ logLevel: 'trace' });
+  try {
+    const secret = `legacy-${unique('s').replace(/\W/g, '')}-Sup3rSecretValue`;
+    const password = `pw-${unique('p').replace(/\W/g, '')}-Sup3rSecretPass`;
+    const token = s.token;
+    const cases: Array<[string, string, unknown]> = [
+      ['POST', '/v1/credentials/import', { items: [{ name: 'first', secret }] }],
+      ['POST', '/v1/credentials/import', { items: [{ name: 'again', secret }] }],
+      ['POST', '/v1/credentials/import', { items: [{ name: '', secret }] }],
+      ['POST', '/v1/credentials/import', { items: [{ name: 'long', secret: secret + 'x'.repeat(600) }] }],
+      ['POST', '/v1/credentials/import', { items: [{ name: 'extra', secret, bogus: 1 }] }],
+      ['POST', '/v1/authorize', { token: secret, action: 'not valid!' }],
+      ['POST', '/v1/authorize', { token, action: 'A', ip: 'nope' }],
+      ['POST', '/v1/authorize', { token: secret + 'x'.repeat(1200), action: 'A' }],
+      ['POST', '/v1/users', { name: unique('u').replace(/\s/g, ''), password, bogus: true }],
+      ['POST', '/v1/users', { name: '', password }],
+      ['POST', '/v1/users', { name: unique('u').replace(/\s/g, ''), password: password.slice(0, 7) }],
+    ];
+    const secrets = new Map([['legacy secret', secret], ['password', password], ['admin token', token]]);
+    const leaks: string[] = [];
+    for (const [method, path, body] of cases) {
+      const res = await s.request(method, path, { body });
+      leaks.push(...findLeaks(res.text, secrets, `${method} ${path} → ${res.status}`));
+    }
+    await s.request('GET', '/v1/roles', { token: `${token}x` });
+    leaks.push(...findLeaks(s.logs.join('\n'), secrets, 'the logs'));
+    assert.deepEqual(leaks, []);
+  } finally {
+    await s.close();
+  }
+});
