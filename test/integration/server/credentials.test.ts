@@ -325,3 +325,26 @@ test('searching for text with % or _ matches those characters literally', async 
   assert.deepEqual(await ids('under_s'), [underscore.credential.id]);
   assert.deepEqual(await ids(`${tag} 100% done`), [percent.credential.id]);
 });
+
+test('paging stays exact while credentials are created and deleted between pages', async () => {
+  const tag = unique('stable').replace(/\s/g, '-');
+  const made: string[] = [];
+  for (let i = 0; i < 6; i++) made.push((await makeCredential(s, { name: `${tag} ${i}` })).credential.id);
+  const first = await s.request('GET', `/v1/credentials?q=${encodeURIComponent(tag)}&limit=2`);
+  const seen: string[] = first.json.items.map((c: Json) => c.id);
+  // Meanwhile: two more appear, and one not yet seen disappears.
+  await makeCredential(s, { name: `${tag} late a` });
+  await makeCredential(s, { name: `${tag} late b` });
+  const gone = made.find((id) => !seen.includes(id))!;
+  assertStatus(await s.request('DELETE', `/v1/credentials/${gone}`), 204);
+  let cursor: string | null = first.json.nextCursor;
+  while (cursor) {
+    const res = await s.request('GET', `/v1/credentials?q=${encodeURIComponent(tag)}&limit=2&cursor=${encodeURIComponent(cursor)}`);
+    assertStatus(res, 200);
+    seen.push(...res.json.items.map((c: Json) => c.id));
+    cursor = res.json.nextCursor;
+  }
+  assert.equal(new Set(seen).size, seen.length, 'no credential twice');
+  for (const id of made.filter((x) => x !== gone)) assert.ok(seen.includes(id), 'every credential that existed throughout is seen');
+  assert.ok(!seen.includes(gone), 'a deleted one is not returned');
+});
