@@ -102,7 +102,7 @@ test('forward-auth answers for any method it is called with', async () => {
 });
 
 test('X-Api-Roles percent-encodes commas and non-ASCII', async () => {
-  const names = ['Billing, EU', 'Zoë', 'plain-role', 'Read only'];
+  const names = ['Billing, EU', 'Zoë', 'plain-role', 'Read only', 'Tax 10%'];
   const roles = [];
   for (const name of names) roles.push(await makeRole(s, { name, actions: [] }));
   const prefix = '/encoded';
@@ -113,8 +113,9 @@ test('X-Api-Roles percent-encodes commas and non-ASCII', async () => {
   const header = res.headers.get('x-api-roles')!;
   assert.ok(!/[^\x21-\x7e]/.test(header), `only visible ASCII: ${header}`);
   const parts = header.split(',');
-  assert.equal(parts.length, 4, `one comma per role boundary: ${header}`);
-  assert.deepEqual(parts.sort(), ['Billing%2C%20EU', 'Read%20only', 'Zo%C3%AB', 'plain-role'].sort());
+  assert.equal(parts.length, 5, `one comma per role boundary: ${header}`);
+  // "%" itself is encoded too, so every part decodes unambiguously.
+  assert.deepEqual(parts.sort(), ['Billing%2C%20EU', 'Read%20only', 'Tax%2010%25', 'Zo%C3%AB', 'plain-role'].sort());
   assert.deepEqual(parts.map(decodeURIComponent).sort(), [...names].sort(), 'each part decodes to the role name');
 });
 
