@@ -183,3 +183,27 @@ test('--tls-cert and --tls-key serve the API over HTTPS', async () => {
   assert.equal(JSON.parse(roles.body).items[0].name, 'Administrator');
   await server.stop('SIGTERM');
 });
+
+test('a bootstrap token file that cannot be written does not lock the operator out: the next start bootstraps', async () => {
+  const { dir, args } = await freshStore();
+  const cli = fileURLToPath(new URL('../../../server/cli.ts', import.meta.url));
+  const bad = spawnSync(process.execPath, [cli, '--port', '0', ...args, '--bootstrap-token-file', join(dir, 'no', 'such', 'dir', 'token')], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.notEqual(bad.status, 0, 'the start fails');
+  assert.match(bad.stderr, /token/i, `says what went wrong: ${bad.stderr}`);
+  assert.ok(!/kw_[0-9A-Za-z]{38}/.test(bad.stdout + bad.stderr), 'no token printed either');
+  const tokenFile = join(dir, 'admin.token');
+  const server = await start([...args, '--bootstrap-token-file', tokenFile]);
+  let token = '';
+  try {
+    token = readFileSync(tokenFile, 'utf8').trim();
+  } catch {
+    assert.fail('the second start wrote no token file: the first start committed a bootstrap credential whose secret nobody has');
+  }
+  const roles = await makeRequest(server.url, token)('GET', '/v1/roles');
+  assert.equal(roles.status, 200);
+  assert.equal(roles.json.items.filter((r: Json) => r.name === 'Administrator').length, 1);
+  await server.stop('SIGTERM');
+});
