@@ -122,7 +122,18 @@ test('--demo seeds a realistic catalog of 20+ groups and 300+ actions, with role
   assert.ok((await request('GET', '/v1/users')).json.items.length >= 2, 'a few users');
   assert.ok((await request('GET', '/v1/groups')).json.items.length >= 2, 'a few groups');
   assert.ok((await request('GET', '/v1/backends')).json.items.length >= 1, 'a backend');
+  const counts = async (req: typeof request) => {
+    const out: number[] = [];
+    for (const path of ['/v1/roles', '/v1/users', '/v1/groups', '/v1/backends', '/v1/credentials']) out.push((await req('GET', path)).json.items.length);
+    const cat = (await req('GET', '/v1/catalog')).json;
+    out.push(cat.groups.reduce((n: number, g: Json) => n + g.actions.length, 0));
+    return out;
+  };
+  const before = await counts(request);
   await server.stop('SIGTERM');
+  const again = await start([...args, '--demo', '--bootstrap-token-file', tokenFile]);
+  assert.deepEqual(await counts(makeRequest(again.url, readFileSync(tokenFile, 'utf8').trim())), before, 'a second --demo start seeds nothing twice');
+  await again.stop('SIGTERM');
 });
 
 test('the CLI refuses unknown flags and a bad port with a usage message and exit code 2', () => {
