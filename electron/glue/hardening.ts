@@ -20,6 +20,11 @@ export function hardenSessions(): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
+  // Downloads are the drafts files the renderer builds itself (blob: URLs of our origin); the
+  // user picks where they go in the save dialog. Anything else is refused.
+  ses.on('will-download', (event, item) => {
+    if (!item.getURL().startsWith(`blob:${APP_ORIGIN}/`)) event.preventDefault();
+  });
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 }
 
