@@ -13,7 +13,9 @@ export function hardenSessions(): void {
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith('devtools://');
+    const url = details.url;
+    const allowed =
+      url.startsWith(`${APP_ORIGIN}/`) || url.startsWith(`blob:${APP_ORIGIN}/`) || url.startsWith('data:') || url.startsWith('devtools://');
     callback({ cancel: !allowed });
   });
   // The app:// handler already sends the CSP; this also covers any other response (devtools aside).
