@@ -85,3 +85,31 @@ test('racing role edits and credential writes leave every credential consistent 
     assert.equal(d.allowed, final.actions.includes('GetClients'), 'decisions follow the last committed edit');
   }
 });
+
+test('a valid token keeps being allowed while its credential and roles are edited concurrently', async () => {
+  const keep = (await s.request('POST', '/v1/roles', { body: { name: unique('Keep'), actions: ['GetClients'] } })).json;
+  const churn = (await s.request('POST', '/v1/roles', { body: { name: unique('Churn'), actions: [] } })).json;
+  const made = (await s.request('POST', '/v1/credentials', { body: { name: unique('Busy'), roles: [keep.id] } })).json;
+  let editing = true;
+  const edits = (async () => {
+    for (let i = 0; editing && i < 60; i++) {
+      await Promise.all([
+        s.request('PATCH', `/v1/credentials/${made.credential.id}`, { body: { description: `d${i}`, roles: i % 2 ? [keep.id, churn.id] : [churn.id, keep.id] } }),
+        s.request('PATCH', `/v1/roles/${churn.id}`, { body: { actions: i % 2 ? ['AddClient'] : [] } }),
+        s.request('PATCH', `/v1/roles/${keep.id}`, { body: { actions: i % 2 ? ['GetClients', 'OpenTicket'] : ['GetClients'], description: `k${i}` } }),
+      ]);
+    }
+  })();
+  const denials: string[] = [];
+  const checks = (async () => {
+    for (let round = 0; round < 30; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => s.request('POST', '/v1/authorize', { body: { token: made.secret, action: 'GetClients' } })),
+      );
+      for (const a of answers) if (a.status !== 200 || a.json.allowed !== true) denials.push(a.text);
+    }
+    editing = false;
+  })();
+  await Promise.all([edits, checks]);
+  assert.deepEqual(denials.slice(0, 3), [], `${denials.length} of 300 decisions were wrong during edits`);
+});
