@@ -64,6 +64,13 @@ test('explain reports the credential state: disabled, revoked, no roles', async 
   assert.equal((await explain({ credentialId: off.credential.id, action: 'GetClients' })).json.reason, 'revoked');
 });
 
+test('explain takes the address into account for a CIDR-bound credential', async () => {
+  const { credential } = await makeCredential(s, { roles: [reader.id], allowedCidrs: ['198.51.100.0/24'] });
+  assert.equal((await explain({ credentialId: credential.id, action: 'GetClients' })).json.reason, 'ip_not_allowed');
+  assert.equal((await explain({ credentialId: credential.id, action: 'GetClients', ip: '198.51.100.9' })).json.allowed, true);
+  assert.equal((await explain({ credentialId: credential.id, action: 'GetClients', ip: '192.0.2.1' })).json.reason, 'ip_not_allowed');
+});
+
 test('explain of an unknown credential is a 404 and of a malformed body a 400', async () => {
   assertError(await explain({ credentialId: 'ghost', action: 'GetClients' }), 404, 'not_found');
   assertError(await explain({ credentialId: 'ghost' }), 400, 'invalid_request');
