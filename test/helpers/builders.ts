@@ -111,6 +111,12 @@ export async function authorize(api: Api, body: Record<string, unknown>, caller:
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** An expiry this far ahead: long enough that a slow, loaded test machine still creates it in time. */
+export const expiresIn = (ms: number): string => new Date(Date.now() + ms).toISOString();
+
+/** Waits until the timestamp has passed (plus a little slack). */
+export const untilPast = (iso: string): Promise<void> => sleep(Math.max(0, Date.parse(iso) + 150 - Date.now()));
+
 /** Polls until check() answers true or the time is up; answers whether it did. */
 export async function eventually(check: () => Promise<boolean>, timeoutMs: number, stepMs = 100): Promise<boolean> {
   const end = Date.now() + timeoutMs;

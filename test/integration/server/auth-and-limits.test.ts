@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import { makeBackend, makeCaller, makeCredential, makeRole, makeUser, seedCatalog } from '../../helpers/builders.ts';
+import { expiresIn, makeBackend, makeCaller, makeCredential, makeRole, makeUser, seedCatalog, untilPast } from '../../helpers/builders.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 
 // Authentication (401), permission (403), the failed-authentication limit (429) and the body
@@ -54,8 +54,8 @@ test('a disabled, revoked or expired admin credential is refused with 401', asyn
   assertStatus(await s.request('POST', `/v1/credentials/${admin.credential.id}/revoke`), 200);
   assertError(await s.request('GET', '/v1/roles', { token: admin.token }), 401, 'unauthorized');
   const role = await makeRole(s, { actions: ['keyward.roles.read'] });
-  const expiring = await makeCredential(s, { roles: [role.id], expiresAt: new Date(Date.now() + 500).toISOString() });
-  await new Promise((r) => setTimeout(r, 700));
+  const expiring = await makeCredential(s, { roles: [role.id], expiresAt: expiresIn(1500) });
+  await untilPast(expiring.credential.expiresAt);
   assertError(await s.request('GET', '/v1/roles', { token: expiring.secret }), 401, 'unauthorized');
 });
 

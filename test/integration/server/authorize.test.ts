@@ -12,8 +12,9 @@ import {
   makeCredential,
   makeRole,
   seedCatalog,
-  sleep,
   unique,
+  untilPast,
+  expiresIn,
 } from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
 
@@ -92,10 +93,10 @@ test('disabled, revoked and expired credentials are denied with their reason bef
   await s.request('POST', `/v1/credentials/${disabled.credential.id}/disable`);
   const revoked = await makeCredential(s, { roles: [reader.id] });
   await s.request('POST', `/v1/credentials/${revoked.credential.id}/revoke`);
-  const expiring = await makeCredential(s, { roles: [reader.id], expiresAt: new Date(Date.now() + 700).toISOString() });
+  const expiring = await makeCredential(s, { roles: [reader.id], expiresAt: expiresIn(1500) });
   assert.equal((await authorize(s, { token: disabled.secret, action: 'GetClients' })).reason, 'disabled');
   assert.equal((await authorize(s, { token: revoked.secret, action: 'GetClients' })).reason, 'revoked');
-  await sleep(900);
+  await untilPast(expiring.credential.expiresAt);
   assert.equal((await authorize(s, { token: expiring.secret, action: 'GetClients' })).reason, 'expired');
 });
 
@@ -236,13 +237,16 @@ test('a disabled, revoked, expired or out-of-range caller is refused with 401 at
   const revoked = await makeCredential(s, { roles: [role.id] });
   assertStatus(await s.request('POST', `/v1/credentials/${revoked.credential.id}/revoke`), 200);
   const far = await makeCredential(s, { roles: [role.id], allowedCidrs: ['203.0.113.0/24'] });
-  const expiring = await makeCredential(s, { roles: [role.id], expiresAt: new Date(Date.now() + 400).toISOString() });
-  await sleep(600);
+  const expiring = await makeCredential(s, { roles: [role.id], expiresAt: expiresIn(1500) });
+  await untilPast(expiring.credential.expiresAt);
   for (const caller of [disabled, revoked, far, expiring]) {
     assertError(await s.request('POST', '/v1/authorize', { token: caller.secret, body }), 401, 'unauthorized');
   }
   assertStatus(await s.request('POST', '/v1/authorize', { token: null, headers: { 'x-api-key': s.token }, body }), 200);
-  const typed = await s.request('POST', '/v1/authorize', { body: JSON.stringify(body), headers: { 'content-type': 'application/json; charset=utf-8' } });
+  const typed = await s.request('POST', '/v1/authorize', {
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
   assertStatus(typed, 200);
   assertError(await s.request('POST', '/v1/authorize', { body: JSON.stringify(body), headers: { 'content-type': 'text/plain' } }), 400);
 });

@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { hasValidChecksum, TOKEN_PATTERN } from '../../../shared/domain/token.ts';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import { authorize, makeCaller, makeCredential, makeRole, makeUser, seedCatalog, sleep, unique } from '../../helpers/builders.ts';
+import {
+  authorize,
+  expiresIn,
+  makeCaller,
+  makeCredential,
+  makeRole,
+  makeUser,
+  seedCatalog,
+  sleep,
+  unique,
+  untilPast,
+} from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
 
 let s: TestServer;
@@ -167,10 +178,10 @@ test('unknown credential ids get 404 on every per-credential endpoint', async ()
 });
 
 test('an expired credential shows status expired and is denied with reason expired', async () => {
-  const { credential, secret } = await makeCredential(s, { roles: [reader.id], expiresAt: new Date(Date.now() + 1200).toISOString() });
+  const { credential, secret } = await makeCredential(s, { roles: [reader.id], expiresAt: expiresIn(2000) });
   assert.equal(credential.status, 'active');
   assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, true);
-  await sleep(1500);
+  await untilPast(credential.expiresAt);
   assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).reason, 'expired');
   assert.equal((await get(credential.id)).json.status, 'expired');
   const listed = await s.request('GET', `/v1/credentials?status=expired&q=${encodeURIComponent(credential.name)}`);
