@@ -69,3 +69,28 @@ test('every authenticated endpoint of the table is reachable with the admin toke
   }
   assert.deepEqual(wrong, []);
 });
+
+test('every $ref in the OpenAPI document resolves and every operation names its security', async () => {
+  const doc: Json = (await s.request('GET', '/v1/openapi.json', { token: null })).json;
+  const refs: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === '$ref' && typeof v === 'string') refs.push(v);
+        else walk(v);
+      }
+    }
+  };
+  walk(doc);
+  const unresolved = refs.filter((ref) => {
+    if (!ref.startsWith('#/')) return true;
+    let at: Json = doc;
+    for (const part of ref.slice(2).split('/')) at = at?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    return at === undefined;
+  });
+  assert.deepEqual([...new Set(unresolved)], []);
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
+    for (const [method, op] of Object.entries(item as Record<string, Json>)) assert.ok(Array.isArray(op.security), `${method} ${path} states its security`);
+  }
+});
