@@ -94,9 +94,13 @@ test('a valid token keeps being allowed while its credential and roles are edite
   const edits = (async () => {
     for (let i = 0; editing && i < 60; i++) {
       await Promise.all([
-        s.request('PATCH', `/v1/credentials/${made.credential.id}`, { body: { description: `d${i}`, roles: i % 2 ? [keep.id, churn.id] : [churn.id, keep.id] } }),
+        s.request('PATCH', `/v1/credentials/${made.credential.id}`, {
+          body: { description: `d${i}`, roles: i % 2 ? [keep.id, churn.id] : [churn.id, keep.id] },
+        }),
         s.request('PATCH', `/v1/roles/${churn.id}`, { body: { actions: i % 2 ? ['AddClient'] : [] } }),
-        s.request('PATCH', `/v1/roles/${keep.id}`, { body: { actions: i % 2 ? ['GetClients', 'OpenTicket'] : ['GetClients'], description: `k${i}` } }),
+        s.request('PATCH', `/v1/roles/${keep.id}`, {
+          body: { actions: i % 2 ? ['GetClients', 'OpenTicket'] : ['GetClients'], description: `k${i}` },
+        }),
       ]);
     }
   })();

@@ -91,6 +91,7 @@ test('every $ref in the OpenAPI document resolves and every operation names its 
   });
   assert.deepEqual([...new Set(unresolved)], []);
   for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
-    for (const [method, op] of Object.entries(item as Record<string, Json>)) assert.ok(Array.isArray(op.security), `${method} ${path} states its security`);
+    for (const [method, op] of Object.entries(item as Record<string, Json>))
+      assert.ok(Array.isArray(op.security), `${method} ${path} states its security`);
   }
 });

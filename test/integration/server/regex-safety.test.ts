@@ -26,7 +26,13 @@ test('a catastrophically backtracking sub-URL regex cannot stall authorization',
     const secret = (await request('POST', '/v1/credentials', { body: { name: 'probe', roles: [role.id] } })).json.secret;
     const accepted: string[] = [];
     for (const [i, pathRegex] of HOSTILE_PATTERNS.entries()) {
-      const res = await request('POST', '/v1/backends', { body: { name: `re ${i}`, frontendPrefix: i === 0 ? '/re' : `/re${i}`, subSettings: [{ method: 'ANY', pathRegex, requiredRoles: [] }] } });
+      const res = await request('POST', '/v1/backends', {
+        body: {
+          name: `re ${i}`,
+          frontendPrefix: i === 0 ? '/re' : `/re${i}`,
+          subSettings: [{ method: 'ANY', pathRegex, requiredRoles: [] }],
+        },
+      });
       if (res.status === 201) accepted.push(pathRegex);
       else assert.equal(res.json?.error?.code, 'invalid_regex', `refused with invalid_regex: ${res.text}`);
     }
@@ -40,7 +46,10 @@ test('a catastrophically backtracking sub-URL regex cannot stall authorization',
       (r) => r.status,
       () => 'no answer within 3 s',
     );
-    assert.ok(typeof answer === 'number', `accepted ${JSON.stringify(accepted)}; ${hostile} got ${answer} (after ${Date.now() - started} ms)`);
+    assert.ok(
+      typeof answer === 'number',
+      `accepted ${JSON.stringify(accepted)}; ${hostile} got ${answer} (after ${Date.now() - started} ms)`,
+    );
   } finally {
     await server.stop('SIGKILL');
     await db.drop();
