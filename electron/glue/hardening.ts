@@ -46,7 +46,9 @@ export function isTrustedSender(sender: WebContents, frame: Electron.WebFrameMai
   if (windowContentsId === null || sender.id !== windowContentsId) return false;
   if (!frame || frame !== sender.mainFrame) return false;
   try {
-    return new URL(frame.url).origin === APP_ORIGIN;
+    // Not URL.origin: WHATWG URL gives "null" as the origin of non-special schemes like app:.
+    const url = new URL(frame.url);
+    return `${url.protocol}//${url.host}` === APP_ORIGIN;
   } catch {
     return false;
   }
