@@ -147,8 +147,3 @@ export function makeRequest(baseUrl: string, defaultToken: string | null): Reque
     return { status: res.status, headers: res.headers, json, text };
   };
 }
-
-/** The request function of the same server acting as another caller. */
-export function as(server: Pick<TestServer, 'request'>, token: string | null): RequestFn {
-  return (method, path, options = {}) => server.request(method, path, { token, ...options });
-}
