@@ -123,6 +123,7 @@ test('revoking is final and idempotent; a revoked credential cannot be enabled, 
   assertError(await s.request('POST', `/v1/credentials/${credential.id}/enable`), 409, 'credential_revoked');
   assertError(await s.request('POST', `/v1/credentials/${credential.id}/disable`), 409, 'credential_revoked');
   assertError(await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: {} }), 409, 'credential_revoked');
+  assertError(await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { roles: [] } }), 409, 'credential_revoked');
   assert.equal((await get(credential.id)).json.status, 'revoked');
 });
 
