@@ -1,17 +1,12 @@
 import { createContext, useContext } from 'react';
 import type { KeywardApi } from '../../shared/ipc/contract.ts';
 import '../../shared/ipc/window.ts';
+import { createBrowserBridge } from '../bridge/browser-bridge.ts';
 
-// The renderer's only door to data: the preload's `window.keyward` in Electron, else the browser
-// bridge of the loopback browser host. import.meta.glob keeps the build working on a checkout
-// where the bridge is not there yet (the glob is then empty and we say so on screen).
-const bridges = import.meta.glob<{ createBrowserBridge: () => KeywardApi }>('../bridge/browser-bridge.ts', { eager: true });
-
+// The renderer's only door to data: the preload's `window.keyward` in Electron, else the bridge
+// to the loopback browser host.
 export function resolveApi(): KeywardApi {
-  if (window.keyward) return window.keyward;
-  const bridge = Object.values(bridges)[0];
-  if (!bridge) throw new Error('No Keyward API: open the app from Electron or the browser host.');
-  return bridge.createBrowserBridge();
+  return window.keyward ?? createBrowserBridge();
 }
 
 export const ApiContext = createContext<KeywardApi | null>(null);

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../../server/index.ts';
-import { INTERIM_BRIDGE_SCRIPT, startInterimHost } from './interim-host.ts';
+import { startBrowserHost, type BrowserHost } from '../../../electron/browser-host/index.ts';
+import { createMemoryClipboard } from '../../../electron/services/clipboard.ts';
 import { launchBrowser } from './browser.ts';
 
 // One end-to-end world per test file: a real backend on a temp SQLite file, the real browser host
@@ -13,23 +13,6 @@ import { launchBrowser } from './browser.ts';
 
 export const RENDERER_DIR = join(import.meta.dirname, '..', '..', '..', 'dist', 'renderer');
 
-export interface Host {
-  url: string;
-  close(): Promise<void>;
-  /** The clipboard the host writes copies to, when it is not the system's. */
-  clipboard?: { readText(): Promise<string> };
-}
-
-const BROWSER_HOST = join(import.meta.dirname, '..', '..', '..', 'electron', 'browser-host', 'index.ts');
-
-async function startHost(userDataDir: string, extra: Record<string, unknown> = {}): Promise<{ host: Host; initScript: string | null }> {
-  if (existsSync(BROWSER_HOST)) {
-    const mod = (await import(pathToFileURL(BROWSER_HOST).href)) as { startBrowserHost: (o: Record<string, unknown>) => Promise<Host> };
-    return { host: await mod.startBrowserHost({ userDataDir, rendererDir: RENDERER_DIR, ...extra }), initScript: null };
-  }
-  return { host: await startInterimHost({ userDataDir, rendererDir: RENDERER_DIR }), initScript: INTERIM_BRIDGE_SCRIPT };
-}
-
 export interface Stack {
   dir: string;
   serverUrl: string;
@@ -37,7 +20,7 @@ export interface Stack {
   page: Page;
   context: BrowserContext;
   browser: Browser;
-  host: Host;
+  host: BrowserHost;
   /** Calls the backend's REST API directly, as another admin would. */
   rest: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
   stopServer(): Promise<void>;
@@ -46,16 +29,16 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { demo?: boolean; hostOptions?: Record<string, unknown> } = {}): Promise<Stack> {
+export async function startStack(opts: { demo?: boolean } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-e2e-'));
   const dbPath = join(dir, 'server.sqlite');
   let server: RunningServer | null = await startServer({ dbPath, port: 0, demo: opts.demo ?? false, logStream: { write: () => undefined } });
   const port = server.port;
   const adminToken = server.bootstrapToken!;
-  const { host, initScript } = await startHost(join(dir, 'user-data'), opts.hostOptions);
+  // An in-process clipboard, so the test can read what a paste would give without a display.
+  const host = await startBrowserHost({ userDataDir: join(dir, 'user-data'), rendererDir: RENDERER_DIR, clipboard: createMemoryClipboard() });
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
-  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   await page.goto(host.url);
 
