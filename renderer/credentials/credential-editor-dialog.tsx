@@ -10,7 +10,8 @@ import { useSession } from '../app/session.ts';
 import { LoadingRows } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { EffectivePermissions } from './effective-permissions.tsx';
-import { ExpiryField, expiryTimestamp, type ExpiryChoice } from './expiry-field.tsx';
+import { expiryTimestamp, type ExpiryChoice } from './expiry.ts';
+import { ExpiryField } from './expiry-field.tsx';
 
 /** Creates or edits a credential; a create ends in the one-time token dialog. */
 export function CredentialEditorDialog({ credentialId, onClose }: { credentialId: string | null; onClose: () => void }) {
