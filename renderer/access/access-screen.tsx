@@ -1,4 +1,18 @@
-import { Alert, AlertTitle, Autocomplete, Box, Button, Chip, MenuItem, Paper, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import {
+  Alert,
+  AlertTitle,
+  Autocomplete,
+  Box,
+  Button,
+  Chip,
+  MenuItem,
+  Paper,
+  Stack,
+  TextField,
+  ToggleButton,
+  ToggleButtonGroup,
+  Typography,
+} from '@mui/material';
 import { useMemo, useState } from 'react';
 import { HTTP_METHODS } from '../../shared/domain/types.ts';
 import type { AccessCheck } from '../../shared/ipc/types.ts';
@@ -25,7 +39,10 @@ export function AccessScreen() {
   const api = useApi();
   const credentials = useAllCredentials();
   const catalog = useCatalog();
-  const actions = useMemo(() => (catalog.data?.groups ?? []).flatMap((g) => g.actions.map((a) => ({ id: a.id, group: g.name }))), [catalog.data]);
+  const actions = useMemo(
+    () => (catalog.data?.groups ?? []).flatMap((g) => g.actions.map((a) => ({ id: a.id, group: g.name }))),
+    [catalog.data],
+  );
   const [credentialId, setCredentialId] = useState<string | null>(null);
   const [mode, setMode] = useState<'action' | 'route'>('action');
   const [action, setAction] = useState<string | null>(null);
@@ -41,7 +58,13 @@ export function AccessScreen() {
     setResult(null);
     try {
       const extra = ip ? { ip } : {};
-      setResult(await api.access.check(mode === 'action' ? { credentialId: credentialId!, action: action!, ...extra } : { credentialId: credentialId!, method, path, ...extra }));
+      setResult(
+        await api.access.check(
+          mode === 'action'
+            ? { credentialId: credentialId!, action: action!, ...extra }
+            : { credentialId: credentialId!, method, path, ...extra },
+        ),
+      );
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -49,7 +72,10 @@ export function AccessScreen() {
   const ready = credentialId !== null && (mode === 'action' ? action !== null : path.startsWith('/'));
 
   return (
-    <Page title="Access checker" intro="Pick a credential and a request to see whether it is allowed, and why. Works offline on the cached state.">
+    <Page
+      title="Access checker"
+      intro="Pick a credential and a request to see whether it is allowed, and why. Works offline on the cached state."
+    >
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Stack spacing={2}>
           <Autocomplete
@@ -61,7 +87,13 @@ export function AccessScreen() {
             isOptionEqualToValue={(a, b) => a.id === b.id}
             renderInput={(p) => <TextField {...p} label="Credential" />}
           />
-          <ToggleButtonGroup exclusive size="small" value={mode} onChange={(_, v: 'action' | 'route' | null) => v && setMode(v)} aria-label="Request kind">
+          <ToggleButtonGroup
+            exclusive
+            size="small"
+            value={mode}
+            onChange={(_, v: 'action' | 'route' | null) => v && setMode(v)}
+            aria-label="Request kind"
+          >
             <ToggleButton value="action">Action</ToggleButton>
             <ToggleButton value="route">Method + URL</ToggleButton>
           </ToggleButtonGroup>
@@ -77,12 +109,22 @@ export function AccessScreen() {
           ) : (
             <Stack direction="row" spacing={1}>
               <TextField select label="Method" value={method} onChange={(e) => setMethod(e.target.value)} sx={{ width: 120 }}>
-                {HTTP_METHODS.map((m) => <MenuItem key={m} value={m}>{m}</MenuItem>)}
+                {HTTP_METHODS.map((m) => (
+                  <MenuItem key={m} value={m}>
+                    {m}
+                  </MenuItem>
+                ))}
               </TextField>
               <TextField label="URL path" value={path} onChange={(e) => setPath(e.target.value)} sx={{ flex: 1 }} />
             </Stack>
           )}
-          <TextField label="Client address (optional)" value={ip} onChange={(e) => setIp(e.target.value)} helperText="Needed for credentials bound to networks." sx={{ maxWidth: 320 }} />
+          <TextField
+            label="Client address (optional)"
+            value={ip}
+            onChange={(e) => setIp(e.target.value)}
+            helperText="Needed for credentials bound to networks."
+            sx={{ maxWidth: 320 }}
+          />
           <div>
             <Button variant="contained" onClick={() => void check()} disabled={!ready}>
               Check access
@@ -90,7 +132,11 @@ export function AccessScreen() {
           </div>
         </Stack>
       </Paper>
-      {error && <Alert severity="error" sx={{ mt: 2 }}>{error}</Alert>}
+      {error && (
+        <Alert severity="error" sx={{ mt: 2 }}>
+          {error}
+        </Alert>
+      )}
       {result && <Decision result={result} />}
     </Page>
   );
@@ -106,13 +152,19 @@ function Decision({ result }: { result: AccessCheck }) {
       {result.route && (
         <Typography>
           Backend {result.route.backendName}
-          {result.route.subSettingIndex !== null ? `, sub-URL setting ${result.route.subSettingIndex + 1}` : ''}; required: {result.route.requiredRoles.join(', ') || 'none'}
+          {result.route.subSettingIndex !== null ? `, sub-URL setting ${result.route.subSettingIndex + 1}` : ''}; required:{' '}
+          {result.route.requiredRoles.join(', ') || 'none'}
         </Typography>
       )}
       {result.breakdown.length > 0 && (
         <Box sx={{ mt: 1, display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
           {result.breakdown.map((b) => (
-            <Chip key={b.roleId} size="small" variant="outlined" label={`${b.name}: ${b.includesAction === true ? 'includes it' : b.includesAction === false ? 'does not include it' : b.required ? 'required' : 'not required'}`} />
+            <Chip
+              key={b.roleId}
+              size="small"
+              variant="outlined"
+              label={`${b.name}: ${b.includesAction === true ? 'includes it' : b.includesAction === false ? 'does not include it' : b.required ? 'required' : 'not required'}`}
+            />
           ))}
         </Box>
       )}

@@ -35,7 +35,10 @@ function Themed() {
   const client = useQueryClient();
   const info = useQuery({ queryKey: qk.appInfo, queryFn: () => api.app.info(), staleTime: Infinity });
   useEffect(
-    () => api.on('app.settingsChanged', (settings) => client.setQueryData(qk.appInfo, (old: AppInfo | undefined) => (old ? { ...old, settings } : old))),
+    () =>
+      api.on('app.settingsChanged', (settings) =>
+        client.setQueryData(qk.appInfo, (old: AppInfo | undefined) => (old ? { ...old, settings } : old)),
+      ),
     [api, client],
   );
   const setting: ThemeSetting = info.data?.settings.theme ?? 'system';
@@ -47,7 +50,18 @@ function Themed() {
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
-      <GlobalStyles styles={{ '.visually-hidden': { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } }} />
+      <GlobalStyles
+        styles={{
+          '.visually-hidden': {
+            position: 'absolute',
+            width: 1,
+            height: 1,
+            overflow: 'hidden',
+            clip: 'rect(0 0 0 0)',
+            whiteSpace: 'nowrap',
+          },
+        }}
+      />
       <DialogProvider>
         <Shell themeSetting={setting} />
       </DialogProvider>

@@ -4,7 +4,14 @@ import type { SessionStatus } from '../../shared/ipc/types.ts';
 import { useApi } from './api.ts';
 import { qk } from './query-keys.ts';
 
-const NO_SESSION: SessionStatus = { profileId: null, profileName: null, state: 'disconnected', serverVersion: null, syncedAt: null, error: null };
+const NO_SESSION: SessionStatus = {
+  profileId: null,
+  profileName: null,
+  state: 'disconnected',
+  serverVersion: null,
+  syncedAt: null,
+  error: null,
+};
 
 /** The connection state, kept current by main's connectivity events. */
 export function useSession(): SessionStatus {

@@ -29,7 +29,12 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
   return (
     <NavigationContext.Provider value={nav}>
       <Box sx={{ display: 'flex', minHeight: '100vh' }}>
-        <AppBar position="fixed" color="default" elevation={0} sx={{ zIndex: (t) => t.zIndex.drawer + 1, borderBottom: 1, borderColor: 'divider' }}>
+        <AppBar
+          position="fixed"
+          color="default"
+          elevation={0}
+          sx={{ zIndex: (t) => t.zIndex.drawer + 1, borderBottom: 1, borderColor: 'divider' }}
+        >
           <Toolbar variant="dense" sx={{ gap: 2 }}>
             <Typography component="p" variant="h6" sx={{ fontWeight: 700 }}>
               Keyward
@@ -37,20 +42,36 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
             <Typography component="p" color="text.secondary" data-testid="active-profile">
               {session.profileName ?? 'No server'}
             </Typography>
-            <Chip size="small" label={STATE_LABEL[session.state]} color={STATE_COLOR[session.state]} variant="outlined" data-testid="connection-state" />
+            <Chip
+              size="small"
+              label={STATE_LABEL[session.state]}
+              color={STATE_COLOR[session.state]}
+              variant="outlined"
+              data-testid="connection-state"
+            />
             <Box sx={{ flex: 1 }} />
             <SyncButton />
             <ThemeMenu setting={themeSetting} />
           </Toolbar>
         </AppBar>
-        <Drawer variant="permanent" sx={{ width: NAV_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' } }}>
+        <Drawer
+          variant="permanent"
+          sx={{ width: NAV_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' } }}
+        >
           <Toolbar variant="dense" />
           <Box component="nav" aria-label="Main">
             <List dense component="div">
               {SCREENS.map((s) => (
-                <ListItemButton key={s.id} selected={s.id === screen} onClick={() => setScreen(s.id)} aria-current={s.id === screen ? 'page' : undefined}>
+                <ListItemButton
+                  key={s.id}
+                  selected={s.id === screen}
+                  onClick={() => setScreen(s.id)}
+                  aria-current={s.id === screen ? 'page' : undefined}
+                >
                   <ListItemText primary={s.label} />
-                  {s.id === 'drafts' && draftCount > 0 && <Chip size="small" color="warning" label={draftCount} aria-label={`${draftCount} drafts`} />}
+                  {s.id === 'drafts' && draftCount > 0 && (
+                    <Chip size="small" color="warning" label={draftCount} aria-label={`${draftCount} drafts`} />
+                  )}
                 </ListItemButton>
               ))}
             </List>

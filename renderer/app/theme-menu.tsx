@@ -13,7 +13,13 @@ export function ThemeMenu({ setting }: { setting: ThemeSetting }) {
     client.setQueryData<AppInfo>(qk.appInfo, (old) => (old ? { ...old, settings } : old));
   };
   return (
-    <ToggleButtonGroup size="small" exclusive value={setting} onChange={(_, v: ThemeSetting | null) => v && void change(v)} aria-label="Theme">
+    <ToggleButtonGroup
+      size="small"
+      exclusive
+      value={setting}
+      onChange={(_, v: ThemeSetting | null) => v && void change(v)}
+      aria-label="Theme"
+    >
       <ToggleButton value="system" aria-label="Theme: follow the system">
         System
       </ToggleButton>

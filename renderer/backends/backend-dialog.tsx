@@ -56,18 +56,50 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
         <Stack spacing={2}>
           <Stack direction="row" spacing={2}>
             <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus sx={{ flex: 1 }} />
-            <TextField label="Frontend prefix" value={prefix} onChange={(e) => setPrefix(e.target.value)} error={!prefixOk} helperText={prefixOk ? 'e.g. /billing' : 'Must start with “/”.'} sx={{ flex: 1 }} />
+            <TextField
+              label="Frontend prefix"
+              value={prefix}
+              onChange={(e) => setPrefix(e.target.value)}
+              error={!prefixOk}
+              helperText={prefixOk ? 'e.g. /billing' : 'Must start with “/”.'}
+              sx={{ flex: 1 }}
+            />
           </Stack>
-          <MultiPicker label="Required roles" options={roles} value={required} onChange={setRequired} helperText="A request must come with a credential holding all of these." />
+          <MultiPicker
+            label="Required roles"
+            options={roles}
+            value={required}
+            onChange={setRequired}
+            helperText="A request must come with a credential holding all of these."
+          />
           <Typography variant="subtitle2" component="h3">
             Sub-URL settings (the first match applies)
           </Typography>
-          {settings.length === 0 && <Typography color="text.secondary">None: every path under the prefix needs the roles above.</Typography>}
+          {settings.length === 0 && (
+            <Typography color="text.secondary">None: every path under the prefix needs the roles above.</Typography>
+          )}
           {settings.map((s, i) => (
-            <SubSettingRow key={i} index={i} value={s} roles={roles} matched={match?.subSettingIndex === i} onChange={(v) => setAt(i, v)} onRemove={() => setSettings(settings.filter((_, j) => j !== i))} />
+            <SubSettingRow
+              key={i}
+              index={i}
+              value={s}
+              roles={roles}
+              matched={match?.subSettingIndex === i}
+              onChange={(v) => setAt(i, v)}
+              onRemove={() => setSettings(settings.filter((_, j) => j !== i))}
+            />
           ))}
           <div>
-            <Button onClick={() => setSettings([...settings, { method: 'ANY', pathRegex: `^${prefix.replace(/\/$/, '')}/`, requiredRoles: [], override: false }])}>Add sub-URL setting</Button>
+            <Button
+              onClick={() =>
+                setSettings([
+                  ...settings,
+                  { method: 'ANY', pathRegex: `^${prefix.replace(/\/$/, '')}/`, requiredRoles: [], override: false },
+                ])
+              }
+            >
+              Add sub-URL setting
+            </Button>
           </div>
           <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
             <TextField select label="Test method" value={testMethod} onChange={(e) => setTestMethod(e.target.value)} sx={{ width: 120 }}>
@@ -77,7 +109,13 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
                 </MenuItem>
               ))}
             </TextField>
-            <TextField label="Test a path" value={testPath} onChange={(e) => setTestPath(e.target.value)} placeholder={`${prefix.replace(/\/$/, '')}/invoices/42`} sx={{ flex: 1 }} />
+            <TextField
+              label="Test a path"
+              value={testPath}
+              onChange={(e) => setTestPath(e.target.value)}
+              placeholder={`${prefix.replace(/\/$/, '')}/invoices/42`}
+              sx={{ flex: 1 }}
+            />
           </Stack>
           {testPath && (
             <Alert severity={match ? 'info' : 'warning'} data-testid="route-test-result">

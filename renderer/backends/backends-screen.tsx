@@ -41,7 +41,11 @@ export function BackendsScreen() {
       ) : backends.error ? (
         <ErrorState error={backends.error} onRetry={() => void backends.refetch()} />
       ) : backends.data.length === 0 ? (
-        <EmptyState title="No backends" hint="Add a backend with its frontend prefix and the roles a request must hold; the proxy then asks Keyward before passing requests on." action={newButton} />
+        <EmptyState
+          title="No backends"
+          hint="Add a backend with its frontend prefix and the roles a request must hold; the proxy then asks Keyward before passing requests on."
+          action={newButton}
+        />
       ) : (
         <TableContainer component={Paper} variant="outlined">
           <Table size="small" aria-label="Backends">
@@ -58,12 +62,27 @@ export function BackendsScreen() {
               {backends.data.map((b) => (
                 <TableRow key={b.id} hover>
                   <TableCell>{b.name}</TableCell>
-                  <TableCell><code>{b.frontendPrefix}</code></TableCell>
-                  <TableCell>{b.requiredRoles.length === 0 ? '—' : b.requiredRoles.map((r) => <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />)}</TableCell>
+                  <TableCell>
+                    <code>{b.frontendPrefix}</code>
+                  </TableCell>
+                  <TableCell>
+                    {b.requiredRoles.length === 0
+                      ? '—'
+                      : b.requiredRoles.map((r) => <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />)}
+                  </TableCell>
                   <TableCell align="right">{b.subSettings.length}</TableCell>
                   <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Button size="small" onClick={() => openDialog({ type: 'backend', backendId: b.id })} disabled={!online} aria-label={`Edit backend ${b.name}`}>Edit</Button>
-                    <Button size="small" color="error" onClick={() => remove(b)} disabled={!online} aria-label={`Delete backend ${b.name}`}>Delete</Button>
+                    <Button
+                      size="small"
+                      onClick={() => openDialog({ type: 'backend', backendId: b.id })}
+                      disabled={!online}
+                      aria-label={`Edit backend ${b.name}`}
+                    >
+                      Edit
+                    </Button>
+                    <Button size="small" color="error" onClick={() => remove(b)} disabled={!online} aria-label={`Delete backend ${b.name}`}>
+                      Delete
+                    </Button>
                   </TableCell>
                 </TableRow>
               ))}

@@ -10,7 +10,12 @@ export function testRoute(prefix: string, requiredRoles: string[], settings: Sub
     name: 'edited',
     frontendPrefix: prefix,
     requiredRoleIds: requiredRoles,
-    subSettings: settings.map((s) => ({ method: s.method, regex: new RegExp(s.pathRegex), requiredRoleIds: s.requiredRoles, override: s.override })),
+    subSettings: settings.map((s) => ({
+      method: s.method,
+      regex: new RegExp(s.pathRegex),
+      requiredRoleIds: s.requiredRoles,
+      override: s.override,
+    })),
   };
   return requiredRolesFor([view], method, path);
 }

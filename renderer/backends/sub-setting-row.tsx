@@ -5,11 +5,36 @@ import { HTTP_METHODS, type Role, type SubSetting } from '../../shared/domain/ty
 import { MultiPicker } from '../directory/multi-picker.tsx';
 
 /** One sub-URL setting: method, regex (checked as you type), roles, override. */
-export function SubSettingRow({ index, value, roles, matched, onChange, onRemove }: { index: number; value: SubSetting; roles: Role[]; matched: boolean; onChange: (v: SubSetting) => void; onRemove: () => void }) {
+export function SubSettingRow({
+  index,
+  value,
+  roles,
+  matched,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  value: SubSetting;
+  roles: Role[];
+  matched: boolean;
+  onChange: (v: SubSetting) => void;
+  onRemove: () => void;
+}) {
   const problem = value.pathRegex === '' ? null : regexProblem(value.pathRegex);
   return (
-    <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start', p: 1, borderRadius: 1, border: 1, borderColor: matched ? 'success.main' : 'divider' }} data-testid={`sub-setting-${index}`}>
-      <TextField select label="Method" value={value.method} onChange={(e) => onChange({ ...value, method: e.target.value as SubSetting['method'] })} sx={{ width: 110 }}>
+    <Stack
+      direction="row"
+      spacing={1}
+      sx={{ alignItems: 'flex-start', p: 1, borderRadius: 1, border: 1, borderColor: matched ? 'success.main' : 'divider' }}
+      data-testid={`sub-setting-${index}`}
+    >
+      <TextField
+        select
+        label="Method"
+        value={value.method}
+        onChange={(e) => onChange({ ...value, method: e.target.value as SubSetting['method'] })}
+        sx={{ width: 110 }}
+      >
         {['ANY', ...HTTP_METHODS].map((m) => (
           <MenuItem key={m} value={m}>
             {m}
@@ -26,9 +51,17 @@ export function SubSettingRow({ index, value, roles, matched, onChange, onRemove
         slotProps={{ htmlInput: { style: { fontFamily: 'ui-monospace, monospace' } } }}
       />
       <div style={{ flex: 1 }}>
-        <MultiPicker label="Required roles" options={roles} value={value.requiredRoles} onChange={(ids) => onChange({ ...value, requiredRoles: ids })} />
+        <MultiPicker
+          label="Required roles"
+          options={roles}
+          value={value.requiredRoles}
+          onChange={(ids) => onChange({ ...value, requiredRoles: ids })}
+        />
       </div>
-      <FormControlLabel control={<Checkbox checked={value.override} onChange={(e) => onChange({ ...value, override: e.target.checked })} />} label="Override" />
+      <FormControlLabel
+        control={<Checkbox checked={value.override} onChange={(e) => onChange({ ...value, override: e.target.checked })} />}
+        label="Override"
+      />
       <Tooltip title="Remove setting">
         <IconButton aria-label={`Remove sub-URL setting ${index + 1}`} onClick={onRemove}>
           <DeleteIcon />

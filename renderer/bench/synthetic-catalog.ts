@@ -16,7 +16,11 @@ export function syntheticCatalog(actions: number, groups: number): Catalog {
         description: `Synthetic group ${g + 1}`,
         actions: Array.from({ length: count }, (_, a) => {
           const verb = VERBS[a % VERBS.length]!;
-          return { id: `group${g + 1}.resource${Math.floor(a / VERBS.length)}.${verb}`, description: `${verb} resource ${Math.floor(a / VERBS.length)} of ${name}`, routes: [] };
+          return {
+            id: `group${g + 1}.resource${Math.floor(a / VERBS.length)}.${verb}`,
+            description: `${verb} resource ${Math.floor(a / VERBS.length)} of ${name}`,
+            routes: [],
+          };
         }),
       };
     }),

@@ -92,7 +92,11 @@ export function ConnectionsScreen() {
       ) : profiles.error ? (
         <ErrorState error={profiles.error} onRetry={() => void profiles.refetch()} />
       ) : profiles.data.length === 0 ? (
-        <EmptyState title="No servers yet" hint="Add a server with its URL and an admin token, or start a local server on this computer to try Keyward at once." action={addButton} />
+        <EmptyState
+          title="No servers yet"
+          hint="Add a server with its URL and an admin token, or start a local server on this computer to try Keyward at once."
+          action={addButton}
+        />
       ) : (
         <Stack spacing={2}>
           {profiles.data.map((p) => {
@@ -105,7 +109,13 @@ export function ConnectionsScreen() {
                       {p.name}
                     </Typography>
                     {p.kind === 'local' && <Chip size="small" label="Local" />}
-                    {active && <Chip size="small" color={session.state === 'online' ? 'success' : 'warning'} label={session.state === 'online' ? 'Connected' : session.state} />}
+                    {active && (
+                      <Chip
+                        size="small"
+                        color={session.state === 'online' ? 'success' : 'warning'}
+                        label={session.state === 'online' ? 'Connected' : session.state}
+                      />
+                    )}
                     {!p.hasToken && <Chip size="small" color="error" label="No token in keychain" />}
                   </Stack>
                   <Typography color="text.secondary">{p.url}</Typography>

@@ -1,4 +1,16 @@
-import { Alert, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { ConnectionTest } from '../../shared/ipc/types.ts';
@@ -40,7 +52,14 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
     setError(null);
     try {
       if (existing) await api.profiles.update({ id: existing.id, name, url, allowInsecureHttp: insecure, ...(token ? { token } : {}) });
-      else await api.profiles.add({ name, url, token, allowInsecureHttp: insecure, fingerprint: needsPin ? test!.certificate!.fingerprint : null });
+      else
+        await api.profiles.add({
+          name,
+          url,
+          token,
+          allowInsecureHttp: insecure,
+          fingerprint: needsPin ? test!.certificate!.fingerprint : null,
+        });
       await client.invalidateQueries({ queryKey: qk.profiles });
       onClose();
     } catch (e) {
@@ -56,17 +75,32 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
       <DialogContent dividers>
         <Stack spacing={2}>
           <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Production" autoFocus required />
-          <TextField label="Server URL" value={url} onChange={(e) => { setUrl(e.target.value); setTest(null); }} required helperText="https:// — plain http only to this machine, or with the opt-in below." />
+          <TextField
+            label="Server URL"
+            value={url}
+            onChange={(e) => {
+              setUrl(e.target.value);
+              setTest(null);
+            }}
+            required
+            helperText="https:// — plain http only to this machine, or with the opt-in below."
+          />
           <TextField
             label="Admin token"
             type="password"
             value={token}
-            onChange={(e) => { setToken(e.target.value); setTest(null); }}
+            onChange={(e) => {
+              setToken(e.target.value);
+              setTest(null);
+            }}
             required={!existing}
             helperText={existing ? 'Leave empty to keep the token stored in the keychain.' : 'Stored in the OS keychain, never on disk.'}
             autoComplete="off"
           />
-          <FormControlLabel control={<Checkbox checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />} label="Allow plain HTTP to a remote host (tokens travel unencrypted)" />
+          <FormControlLabel
+            control={<Checkbox checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />}
+            label="Allow plain HTTP to a remote host (tokens travel unencrypted)"
+          />
           <div>
             <Button variant="outlined" onClick={() => void runTest()} disabled={busy || !/^https?:\/\/\S+/.test(url)}>
               Test connection
@@ -76,10 +110,14 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
           {needsPin && test?.certificate && (
             <Alert severity="warning">
               <Typography variant="body2" gutterBottom>
-                Check this fingerprint with the server's administrator before trusting it. Keyward will refuse the server if it ever changes.
+                Check this fingerprint with the server's administrator before trusting it. Keyward will refuse the server if it ever
+                changes.
               </Typography>
               <code style={{ wordBreak: 'break-all' }}>{test.certificate.fingerprint}</code>
-              <FormControlLabel control={<Checkbox checked={fingerprintOk} onChange={(e) => setFingerprintOk(e.target.checked)} />} label="This fingerprint is the server's" />
+              <FormControlLabel
+                control={<Checkbox checked={fingerprintOk} onChange={(e) => setFingerprintOk(e.target.checked)} />}
+                label="This fingerprint is the server's"
+              />
             </Alert>
           )}
           {error && <Alert severity="error">{error}</Alert>}

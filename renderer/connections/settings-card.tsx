@@ -23,7 +23,13 @@ export function SettingsCard() {
         <Typography variant="h2" component="h2" gutterBottom>
           Settings
         </Typography>
-        <TextField select label="Clear copied tokens after" value={DELAYS.includes(seconds) ? seconds : seconds} onChange={(e) => void change(Number(e.target.value))} sx={{ width: 260 }}>
+        <TextField
+          select
+          label="Clear copied tokens after"
+          value={DELAYS.includes(seconds) ? seconds : seconds}
+          onChange={(e) => void change(Number(e.target.value))}
+          sx={{ width: 260 }}
+        >
           {[...new Set([...DELAYS, seconds])].map((s) => (
             <MenuItem key={s} value={s}>
               {s === 0 ? 'Never (not recommended)' : `${s} seconds`}
@@ -31,7 +37,8 @@ export function SettingsCard() {
           ))}
         </TextField>
         <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-          Running in {info.data.host === 'electron' ? 'the desktop app' : 'the browser host'} · Keyward {info.data.version} · keychain {info.data.keychainAvailable ? 'available' : 'unavailable'}
+          Running in {info.data.host === 'electron' ? 'the desktop app' : 'the browser host'} · Keyward {info.data.version} · keychain{' '}
+          {info.data.keychainAvailable ? 'available' : 'unavailable'}
         </Typography>
       </CardContent>
     </Card>

@@ -37,7 +37,17 @@ const GRACE = [
 ];
 
 /** Confirmation for disable, enable, roll and revoke that says exactly what happens. */
-export function CredentialActionDialog({ action, credentialId, credentialName, onClose }: { action: CredentialAction; credentialId: string; credentialName: string; onClose: () => void }) {
+export function CredentialActionDialog({
+  action,
+  credentialId,
+  credentialName,
+  onClose,
+}: {
+  action: CredentialAction;
+  credentialId: string;
+  credentialName: string;
+  onClose: () => void;
+}) {
   const api = useApi();
   const client = useQueryClient();
   const session = useSession();
@@ -75,7 +85,14 @@ export function CredentialActionDialog({ action, credentialId, credentialName, o
       <DialogContent>
         <DialogContentText>{text.body}</DialogContentText>
         {action === 'roll' && (
-          <TextField select label="Grace period for the old secret" value={grace} onChange={(e) => setGrace(Number(e.target.value))} fullWidth sx={{ mt: 2 }}>
+          <TextField
+            select
+            label="Grace period for the old secret"
+            value={grace}
+            onChange={(e) => setGrace(Number(e.target.value))}
+            fullWidth
+            sx={{ mt: 2 }}
+          >
             {GRACE.map((g) => (
               <MenuItem key={g.seconds} value={g.seconds}>
                 {g.label}

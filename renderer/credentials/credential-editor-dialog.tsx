@@ -1,4 +1,16 @@
-import { Alert, Autocomplete, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Autocomplete,
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { cidrProblem } from '../../shared/domain/cidr.ts';
@@ -17,7 +29,11 @@ import { ExpiryField } from './expiry-field.tsx';
 export function CredentialEditorDialog({ credentialId, onClose }: { credentialId: string | null; onClose: () => void }) {
   const api = useApi();
   const session = useSession();
-  const existing = useQuery({ queryKey: [session.profileId, 'credential', credentialId], queryFn: () => api.credentials.get({ id: credentialId! }), enabled: credentialId !== null });
+  const existing = useQuery({
+    queryKey: [session.profileId, 'credential', credentialId],
+    queryFn: () => api.credentials.get({ id: credentialId! }),
+    enabled: credentialId !== null,
+  });
   const roles = useRoles();
   const users = useUsers();
   const titleId = useId();
@@ -40,7 +56,17 @@ export function CredentialEditorDialog({ credentialId, onClose }: { credentialId
   );
 }
 
-function EditorForm({ credential, roles, users, onClose }: { credential: Credential | null; roles: Role[]; users: User[]; onClose: () => void }) {
+function EditorForm({
+  credential,
+  roles,
+  users,
+  onClose,
+}: {
+  credential: Credential | null;
+  roles: Role[];
+  users: User[];
+  onClose: () => void;
+}) {
   const api = useApi();
   const client = useQueryClient();
   const session = useSession();
@@ -51,7 +77,11 @@ function EditorForm({ credential, roles, users, onClose }: { credential: Credent
   const [owner, setOwner] = useState<User | null>(users.find((u) => u.id === credential?.ownerId) ?? null);
   const [chosen, setChosen] = useState<Role[]>(roles.filter((r) => credential?.roles.includes(r.id)));
   const [expiry, setExpiry] = useState<{ choice: ExpiryChoice; date: string }>(
-    credential ? (credential.expiresAt ? { choice: 'date', date: credential.expiresAt.slice(0, 10) } : { choice: 'never', date: '' }) : { choice: '90', date: '' },
+    credential
+      ? credential.expiresAt
+        ? { choice: 'date', date: credential.expiresAt.slice(0, 10) }
+        : { choice: 'never', date: '' }
+      : { choice: '90', date: '' },
   );
   const [cidrText, setCidrText] = useState((credential?.allowedCidrs ?? []).join('\n'));
   const [busy, setBusy] = useState(false);
@@ -65,7 +95,14 @@ function EditorForm({ credential, roles, users, onClose }: { credential: Credent
     setBusy(true);
     setError(null);
     const expiresAt = expiryTimestamp(expiry.choice, expiry.date);
-    const fields = { name: name.trim(), description, ownerId: owner?.id ?? null, roles: chosen.map((r) => r.id), expiresAt, allowedCidrs: cidrs };
+    const fields = {
+      name: name.trim(),
+      description,
+      ownerId: owner?.id ?? null,
+      roles: chosen.map((r) => r.id),
+      expiresAt,
+      allowedCidrs: cidrs,
+    };
     try {
       if (credential) {
         await api.credentials.update({ id: credential.id, expectedVersion: credential.version, set: fields });
@@ -87,7 +124,16 @@ function EditorForm({ credential, roles, users, onClose }: { credential: Credent
       <DialogContent dividers>
         <Stack spacing={2.5}>
           <Stack direction="row" spacing={2}>
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required error={nameError !== null && name !== ''} helperText={nameError ?? ' '} autoFocus sx={{ flex: 1 }} />
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              error={nameError !== null && name !== ''}
+              helperText={nameError ?? ' '}
+              autoFocus
+              sx={{ flex: 1 }}
+            />
             <Autocomplete
               options={users}
               value={owner}
@@ -98,7 +144,14 @@ function EditorForm({ credential, roles, users, onClose }: { credential: Credent
               sx={{ flex: 1 }}
             />
           </Stack>
-          <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline minRows={2} slotProps={{ htmlInput: { maxLength: 1000 } }} />
+          <TextField
+            label="Description"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            multiline
+            minRows={2}
+            slotProps={{ htmlInput: { maxLength: 1000 } }}
+          />
           <Autocomplete
             multiple
             options={roles}
@@ -106,8 +159,17 @@ function EditorForm({ credential, roles, users, onClose }: { credential: Credent
             onChange={(_, v) => setChosen(v)}
             getOptionLabel={(r) => r.name}
             isOptionEqualToValue={(a, b) => a.id === b.id}
-            renderValue={(value, getItemProps) => value.map((r, i) => <Chip size="small" label={r.name} {...getItemProps({ index: i })} key={r.id} />)}
-            renderInput={(p) => <TextField {...p} label="Access Roles" placeholder={chosen.length ? '' : 'Search roles'} helperText="The credential may do what any of its roles permits." />}
+            renderValue={(value, getItemProps) =>
+              value.map((r, i) => <Chip size="small" label={r.name} {...getItemProps({ index: i })} key={r.id} />)
+            }
+            renderInput={(p) => (
+              <TextField
+                {...p}
+                label="Access Roles"
+                placeholder={chosen.length ? '' : 'Search roles'}
+                helperText="The credential may do what any of its roles permits."
+              />
+            )}
           />
           <div>
             <Typography variant="subtitle2" component="h3" gutterBottom>

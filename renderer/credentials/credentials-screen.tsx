@@ -30,7 +30,8 @@ export function CredentialsScreen() {
 
   const page = useQuery({
     queryKey: qk.credentials(session.profileId, { q, status, pageSize: paging.pageSize, cursor: cursor ?? null }),
-    queryFn: () => api.credentials.list({ limit: paging.pageSize, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
+    queryFn: () =>
+      api.credentials.list({ limit: paging.pageSize, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
     placeholderData: keepPreviousData,
   });
   if (page.data?.nextCursor && !page.isPlaceholderData) pageCursors[paging.page + 1] = page.data.nextCursor;
@@ -41,7 +42,13 @@ export function CredentialsScreen() {
   const columns = useMemo<GridColDef<Credential>[]>(
     () => [
       { field: 'name', headerName: 'Name', flex: 1.2, minWidth: 140 },
-      { field: 'ownerId', headerName: 'Owner', flex: 0.8, minWidth: 100, valueGetter: (_v, row) => (row.ownerId ? (userName.get(row.ownerId) ?? row.ownerId) : '—') },
+      {
+        field: 'ownerId',
+        headerName: 'Owner',
+        flex: 0.8,
+        minWidth: 100,
+        valueGetter: (_v, row) => (row.ownerId ? (userName.get(row.ownerId) ?? row.ownerId) : '—'),
+      },
       {
         field: 'roles',
         headerName: 'Roles',
@@ -50,22 +57,41 @@ export function CredentialsScreen() {
         sortable: false,
         renderCell: ({ row }) => (
           <Stack direction="row" spacing={0.5} sx={{ overflow: 'hidden', alignItems: 'center', height: '100%' }}>
-            {row.roles.length === 0 ? <Chip size="small" variant="outlined" label="No roles" /> : row.roles.map((id) => <Chip key={id} size="small" label={roleName.get(id) ?? id} />)}
+            {row.roles.length === 0 ? (
+              <Chip size="small" variant="outlined" label="No roles" />
+            ) : (
+              row.roles.map((id) => <Chip key={id} size="small" label={roleName.get(id) ?? id} />)
+            )}
           </Stack>
         ),
       },
-      { field: 'status', headerName: 'Status', width: 100, renderCell: ({ row }) => <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} /> },
+      {
+        field: 'status',
+        headerName: 'Status',
+        width: 100,
+        renderCell: ({ row }) => <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} />,
+      },
       { field: 'prefix', headerName: 'Prefix', width: 105, renderCell: ({ row }) => <code>{row.prefix}</code> },
       { field: 'createdAt', headerName: 'Created', width: 105, valueFormatter: (v: string) => formatDate(v) },
       { field: 'expiresAt', headerName: 'Expires', width: 105, valueFormatter: (v: string | null) => formatDate(v) },
       { field: 'lastUsedAt', headerName: 'Last used', width: 105, valueFormatter: (v: string | null) => formatDate(v) },
-      { field: 'ops', headerName: 'Operations', width: 170, sortable: false, renderCell: ({ row }) => <CredentialRowActions credential={row} /> },
+      {
+        field: 'ops',
+        headerName: 'Operations',
+        width: 170,
+        sortable: false,
+        renderCell: ({ row }) => <CredentialRowActions credential={row} />,
+      },
     ],
     [roleName, userName],
   );
 
   const newButton = (
-    <Button variant="contained" onClick={() => openDialog({ type: 'credential-editor', credentialId: null })} disabled={session.state !== 'online'}>
+    <Button
+      variant="contained"
+      onClick={() => openDialog({ type: 'credential-editor', credentialId: null })}
+      disabled={session.state !== 'online'}
+    >
       New credential
     </Button>
   );
@@ -74,7 +100,11 @@ export function CredentialsScreen() {
   const empty = page.data && page.data.items.length === 0 && paging.page === 0;
 
   return (
-    <Page title="Credentials" intro="API tokens and the roles they hold. A token's secret is shown once, when it is created or rolled." actions={newButton}>
+    <Page
+      title="Credentials"
+      intro="API tokens and the roles they hold. A token's secret is shown once, when it is created or rolled."
+      actions={newButton}
+    >
       <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
         <TextField
           label="Search credentials"
@@ -84,9 +114,26 @@ export function CredentialsScreen() {
             setPaging((p) => ({ ...p, page: 0 }));
           }}
           sx={{ width: 320 }}
-          slotProps={{ input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> } }}
+          slotProps={{
+            input: {
+              startAdornment: (
+                <InputAdornment position="start">
+                  <SearchIcon fontSize="small" />
+                </InputAdornment>
+              ),
+            },
+          }}
         />
-        <TextField select label="Status" value={status} onChange={(e) => { setStatus(e.target.value as CredentialStatus | ''); setPaging((p) => ({ ...p, page: 0 })); }} sx={{ width: 160 }}>
+        <TextField
+          select
+          label="Status"
+          value={status}
+          onChange={(e) => {
+            setStatus(e.target.value as CredentialStatus | '');
+            setPaging((p) => ({ ...p, page: 0 }));
+          }}
+          sx={{ width: 160 }}
+        >
           <MenuItem value="">Any status</MenuItem>
           {(['active', 'disabled', 'expired', 'revoked'] as const).map((s) => (
             <MenuItem key={s} value={s}>

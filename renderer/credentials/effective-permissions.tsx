@@ -6,12 +6,19 @@ import type { Catalog, Role } from '../../shared/domain/types.ts';
 export function EffectivePermissions({ catalog, roles }: { catalog: Catalog | undefined; roles: Role[] }) {
   const groups = useMemo(() => {
     const granted = new Set(roles.flatMap((r) => r.actions));
-    return (catalog?.groups ?? []).map((g) => ({ name: g.name, total: g.actions.length, ids: g.actions.filter((a) => granted.has(a.id)).map((a) => a.id) })).filter((g) => g.ids.length > 0);
+    return (catalog?.groups ?? [])
+      .map((g) => ({ name: g.name, total: g.actions.length, ids: g.actions.filter((a) => granted.has(a.id)).map((a) => a.id) }))
+      .filter((g) => g.ids.length > 0);
   }, [catalog, roles]);
   if (roles.length === 0) return <Typography color="text.secondary">No roles: this credential will be denied every action.</Typography>;
   if (groups.length === 0) return <Typography color="text.secondary">These roles permit no action yet.</Typography>;
   return (
-    <Box sx={{ maxHeight: 220, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1, p: 1 }} data-testid="effective-permissions" tabIndex={0} aria-label="Effective permissions">
+    <Box
+      sx={{ maxHeight: 220, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1, p: 1 }}
+      data-testid="effective-permissions"
+      tabIndex={0}
+      aria-label="Effective permissions"
+    >
       {groups.map((g) => (
         <Box key={g.name} sx={{ mb: 1 }}>
           <Typography variant="subtitle2" component="h4">

@@ -1,19 +1,40 @@
 import { Stack, TextField, ToggleButton, ToggleButtonGroup } from '@mui/material';
 import type { ExpiryChoice } from './expiry.ts';
 
-
 /** Expiry as presets (30 / 90 / 365 days / never) or an explicit date. */
-export function ExpiryField({ choice, date, onChange }: { choice: ExpiryChoice; date: string; onChange: (choice: ExpiryChoice, date: string) => void }) {
+export function ExpiryField({
+  choice,
+  date,
+  onChange,
+}: {
+  choice: ExpiryChoice;
+  date: string;
+  onChange: (choice: ExpiryChoice, date: string) => void;
+}) {
   return (
     <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-      <ToggleButtonGroup size="small" exclusive value={choice} onChange={(_, v: ExpiryChoice | null) => v && onChange(v, date)} aria-label="Expiry">
+      <ToggleButtonGroup
+        size="small"
+        exclusive
+        value={choice}
+        onChange={(_, v: ExpiryChoice | null) => v && onChange(v, date)}
+        aria-label="Expiry"
+      >
         <ToggleButton value="30">30 days</ToggleButton>
         <ToggleButton value="90">90 days</ToggleButton>
         <ToggleButton value="365">365 days</ToggleButton>
         <ToggleButton value="never">Never</ToggleButton>
         <ToggleButton value="date">Date</ToggleButton>
       </ToggleButtonGroup>
-      {choice === 'date' && <TextField type="date" label="Expires on" value={date} onChange={(e) => onChange('date', e.target.value)} slotProps={{ inputLabel: { shrink: true } }} />}
+      {choice === 'date' && (
+        <TextField
+          type="date"
+          label="Expires on"
+          value={date}
+          onChange={(e) => onChange('date', e.target.value)}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+      )}
     </Stack>
   );
 }

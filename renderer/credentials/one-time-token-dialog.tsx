@@ -53,7 +53,10 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
         setCopy(null);
       }
     });
-    const offExpired = api.on('secrets.expired', (e) => e.handleId === handle.id && setError('This token is no longer held by the app. Roll the credential to get a new one.'));
+    const offExpired = api.on(
+      'secrets.expired',
+      (e) => e.handleId === handle.id && setError('This token is no longer held by the app. Roll the credential to get a new one.'),
+    );
     return () => {
       offCleared();
       offExpired();
@@ -88,8 +91,17 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
   const label = FORMATS.find((f) => f.format === copy?.format)?.label.replace('Copy ', '') ?? '';
 
   return (
-    <Dialog open onClose={() => setConfirmClose(true)} aria-labelledby={titleId} maxWidth="sm" fullWidth slotProps={{ paper: { 'data-testid': 'token-dialog' } as object }}>
-      <DialogTitle id={titleId}>{rolled ? 'New secret' : 'Token created'} for “{credentialName}”</DialogTitle>
+    <Dialog
+      open
+      onClose={() => setConfirmClose(true)}
+      aria-labelledby={titleId}
+      maxWidth="sm"
+      fullWidth
+      slotProps={{ paper: { 'data-testid': 'token-dialog' } as object }}
+    >
+      <DialogTitle id={titleId}>
+        {rolled ? 'New secret' : 'Token created'} for “{credentialName}”
+      </DialogTitle>
       <DialogContent>
         <Alert severity="warning" sx={{ mb: 2 }}>
           Copy this token now. It will not be shown again: Keyward keeps only a hash of it.
@@ -99,7 +111,15 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
             component="code"
             aria-label={revealed ? 'Token' : 'Token, masked'}
             data-testid="token-value"
-            sx={{ flex: 1, p: 1.5, borderRadius: 1, bgcolor: 'action.hover', fontSize: 14, wordBreak: 'break-all', userSelect: revealed ? 'all' : 'none' }}
+            sx={{
+              flex: 1,
+              p: 1.5,
+              borderRadius: 1,
+              bgcolor: 'action.hover',
+              fontSize: 14,
+              wordBreak: 'break-all',
+              userSelect: revealed ? 'all' : 'none',
+            }}
           >
             {revealed ?? handle.masked}
           </Box>
@@ -109,13 +129,19 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
         </Stack>
         <Stack direction="row" spacing={1} sx={{ mt: 2, flexWrap: 'wrap', rowGap: 1 }}>
           {FORMATS.map((f) => (
-            <Button key={f.format} variant={copy?.format === f.format ? 'contained' : 'outlined'} size="small" onClick={() => void doCopy(f.format)}>
+            <Button
+              key={f.format}
+              variant={copy?.format === f.format ? 'contained' : 'outlined'}
+              size="small"
+              onClick={() => void doCopy(f.format)}
+            >
               {f.label}
             </Button>
           ))}
         </Stack>
         <Typography role="status" aria-live="polite" sx={{ mt: 2, minHeight: 24 }} data-testid="copy-status">
-          {copy && (secondsLeft !== null ? `Copied ${label} — clears in ${secondsLeft} s` : `Copied ${label}. Clipboard clearing is turned off.`)}
+          {copy &&
+            (secondsLeft !== null ? `Copied ${label} — clears in ${secondsLeft} s` : `Copied ${label}. Clipboard clearing is turned off.`)}
           {cleared && 'Clipboard cleared.'}
         </Typography>
         {error && <Alert severity="error">{error}</Alert>}

@@ -19,7 +19,14 @@ export function DialogHost({ spec, onClose }: { spec: DialogSpec; onClose: () =>
     case 'credential-editor':
       return <CredentialEditorDialog credentialId={spec.credentialId} onClose={onClose} />;
     case 'credential-action':
-      return <CredentialActionDialog action={spec.action} credentialId={spec.credentialId} credentialName={spec.credentialName} onClose={onClose} />;
+      return (
+        <CredentialActionDialog
+          action={spec.action}
+          credentialId={spec.credentialId}
+          credentialName={spec.credentialName}
+          onClose={onClose}
+        />
+      );
     case 'one-time-token':
       return <OneTimeTokenDialog credentialName={spec.credentialName} handle={spec.handle} rolled={spec.rolled} onClose={onClose} />;
     case 'profile':

@@ -1,4 +1,17 @@
-import { Box, Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
+import {
+  Box,
+  Button,
+  Chip,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Group, User } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
@@ -43,35 +56,86 @@ export function DirectoryScreen() {
       },
     });
   const removeUser = (u: User) =>
-    openDialog({ type: 'confirm', title: `Delete user ${u.name}?`, body: 'The user can no longer obtain keys. Their credentials stay until you revoke them.', confirmLabel: 'Delete user', destructive: true, onConfirm: async () => { await api.users.delete({ id: u.id, expectedVersion: u.version }); await refresh(); } });
+    openDialog({
+      type: 'confirm',
+      title: `Delete user ${u.name}?`,
+      body: 'The user can no longer obtain keys. Their credentials stay until you revoke them.',
+      confirmLabel: 'Delete user',
+      destructive: true,
+      onConfirm: async () => {
+        await api.users.delete({ id: u.id, expectedVersion: u.version });
+        await refresh();
+      },
+    });
   const removeGroup = (g: Group) =>
-    openDialog({ type: 'confirm', title: `Delete group ${g.name}?`, body: 'Members leave the group; if the issuance policy lists it, that entry goes too.', confirmLabel: 'Delete group', destructive: true, onConfirm: async () => { await api.groups.delete({ id: g.id, expectedVersion: g.version }); await refresh(); } });
+    openDialog({
+      type: 'confirm',
+      title: `Delete group ${g.name}?`,
+      body: 'Members leave the group; if the issuance policy lists it, that entry goes too.',
+      confirmLabel: 'Delete group',
+      destructive: true,
+      onConfirm: async () => {
+        await api.groups.delete({ id: g.id, expectedVersion: g.version });
+        await refresh();
+      },
+    });
 
   return (
     <Page title="Directory" intro="Users who may obtain their own keys, the groups they belong to, and the policy deciding who may.">
       <Stack spacing={3}>
-        {policy.data && groups.data ? <PolicyCard key={JSON.stringify(policy.data)} policy={policy.data} groups={groups.data} /> : policy.error ? <ErrorState error={policy.error} /> : <LoadingRows rows={2} />}
+        {policy.data && groups.data ? (
+          <PolicyCard key={JSON.stringify(policy.data)} policy={policy.data} groups={groups.data} />
+        ) : policy.error ? (
+          <ErrorState error={policy.error} />
+        ) : (
+          <LoadingRows rows={2} />
+        )}
         <Box>
           <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
-            <Typography variant="h2" component="h2">Users</Typography>
-            <Button variant="outlined" onClick={() => openDialog({ type: 'user', userId: null })}>New user</Button>
+            <Typography variant="h2" component="h2">
+              Users
+            </Typography>
+            <Button variant="outlined" onClick={() => openDialog({ type: 'user', userId: null })}>
+              New user
+            </Button>
           </Stack>
-          {users.isPending ? <LoadingRows rows={3} /> : users.error ? <ErrorState error={users.error} /> : users.data.length === 0 ? (
+          {users.isPending ? (
+            <LoadingRows rows={3} />
+          ) : users.error ? (
+            <ErrorState error={users.error} />
+          ) : users.data.length === 0 ? (
             <EmptyState title="No users" hint="Add users so they can obtain keys themselves, within the issuance policy." />
           ) : (
             <TableContainer component={Paper} variant="outlined">
               <Table size="small" aria-label="Users">
-                <TableHead><TableRow><TableCell>Name</TableCell><TableCell>Email</TableCell><TableCell>Groups</TableCell><TableCell align="right">Operations</TableCell></TableRow></TableHead>
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Name</TableCell>
+                    <TableCell>Email</TableCell>
+                    <TableCell>Groups</TableCell>
+                    <TableCell align="right">Operations</TableCell>
+                  </TableRow>
+                </TableHead>
                 <TableBody>
                   {users.data.map((u) => (
                     <TableRow key={u.id} hover>
                       <TableCell>{u.name}</TableCell>
                       <TableCell>{u.email || '—'}</TableCell>
-                      <TableCell>{u.groups.map((g) => <Chip key={g} size="small" label={groupName(g)} sx={{ mr: 0.5 }} />)}</TableCell>
+                      <TableCell>
+                        {u.groups.map((g) => (
+                          <Chip key={g} size="small" label={groupName(g)} sx={{ mr: 0.5 }} />
+                        ))}
+                      </TableCell>
                       <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        <Button size="small" onClick={() => openDialog({ type: 'user', userId: u.id })} aria-label={`Edit user ${u.name}`}>Edit</Button>
-                        <Button size="small" color="warning" onClick={() => invalidate(u)} aria-label={`Invalidate tokens of ${u.name}`}>Invalidate tokens</Button>
-                        <Button size="small" color="error" onClick={() => removeUser(u)} aria-label={`Delete user ${u.name}`}>Delete</Button>
+                        <Button size="small" onClick={() => openDialog({ type: 'user', userId: u.id })} aria-label={`Edit user ${u.name}`}>
+                          Edit
+                        </Button>
+                        <Button size="small" color="warning" onClick={() => invalidate(u)} aria-label={`Invalidate tokens of ${u.name}`}>
+                          Invalidate tokens
+                        </Button>
+                        <Button size="small" color="error" onClick={() => removeUser(u)} aria-label={`Delete user ${u.name}`}>
+                          Delete
+                        </Button>
                       </TableCell>
                     </TableRow>
                   ))}
@@ -82,24 +146,54 @@ export function DirectoryScreen() {
         </Box>
         <Box>
           <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
-            <Typography variant="h2" component="h2">Groups</Typography>
-            <Button variant="outlined" onClick={() => openDialog({ type: 'group', groupId: null })}>New group</Button>
+            <Typography variant="h2" component="h2">
+              Groups
+            </Typography>
+            <Button variant="outlined" onClick={() => openDialog({ type: 'group', groupId: null })}>
+              New group
+            </Button>
           </Stack>
-          {groups.isPending ? <LoadingRows rows={3} /> : groups.error ? <ErrorState error={groups.error} /> : groups.data.length === 0 ? (
-            <EmptyState title="No groups" hint="Create groups to give their members default roles and to name them in the issuance policy." />
+          {groups.isPending ? (
+            <LoadingRows rows={3} />
+          ) : groups.error ? (
+            <ErrorState error={groups.error} />
+          ) : groups.data.length === 0 ? (
+            <EmptyState
+              title="No groups"
+              hint="Create groups to give their members default roles and to name them in the issuance policy."
+            />
           ) : (
             <TableContainer component={Paper} variant="outlined">
               <Table size="small" aria-label="Groups">
-                <TableHead><TableRow><TableCell>Name</TableCell><TableCell>Description</TableCell><TableCell>Default roles</TableCell><TableCell align="right">Operations</TableCell></TableRow></TableHead>
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Name</TableCell>
+                    <TableCell>Description</TableCell>
+                    <TableCell>Default roles</TableCell>
+                    <TableCell align="right">Operations</TableCell>
+                  </TableRow>
+                </TableHead>
                 <TableBody>
                   {groups.data.map((g) => (
                     <TableRow key={g.id} hover>
                       <TableCell>{g.name}</TableCell>
                       <TableCell>{g.description || '—'}</TableCell>
-                      <TableCell>{g.defaultRoles.map((r) => <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />)}</TableCell>
+                      <TableCell>
+                        {g.defaultRoles.map((r) => (
+                          <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />
+                        ))}
+                      </TableCell>
                       <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        <Button size="small" onClick={() => openDialog({ type: 'group', groupId: g.id })} aria-label={`Edit group ${g.name}`}>Edit</Button>
-                        <Button size="small" color="error" onClick={() => removeGroup(g)} aria-label={`Delete group ${g.name}`}>Delete</Button>
+                        <Button
+                          size="small"
+                          onClick={() => openDialog({ type: 'group', groupId: g.id })}
+                          aria-label={`Edit group ${g.name}`}
+                        >
+                          Edit
+                        </Button>
+                        <Button size="small" color="error" onClick={() => removeGroup(g)} aria-label={`Delete group ${g.name}`}>
+                          Delete
+                        </Button>
                       </TableCell>
                     </TableRow>
                   ))}

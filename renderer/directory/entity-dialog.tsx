@@ -3,7 +3,19 @@ import { useId, useState, type ReactNode } from 'react';
 import { errorMessage } from '../app/errors.ts';
 
 /** Shared frame of the small create/edit dialogs: title, fields, server error, Cancel/Save. */
-export function EntityDialog({ title, children, canSave, onSave, onClose }: { title: string; children: ReactNode; canSave: boolean; onSave: () => Promise<void>; onClose: () => void }) {
+export function EntityDialog({
+  title,
+  children,
+  canSave,
+  onSave,
+  onClose,
+}: {
+  title: string;
+  children: ReactNode;
+  canSave: boolean;
+  onSave: () => Promise<void>;
+  onClose: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();

@@ -26,7 +26,13 @@ export function GroupDialog({ groupId, onClose }: { groupId: string | null; onCl
     <EntityDialog title={group ? `Edit group — ${group.name}` : 'New group'} canSave={name.trim() !== ''} onSave={save} onClose={onClose}>
       <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
       <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline minRows={2} />
-      <MultiPicker label="Default roles" options={roles} value={roleIds} onChange={setRoleIds} helperText="Keys that members obtain themselves get these roles." />
+      <MultiPicker
+        label="Default roles"
+        options={roles}
+        value={roleIds}
+        onChange={setRoleIds}
+        helperText="Keys that members obtain themselves get these roles."
+      />
     </EntityDialog>
   );
 }

@@ -1,4 +1,19 @@
-import { Alert, Autocomplete, Button, Card, CardContent, Chip, FormControl, FormControlLabel, FormLabel, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Autocomplete,
+  Button,
+  Card,
+  CardContent,
+  Chip,
+  FormControl,
+  FormControlLabel,
+  FormLabel,
+  Radio,
+  RadioGroup,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { policyWidens } from '../../shared/domain/policy.ts';
@@ -11,7 +26,8 @@ import { useDialogs } from '../dialogs/dialog-context.ts';
 
 type Choice = 'everyone' | 'nobody' | 'groups';
 
-const choiceOf = (p: IssuancePolicy): Choice => (p.allowedGroups === null ? 'everyone' : p.allowedGroups.length === 0 ? 'nobody' : 'groups');
+const choiceOf = (p: IssuancePolicy): Choice =>
+  p.allowedGroups === null ? 'everyone' : p.allowedGroups.length === 0 ? 'nobody' : 'groups';
 
 export function describePolicy(p: IssuancePolicy, groups: Group[]): string {
   if (p.allowedGroups === null) return 'Every user may obtain a key.';
@@ -70,7 +86,14 @@ export function PolicyCard({ policy, groups }: { policy: IssuancePolicy; groups:
         </Typography>
         <FormControl>
           <FormLabel id="policy-label">Who may obtain a key</FormLabel>
-          <RadioGroup aria-labelledby="policy-label" value={choice} onChange={(e) => { setChoice(e.target.value as Choice); setSaved(false); }}>
+          <RadioGroup
+            aria-labelledby="policy-label"
+            value={choice}
+            onChange={(e) => {
+              setChoice(e.target.value as Choice);
+              setSaved(false);
+            }}
+          >
             <FormControlLabel value="everyone" control={<Radio />} label="Everyone" />
             <FormControlLabel value="nobody" control={<Radio />} label="Nobody" />
             <FormControlLabel value="groups" control={<Radio />} label="Members of these groups" />
@@ -84,8 +107,16 @@ export function PolicyCard({ policy, groups }: { policy: IssuancePolicy; groups:
             onChange={(_, v) => setChosen(v)}
             getOptionLabel={(g) => g.name}
             isOptionEqualToValue={(a, b) => a.id === b.id}
-            renderValue={(value, getItemProps) => value.map((g, i) => <Chip size="small" label={g.name} {...getItemProps({ index: i })} key={g.id} />)}
-            renderInput={(p) => <TextField {...p} label="Allowed groups" helperText={chosen.length === 0 ? 'With no group chosen, nobody may obtain a key.' : ' '} />}
+            renderValue={(value, getItemProps) =>
+              value.map((g, i) => <Chip size="small" label={g.name} {...getItemProps({ index: i })} key={g.id} />)
+            }
+            renderInput={(p) => (
+              <TextField
+                {...p}
+                label="Allowed groups"
+                helperText={chosen.length === 0 ? 'With no group chosen, nobody may obtain a key.' : ' '}
+              />
+            )}
             sx={{ maxWidth: 520, mt: 1 }}
           />
         )}
@@ -95,7 +126,11 @@ export function PolicyCard({ policy, groups }: { policy: IssuancePolicy; groups:
           </Button>
           {saved && !changed && <Typography role="status">Saved.</Typography>}
         </Stack>
-        {error && <Alert severity="error" sx={{ mt: 2 }}>{error}</Alert>}
+        {error && (
+          <Alert severity="error" sx={{ mt: 2 }}>
+            {error}
+          </Alert>
+        )}
       </CardContent>
     </Card>
   );

@@ -26,9 +26,20 @@ export function UserDialog({ userId, onClose }: { userId: string | null; onClose
     await client.invalidateQueries({ queryKey: [session.profileId] });
   };
   return (
-    <EntityDialog title={user ? `Edit user — ${user.name}` : 'New user'} canSave={name.trim() !== '' && emailOk && passwordOk} onSave={save} onClose={onClose}>
+    <EntityDialog
+      title={user ? `Edit user — ${user.name}` : 'New user'}
+      canSave={name.trim() !== '' && emailOk && passwordOk}
+      onSave={save}
+      onClose={onClose}
+    >
       <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
-      <TextField label="Email" value={email} onChange={(e) => setEmail(e.target.value)} error={!emailOk} helperText={emailOk ? ' ' : 'Enter an address like name@example.com.'} />
+      <TextField
+        label="Email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={!emailOk}
+        helperText={emailOk ? ' ' : 'Enter an address like name@example.com.'}
+      />
       <TextField
         label={user ? 'New password' : 'Password'}
         type="password"

@@ -36,9 +36,23 @@ export function DraftsScreen() {
     }
     setBusy(null);
   };
-  const review = () => run('plan', async () => { setResult(null); setPlan(await api.drafts.plan()); });
+  const review = () =>
+    run('plan', async () => {
+      setResult(null);
+      setPlan(await api.drafts.plan());
+    });
   const resolve = (item: PlanItem, conflict: PlanConflict, choice: ConflictChoice, name?: string) =>
-    run('resolve', async () => setPlan(await api.drafts.resolveConflict({ planId: plan!.planId, draftId: item.draftId, kind: conflict.kind, choice, ...(name ? { name } : {}) })));
+    run('resolve', async () =>
+      setPlan(
+        await api.drafts.resolveConflict({
+          planId: plan!.planId,
+          draftId: item.draftId,
+          kind: conflict.kind,
+          choice,
+          ...(name ? { name } : {}),
+        }),
+      ),
+    );
   const apply = () =>
     run('apply', async () => {
       const r = await api.drafts.apply({ planId: plan!.planId });
@@ -65,7 +79,11 @@ export function DraftsScreen() {
       },
     });
   const exportAs = (format: 'json' | 'yaml') => run('export', async () => downloadFile(await api.drafts.export({ format })));
-  const importFile = (file: File) => run('import', async () => { await api.drafts.import({ content: await file.text(), fileName: file.name }); await refresh(); });
+  const importFile = (file: File) =>
+    run('import', async () => {
+      await api.drafts.import({ content: await file.text(), fileName: file.name });
+      await refresh();
+    });
 
   const items = drafts.data?.roles ?? [];
   const planItems = plan?.items.filter((i) => i.op !== 'noop') ?? [];
@@ -76,17 +94,33 @@ export function DraftsScreen() {
       actions={
         <>
           <Button onClick={() => fileInput.current?.click()}>Import file</Button>
-          <input ref={fileInput} type="file" accept=".json,.yaml,.yml" hidden aria-label="Import drafts file" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
-          <Button onClick={() => void exportAs('json')} disabled={items.length === 0}>Export JSON</Button>
-          <Button onClick={() => void exportAs('yaml')} disabled={items.length === 0}>Export YAML</Button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,.yaml,.yml"
+            hidden
+            aria-label="Import drafts file"
+            onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])}
+          />
+          <Button onClick={() => void exportAs('json')} disabled={items.length === 0}>
+            Export JSON
+          </Button>
+          <Button onClick={() => void exportAs('yaml')} disabled={items.length === 0}>
+            Export YAML
+          </Button>
         </>
       }
     >
-      {error && <Alert severity="error" sx={{ mb: 2 }} data-testid="drafts-error">{error}</Alert>}
+      {error && (
+        <Alert severity="error" sx={{ mb: 2 }} data-testid="drafts-error">
+          {error}
+        </Alert>
+      )}
       {busy && <LinearProgress sx={{ mb: 2 }} aria-label={busy === 'apply' ? 'Applying changes' : 'Working'} />}
       {result && (
         <Alert severity="success" sx={{ mb: 2 }} data-testid="apply-result">
-          Applied {result.items.length} change{result.items.length === 1 ? '' : 's'}: {result.items.filter((i) => 'deleted' in i).length} deleted, {result.items.filter((i) => !('deleted' in i)).length} created or updated.
+          Applied {result.items.length} change{result.items.length === 1 ? '' : 's'}: {result.items.filter((i) => 'deleted' in i).length}{' '}
+          deleted, {result.items.filter((i) => !('deleted' in i)).length} created or updated.
         </Alert>
       )}
       {drafts.isPending ? (
@@ -100,9 +134,28 @@ export function DraftsScreen() {
           <Paper variant="outlined">
             <List dense aria-label="Drafts">
               {items.map((d) => (
-                <ListItem key={d.draftId} secondaryAction={<Button size="small" onClick={() => void run('discard', async () => { await api.drafts.discard({ draftId: d.draftId }); setPlan(null); await refresh(); })}>Discard</Button>}>
+                <ListItem
+                  key={d.draftId}
+                  secondaryAction={
+                    <Button
+                      size="small"
+                      onClick={() =>
+                        void run('discard', async () => {
+                          await api.drafts.discard({ draftId: d.draftId });
+                          setPlan(null);
+                          await refresh();
+                        })
+                      }
+                    >
+                      Discard
+                    </Button>
+                  }
+                >
                   <Chip size="small" label={d.op} sx={{ mr: 1.5, minWidth: 64 }} />
-                  <ListItemText primary={d.draft?.name ?? d.base?.name} secondary={`Edited ${new Date(d.editedAt).toLocaleString()}${d.base ? ` · based on version ${d.base.version}` : ''}`} />
+                  <ListItemText
+                    primary={d.draft?.name ?? d.base?.name}
+                    secondary={`Edited ${new Date(d.editedAt).toLocaleString()}${d.base ? ` · based on version ${d.base.version}` : ''}`}
+                  />
                 </ListItem>
               ))}
             </List>
@@ -126,7 +179,12 @@ export function DraftsScreen() {
                 <PlanItemCard key={i.draftId} item={i} onResolve={resolve} busy={busy !== null} />
               ))}
               <div>
-                <Button variant="contained" color="primary" onClick={() => void apply()} disabled={plan.conflictCount > 0 || busy !== null || planItems.length === 0}>
+                <Button
+                  variant="contained"
+                  color="primary"
+                  onClick={() => void apply()}
+                  disabled={plan.conflictCount > 0 || busy !== null || planItems.length === 0}
+                >
                   Apply {planItems.length} change{planItems.length === 1 ? '' : 's'}
                 </Button>
               </div>

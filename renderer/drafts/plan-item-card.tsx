@@ -56,7 +56,15 @@ function ActionDiff({ label, ids, sign, color }: { label: string; ids: string[];
   );
 }
 
-function ConflictBox({ conflict, onChoose, busy }: { conflict: PlanConflict; onChoose: (choice: ConflictChoice, name?: string) => void; busy: boolean }) {
+function ConflictBox({
+  conflict,
+  onChoose,
+  busy,
+}: {
+  conflict: PlanConflict;
+  onChoose: (choice: ConflictChoice, name?: string) => void;
+  busy: boolean;
+}) {
   const [rename, setRename] = useState(conflict.mine ?? '');
   const showValues = conflict.kind === 'name' || conflict.kind === 'description';
   return (
@@ -72,7 +80,12 @@ function ConflictBox({ conflict, onChoose, busy }: { conflict: PlanConflict; onC
       {conflict.actions && <Typography variant="body2">Unknown actions: {conflict.actions.join(', ')}</Typography>}
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 1 }}>
         {conflict.kind === 'name_taken' && <TextField label="New name" value={rename} onChange={(e) => setRename(e.target.value)} />}
-        <Button size="small" variant="contained" disabled={busy} onClick={() => onChoose('mine', conflict.kind === 'name_taken' ? rename : undefined)}>
+        <Button
+          size="small"
+          variant="contained"
+          disabled={busy}
+          onClick={() => onChoose('mine', conflict.kind === 'name_taken' ? rename : undefined)}
+        >
           {conflict.kind === 'name_taken' ? 'Use this name' : 'Keep mine'}
         </Button>
         <Button size="small" variant="outlined" disabled={busy} onClick={() => onChoose('theirs')}>

@@ -20,7 +20,13 @@ export function HygieneScreen() {
   const report = useQuery({ queryKey: qk.hygiene(session.profileId), queryFn: () => api.hygiene.report() });
   return (
     <Page title="Hygiene" intro="Credentials and roles worth a second look.">
-      {report.isPending ? <LoadingRows /> : report.error ? <ErrorState error={report.error} onRetry={() => void report.refetch()} /> : <Findings report={report.data} />}
+      {report.isPending ? (
+        <LoadingRows />
+      ) : report.error ? (
+        <ErrorState error={report.error} onRetry={() => void report.refetch()} />
+      ) : (
+        <Findings report={report.data} />
+      )}
     </Page>
   );
 }
@@ -29,13 +35,32 @@ function Findings({ report }: { report: HygieneReport }) {
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(380px, 1fr))', gap: 2 }}>
       {FLAGS.map((f) => (
-        <Section key={f.flag} title={f.title} hint={f.hint} items={report.credentials.filter((c) => c.flags[f.flag]).map((c) => ({ key: c.credential.id, primary: c.credential.name, secondary: `${c.credential.prefix} · ${c.credential.status}` }))} />
+        <Section
+          key={f.flag}
+          title={f.title}
+          hint={f.hint}
+          items={report.credentials
+            .filter((c) => c.flags[f.flag])
+            .map((c) => ({
+              key: c.credential.id,
+              primary: c.credential.name,
+              secondary: `${c.credential.prefix} · ${c.credential.status}`,
+            }))}
+        />
       ))}
-      <Section title="Roles no credential uses" hint="Delete them or assign them." items={report.unusedRoles.map((r) => ({ key: r.id, primary: r.name, secondary: `${r.actions.length} actions` }))} />
+      <Section
+        title="Roles no credential uses"
+        hint="Delete them or assign them."
+        items={report.unusedRoles.map((r) => ({ key: r.id, primary: r.name, secondary: `${r.actions.length} actions` }))}
+      />
       <Section
         title="Holders of administration actions"
         hint="Credentials that can administer Keyward itself. Keep this list short."
-        items={report.adminHolders.map((h) => ({ key: h.credential.id, primary: h.credential.name, secondary: `via ${h.roles.join(', ')} · ${h.adminActions.length} admin actions` }))}
+        items={report.adminHolders.map((h) => ({
+          key: h.credential.id,
+          primary: h.credential.name,
+          secondary: `via ${h.roles.join(', ')} · ${h.adminActions.length} admin actions`,
+        }))}
       />
       <Typography variant="body2" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>
         Generated {new Date(report.generatedAt).toLocaleString()} from {report.basis === 'server' ? 'the server' : 'the offline cache'}.

@@ -63,14 +63,21 @@ export function RoleDialogContainer({ roleId, draftId, copyOfRoleId, onClose }: 
         : EMPTY;
   const draftMode = session.state !== 'online' || draft !== null;
   const editedId = role?.id ?? draft?.roleId ?? null;
-  const title = draft ? `Edit draft — ${initial.name}` : role ? `Edit role — ${role.name}` : copyOf ? `Duplicate role — ${copyOf.name}` : 'New role';
+  const title = draft
+    ? `Edit draft — ${initial.name}`
+    : role
+      ? `Edit role — ${role.name}`
+      : copyOf
+        ? `Duplicate role — ${copyOf.name}`
+        : 'New role';
 
   const isNameTaken = (name: string) => roles.data!.some((r) => r.id !== editedId && nameKey(r.name) === nameKey(name));
 
   const loadServerVersion = async (): Promise<ServerVersion> => {
     if (!editedId) return { content: null, changedMeanwhile: false };
     if (session.state !== 'online') {
-      const cached = draft?.base ?? (role && { name: role.name, description: role.description, actions: role.actions, version: role.version });
+      const cached =
+        draft?.base ?? (role && { name: role.name, description: role.description, actions: role.actions, version: role.version });
       return { content: cached ?? null, changedMeanwhile: false };
     }
     const fresh = await api.roles.get({ id: editedId });
@@ -86,8 +93,22 @@ export function RoleDialogContainer({ roleId, draftId, copyOfRoleId, onClose }: 
     }
     if (role) await api.roles.update({ id: role.id, expectedVersion: role.version, set: content });
     else await api.roles.create(content);
-    await Promise.all([client.invalidateQueries({ queryKey: qk.roles(profileId) }), client.invalidateQueries({ queryKey: qk.roleUsage(profileId) })]);
+    await Promise.all([
+      client.invalidateQueries({ queryKey: qk.roles(profileId) }),
+      client.invalidateQueries({ queryKey: qk.roleUsage(profileId) }),
+    ]);
   };
 
-  return <RoleDialog index={index} initial={initial} title={title} draftMode={draftMode} isNameTaken={isNameTaken} loadServerVersion={loadServerVersion} onSave={onSave} onClose={onClose} />;
+  return (
+    <RoleDialog
+      index={index}
+      initial={initial}
+      title={title}
+      draftMode={draftMode}
+      isNameTaken={isNameTaken}
+      loadServerVersion={loadServerVersion}
+      onSave={onSave}
+      onClose={onClose}
+    />
+  );
 }

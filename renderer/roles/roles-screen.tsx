@@ -1,4 +1,18 @@
-import { Button, Chip, IconButton, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Paper, Tooltip, Typography } from '@mui/material';
+import {
+  Button,
+  Chip,
+  IconButton,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Paper,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import EditIcon from '@mui/icons-material/EditOutlined';
@@ -48,13 +62,21 @@ export function RolesScreen() {
   );
 
   return (
-    <Page title="Roles" intro="A role is a set of permitted API actions. Every credential holding it gets the change at once." actions={newButton}>
+    <Page
+      title="Roles"
+      intro="A role is a set of permitted API actions. Every credential holding it gets the change at once."
+      actions={newButton}
+    >
       {roles.isPending ? (
         <LoadingRows />
       ) : roles.error ? (
         <ErrorState error={roles.error} onRetry={() => void roles.refetch()} />
       ) : roles.data.length === 0 && newDrafts.length === 0 ? (
-        <EmptyState title="No roles yet" hint="Create a role, pick the actions it permits, then assign it to credentials." action={newButton} />
+        <EmptyState
+          title="No roles yet"
+          hint="Create a role, pick the actions it permits, then assign it to credentials."
+          action={newButton}
+        />
       ) : (
         <TableContainer component={Paper} variant="outlined">
           <Table size="small" aria-label="Roles">
@@ -83,7 +105,11 @@ export function RolesScreen() {
                   <TableCell align="right">—</TableCell>
                   <TableCell align="right">
                     <Tooltip title="Edit draft">
-                      <IconButton size="small" aria-label={`Edit draft ${d.draft?.name}`} onClick={() => openDialog({ type: 'role', roleId: null, draftId: d.draftId })}>
+                      <IconButton
+                        size="small"
+                        aria-label={`Edit draft ${d.draft?.name}`}
+                        onClick={() => openDialog({ type: 'role', roleId: null, draftId: d.draftId })}
+                      >
                         <EditIcon fontSize="small" />
                       </IconButton>
                     </Tooltip>
@@ -111,12 +137,26 @@ export function RolesScreen() {
                     <TableCell align="right">{usage.data ? (usage.data[r.id] ?? 0) : '—'}</TableCell>
                     <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                       <Tooltip title="Edit">
-                        <IconButton size="small" aria-label={`Edit role ${r.name}`} onClick={() => openDialog(draft && draft.op === 'update' ? { type: 'role', roleId: r.id, draftId: draft.draftId } : { type: 'role', roleId: r.id })}>
+                        <IconButton
+                          size="small"
+                          aria-label={`Edit role ${r.name}`}
+                          onClick={() =>
+                            openDialog(
+                              draft && draft.op === 'update'
+                                ? { type: 'role', roleId: r.id, draftId: draft.draftId }
+                                : { type: 'role', roleId: r.id },
+                            )
+                          }
+                        >
                           <EditIcon fontSize="small" />
                         </IconButton>
                       </Tooltip>
                       <Tooltip title="Duplicate">
-                        <IconButton size="small" aria-label={`Duplicate role ${r.name}`} onClick={() => openDialog({ type: 'role', roleId: null, copyOfRoleId: r.id })}>
+                        <IconButton
+                          size="small"
+                          aria-label={`Duplicate role ${r.name}`}
+                          onClick={() => openDialog({ type: 'role', roleId: null, copyOfRoleId: r.id })}
+                        >
                           <ContentCopyIcon fontSize="small" />
                         </IconButton>
                       </Tooltip>

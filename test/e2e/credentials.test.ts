@@ -18,7 +18,8 @@ before(async () => {
 });
 after(() => stack?.close());
 
-const decide = (token: string, action: string) => stack.rest<{ allowed: boolean; reason: string }>('POST', '/v1/authorize', { token, action });
+const decide = (token: string, action: string) =>
+  stack.rest<{ allowed: boolean; reason: string }>('POST', '/v1/authorize', { token, action });
 
 let secret = '';
 
@@ -36,7 +37,10 @@ test('creating a credential shows its token once, masked, and copying puts it on
   await page.getByRole('option', { name: 'Client readers' }).click();
   await editor.getByRole('button', { name: '30 days' }).click();
   await editor.getByLabel('Allowed networks (CIDR)').fill('10.0.0.0/33');
-  await editor.getByText(/prefix|CIDR|\/33/i).first().waitFor();
+  await editor
+    .getByText(/prefix|CIDR|\/33/i)
+    .first()
+    .waitFor();
   assert.equal(await editor.getByRole('button', { name: 'Create and show token' }).isDisabled(), true);
   await editor.getByLabel('Allowed networks (CIDR)').fill('');
   await editor.getByTestId('effective-permissions').getByText('Clients — 1 of 4').waitFor();
@@ -49,7 +53,10 @@ test('creating a credential shows its token once, masked, and copying puts it on
   assert.match(masked, /•/);
 
   await dialog.getByRole('button', { name: 'Copy token' }).click();
-  await dialog.getByTestId('copy-status').filter({ hasText: /Copied token — clears in [1-5] s/ }).waitFor();
+  await dialog
+    .getByTestId('copy-status')
+    .filter({ hasText: /Copied token — clears in [1-5] s/ })
+    .waitFor();
   secret = await readClipboard(stack);
   assert.match(secret, /^kw_[0-9A-Za-z]{38}$/);
   assert.equal((await decide(secret, 'GetClients')).allowed, true);

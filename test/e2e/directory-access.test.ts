@@ -16,7 +16,14 @@ before(async () => {
   const readers = await stack.rest<{ id: string }>('POST', '/v1/roles', { name: 'Client readers', actions: ['GetClients'] });
   const billing = await stack.rest<{ id: string }>('POST', '/v1/roles', { name: 'Billing', actions: ['GetInvoices'] });
   groupId = (await stack.rest<{ id: string }>('POST', '/v1/groups', { name: 'Contractors', defaultRoles: [readers.id] })).id;
-  userId = (await stack.rest<{ id: string }>('POST', '/v1/users', { name: 'Dana', email: 'dana@example.com', groups: [groupId], password: 'correct horse' })).id;
+  userId = (
+    await stack.rest<{ id: string }>('POST', '/v1/users', {
+      name: 'Dana',
+      email: 'dana@example.com',
+      groups: [groupId],
+      password: 'correct horse',
+    })
+  ).id;
   await stack.rest('POST', '/v1/credentials', { name: 'reader bot', roles: [readers.id] });
   await stack.rest('POST', '/v1/credentials', { name: 'dana laptop', ownerId: userId, roles: [readers.id] });
   await stack.rest('POST', '/v1/backends', { name: 'Billing API', frontendPrefix: '/billing', requiredRoles: [billing.id] });
@@ -61,7 +68,10 @@ test('invalidating a user’s tokens revokes the credentials they own', async ()
   await confirm.getByRole('button', { name: 'Revoke their tokens' }).click();
   await confirm.waitFor({ state: 'detached' });
   const { items } = await stack.rest<{ items: { name: string; status: string }[] }>('GET', `/v1/credentials?owner=${userId}`);
-  assert.deepEqual(items.map((c) => c.status), ['revoked']);
+  assert.deepEqual(
+    items.map((c) => c.status),
+    ['revoked'],
+  );
 });
 
 test('the access checker explains an allowed action, a denied action and a route missing a role', async () => {

@@ -29,7 +29,8 @@ async function openBench(theme: 'light' | 'dark' = 'light'): Promise<Page> {
   return page;
 }
 
-const measures = (page: Page, name: string) => page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((e) => e.duration), name);
+const measures = (page: Page, name: string) =>
+  page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((e) => e.duration), name);
 
 test('the role dialog shows 100 groups with counts and keeps only the visible rows of 5,000 actions in the DOM', async () => {
   const page = await openBench();

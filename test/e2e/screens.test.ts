@@ -20,14 +20,23 @@ after(() => stack?.close());
 const SCREENS = ['Connections', 'Roles', 'Credentials', 'Drafts', 'Directory', 'Backends', 'Access checker', 'Hygiene', 'Audit log'];
 
 async function settled(page: Page) {
-  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('[aria-busy="true"]')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
   await page.waitForTimeout(250); // transitions (dialogs fade in over 225 ms)
 }
 
 async function scan(page: Page, what: string, problems: string[]) {
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-    problems.push(`${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    problems.push(
+      `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(' | ')}`,
+    );
   }
 }
 
@@ -39,7 +48,10 @@ async function capture(page: Page, name: string, theme: 'light' | 'dark', proble
 
 async function dialogs(page: Page, theme: 'light' | 'dark', problems: string[]) {
   await goTo(page, 'Roles');
-  await page.getByRole('button', { name: /^Edit role / }).first().click();
+  await page
+    .getByRole('button', { name: /^Edit role / })
+    .first()
+    .click();
   await page.getByTestId('role-dialog').getByRole('button', { name: 'Review changes' }).waitFor();
   await capture(page, 'dialog-role', theme, problems);
   await page.getByTestId('role-dialog').getByRole('button', { name: 'Review changes' }).click();
@@ -49,7 +61,10 @@ async function dialogs(page: Page, theme: 'light' | 'dark', problems: string[]) 
   await page.getByTestId('role-dialog').getByRole('button', { name: 'Cancel' }).click();
   await page.getByTestId('role-dialog').waitFor({ state: 'detached' });
 
-  await page.getByRole('button', { name: /^Delete role / }).first().click();
+  await page
+    .getByRole('button', { name: /^Delete role / })
+    .first()
+    .click();
   await capture(page, 'dialog-delete-role', theme, problems);
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
@@ -83,7 +98,10 @@ async function dialogs(page: Page, theme: 'light' | 'dark', problems: string[]) 
   await page.getByRole('button', { name: 'New user' }).click();
   await capture(page, 'dialog-user', theme, problems);
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
-  await page.getByRole('button', { name: /^Edit group / }).first().click();
+  await page
+    .getByRole('button', { name: /^Edit group / })
+    .first()
+    .click();
   await capture(page, 'dialog-group', theme, problems);
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 

@@ -24,7 +24,12 @@ export function ActionList({ items, selected, showGroup, onToggle, label, listRe
   const ownRef = useRef<HTMLDivElement | null>(null);
   const scrollRef = listRef ?? ownRef;
   const [active, setActive] = useState(0);
-  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
   const activeIndex = Math.min(active, Math.max(0, items.length - 1));
 
   const focusRow = useCallback(
@@ -46,7 +51,14 @@ export function ActionList({ items, selected, showGroup, onToggle, label, listRe
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
     const current = row ? Number(row.dataset.index) : activeIndex;
     const last = items.length - 1;
-    const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, Home: 0, End: last, PageDown: current + PAGE, PageUp: current - PAGE };
+    const moves: Record<string, number> = {
+      ArrowDown: current + 1,
+      ArrowUp: current - 1,
+      Home: 0,
+      End: last,
+      PageDown: current + PAGE,
+      PageUp: current - PAGE,
+    };
     const target = moves[e.key];
     if (target === undefined || last < 0) return;
     e.preventDefault();
@@ -71,16 +83,48 @@ export function ActionList({ items, selected, showGroup, onToggle, label, listRe
         overflow: 'auto',
         position: 'relative',
         contain: 'strict',
-        '& .kw-row': { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, borderBottom: `1px solid ${t.palette.divider}` },
+        '& .kw-row': {
+          position: 'absolute',
+          top: 0,
+          left: 0,
+          right: 0,
+          height: ROW_HEIGHT,
+          borderBottom: `1px solid ${t.palette.divider}`,
+        },
         '& .kw-row-label': { display: 'flex', alignItems: 'center', gap: 1.5, height: '100%', px: 1.5, cursor: 'pointer' },
         '& .kw-row-label:hover': { bgcolor: t.palette.action.hover },
-        '& .kw-row-label:focus-within': { bgcolor: t.palette.action.selected, outline: `2px solid ${t.palette.primary.main}`, outlineOffset: -2 },
+        '& .kw-row-label:focus-within': {
+          bgcolor: t.palette.action.selected,
+          outline: `2px solid ${t.palette.primary.main}`,
+          outlineOffset: -2,
+        },
         '& input': { width: 18, height: 18, accentColor: t.palette.primary.main, flexShrink: 0, m: 0 },
         '& input:focus-visible': { outline: 'none' },
         '& .kw-row-text': { display: 'flex', flexDirection: 'column', minWidth: 0 },
-        '& .kw-row-id': { fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 13, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
-        '& .kw-row-group': { ml: 1, px: 0.75, py: '1px', borderRadius: 1, fontFamily: t.typography.fontFamily, fontSize: 11, bgcolor: t.palette.action.selected, color: t.palette.text.primary },
-        '& .kw-row-desc': { fontSize: 12.5, color: t.palette.text.secondary, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
+        '& .kw-row-id': {
+          fontFamily: 'ui-monospace, Menlo, Consolas, monospace',
+          fontSize: 13,
+          whiteSpace: 'nowrap',
+          overflow: 'hidden',
+          textOverflow: 'ellipsis',
+        },
+        '& .kw-row-group': {
+          ml: 1,
+          px: 0.75,
+          py: '1px',
+          borderRadius: 1,
+          fontFamily: t.typography.fontFamily,
+          fontSize: 11,
+          bgcolor: t.palette.action.selected,
+          color: t.palette.text.primary,
+        },
+        '& .kw-row-desc': {
+          fontSize: 12.5,
+          color: t.palette.text.secondary,
+          whiteSpace: 'nowrap',
+          overflow: 'hidden',
+          textOverflow: 'ellipsis',
+        },
       })}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

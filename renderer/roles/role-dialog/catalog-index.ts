@@ -31,7 +31,13 @@ export function buildCatalogIndex(catalog: Pick<Catalog, 'groups'>): CatalogInde
   const groupOf = new Map<string, string>();
   const groups = catalog.groups.map((g) => {
     const own = g.actions.map((a) => {
-      const item = { id: a.id, description: a.description, groupId: g.id, groupName: g.name, haystack: `${a.id} ${a.description} ${g.name}`.toLowerCase() };
+      const item = {
+        id: a.id,
+        description: a.description,
+        groupId: g.id,
+        groupName: g.name,
+        haystack: `${a.id} ${a.description} ${g.name}`.toLowerCase(),
+      };
       groupOf.set(a.id, g.id);
       actions.push(item);
       return item;

@@ -21,7 +21,15 @@ const GroupItem = memo(function GroupItem({ group, count, active, onSelect }: It
       aria-current={active ? 'true' : undefined}
     >
       <ListItemText primary={group.name} slotProps={{ primary: { noWrap: true } }} />
-      <Typography variant="caption" sx={{ ml: 1, fontVariantNumeric: 'tabular-nums', color: count > 0 ? 'primary.main' : 'text.secondary', fontWeight: count > 0 ? 700 : 400 }}>
+      <Typography
+        variant="caption"
+        sx={{
+          ml: 1,
+          fontVariantNumeric: 'tabular-nums',
+          color: count > 0 ? 'primary.main' : 'text.secondary',
+          fontWeight: count > 0 ? 700 : 400,
+        }}
+      >
         {count} of {total}
       </Typography>
     </ListItemButton>
@@ -48,7 +56,13 @@ export function GroupSidebar({ groups, counts, activeId, onSelect }: Props) {
     requestAnimationFrame(() => nav.querySelector<HTMLElement>(`[data-group-id="${CSS.escape(next.id)}"]`)?.focus());
   };
   return (
-    <Box component="nav" aria-label="Action groups" onKeyDown={onKeyDown} sx={{ width: 250, flexShrink: 0, overflow: 'auto', borderRight: 1, borderColor: 'divider' }} data-testid="group-sidebar">
+    <Box
+      component="nav"
+      aria-label="Action groups"
+      onKeyDown={onKeyDown}
+      sx={{ width: 250, flexShrink: 0, overflow: 'auto', borderRight: 1, borderColor: 'divider' }}
+      data-testid="group-sidebar"
+    >
       {groups.map((g) => (
         <GroupItem key={g.id} group={g} count={counts.get(g.id) ?? 0} active={g.id === activeId} onSelect={onSelect} />
       ))}

@@ -70,13 +70,30 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
   const counts = useMemo(() => countByGroup(index, selected), [index, selected]);
   const group = index.groups.find((g) => g.id === groupId) ?? null;
   const searching = deferredQuery.trim() !== '';
-  const baseItems = useMemo(() => (searching ? searchActions(index, deferredQuery) : (group?.actions ?? [])), [searching, index, deferredQuery, group]);
-  const items = useMemo(() => (selectedOnly ? baseItems.filter((a) => selected.has(a.id)) : baseItems), [selectedOnly, baseItems, selected]);
+  const baseItems = useMemo(
+    () => (searching ? searchActions(index, deferredQuery) : (group?.actions ?? [])),
+    [searching, index, deferredQuery, group],
+  );
+  const items = useMemo(
+    () => (selectedOnly ? baseItems.filter((a) => selected.has(a.id)) : baseItems),
+    [selectedOnly, baseItems, selected],
+  );
 
   const trimmed = name.trim();
-  const nameError = trimmed === '' ? 'Give the role a name.' : trimmed.length > 100 ? 'At most 100 characters.' : isNameTaken(trimmed) ? 'Another role already has this name.' : null;
+  const nameError =
+    trimmed === ''
+      ? 'Give the role a name.'
+      : trimmed.length > 100
+        ? 'At most 100 characters.'
+        : isNameTaken(trimmed)
+          ? 'Another role already has this name.'
+          : null;
   const dirty = useMemo(
-    () => name !== initial.name || description !== initial.description || selected.size !== initial.actions.length || initial.actions.some((a) => !selected.has(a)),
+    () =>
+      name !== initial.name ||
+      description !== initial.description ||
+      selected.size !== initial.actions.length ||
+      initial.actions.some((a) => !selected.has(a)),
     [name, description, selected, initial],
   );
   const content = (): RoleContent => ({ name: trimmed, description, actions: [...selected].sort() });
@@ -115,7 +132,14 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
       e.preventDefault();
       setStep('edit');
       requestAnimationFrame(() => searchRef.current?.focus());
-    } else if (e.key === 'Enter' && !e.shiftKey && !e.altKey && target.tagName !== 'TEXTAREA' && target.tagName !== 'BUTTON' && !confirmDiscard) {
+    } else if (
+      e.key === 'Enter' &&
+      !e.shiftKey &&
+      !e.altKey &&
+      target.tagName !== 'TEXTAREA' &&
+      target.tagName !== 'BUTTON' &&
+      !confirmDiscard
+    ) {
       e.preventDefault();
       if (step === 'edit') void goReview();
       else if (review && !busy) void save();
@@ -139,8 +163,26 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
       {step === 'edit' ? (
         <DialogContent dividers sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, p: 0, overflow: 'hidden' }}>
           <Stack direction="row" spacing={2} sx={{ px: 3, pt: 2 }}>
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={nameError !== null && name !== initial.name} helperText={nameError ?? ' '} autoFocus required sx={{ flex: 1 }} />
-            <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline maxRows={3} helperText=" " sx={{ flex: 2 }} slotProps={{ htmlInput: { maxLength: 1000 } }} />
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              error={nameError !== null && name !== initial.name}
+              helperText={nameError ?? ' '}
+              autoFocus
+              required
+              sx={{ flex: 1 }}
+            />
+            <TextField
+              label="Description"
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              multiline
+              maxRows={3}
+              helperText=" "
+              sx={{ flex: 2 }}
+              slotProps={{ htmlInput: { maxLength: 1000 } }}
+            />
           </Stack>
           <SelectionToolbar
             query={query}
@@ -160,16 +202,32 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
             {items.length === 0 ? (
               <Box sx={{ flex: 1, p: 3 }}>
                 <Typography color="text.secondary">
-                  {searching ? `No action matches “${deferredQuery}”. Try another word.` : selectedOnly ? 'No selected action in this group. Turn off “Selected only” to see all.' : 'This group has no actions.'}
+                  {searching
+                    ? `No action matches “${deferredQuery}”. Try another word.`
+                    : selectedOnly
+                      ? 'No selected action in this group. Turn off “Selected only” to see all.'
+                      : 'This group has no actions.'}
                 </Typography>
               </Box>
             ) : (
-              <ActionList items={items} selected={selected} showGroup={searching} onToggle={onToggle} label={searching ? 'Matching actions' : `Actions in ${group?.name ?? ''}`} />
+              <ActionList
+                items={items}
+                selected={selected}
+                showGroup={searching}
+                onToggle={onToggle}
+                label={searching ? 'Matching actions' : `Actions in ${group?.name ?? ''}`}
+              />
             )}
           </Box>
         </DialogContent>
       ) : (
-        <DialogContent dividers tabIndex={-1} ref={focusOnMount} sx={{ outline: 'none' }}>{review ? <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} /> : !error && <Typography>Comparing with the server…</Typography>}</DialogContent>
+        <DialogContent dividers tabIndex={-1} ref={focusOnMount} sx={{ outline: 'none' }}>
+          {review ? (
+            <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} />
+          ) : (
+            !error && <Typography>Comparing with the server…</Typography>
+          )}
+        </DialogContent>
       )}
       {error && (
         <Alert severity="error" sx={{ mx: 3, mt: 1 }} data-testid="role-dialog-error">

@@ -19,11 +19,19 @@ export function RoleReview({ server, changedMeanwhile, edited, draftMode }: Prop
   const nothing = server && !renamed && !described && added.length === 0 && removed.length === 0;
   return (
     <Stack spacing={2} data-testid="role-review">
-      {draftMode && <Alert severity="info">You are offline: saving stores a draft. Review and apply it from Drafts when you reconnect.</Alert>}
-      {changedMeanwhile && (
-        <Alert severity="warning">Someone changed this role on the server after you opened it. Saving now is refused; close and reopen to edit the newest version.</Alert>
+      {draftMode && (
+        <Alert severity="info">You are offline: saving stores a draft. Review and apply it from Drafts when you reconnect.</Alert>
       )}
-      {!server && <Typography>A new role “{edited.name}” with {edited.actions.length} actions.</Typography>}
+      {changedMeanwhile && (
+        <Alert severity="warning">
+          Someone changed this role on the server after you opened it. Saving now is refused; close and reopen to edit the newest version.
+        </Alert>
+      )}
+      {!server && (
+        <Typography>
+          A new role “{edited.name}” with {edited.actions.length} actions.
+        </Typography>
+      )}
       {nothing && <Typography>No changes compared with the server's version.</Typography>}
       {renamed && (
         <Typography>

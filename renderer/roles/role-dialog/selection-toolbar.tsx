@@ -20,7 +20,19 @@ interface Props {
 }
 
 /** Search, "selected only", and the bulk controls: tri-state "all in group" or select/clear results. */
-export function SelectionToolbar({ query, onSearch, searchRef, selectedOnly, onSelectedOnly, searching, group, groupCount, results, selected, dispatch }: Props) {
+export function SelectionToolbar({
+  query,
+  onSearch,
+  searchRef,
+  selectedOnly,
+  onSelectedOnly,
+  searching,
+  group,
+  groupCount,
+  results,
+  selected,
+  dispatch,
+}: Props) {
   const total = group?.actions.length ?? 0;
   const resultIds = () => results.map((a) => a.id);
   const resultsSelected = searching ? results.reduce((n, a) => n + (selected.has(a.id) ? 1 : 0), 0) : 0;
@@ -39,19 +51,39 @@ export function SelectionToolbar({ query, onSearch, searchRef, selectedOnly, onS
           }
         }}
         sx={{ width: 340 }}
-        slotProps={{ input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> }, htmlInput: { 'data-testid': 'action-search' } }}
+        slotProps={{
+          input: {
+            startAdornment: (
+              <InputAdornment position="start">
+                <SearchIcon fontSize="small" />
+              </InputAdornment>
+            ),
+          },
+          htmlInput: { 'data-testid': 'action-search' },
+        }}
       />
-      <FormControlLabel control={<Switch checked={selectedOnly} onChange={(e) => onSelectedOnly(e.target.checked)} />} label="Selected only" />
+      <FormControlLabel
+        control={<Switch checked={selectedOnly} onChange={(e) => onSelectedOnly(e.target.checked)} />}
+        label="Selected only"
+      />
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flex: 1, justifyContent: 'flex-end' }}>
         {searching ? (
           <>
             <Typography variant="body2" color="text.secondary" data-testid="search-summary">
               {results.length} matches, {resultsSelected} selected
             </Typography>
-            <Button size="small" onClick={() => dispatch({ type: 'set-many', ids: resultIds(), selected: true })} disabled={resultsSelected === results.length}>
+            <Button
+              size="small"
+              onClick={() => dispatch({ type: 'set-many', ids: resultIds(), selected: true })}
+              disabled={resultsSelected === results.length}
+            >
               Select all results
             </Button>
-            <Button size="small" onClick={() => dispatch({ type: 'set-many', ids: resultIds(), selected: false })} disabled={resultsSelected === 0}>
+            <Button
+              size="small"
+              onClick={() => dispatch({ type: 'set-many', ids: resultIds(), selected: false })}
+              disabled={resultsSelected === 0}
+            >
               Clear results
             </Button>
           </>

@@ -4,7 +4,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 // Debian's Chromium (Playwright's own download is not reachable here), with the flags
 // ENVIRONMENT.md lists for containers.
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.KEYWARD_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -32,11 +32,20 @@ export interface Stack {
 export async function startStack(opts: { demo?: boolean } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-e2e-'));
   const dbPath = join(dir, 'server.sqlite');
-  let server: RunningServer | null = await startServer({ dbPath, port: 0, demo: opts.demo ?? false, logStream: { write: () => undefined } });
+  let server: RunningServer | null = await startServer({
+    dbPath,
+    port: 0,
+    demo: opts.demo ?? false,
+    logStream: { write: () => undefined },
+  });
   const port = server.port;
   const adminToken = server.bootstrapToken!;
   // An in-process clipboard, so the test can read what a paste would give without a display.
-  const host = await startBrowserHost({ userDataDir: join(dir, 'user-data'), rendererDir: RENDERER_DIR, clipboard: createMemoryClipboard() });
+  const host = await startBrowserHost({
+    userDataDir: join(dir, 'user-data'),
+    rendererDir: RENDERER_DIR,
+    clipboard: createMemoryClipboard(),
+  });
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
   const page = await context.newPage();
@@ -71,7 +80,9 @@ export async function startStack(opts: { demo?: boolean } = {}): Promise<Stack> 
     },
     async close() {
       // The last view, for diagnosing a failed run (test-results/ is not committed).
-      await page.screenshot({ path: join(import.meta.dirname, '..', '..', '..', 'test-results', `last-${process.pid}.png`) }).catch(() => undefined);
+      await page
+        .screenshot({ path: join(import.meta.dirname, '..', '..', '..', 'test-results', `last-${process.pid}.png`) })
+        .catch(() => undefined);
       await browser.close().catch(() => undefined);
       await host.close().catch(() => undefined);
       await server?.close().catch(() => undefined);

@@ -3,7 +3,10 @@ import type { Page } from 'playwright-core';
 // Steps a user takes in the console, shared by the end-to-end tests.
 
 export async function goTo(page: Page, screen: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${screen}\\b`) }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: new RegExp(`^${screen}\\b`) })
+    .click();
   await page.locator('#page-title').filter({ hasText: screen }).waitFor();
 }
 

@@ -26,5 +26,8 @@ test('"test a path" shows the first matching sub-URL setting and the roles it re
 
 test('"test a path" answers nothing for a path outside the prefix or while a regex is invalid', () => {
   assert.equal(testRoute('/billing', [], settings, 'GET', '/shop/x'), null);
-  assert.equal(testRoute('/billing', [], [{ method: 'ANY', pathRegex: '(', requiredRoles: [], override: false }], 'GET', '/billing/x'), null);
+  assert.equal(
+    testRoute('/billing', [], [{ method: 'ANY', pathRegex: '(', requiredRoles: [], override: false }], 'GET', '/billing/x'),
+    null,
+  );
 });

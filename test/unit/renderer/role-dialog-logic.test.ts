@@ -6,7 +6,13 @@ import { syntheticCatalog } from '../../../renderer/bench/synthetic-catalog.ts';
 import { TEST_CATALOG } from '../../fixtures/catalog.ts';
 
 // The fixture leaves optional fields out, as PUT /v1/catalog allows; the server fills the defaults.
-const index = buildCatalogIndex({ groups: TEST_CATALOG.groups.map((g) => ({ description: '', ...g, actions: g.actions.map((a) => ({ description: '', ...a, routes: [] })) })) });
+const index = buildCatalogIndex({
+  groups: TEST_CATALOG.groups.map((g) => ({
+    description: '',
+    ...g,
+    actions: g.actions.map((a) => ({ description: '', ...a, routes: [] })),
+  })),
+});
 
 test('toggling an action adds it, toggling again removes it, each time as a new set', () => {
   const empty: ReadonlySet<string> = new Set();
@@ -23,8 +29,14 @@ test('selecting what is already selected keeps the same set, so nothing re-rende
 });
 
 test('search matches every word against id, description and group, and results keep their group', () => {
-  assert.deepEqual(searchActions(index, 'invoices read').map((a) => a.id), ['billing.invoices.read']);
-  assert.deepEqual(searchActions(index, 'support').map((a) => `${a.groupName}:${a.id}`), ['Support:OpenTicket', 'Support:CloseTicket']);
+  assert.deepEqual(
+    searchActions(index, 'invoices read').map((a) => a.id),
+    ['billing.invoices.read'],
+  );
+  assert.deepEqual(
+    searchActions(index, 'support').map((a) => `${a.groupName}:${a.id}`),
+    ['Support:OpenTicket', 'Support:CloseTicket'],
+  );
   assert.equal(searchActions(index, '  ').length, index.actions.length);
 });
 
