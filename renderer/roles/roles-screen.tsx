@@ -20,6 +20,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { Role } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useDrafts, useRoleUsage, useRoles } from '../app/data.ts';
+import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
@@ -37,8 +38,14 @@ export function RolesScreen() {
   const draftFor = new Map((drafts.data?.roles ?? []).filter((d) => d.roleId).map((d) => [d.roleId!, d]));
   const newDrafts = (drafts.data?.roles ?? []).filter((d) => d.op === 'create');
 
-  const confirmDelete = (role: Role) => {
-    const n = usage.data?.[role.id] ?? 0;
+  // The count in the confirmation must be current, so it is fetched fresh rather than read from the cache.
+  const confirmDelete = async (role: Role) => {
+    const fresh = online
+      ? await client
+          .fetchQuery({ queryKey: qk.roleUsage(session.profileId), queryFn: () => api.roles.usage(), staleTime: 0 })
+          .catch(() => usage.data)
+      : usage.data;
+    const n = fresh?.[role.id] ?? 0;
     openDialog({
       type: 'confirm',
       title: `Delete role “${role.name}”?`,
@@ -161,7 +168,7 @@ export function RolesScreen() {
                         </IconButton>
                       </Tooltip>
                       <Tooltip title="Delete">
-                        <IconButton size="small" aria-label={`Delete role ${r.name}`} onClick={() => confirmDelete(r)}>
+                        <IconButton size="small" aria-label={`Delete role ${r.name}`} onClick={() => void confirmDelete(r)}>
                           <DeleteIcon fontSize="small" />
                         </IconButton>
                       </Tooltip>

@@ -32,8 +32,13 @@ export function ActionList({ items, selected, showGroup, onToggle, label, listRe
   });
   const activeIndex = Math.min(active, Math.max(0, items.length - 1));
 
+  // The row keyboard commands apply to. Set before focus actually moves (a frame later, once the
+  // virtualizer has rendered the row), so fast key repeats never act on a stale row.
+  const cursor = useRef<number | null>(null);
+
   const focusRow = useCallback(
     (i: number) => {
+      cursor.current = i;
       setActive(i);
       virtualizer.scrollToIndex(i, { align: 'auto' });
       let tries = 0;
@@ -49,8 +54,15 @@ export function ActionList({ items, selected, showGroup, onToggle, label, listRe
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
-    const current = row ? Number(row.dataset.index) : activeIndex;
     const last = items.length - 1;
+    const current = Math.min(cursor.current ?? (row ? Number(row.dataset.index) : activeIndex), last);
+    if (e.key === ' ') {
+      // Toggle the cursor's row ourselves rather than the natively focused one (see cursor).
+      e.preventDefault();
+      const action = items[current];
+      if (action) onToggle(action.id);
+      return;
+    }
     const moves: Record<string, number> = {
       ArrowDown: current + 1,
       ArrowUp: current - 1,
@@ -67,7 +79,10 @@ export function ActionList({ items, selected, showGroup, onToggle, label, listRe
 
   const onFocus = (e: React.FocusEvent<HTMLDivElement>) => {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
-    if (row) setActive(Number(row.dataset.index));
+    if (row) {
+      cursor.current = Number(row.dataset.index);
+      setActive(cursor.current);
+    }
   };
 
   return (
@@ -76,6 +91,7 @@ export function ActionList({ items, selected, showGroup, onToggle, label, listRe
       role="group"
       aria-label={label}
       onKeyDown={onKeyDown}
+      onKeyUp={(e) => e.key === ' ' && e.preventDefault()}
       onFocus={onFocus}
       data-testid="action-list"
       sx={(t) => ({

@@ -130,8 +130,12 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
     const target = e.target as HTMLElement;
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
       e.preventDefault();
-      setStep('edit');
-      requestAnimationFrame(() => searchRef.current?.focus());
+      // Focus at once when the field is there, so keys typed right after Ctrl+F are not lost.
+      if (searchRef.current) searchRef.current.focus();
+      else {
+        setStep('edit');
+        requestAnimationFrame(() => searchRef.current?.focus());
+      }
     } else if (
       e.key === 'Enter' &&
       !e.shiftKey &&
