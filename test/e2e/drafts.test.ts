@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
@@ -67,6 +69,23 @@ test('with the server gone the console says it is offline and role edits become 
 
   await page.getByTestId('role-row-Ops').getByText('Draft').waitFor();
   await page.getByText('New draft').waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByLabel('3 drafts').waitFor();
+});
+
+test('drafts export to a file and import back after being discarded (roles as code)', async () => {
+  const { page } = stack;
+  await goTo(page, 'Drafts');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const file = join(stack.dir, download.suggestedFilename());
+  await download.saveAs(file);
+  assert.match(readFileSync(file, 'utf8'), /Auditors/);
+
+  await page.getByRole('button', { name: 'Discard all' }).click();
+  await page.getByRole('dialog', { name: 'Discard all drafts?' }).getByRole('button', { name: 'Discard all' }).click();
+  await page.getByText('No drafts', { exact: true }).waitFor();
+
+  await page.getByLabel('Import drafts file').setInputFiles(file);
+  await page.getByRole('list', { name: 'Drafts' }).getByText('Auditors').waitFor();
   await page.getByRole('navigation', { name: 'Main' }).getByLabel('3 drafts').waitFor();
 });
 
