@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Typography } from '@mui/material';
 import { useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import type { RoleContent } from '../../../shared/ipc/types.ts';
 import { errorMessage } from '../../app/errors.ts';
@@ -7,6 +7,7 @@ import { ActionList } from './action-list.tsx';
 import { countByGroup, searchActions, type CatalogIndex } from './catalog-index.ts';
 import { GroupSidebar } from './group-sidebar.tsx';
 import { endInteraction, measureRoleDialogOpen, startInteraction } from './perf.ts';
+import { RoleFields } from './role-fields.tsx';
 import { RoleReview } from './role-review.tsx';
 import { selectionReducer } from './selection.ts';
 import { SelectionToolbar } from './selection-toolbar.tsx';
@@ -166,28 +167,14 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
       </DialogTitle>
       {step === 'edit' ? (
         <DialogContent dividers sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, p: 0, overflow: 'hidden' }}>
-          <Stack direction="row" spacing={2} sx={{ px: 3, pt: 2 }}>
-            <TextField
-              label="Name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              error={nameError !== null && name !== initial.name}
-              helperText={nameError ?? ' '}
-              autoFocus
-              required
-              sx={{ flex: 1 }}
-            />
-            <TextField
-              label="Description"
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-              multiline
-              maxRows={3}
-              helperText=" "
-              sx={{ flex: 2 }}
-              slotProps={{ htmlInput: { maxLength: 1000 } }}
-            />
-          </Stack>
+          <RoleFields
+            name={name}
+            description={description}
+            nameError={nameError}
+            showNameError={nameError !== null && name !== initial.name}
+            onName={setName}
+            onDescription={setDescription}
+          />
           <SelectionToolbar
             query={query}
             onSearch={onSearch}
