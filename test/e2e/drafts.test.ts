@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
+import { screenshot } from './helpers/browser.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 import { connect, goTo } from './helpers/ui.ts';
 
@@ -70,6 +71,7 @@ test('with the server gone the console says it is offline and role edits become 
   await page.getByTestId('role-row-Ops').getByText('Draft').waitFor();
   await page.getByText('New draft').waitFor();
   await page.getByRole('navigation', { name: 'Main' }).getByLabel('3 drafts').waitFor();
+  await screenshot(page, 'screen-roles-offline-drafts', 'light');
 });
 
 test('drafts export to a file and import back after being discarded (roles as code)', async () => {
@@ -109,6 +111,7 @@ test('on reconnect the plan merges a colleague’s edit, shows a conflict to res
   const conflict = page.getByTestId('plan-item-Finance').getByTestId('conflict-description');
   await conflict.getByText('Money, theirs').waitFor();
   assert.equal(await plan.getByRole('button', { name: /^Apply/ }).isDisabled(), true);
+  await screenshot(page, 'screen-drafts-plan-conflict', 'light');
   await conflict.getByRole('button', { name: 'Keep mine' }).click();
   await conflict.waitFor({ state: 'detached' });
 
