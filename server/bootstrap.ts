@@ -1,51 +1,125 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import type { Logger } from 'pino';
 import { ADMIN_ACTION_IDS } from '../shared/domain/admin-actions.ts';
-import { ADMINISTRATOR_ROLE_NAME, BOOTSTRAP_CREDENTIAL_NAME } from '../shared/domain/policy.ts';
+import { ADMINISTRATOR_ROLE_NAME, BOOTSTRAP_CREDENTIAL_NAME, nameKey } from '../shared/domain/policy.ts';
 import { setSetting } from './services/catalog-service.ts';
 import { SYSTEM_ACTOR, type ServiceContext } from './services/context.ts';
-import { createCredential } from './services/credential-service.ts';
-import { createRole } from './services/role-service.ts';
+import { createCredential, deleteCredential } from './services/credential-service.ts';
+import { createRole, deleteRole } from './services/role-service.ts';
 
 // First start on an empty database: the role "Administrator" (every keyward.* action) and the
 // credential "bootstrap" holding it. Its secret is written once — to a 0600 file, or returned
 // for the CLI to print — and never again.
+//
+// Creating them and delivering the secret succeed or fail together: the token file is opened
+// before anything is committed, and the database is marked bootstrapped only once the secret is
+// on disk (or handed to the caller). A start that failed in between left an Administrator role
+// and a bootstrap credential whose secret nobody holds; the next start removes them and
+// bootstraps again, so the operator is never locked out.
 
-export async function bootstrap(ctx: ServiceContext, options: { demo: boolean; tokenFile: string | undefined; logger: Logger }): Promise<string | null> {
+export interface BootstrapResult {
+  /** The bootstrap token when this start created it and no token file was given: print it. */
+  token: string | null;
+  /** Marks the database bootstrapped once the token has been handed over (after listen). */
+  delivered(): Promise<void>;
+}
+
+export async function bootstrap(
+  ctx: ServiceContext,
+  options: { demo: boolean; tokenFile: string | undefined; logger: Logger },
+): Promise<BootstrapResult> {
   const done = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'bootstrapped_at').executeTakeFirst();
   let token: string | null = null;
+  let markDone: (() => Promise<void>) | null = null;
   if (!done) {
     await ctx.cache.loadAll();
-    const role = await createRole(ctx, SYSTEM_ACTOR, { name: ADMINISTRATOR_ROLE_NAME, description: 'Every Keyward administration action.', actions: [...ADMIN_ACTION_IDS] });
-    const { secret } = await createCredential(ctx, SYSTEM_ACTOR, { name: BOOTSTRAP_CREDENTIAL_NAME, description: 'Created at first start. Roll or revoke it once you have issued personal admin tokens.', roles: [role.id] });
-    await ctx.write(SYSTEM_ACTOR, async (tx) => {
-      await setSetting(tx, 'bootstrapped_at', ctx.nowIso());
-      return { value: undefined, audit: [{ action: 'server.bootstrap', target: { type: 'role', id: role.id } }], events: [] };
-    });
-    if (options.tokenFile) {
-      writeSecretFile(options.tokenFile, `${secret}\n`);
-      options.logger.info({ file: options.tokenFile }, 'Empty database: created the Administrator role and the bootstrap credential; its token was written to the token file.');
-    } else {
-      token = secret;
+    const file = options.tokenFile ? openSecretFile(options.tokenFile) : null;
+    try {
+      await removeUndeliveredBootstrap(ctx, options.logger);
+      const role = await createRole(ctx, SYSTEM_ACTOR, {
+        name: ADMINISTRATOR_ROLE_NAME,
+        description: 'Every Keyward administration action.',
+        actions: [...ADMIN_ACTION_IDS],
+      });
+      const { secret } = await createCredential(ctx, SYSTEM_ACTOR, {
+        name: BOOTSTRAP_CREDENTIAL_NAME,
+        description: 'Created at first start. Roll or revoke it once you have issued personal admin tokens.',
+        roles: [role.id],
+      });
+      markDone = () =>
+        ctx.write(SYSTEM_ACTOR, async (tx) => {
+          await setSetting(tx, 'bootstrapped_at', ctx.nowIso());
+          return { value: undefined, audit: [{ action: 'server.bootstrap', target: { type: 'role', id: role.id } }], events: [] };
+        });
+      if (file) {
+        file.commit(`${secret}\n`);
+        await markDone();
+        markDone = null;
+        options.logger.info(
+          { file: options.tokenFile },
+          'Empty database: created the Administrator role and the bootstrap credential; its token was written to the token file.',
+        );
+      } else {
+        token = secret;
+      }
+    } finally {
+      file?.discard();
     }
   }
   if (options.demo) {
     const { seedDemo } = await import('./demo-seed.ts');
     await seedDemo(ctx, options.logger);
   }
-  return token;
+  return {
+    token,
+    async delivered() {
+      await markDone?.();
+      markDone = null;
+    },
+  };
 }
 
-/** Writes a file that only the owner can read, atomically (temp file + rename). */
-function writeSecretFile(path: string, content: string): void {
+/** Deletes what an earlier, failed first start created before it could deliver the secret. */
+async function removeUndeliveredBootstrap(ctx: ServiceContext, logger: Logger): Promise<void> {
+  const role = await ctx.db.selectFrom('roles').select('id').where('name_key', '=', nameKey(ADMINISTRATOR_ROLE_NAME)).executeTakeFirst();
+  const credentials = await ctx.db.selectFrom('credentials').select('id').where('name', '=', BOOTSTRAP_CREDENTIAL_NAME).execute();
+  if (!role && credentials.length === 0) return;
+  logger.warn('An earlier first start did not deliver its bootstrap token; removing what it created and bootstrapping again.');
+  for (const { id } of credentials) await deleteCredential(ctx, SYSTEM_ACTOR, id);
+  if (role) await deleteRole(ctx, SYSTEM_ACTOR, role.id);
+}
+
+/**
+ * A token file opened (as a temp file beside it, mode 0600) before anything is committed, so a
+ * path that cannot be written fails the start while the database is still empty. `commit`
+ * writes, syncs and renames it into place atomically; `discard` removes an uncommitted temp file.
+ */
+function openSecretFile(path: string): { commit(content: string): void; discard(): void } {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(temp, 'w', 0o600);
+  let fd: number | null;
   try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    fd = openSync(temp, 'w', 0o600);
+  } catch (error) {
+    throw new Error(`cannot write the bootstrap token file ${path}: ${(error as Error).message}`, { cause: error });
   }
-  renameSync(temp, path);
+  return {
+    commit(content) {
+      const open = fd!;
+      fd = null;
+      try {
+        writeSync(open, content);
+        fsyncSync(open);
+      } finally {
+        closeSync(open);
+      }
+      renameSync(temp, path);
+    },
+    discard() {
+      if (fd === null) return;
+      closeSync(fd);
+      fd = null;
+      rmSync(temp, { force: true });
+    },
+  };
 }

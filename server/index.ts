@@ -38,7 +38,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const SERVER_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const SERVER_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 /** Secrets never reach the log: these paths are censored wherever they appear. */
 export const REDACTED_LOG_PATHS = [
@@ -62,19 +63,33 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     { level: options.logLevel ?? 'info', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' }, base: { service: 'keyward' } },
     (options.logStream as DestinationStream | undefined) ?? pino.destination(1),
   );
-  const database = await openDatabase({ dbPath: options.dbPath, databaseUrl: options.databaseUrl, onBackgroundError: (err, what) => logger.warn({ err }, what) });
+  const database = await openDatabase({
+    dbPath: options.dbPath,
+    databaseUrl: options.databaseUrl,
+    onBackgroundError: (err, what) => logger.warn({ err }, what),
+  });
   let lastUsed: LastUsedTracker | null = null;
+  let app: ReturnType<typeof buildApp> | null = null;
   try {
     const hasher = new SecretHasher(await loadOrCreateKey(database.db));
     const cache = new AuthzCache(database.db);
-    lastUsed = new LastUsedTracker(database.db, options.lastUsedFlushMs ?? 5000, (error) => logger.error({ err: error }, 'writing lastUsedAt failed'));
-    const ctx = new ServiceContext({ db: database.db, feed: database.feed, cache, hasher, lastUsed, serializable: database.dialect === 'postgres' });
+    lastUsed = new LastUsedTracker(database.db, options.lastUsedFlushMs ?? 5000, (error) =>
+      logger.error({ err: error }, 'writing lastUsedAt failed'),
+    );
+    const ctx = new ServiceContext({
+      db: database.db,
+      feed: database.feed,
+      cache,
+      hasher,
+      lastUsed,
+      serializable: database.dialect === 'postgres',
+    });
     database.feed.subscribe((events) => cache.apply(events));
-    const bootstrapToken = await bootstrap(ctx, { demo: options.demo === true, tokenFile: options.bootstrapTokenFile, logger });
+    const bootstrapped = await bootstrap(ctx, { demo: options.demo === true, tokenFile: options.bootstrapTokenFile, logger });
     await database.ready?.();
     await cache.loadAll();
 
-    const app = buildApp(ctx, {
+    app = buildApp(ctx, {
       logger,
       version: SERVER_VERSION,
       trustedProxies: options.trustedProxies ?? [],
@@ -87,7 +102,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const host = options.host ?? '127.0.0.1';
     const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     logger.info({ url, database: database.dialect }, 'Keyward backend listening');
+    // Only now is the printed token sure to reach the operator; a start that failed before
+    // this point bootstraps again next time.
+    await bootstrapped.delivered();
+    const bootstrapToken = bootstrapped.token;
 
+    const listening = app;
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -95,7 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       bootstrapToken,
       close() {
         closing ??= (async () => {
-          await app.close();
+          await listening.close();
           await lastUsed!.close();
           await database.close();
           logger.flush?.();
@@ -104,6 +124,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     };
   } catch (error) {
+    await app?.close().catch(() => undefined);
     await lastUsed?.close().catch(() => undefined);
     await database.close();
     throw error;

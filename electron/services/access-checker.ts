@@ -1,6 +1,7 @@
 import { explain, type BackendView, type CredentialView } from '../../shared/domain/authorize.ts';
 import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import { ADMIN_GROUP_ID, isAdminAction } from '../../shared/domain/admin-actions.ts';
+import { storedPathMatcher } from '../../shared/domain/path-regex.ts';
 import { hygieneFlags } from '../../shared/domain/policy.ts';
 import type { Backend, Credential, Role } from '../../shared/domain/types.ts';
 import type { AccessCheck, HygieneReport } from '../../shared/ipc/types.ts';
@@ -36,7 +37,7 @@ export function backendViews(backends: readonly Backend[]): BackendView[] {
     requiredRoleIds: b.requiredRoles,
     subSettings: b.subSettings.map((s) => ({
       method: s.method,
-      regex: new RegExp(s.pathRegex),
+      regex: storedPathMatcher(s.pathRegex),
       requiredRoleIds: s.requiredRoles,
       override: s.override,
     })),

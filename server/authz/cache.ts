@@ -3,6 +3,7 @@ import type { BackendView, CredentialView, RoleView } from '../../shared/domain/
 import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { SubSetting } from '../../shared/domain/types.ts';
 import type { ChangeEvent } from '../storage/change-feed.ts';
+import { storedPathMatcher } from '../../shared/domain/path-regex.ts';
 import { parseJson } from '../storage/rows.ts';
 import type { CredentialsTable, Database } from '../storage/schema.ts';
 
@@ -156,7 +157,7 @@ function backendView(id: string, name: string, prefix: string, requiredJson: str
     requiredRoleIds: parseJson<string[]>(requiredJson, []),
     subSettings: parseJson<SubSetting[]>(settingsJson, []).map((s) => ({
       method: s.method,
-      regex: new RegExp(s.pathRegex),
+      regex: storedPathMatcher(s.pathRegex),
       requiredRoleIds: s.requiredRoles,
       override: s.override,
     })),

@@ -34,7 +34,13 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     return parsed;
   });
   const limiter = new FailedAuthLimiter(options.failedAuthLimit);
-  const fastPath = makeFastPath({ ctx, limiter, trustedProxies: trusted, bodyLimit: BODY_LIMIT, onError: (error) => options.logger.error({ err: error }, 'hot path request failed') });
+  const fastPath = makeFastPath({
+    ctx,
+    limiter,
+    trustedProxies: trusted,
+    bodyLimit: BODY_LIMIT,
+    onError: (error) => options.logger.error({ err: error }, 'hot path request failed'),
+  });
   const app = Fastify({
     // The hot endpoints are answered before fastify's routing (see fast-path.ts).
     serverFactory: (handler) => {
@@ -63,22 +69,32 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
   // common); anything else must parse. Other content types are read as text so forward-auth
   // accepts any proxied request and schema validation reports a clear error elsewhere.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(/^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      done(new ApiError('invalid_request', `The body is not valid JSON: ${(error as Error).message}`), undefined);
-    }
-  });
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body === '' ? undefined : String(body)));
+  app.addContentTypeParser(
+    /^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i,
+    { parseAs: 'string', bodyLimit: BODY_LIMIT },
+    (_req, body, done) => {
+      const text = String(body);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch (error) {
+        done(new ApiError('invalid_request', `The body is not valid JSON: ${(error as Error).message}`), undefined);
+      }
+    },
+  );
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) =>
+    done(null, body === '' ? undefined : String(body)),
+  );
 
   const handlers = makeHandlers(ctx, options.version);
   for (const endpoint of ENDPOINTS) {
     const handler = handlers[endpoint.operationId];
     if (!handler) throw new Error(`No handler for ${endpoint.operationId}`);
-    const schema = { ...(endpoint.params ? { params: endpoint.params } : {}), ...(endpoint.query ? { querystring: endpoint.query } : {}), ...(endpoint.body ? { body: endpoint.body } : {}) };
+    const schema = {
+      ...(endpoint.params ? { params: endpoint.params } : {}),
+      ...(endpoint.query ? { querystring: endpoint.query } : {}),
+      ...(endpoint.body ? { body: endpoint.body } : {}),
+    };
     const paths = endpoint.path === FORWARD_AUTH_PATH ? [FORWARD_AUTH_PATH, `${FORWARD_AUTH_PATH}/*`] : [endpoint.path];
     for (const url of paths) {
       app.route({
@@ -92,15 +108,22 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
           // A POST whose body has only optional fields (roll) may leave it out; everything else needs one.
           const required = (endpoint.body as { required?: string[] }).required;
           if (endpoint.method === 'POST' && !required?.length && !('anyOf' in endpoint.body)) request.body = {};
-          else throw new ApiError('invalid_request', `${endpoint.method} ${endpoint.path} needs a JSON body (Content-Type: application/json).`);
+          else
+            throw new ApiError(
+              'invalid_request',
+              `${endpoint.method} ${endpoint.path} needs a JSON body (Content-Type: application/json).`,
+            );
         },
         handler: async (request, reply) => {
           const result = await handler(request, reply);
           if (reply.sent) return reply;
           if (endpoint.response.status === 204) return reply.code(204).send();
           if (reply.statusCode === 200 && endpoint.response.status !== 200) reply.code(endpoint.response.status);
-          const version = (result as { version?: unknown } | null)?.version;
-          if (endpoint.versioned && typeof version === 'number') reply.header('ETag', `"${version}"`);
+          // Every answer that is one object (or a created / rolled credential with its secret)
+          // carries that object's ETag, so the next conditional write needs no extra GET.
+          const body = result as { version?: unknown; credential?: { version?: unknown } } | null;
+          const version = body?.version ?? body?.credential?.version;
+          if (typeof version === 'number') reply.header('ETag', `"${version}"`);
           return result;
         },
       });
@@ -108,19 +131,29 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
   }
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(new ApiError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}. See /v1/openapi.json.`).toBody());
+    reply
+      .code(404)
+      .send(
+        new ApiError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}. See /v1/openapi.json.`).toBody(),
+      );
   });
 
   app.setErrorHandler((error: FastifyError | ApiError | RequestValidationError, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.status).send(error.toBody());
-    if (error instanceof RequestValidationError) return reply.code(400).send(new ApiError('invalid_request', error.message, { problems: error.problems }).toBody());
+    if (error instanceof RequestValidationError)
+      return reply.code(400).send(new ApiError('invalid_request', error.message, { problems: error.problems }).toBody());
     const fastifyError = error as FastifyError;
-    if (fastifyError.validation) return reply.code(400).send(new ApiError('invalid_request', `Invalid request: ${fastifyError.message}`).toBody());
-    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(new ApiError('payload_too_large', 'The body is larger than 1 MiB.').toBody());
+    if (fastifyError.validation)
+      return reply.code(400).send(new ApiError('invalid_request', `Invalid request: ${fastifyError.message}`).toBody());
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.code(413).send(new ApiError('payload_too_large', 'The body is larger than 1 MiB.').toBody());
     const status = fastifyError.statusCode ?? 500;
-    if (status >= 400 && status < 500) return reply.code(status === 415 ? 400 : status).send(new ApiError('invalid_request', fastifyError.message).toBody());
+    if (status >= 400 && status < 500)
+      return reply.code(status === 415 ? 400 : status).send(new ApiError('invalid_request', fastifyError.message).toBody());
     request.log.error({ err: { message: fastifyError.message, code: fastifyError.code, stack: fastifyError.stack } }, 'request failed');
-    return reply.code(500).send({ error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
   });
 
   return app;

@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { CredentialCreateBody, CredentialImportBody, CredentialListParams, CredentialPatchBody } from '../../shared/api/schemas.ts';
 import { ADMIN_GROUP_ID } from '../../shared/domain/admin-actions.ts';
 import { COMPATIBILITY_ROLE_NAME, nameKey } from '../../shared/domain/policy.ts';
-import { displayPrefix } from '../../shared/domain/token.ts';
+import { displayPrefix, hasValidChecksum, TOKEN_PATTERN } from '../../shared/domain/token.ts';
 import type { Credential } from '../../shared/domain/types.ts';
 import { credentialFromRow, newId, type Queryable } from '../storage/rows.ts';
 import type { CredentialsTable } from '../storage/schema.ts';
@@ -22,7 +23,12 @@ export interface CredentialWithSecret {
 async function rolesOf(q: Queryable, ids: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (let i = 0; i < ids.length; i += 500) {
-    const links = await q.selectFrom('credential_roles').select(['credential_id', 'role_id']).where('credential_id', 'in', ids.slice(i, i + 500)).orderBy('position').execute();
+    const links = await q
+      .selectFrom('credential_roles')
+      .select(['credential_id', 'role_id'])
+      .where('credential_id', 'in', ids.slice(i, i + 500))
+      .orderBy('position')
+      .execute();
     for (const l of links) out.get(l.credential_id)?.push(l.role_id);
   }
   return out;
@@ -44,38 +50,55 @@ export async function getCredential(ctx: ServiceContext, id: string, q: Queryabl
 }
 
 /** Newest first, filtered, with an opaque signed cursor. */
-export async function listCredentials(ctx: ServiceContext, params: CredentialListParams): Promise<{ items: Credential[]; nextCursor: string | null }> {
+export async function listCredentials(
+  ctx: ServiceContext,
+  params: CredentialListParams,
+): Promise<{ items: Credential[]; nextCursor: string | null }> {
   const limit = params.limit ?? 50;
   const now = ctx.nowIso();
   let query = ctx.db.selectFrom('credentials').selectAll();
   if (params.q && params.q.trim()) {
-    const like = `%${params.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or([
-        eb(eb.fn('lower', ['name']), 'like', eb.val(like)),
-        eb(eb.fn('lower', ['description']), 'like', eb.val(like)),
-        eb(eb.fn('lower', ['prefix']), 'like', eb.val(like)),
-        eb('id', '=', params.q!.trim()),
-      ]),
-    );
+    const like = `%${params.q
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // ESCAPE is explicit: SQLite's LIKE has no escape character unless told (PostgreSQL's is \).
+    const contains = (column: 'name' | 'description' | 'prefix') => sql<boolean>`lower(${sql.ref(column)}) like ${like} escape '\\'`;
+    query = query.where((eb) => eb.or([contains('name'), contains('description'), contains('prefix'), eb('id', '=', params.q!.trim())]));
   }
   if (params.status === 'revoked') query = query.where('status', '=', 'revoked');
-  else if (params.status === 'expired') query = query.where('status', '!=', 'revoked').where('expires_at', 'is not', null).where('expires_at', '<=', now);
+  else if (params.status === 'expired')
+    query = query.where('status', '!=', 'revoked').where('expires_at', 'is not', null).where('expires_at', '<=', now);
   else if (params.status) {
     query = query.where('status', '=', params.status).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
   }
   if (params.owner) query = query.where('owner_id', '=', params.owner);
   if (params.role) {
     const role = params.role;
-    query = query.where((eb) => eb.exists(eb.selectFrom('credential_roles').select('role_id').whereRef('credential_roles.credential_id', '=', 'credentials.id').where('role_id', '=', role)));
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('credential_roles')
+          .select('role_id')
+          .whereRef('credential_roles.credential_id', '=', 'credentials.id')
+          .where('role_id', '=', role),
+      ),
+    );
   }
   if (params.cursor) {
     const [createdAt, id] = decodeCursor(ctx.hasher, params.cursor, 'credentials');
     query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
-  const roles = await rolesOf(ctx.db, page.map((r) => r.id));
+  const roles = await rolesOf(
+    ctx.db,
+    page.map((r) => r.id),
+  );
   const last = page[page.length - 1];
   return {
     items: page.map((r) => present(ctx, r, roles.get(r.id) ?? [])),
@@ -85,10 +108,24 @@ export async function listCredentials(ctx: ServiceContext, params: CredentialLis
 
 async function setRoles(tx: Queryable, credentialId: string, roleIds: string[]): Promise<void> {
   await tx.deleteFrom('credential_roles').where('credential_id', '=', credentialId).execute();
-  if (roleIds.length > 0) await tx.insertInto('credential_roles').values(roleIds.map((role_id, position) => ({ credential_id: credentialId, role_id, position }))).execute();
+  if (roleIds.length > 0)
+    await tx
+      .insertInto('credential_roles')
+      .values(roleIds.map((role_id, position) => ({ credential_id: credentialId, role_id, position })))
+      .execute();
 }
 
-function newRow(ctx: ServiceContext, secret: string, fields: { name: string; description?: string | undefined; ownerId?: string | null | undefined; expiresAt: string | null; cidrs: string[] }): CredentialsTable {
+function newRow(
+  ctx: ServiceContext,
+  secret: string,
+  fields: {
+    name: string;
+    description?: string | undefined;
+    ownerId?: string | null | undefined;
+    expiresAt: string | null;
+    cidrs: string[];
+  },
+): CredentialsTable {
   return {
     id: newId('cred', ctx.now()),
     name: fields.name.trim(),
@@ -108,7 +145,12 @@ function newRow(ctx: ServiceContext, secret: string, fields: { name: string; des
 }
 
 /** Issues a credential. The owner, if named, must be allowed keys (DESIGN §3.5). */
-export function createCredential(ctx: ServiceContext, actor: Actor, body: CredentialCreateBody, auditAction = 'credential.create'): Promise<CredentialWithSecret> {
+export function createCredential(
+  ctx: ServiceContext,
+  actor: Actor,
+  body: CredentialCreateBody,
+  auditAction = 'credential.create',
+): Promise<CredentialWithSecret> {
   const cidrs = checkCidrs(body.allowedCidrs);
   const expiresAt = checkExpiry(body.expiresAt, ctx.now(), true);
   return ctx.write(actor, async (tx) => {
@@ -119,17 +161,28 @@ export function createCredential(ctx: ServiceContext, actor: Actor, body: Creden
     await tx.insertInto('credentials').values(row).execute();
     await setRoles(tx, row.id, roles);
     const credential = present(ctx, row, roles);
-    return { value: { credential, secret }, audit: [{ action: auditAction, target: { type: 'credential', id: row.id }, after: credential }], events: [{ kind: 'credential', id: row.id }] };
+    return {
+      value: { credential, secret },
+      audit: [{ action: auditAction, target: { type: 'credential', id: row.id }, after: credential }],
+      events: [{ kind: 'credential', id: row.id }],
+    };
   });
 }
 
-export function updateCredential(ctx: ServiceContext, actor: Actor, id: string, patch: CredentialPatchBody, ifMatch?: number): Promise<Credential> {
+export function updateCredential(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  patch: CredentialPatchBody,
+  ifMatch?: number,
+): Promise<Credential> {
   const cidrs = patch.allowedCidrs === undefined ? undefined : checkCidrs(patch.allowedCidrs);
   const expiresAt = patch.expiresAt === undefined ? undefined : checkExpiry(patch.expiresAt, ctx.now(), false);
   return ctx.write(actor, async (tx) => {
     const row = await loadRow(tx, id);
     checkVersion(ifMatch, Number(row.version), 'credential');
-    if (row.status === 'revoked') throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked; a revoked credential cannot be changed.`, { id });
+    if (row.status === 'revoked')
+      throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked; a revoked credential cannot be changed.`, { id });
     const currentRoles = (await rolesOf(tx, [id])).get(id) ?? [];
     const before = present(ctx, row, currentRoles);
     if (patch.ownerId !== undefined && patch.ownerId !== row.owner_id) await checkOwner(tx, patch.ownerId);
@@ -145,12 +198,23 @@ export function updateCredential(ctx: ServiceContext, actor: Actor, id: string, 
     };
     await tx
       .updateTable('credentials')
-      .set({ name: next.name, description: next.description, owner_id: next.owner_id, expires_at: next.expires_at, allowed_cidrs: next.allowed_cidrs, version: next.version })
+      .set({
+        name: next.name,
+        description: next.description,
+        owner_id: next.owner_id,
+        expires_at: next.expires_at,
+        allowed_cidrs: next.allowed_cidrs,
+        version: next.version,
+      })
       .where('id', '=', id)
       .execute();
     if (patch.roles !== undefined) await setRoles(tx, id, roles);
     const after = present(ctx, next, roles);
-    return { value: after, audit: [{ action: 'credential.update', target: { type: 'credential', id }, before, after }], events: [{ kind: 'credential', id }] };
+    return {
+      value: after,
+      audit: [{ action: 'credential.update', target: { type: 'credential', id }, before, after }],
+      events: [{ kind: 'credential', id }],
+    };
   });
 }
 
@@ -161,12 +225,22 @@ export function deleteCredential(ctx: ServiceContext, actor: Actor, id: string, 
     const before = present(ctx, row, (await rolesOf(tx, [id])).get(id) ?? []);
     await tx.deleteFrom('credential_roles').where('credential_id', '=', id).execute();
     await tx.deleteFrom('credentials').where('id', '=', id).execute();
-    return { value: undefined, audit: [{ action: 'credential.delete', target: { type: 'credential', id }, before }], events: [{ kind: 'credential', id }] };
+    return {
+      value: undefined,
+      audit: [{ action: 'credential.delete', target: { type: 'credential', id }, before }],
+      events: [{ kind: 'credential', id }],
+    };
   });
 }
 
 /** revoke (final, idempotent), disable and enable (temporary). */
-export function setCredentialStatus(ctx: ServiceContext, actor: Actor, id: string, target: 'revoked' | 'disabled' | 'active', ifMatch?: number): Promise<Credential> {
+export function setCredentialStatus(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  target: 'revoked' | 'disabled' | 'active',
+  ifMatch?: number,
+): Promise<Credential> {
   return ctx.write(actor, async (tx) => {
     const row = await loadRow(tx, id);
     checkVersion(ifMatch, Number(row.version), 'credential');
@@ -176,8 +250,22 @@ export function setCredentialStatus(ctx: ServiceContext, actor: Actor, id: strin
     }
     if (row.status === target) return { value: present(ctx, row, roles), audit: [], events: [] };
     const before = present(ctx, row, roles);
-    const next: CredentialsTable = { ...row, status: target, version: Number(row.version) + 1, ...(target === 'revoked' ? { previous_hash: null, previous_valid_until: null } : {}) };
-    await tx.updateTable('credentials').set({ status: next.status, version: next.version, previous_hash: next.previous_hash, previous_valid_until: next.previous_valid_until }).where('id', '=', id).execute();
+    const next: CredentialsTable = {
+      ...row,
+      status: target,
+      version: Number(row.version) + 1,
+      ...(target === 'revoked' ? { previous_hash: null, previous_valid_until: null } : {}),
+    };
+    await tx
+      .updateTable('credentials')
+      .set({
+        status: next.status,
+        version: next.version,
+        previous_hash: next.previous_hash,
+        previous_valid_until: next.previous_valid_until,
+      })
+      .where('id', '=', id)
+      .execute();
     const action = target === 'revoked' ? 'credential.revoke' : target === 'disabled' ? 'credential.disable' : 'credential.enable';
     const after = present(ctx, next, roles);
     return { value: after, audit: [{ action, target: { type: 'credential', id }, before, after }], events: [{ kind: 'credential', id }] };
@@ -185,11 +273,18 @@ export function setCredentialStatus(ctx: ServiceContext, actor: Actor, id: strin
 }
 
 /** A new secret; the old one stops at once or after graceSeconds (≤ 24 h). */
-export function rollCredential(ctx: ServiceContext, actor: Actor, id: string, graceSeconds: number, ifMatch?: number): Promise<CredentialWithSecret> {
+export function rollCredential(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  graceSeconds: number,
+  ifMatch?: number,
+): Promise<CredentialWithSecret> {
   return ctx.write(actor, async (tx) => {
     const row = await loadRow(tx, id);
     checkVersion(ifMatch, Number(row.version), 'credential');
-    if (row.status === 'revoked') throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked; rolling it would not bring it back.`, { id });
+    if (row.status === 'revoked')
+      throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked; rolling it would not bring it back.`, { id });
     const roles = (await rolesOf(tx, [id])).get(id) ?? [];
     await checkHandOver(tx, actor, roles, `roll "${row.name}" and receive its secret`);
     const secret = newSecret();
@@ -204,21 +299,54 @@ export function rollCredential(ctx: ServiceContext, actor: Actor, id: string, gr
     };
     await tx
       .updateTable('credentials')
-      .set({ prefix: next.prefix, secret_hash: next.secret_hash, previous_hash: next.previous_hash, previous_valid_until: next.previous_valid_until, version: next.version })
+      .set({
+        prefix: next.prefix,
+        secret_hash: next.secret_hash,
+        previous_hash: next.previous_hash,
+        previous_valid_until: next.previous_valid_until,
+        version: next.version,
+      })
       .where('id', '=', id)
       .execute();
     const credential = present(ctx, next, roles);
     return {
       value: { credential, secret },
-      audit: [{ action: 'credential.roll', target: { type: 'credential', id }, before: { prefix: row.prefix, version: Number(row.version) }, after: { prefix: next.prefix, version: next.version, graceUntil } }],
+      audit: [
+        {
+          action: 'credential.roll',
+          target: { type: 'credential', id },
+          before: { prefix: row.prefix, version: Number(row.version) },
+          after: { prefix: next.prefix, version: next.version, graceUntil },
+        },
+      ],
       events: [{ kind: 'credential', id }],
     };
   });
 }
 
 /** Imports credentials with their existing secrets (DESIGN §3.7), all or none. */
-export function importCredentials(ctx: ServiceContext, actor: Actor, body: CredentialImportBody): Promise<{ items: Credential[]; compatibilityRoleId: string | null }> {
-  const prepared = body.items.map((item, index) => ({ item, index, cidrs: checkCidrs(item.allowedCidrs, index), expiresAt: checkExpiry(item.expiresAt, ctx.now(), false) }));
+export function importCredentials(
+  ctx: ServiceContext,
+  actor: Actor,
+  body: CredentialImportBody,
+): Promise<{ items: Credential[]; compatibilityRoleId: string | null }> {
+  const prepared = body.items.map((item, index) => ({
+    item,
+    index,
+    cidrs: checkCidrs(item.allowedCidrs, index),
+    expiresAt: checkExpiry(item.expiresAt, ctx.now(), false),
+  }));
+  // The hot path rejects a kw_-shaped token with a bad checksum before hashing it, so such a
+  // secret could never authenticate: refuse it here rather than import a dead credential.
+  for (const { item, index } of prepared) {
+    if (TOKEN_PATTERN.test(item.secret) && !hasValidChecksum(item.secret)) {
+      throw new ApiError(
+        'invalid_request',
+        `Item ${index} ("${item.name}") has a secret shaped like a Keyward token (kw_…) whose checksum is wrong, so it could never authenticate; check it for a typo. Nothing was imported.`,
+        { index },
+      );
+    }
+  }
   return ctx.write(actor, async (tx) => {
     const audit: AuditDraft[] = [];
     const hashes = new Set<string>();
@@ -226,8 +354,19 @@ export function importCredentials(ctx: ServiceContext, actor: Actor, body: Crede
     const items: Credential[] = [];
     for (const { item, index, cidrs, expiresAt } of prepared) {
       const hash = ctx.hasher.hash(item.secret);
-      const taken = hashes.has(hash) || (await tx.selectFrom('credentials').select('id').where((eb) => eb.or([eb('secret_hash', '=', hash), eb('previous_hash', '=', hash)])).executeTakeFirst());
-      if (taken) throw new ApiError('secret_taken', `Item ${index} ("${item.name}") has a secret that another credential already uses; nothing was imported.`, { index });
+      const taken =
+        hashes.has(hash) ||
+        (await tx
+          .selectFrom('credentials')
+          .select('id')
+          .where((eb) => eb.or([eb('secret_hash', '=', hash), eb('previous_hash', '=', hash)]))
+          .executeTakeFirst());
+      if (taken)
+        throw new ApiError(
+          'secret_taken',
+          `Item ${index} ("${item.name}") has a secret that another credential already uses; nothing was imported.`,
+          { index },
+        );
       hashes.add(hash);
       await checkOwner(tx, item.ownerId, index);
       let roles = await checkRoles(tx, actor, item.roles ?? [], [], index);
@@ -242,7 +381,11 @@ export function importCredentials(ctx: ServiceContext, actor: Actor, body: Crede
       items.push(credential);
       audit.push({ action: 'credential.import', target: { type: 'credential', id: row.id }, after: credential });
     }
-    return { value: { items, compatibilityRoleId }, audit, events: items.length > 200 ? [{ kind: 'all' }] : items.map((c) => ({ kind: 'credential' as const, id: c.id })) };
+    return {
+      value: { items, compatibilityRoleId },
+      audit,
+      events: items.length > 200 ? [{ kind: 'all' }] : items.map((c) => ({ kind: 'credential' as const, id: c.id })),
+    };
   });
 }
 
@@ -256,13 +399,27 @@ async function compatibilityRole(ctx: ServiceContext, tx: Queryable, audit: Audi
   const key = nameKey(COMPATIBILITY_ROLE_NAME);
   const sameName = await tx.selectFrom('roles').select('id').where('name_key', '=', key).executeTakeFirst();
   if (sameName) {
-    throw new ApiError('name_taken', `A role named "${COMPATIBILITY_ROLE_NAME}" already exists but is not the compatibility role; rename it before importing full-access credentials.`, { roleId: sameName.id });
+    throw new ApiError(
+      'name_taken',
+      `A role named "${COMPATIBILITY_ROLE_NAME}" already exists but is not the compatibility role; rename it before importing full-access credentials.`,
+      { roleId: sameName.id },
+    );
   }
   const catalog = await readCatalog(tx);
   const actions = catalog.groups.filter((g) => g.id !== ADMIN_GROUP_ID).flatMap((g) => g.actions.map((a) => a.id));
   const now = ctx.nowIso();
   const id = newId('role', ctx.now());
-  const row = { id, name: COMPATIBILITY_ROLE_NAME, name_key: key, description: 'Created by the first import of unrestricted (full-access) credentials: every catalog action outside keyward at that time. Not kept up to date.', actions: JSON.stringify(actions), version: 1, created_at: now, updated_at: now };
+  const row = {
+    id,
+    name: COMPATIBILITY_ROLE_NAME,
+    name_key: key,
+    description:
+      'Created by the first import of unrestricted (full-access) credentials: every catalog action outside keyward at that time. Not kept up to date.',
+    actions: JSON.stringify(actions),
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
   await tx.insertInto('roles').values(row).execute();
   await setSetting(tx, 'compatibility_role_id', id);
   audit.push({ action: 'role.create', target: { type: 'role', id }, after: { id, name: row.name, actions: actions.length } });
@@ -274,9 +431,18 @@ export function invalidateUserTokens(ctx: ServiceContext, actor: Actor, userId: 
   return ctx.write(actor, async (tx) => {
     const user = await tx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (!user) throw notFound('user', userId);
-    const rows = await tx.selectFrom('credentials').select(['id', 'version']).where('owner_id', '=', userId).where('status', '!=', 'revoked').execute();
+    const rows = await tx
+      .selectFrom('credentials')
+      .select(['id', 'version'])
+      .where('owner_id', '=', userId)
+      .where('status', '!=', 'revoked')
+      .execute();
     for (const row of rows) {
-      await tx.updateTable('credentials').set({ status: 'revoked', version: Number(row.version) + 1, previous_hash: null, previous_valid_until: null }).where('id', '=', row.id).execute();
+      await tx
+        .updateTable('credentials')
+        .set({ status: 'revoked', version: Number(row.version) + 1, previous_hash: null, previous_valid_until: null })
+        .where('id', '=', row.id)
+        .execute();
     }
     return {
       value: { revoked: rows.length },

@@ -1,5 +1,6 @@
 import { ipInRanges, type ParsedCidr } from './cidr.ts';
 import type { Decision, DecisionReason, Explanation, HttpMethod, Id, RoleBreakdown } from './types.ts';
+import type { PathMatcher } from './path-regex.ts';
 
 // The authorization decision (DESIGN §3.3–§3.4), written against a precomputed view of the
 // state so the same code runs on the server's hot path (from its in-memory cache) and in the
@@ -23,7 +24,7 @@ export interface CredentialView {
 
 export interface SubSettingView {
   method: HttpMethod | 'ANY';
-  regex: RegExp;
+  regex: PathMatcher;
   requiredRoleIds: readonly Id[];
   override: boolean;
 }

@@ -1,5 +1,6 @@
 import { isAdminAction } from './admin-actions.ts';
 import type { Credential, CredentialStatus, Id, IssuancePolicy, Timestamp } from './types.ts';
+import { pathRegexProblem } from './path-regex.ts';
 
 /** Key issuance (DESIGN §3.5): null → everyone, [] → nobody, [groups] → members of any listed group. */
 export function mayObtainKey(userGroups: readonly Id[], policy: IssuancePolicy): boolean {
@@ -48,16 +49,11 @@ export function nameKey(name: string): string {
   return name.trim().toLowerCase();
 }
 
-/** Why a sub-URL regex is unusable, or null when it compiles. */
+/** Why a sub-URL regex is unusable, or null when it compiles (RE2 syntax, see path-regex.ts). */
 export function regexProblem(pattern: string): string | null {
   if (pattern.length === 0) return 'The pattern is empty.';
   if (pattern.length > 1000) return 'The pattern is longer than 1,000 characters.';
-  try {
-    new RegExp(pattern);
-    return null;
-  } catch (error) {
-    return `Not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
-  }
+  return pathRegexProblem(pattern);
 }
 
 export function hygieneFlags(

@@ -11,6 +11,7 @@ import {
   policyWidens,
   regexProblem,
 } from '../../../shared/domain/policy.ts';
+import { compilePathRegex, storedPathMatcher } from '../../../shared/domain/path-regex.ts';
 import { DAY, NOW } from './views.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -127,6 +128,25 @@ test('a sub-URL pattern that does not compile is explained in a sentence', () =>
   assert.equal(regexProblem(''), 'The pattern is empty.');
   assert.match(regexProblem('^/api/(') ?? '', /^Not a valid regular expression: /);
   assert.match(regexProblem('x'.repeat(1001)) ?? '', /longer than 1,000/);
+});
+
+test('a sub-URL pattern with a lookaround or backreference is refused, saying patterns are matched in linear time', () => {
+  assert.match(regexProblem('^/api/(?!admin)') ?? '', /linear time .*lookarounds and backreferences/);
+  assert.match(regexProblem('^/api/(a)\\1$') ?? '', /linear time/);
+});
+
+test('a nested-quantifier sub-URL pattern matches a long hostile path at once instead of backtracking', () => {
+  for (const pattern of ['^/re/(a+)+$', '^/re/(a|aa)+$', '^/re/(\\w+/?)+$']) {
+    const matcher = compilePathRegex(pattern);
+    // A backtracking engine needs about 2^5000 steps for this path (the test would never end).
+    assert.equal(matcher.test(`/re/${'a'.repeat(5_000)}!`), false, pattern);
+    assert.equal(matcher.test('/re/aaaa'), true, pattern);
+  }
+});
+
+test('stored patterns that no longer compile match no path instead of breaking every decision', () => {
+  assert.equal(storedPathMatcher('^/api/(?!admin)').test('/api/x'), false);
+  assert.equal(storedPathMatcher('^/api/x$').test('/api/x'), true);
 });
 
 test('a roll grace period is capped at 24 hours', () => {
