@@ -23,10 +23,18 @@ export async function getUser(q: Queryable, id: string): Promise<User> {
   return userFromRow(row);
 }
 
-async function checkUserName(q: Queryable, name: string, selfId: string | null): Promise<string> {
+async function checkUserName(q: Queryable, name: string, selfId: string | null, previous?: string): Promise<string> {
+  // Self-service signs in with HTTP Basic, which splits user and password at the first colon
+  // (RFC 7617), so a name holding one could never sign in.
+  if (name !== previous && name.includes(':'))
+    throw new ApiError('invalid_request', `A user name cannot contain ":" (HTTP Basic sign-in splits at it): "${name}".`, { name });
   const key = nameKey(name);
   const other = await q.selectFrom('users').select(['id', 'name']).where('name_key', '=', key).executeTakeFirst();
-  if (other && other.id !== selfId) throw new ApiError('name_taken', `A user named "${other.name}" already exists (names are case-insensitive).`, { name, userId: other.id });
+  if (other && other.id !== selfId)
+    throw new ApiError('name_taken', `A user named "${other.name}" already exists (names are case-insensitive).`, {
+      name,
+      userId: other.id,
+    });
   return key;
 }
 
@@ -35,7 +43,8 @@ async function checkGroups(q: Queryable, ids: readonly string[]): Promise<string
   if (list.length === 0) return list;
   const found = new Set((await q.selectFrom('groups').select('id').where('id', 'in', list).execute()).map((r) => r.id));
   const missing = list.filter((id) => !found.has(id));
-  if (missing.length > 0) throw new ApiError('unknown_group', `No group with id ${missing.map((m) => `"${m}"`).join(', ')}.`, { groups: missing });
+  if (missing.length > 0)
+    throw new ApiError('unknown_group', `No group with id ${missing.map((m) => `"${m}"`).join(', ')}.`, { groups: missing });
   return list;
 }
 
@@ -57,7 +66,11 @@ export async function createUser(ctx: ServiceContext, actor: Actor, body: UserCr
     };
     await tx.insertInto('users').values(row).execute();
     const user = userFromRow(row);
-    return { value: user, audit: [{ action: 'user.create', target: { type: 'user', id: user.id }, after: { ...user, hasPassword: passwordHash !== null } }], events: [] };
+    return {
+      value: user,
+      audit: [{ action: 'user.create', target: { type: 'user', id: user.id }, after: { ...user, hasPassword: passwordHash !== null } }],
+      events: [],
+    };
   });
 }
 
@@ -76,15 +89,31 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
     const next: UsersTable = {
       ...row,
       name,
-      name_key: await checkUserName(tx, name, id),
+      name_key: await checkUserName(tx, name, id, row.name),
       email: patch.email ?? row.email,
       groups: JSON.stringify(groups),
       password_hash: passwordHash === undefined ? row.password_hash : passwordHash,
       version: Number(row.version) + 1,
     };
-    await tx.updateTable('users').set({ name: next.name, name_key: next.name_key, email: next.email, groups: next.groups, password_hash: next.password_hash, version: next.version }).where('id', '=', id).execute();
+    await tx
+      .updateTable('users')
+      .set({
+        name: next.name,
+        name_key: next.name_key,
+        email: next.email,
+        groups: next.groups,
+        password_hash: next.password_hash,
+        version: next.version,
+      })
+      .where('id', '=', id)
+      .execute();
     const after = userFromRow(next);
-    const audit: AuditDraft = { action: 'user.update', target: { type: 'user', id }, before: userFromRow(row), after: { ...after, ...(passwordHash !== undefined ? { passwordChanged: true } : {}) } };
+    const audit: AuditDraft = {
+      action: 'user.update',
+      target: { type: 'user', id },
+      before: userFromRow(row),
+      after: { ...after, ...(passwordHash !== undefined ? { passwordChanged: true } : {}) },
+    };
     return { value: after, audit: [audit], events: [] };
   });
 }
@@ -97,12 +126,23 @@ export function deleteUser(ctx: ServiceContext, actor: Actor, id: string, ifMatc
     checkVersion(ifMatch, Number(row.version), 'user');
     const owned = await tx.selectFrom('credentials').select(['id', 'status', 'version']).where('owner_id', '=', id).execute();
     for (const c of owned) {
-      await tx.updateTable('credentials').set({ owner_id: null, status: 'revoked', previous_hash: null, previous_valid_until: null, version: Number(c.version) + 1 }).where('id', '=', c.id).execute();
+      await tx
+        .updateTable('credentials')
+        .set({ owner_id: null, status: 'revoked', previous_hash: null, previous_valid_until: null, version: Number(c.version) + 1 })
+        .where('id', '=', c.id)
+        .execute();
     }
     await tx.deleteFrom('users').where('id', '=', id).execute();
     return {
       value: undefined,
-      audit: [{ action: 'user.delete', target: { type: 'user', id }, before: userFromRow(row), after: { revokedCredentials: owned.filter((c) => c.status !== 'revoked').map((c) => c.id) } }],
+      audit: [
+        {
+          action: 'user.delete',
+          target: { type: 'user', id },
+          before: userFromRow(row),
+          after: { revokedCredentials: owned.filter((c) => c.status !== 'revoked').map((c) => c.id) },
+        },
+      ],
       events: owned.map((c) => ({ kind: 'credential' as const, id: c.id })),
     };
   });
@@ -121,7 +161,11 @@ export async function getGroup(q: Queryable, id: string): Promise<Group> {
 async function checkGroupName(q: Queryable, name: string, selfId: string | null): Promise<string> {
   const key = nameKey(name);
   const other = await q.selectFrom('groups').select(['id', 'name']).where('name_key', '=', key).executeTakeFirst();
-  if (other && other.id !== selfId) throw new ApiError('name_taken', `A group named "${other.name}" already exists (names are case-insensitive).`, { name, groupId: other.id });
+  if (other && other.id !== selfId)
+    throw new ApiError('name_taken', `A group named "${other.name}" already exists (names are case-insensitive).`, {
+      name,
+      groupId: other.id,
+    });
   return key;
 }
 
@@ -154,12 +198,29 @@ export function updateGroup(ctx: ServiceContext, actor: Actor, id: string, patch
       name,
       name_key: await checkGroupName(tx, name, id),
       description: patch.description ?? row.description,
-      default_roles: patch.defaultRoles === undefined ? row.default_roles : JSON.stringify(await checkRoles(tx, actor, patch.defaultRoles, previousRoles)),
+      default_roles:
+        patch.defaultRoles === undefined
+          ? row.default_roles
+          : JSON.stringify(await checkRoles(tx, actor, patch.defaultRoles, previousRoles)),
       version: Number(row.version) + 1,
     };
-    await tx.updateTable('groups').set({ name: next.name, name_key: next.name_key, description: next.description, default_roles: next.default_roles, version: next.version }).where('id', '=', id).execute();
+    await tx
+      .updateTable('groups')
+      .set({
+        name: next.name,
+        name_key: next.name_key,
+        description: next.description,
+        default_roles: next.default_roles,
+        version: next.version,
+      })
+      .where('id', '=', id)
+      .execute();
     const after = groupFromRow(next);
-    return { value: after, audit: [{ action: 'group.update', target: { type: 'group', id }, before: groupFromRow(row), after }], events: [] };
+    return {
+      value: after,
+      audit: [{ action: 'group.update', target: { type: 'group', id }, before: groupFromRow(row), after }],
+      events: [],
+    };
   });
 }
 
@@ -171,10 +232,16 @@ export function deleteGroup(ctx: ServiceContext, actor: Actor, id: string, ifMat
     checkVersion(ifMatch, Number(row.version), 'group');
     for (const user of await tx.selectFrom('users').select(['id', 'groups', 'version']).execute()) {
       const groups = parseJson<string[]>(user.groups, []);
-      if (groups.includes(id)) await tx.updateTable('users').set({ groups: JSON.stringify(groups.filter((g) => g !== id)), version: Number(user.version) + 1 }).where('id', '=', user.id).execute();
+      if (groups.includes(id))
+        await tx
+          .updateTable('users')
+          .set({ groups: JSON.stringify(groups.filter((g) => g !== id)), version: Number(user.version) + 1 })
+          .where('id', '=', user.id)
+          .execute();
     }
     const policy = await readIssuancePolicy(tx);
-    if (policy.allowedGroups?.includes(id)) await setSetting(tx, 'issuance_policy', JSON.stringify({ allowedGroups: policy.allowedGroups.filter((g) => g !== id) }));
+    if (policy.allowedGroups?.includes(id))
+      await setSetting(tx, 'issuance_policy', JSON.stringify({ allowedGroups: policy.allowedGroups.filter((g) => g !== id) }));
     await tx.deleteFrom('groups').where('id', '=', id).execute();
     return { value: undefined, audit: [{ action: 'group.delete', target: { type: 'group', id }, before: groupFromRow(row) }], events: [] };
   });
@@ -185,7 +252,11 @@ export function setIssuancePolicy(ctx: ServiceContext, actor: Actor, policy: Iss
     const before = await readIssuancePolicy(tx);
     const next: IssuancePolicy = { allowedGroups: policy.allowedGroups === null ? null : await checkGroups(tx, policy.allowedGroups) };
     await setSetting(tx, 'issuance_policy', JSON.stringify(next));
-    return { value: next, audit: [{ action: 'policy.issuance.update', target: { type: 'policy', id: 'issuance' }, before, after: next }], events: [] };
+    return {
+      value: next,
+      audit: [{ action: 'policy.issuance.update', target: { type: 'policy', id: 'issuance' }, before, after: next }],
+      events: [],
+    };
   });
 }
 
@@ -197,13 +268,23 @@ export async function authenticateUser(q: Queryable, name: string, password: str
 }
 
 /** Self-service: a key with the default roles of the user's groups, if the policy allows. */
-export async function createSelfCredential(ctx: ServiceContext, user: UsersTable, body: { name: string; description?: string | undefined }): Promise<CredentialWithSecret> {
+export async function createSelfCredential(
+  ctx: ServiceContext,
+  user: UsersTable,
+  body: { name: string; description?: string | undefined },
+): Promise<CredentialWithSecret> {
   const groups = parseJson<string[]>(user.groups, []);
   const policy = await readIssuancePolicy(ctx.db);
-  if (!mayObtainKey(groups, policy)) throw new ApiError('issuance_not_allowed', 'You may not obtain a key: none of your groups is allowed to by the issuance policy.');
+  if (!mayObtainKey(groups, policy))
+    throw new ApiError('issuance_not_allowed', 'You may not obtain a key: none of your groups is allowed to by the issuance policy.');
   const rows = groups.length === 0 ? [] : await ctx.db.selectFrom('groups').select('default_roles').where('id', 'in', groups).execute();
   const roles = unique(rows.flatMap((g) => parseJson<string[]>(g.default_roles, [])));
   // The roles come from the admins' group settings, not from the user, so no escalation check.
   const actor: Actor = { id: user.id, permits: () => true };
-  return createCredential(ctx, actor, { name: body.name, description: body.description, ownerId: user.id, roles }, 'credential.self_create');
+  return createCredential(
+    ctx,
+    actor,
+    { name: body.name, description: body.description, ownerId: user.id, roles },
+    'credential.self_create',
+  );
 }

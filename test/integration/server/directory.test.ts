@@ -66,6 +66,14 @@ test('user names are unique and groups must exist', async () => {
   assertError(await s.request('POST', '/v1/users', { body: { name: userName(), password: 'short' } }), 400, 'invalid_request');
 });
 
+test('a user name with a colon is refused, since HTTP Basic sign-in could never carry it', async () => {
+  const res = await s.request('POST', '/v1/users', { body: { name: `${userName()}:x` } });
+  assertError(res, 400, 'invalid_request');
+  assert.match(res.json.error.message, /cannot contain ":"/);
+  const user = await makeUser(s);
+  assertError(await s.request('PATCH', `/v1/users/${user.id}`, { body: { name: 'a:b' } }), 400, 'invalid_request');
+});
+
 test('unknown user and group ids get 404', async () => {
   assertError(await s.request('GET', '/v1/users/ghost'), 404, 'not_found');
   assertError(await s.request('PATCH', '/v1/users/ghost', { body: { email: '' } }), 404, 'not_found');
