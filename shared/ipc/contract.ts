@@ -229,7 +229,7 @@ export const IPC_CONTRACT = {
     /** The one call that hands the secret itself to the renderer, on the user's explicit request. */
     reveal: takes(SecretRef).returns<{ secret: string }>(),
     copy: takes(SecretCopy).returns<CopyResult>(),
-    /** Forgets the secret now (dialog closed); clears the clipboard if it still holds it. */
+    /** Forgets the secret now (dialog closed). A pending clipboard clear keeps running: the user may still be pasting. */
     discard: takes(SecretRef).returns<void>(),
   },
   users: {
