@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Backend, Catalog, Credential, Group, IssuancePolicy, Role, User } from '../../shared/domain/types.ts';
-import type { ArgOf, KeywardApi } from '../../shared/ipc/contract.ts';
+import { methodSpec, type ArgOf, type KeywardApi } from '../../shared/ipc/contract.ts';
 import type { AppSettings, ConnectionTest, IpcError, IssuedCredential, Profile } from '../../shared/ipc/types.ts';
 import { checkIpcArgument } from '../../shared/ipc/validate.ts';
 import { checkAccess, hygieneReport } from './access-checker.ts';
@@ -261,8 +261,8 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       sync: () => session.sync(),
     },
     localServer: {
-      start: async () => {
-        const status = await localServer.start();
+      start: async ({ demo }) => {
+        const status = await localServer.start({ demo });
         await session.connect(status.profileId!);
         return status;
       },
@@ -410,7 +410,8 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
     const [domain, name] = method.split('.') as [keyof KeywardApi, string];
     const fn = (api[domain] as unknown as Record<string, (a?: unknown) => Promise<unknown>>)[name]!;
     try {
-      const value = await fn(arg ?? undefined);
+      // A left-out argument object was validated as {} (every field optional); pass it as such.
+      const value = await fn(arg ?? (methodSpec(method)!.args ? {} : undefined));
       return { ok: true, value: value === undefined ? null : value };
     } catch (error) {
       const ipcError = toIpcError(error);

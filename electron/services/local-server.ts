@@ -39,7 +39,11 @@ export class LocalServer {
     return { running: this.#running !== null, url: this.#running?.url ?? null, profileId: this.#profileId, dataDir: this.#d.dataDir };
   }
 
-  async start(): Promise<LocalServerStatus> {
+  /**
+   * `demo`: seed the demo catalog, roles, groups, users and backends into the database this start
+   * creates. An existing database (there is a local profile) is used as it is, never re-seeded.
+   */
+  async start(options: { demo?: boolean } = {}): Promise<LocalServerStatus> {
     if (this.#running) return this.status();
     // Fail before creating a database whose only admin token would have nowhere safe to go.
     await this.#d.secrets.get('keyward-keychain-probe');
@@ -59,6 +63,7 @@ export class LocalServer {
         host: '127.0.0.1',
         port: 0,
         dbPath: join(this.#d.dataDir, 'keyward.sqlite'),
+        demo: options.demo === true && !existing,
         logStream: this.#d.logStream ?? { write: () => {} },
         logLevel: 'warn',
       });

@@ -45,7 +45,7 @@ export function ConnectionsScreen() {
   const test = (p: Profile) => run(`test-${p.id}`, async () => setTests({ ...tests, [p.id]: await api.profiles.test({ id: p.id }) }));
   const startLocal = () =>
     run('local', async () => {
-      await api.localServer.start();
+      await api.localServer.start({});
       client.setQueryData(qk.session, await api.session.status());
       await client.invalidateQueries({ queryKey: qk.profiles });
       go('roles');

@@ -186,8 +186,12 @@ export const IPC_CONTRACT = {
     sync: none<SessionStatus>(),
   },
   localServer: {
-    /** Starts the embedded backend (SQLite in the user-data folder) and connects to it. */
-    start: none<LocalServerStatus>(),
+    /**
+     * Starts the embedded backend (SQLite in the user-data folder) and connects to it. `demo`
+     * seeds the demo catalog, roles, groups, users and backends when this start creates the
+     * database; an existing database is used as it is.
+     */
+    start: takes(Type.Object({ demo: Type.Optional(Type.Boolean()) }, strict)).returns<LocalServerStatus>(),
     stop: none<LocalServerStatus>(),
     status: none<LocalServerStatus>(),
   },

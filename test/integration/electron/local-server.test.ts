@@ -12,7 +12,7 @@ const app = startTestApp();
 after(() => app.close());
 
 test('starting the local server creates a "Local server" profile, keeps its token in the keychain and connects', async () => {
-  const status = await app.api.localServer.start();
+  const status = await app.api.localServer.start({});
   assert.equal(status.running, true);
   assert.match(status.url!, /^http:\/\/127\.0\.0\.1:\d+/);
   assert.equal(status.dataDir, join(app.dir, 'local-server'));
@@ -38,9 +38,49 @@ test('stopping and starting again reuses the same database and the token from th
   const stopped = await app.api.localServer.stop();
   assert.equal(stopped.running, false);
   assert.equal((await app.api.session.status()).state, 'disconnected');
-  const again = await app.api.localServer.start();
+  const again = await app.api.localServer.start({});
   assert.equal(again.running, true);
   const roles = await app.api.roles.list();
   assert.ok(roles.some((r) => r.name === 'Works at once'));
   assert.equal((await app.api.profiles.list()).length, 1);
+});
+
+const DEMO_ROLES = ['Billing read-only', 'Billing clerk', 'Support agent', 'Provisioning', 'Reseller', 'Order desk'];
+
+test('a local server started with demo data opens with the demo roles, groups, users and backends', async (t) => {
+  const demo = startTestApp();
+  t.after(() => demo.close());
+  const status = await demo.api.localServer.start({ demo: true });
+  assert.equal(status.running, true);
+  assert.equal((await demo.api.session.status()).state, 'online');
+  const names = (await demo.api.roles.list()).map((r) => r.name);
+  for (const name of ['Administrator', ...DEMO_ROLES]) assert.ok(names.includes(name), `missing role ${name}`);
+  assert.equal((await demo.api.catalog.get()).groups.length > 20, true);
+  assert.deepEqual((await demo.api.groups.list()).map((g) => g.name).sort(), ['Finance', 'Operations', 'Resellers', 'Support']);
+  assert.equal((await demo.api.users.list()).length, 6);
+  assert.deepEqual((await demo.api.backends.list()).map((b) => b.name).sort(), ['Billing API', 'Provisioning API']);
+});
+
+test('demo data is seeded only into a new database: a later start with demo data keeps what the admin changed', async (t) => {
+  const demo = startTestApp();
+  t.after(() => demo.close());
+  await demo.api.localServer.start({ demo: true });
+  const agent = (await demo.api.roles.list()).find((r) => r.name === 'Support agent')!;
+  await demo.api.roles.update({ id: agent.id, expectedVersion: agent.version, set: { description: 'Changed in the demo' } });
+  await demo.api.roles.create({ name: 'Made in the demo', actions: ['GetInvoices'] });
+  await demo.api.localServer.stop();
+
+  await demo.api.localServer.start({ demo: true });
+  const roles = await demo.api.roles.list();
+  assert.ok(roles.some((r) => r.name === 'Made in the demo'));
+  assert.deepEqual(
+    roles.filter((r) => r.name === 'Support agent').map((r) => r.description),
+    ['Changed in the demo'],
+  );
+  assert.equal(roles.length, 1 + DEMO_ROLES.length + 1);
+});
+
+test('a local server started without demo data has only the Administrator role', async () => {
+  const names = (await app.api.roles.list()).map((r) => r.name).sort();
+  assert.deepEqual(names, ['Administrator', 'Works at once']);
 });
