@@ -10,8 +10,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source .ci/node-env.sh
 
-# Re-exec once inside our own bus. The marker variable is ours, so a developer's desktop session
-# (which also has a DBUS_SESSION_BUS_ADDRESS) never leaks into the tests.
+# Re-exec once inside our own bus (.ci/keyring-session.sh: a private D-Bus session with an
+# unlocked gnome-keyring). The marker variable is ours, so a developer's desktop session (which
+# also has a DBUS_SESSION_BUS_ADDRESS) never leaks into the tests.
 if [ -z "${KEYWARD_TEST_BUS:-}" ]; then
   if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
     session_dir="$(mktemp -d "${TMPDIR:-/tmp}/keyward-test-session.XXXXXX")"
@@ -24,15 +25,7 @@ if [ -z "${KEYWARD_TEST_BUS:-}" ]; then
       XDG_DATA_HOME="$session_dir/data" \
       XDG_CONFIG_HOME="$session_dir/config" \
       XDG_CACHE_HOME="$session_dir/cache" \
-      dbus-run-session -- bash -c '
-        set -euo pipefail
-        # The daemon prints NAME=value lines (GNOME_KEYRING_CONTROL, ...); export them for libsecret.
-        while IFS= read -r line; do
-          case "$line" in *=*) export "$line" ;; esac
-        done < <(printf %s keyward-test-keyring | gnome-keyring-daemon --unlock --components=secrets)
-        export KEYWARD_KEYCHAIN=1
-        exec bash "$0" "$@"
-      ' "$0" "$@" || status=$?
+      bash .ci/keyring-session.sh --password keyward-test-keyring -- bash "$0" "$@" || status=$?
     rm -rf "$session_dir"
     exit "$status"
   fi
