@@ -1,30 +1,47 @@
-import { Button } from '@mui/material';
+import { Alert, Button, Snackbar } from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from './api.ts';
+import { errorMessage } from './errors.ts';
 import { qk } from './query-keys.ts';
 import { useSession } from './session.ts';
 
-/** Refetches the server state into the offline cache; a failure here is how the app learns it is offline. */
+/**
+ * Refetches the server state into the offline cache; a failure here is how the app learns it is
+ * offline. A refusal that is not a network failure (a changed certificate, a revoked admin token)
+ * leaves the session as it was, so the reason is shown here rather than lost.
+ */
 export function SyncButton() {
   const api = useApi();
   const client = useQueryClient();
   const session = useSession();
   const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   if (!session.profileId) return null;
   const sync = async () => {
     setBusy(true);
+    setProblem(null);
     try {
       client.setQueryData(qk.session, await api.session.sync());
-    } catch {
-      client.setQueryData(qk.session, await api.session.status());
+    } catch (e) {
+      const status = await api.session.status();
+      client.setQueryData(qk.session, status);
+      // Offline is already explained by the banner; anything else is said here.
+      if (status.state !== 'offline') setProblem(errorMessage(e));
     }
     await client.invalidateQueries({ queryKey: [session.profileId] });
     setBusy(false);
   };
   return (
-    <Button size="small" variant="outlined" onClick={() => void sync()} disabled={busy}>
-      {busy ? 'Syncing…' : 'Sync'}
-    </Button>
+    <>
+      <Button size="small" variant="outlined" onClick={() => void sync()} disabled={busy}>
+        {busy ? 'Syncing…' : 'Sync'}
+      </Button>
+      <Snackbar open={problem !== null} anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}>
+        <Alert severity="error" variant="filled" onClose={() => setProblem(null)} data-testid="sync-problem" sx={{ maxWidth: 720 }}>
+          Sync failed: {problem}
+        </Alert>
+      </Snackbar>
+    </>
   );
 }

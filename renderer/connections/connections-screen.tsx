@@ -9,6 +9,7 @@ import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
+import { CertificateChange } from './certificate-change.tsx';
 import { SettingsCard } from './settings-card.tsx';
 import { TestResult } from './test-result.tsx';
 import type { ConnectionTest } from '../../shared/ipc/types.ts';
@@ -127,6 +128,13 @@ export function ConnectionsScreen() {
                   {tests[p.id] && (
                     <div style={{ marginTop: 8 }}>
                       <TestResult test={tests[p.id]!} />
+                      {tests[p.id]!.pin === 'mismatch' && tests[p.id]!.certificate && (
+                        <CertificateChange
+                          profile={p}
+                          certificate={tests[p.id]!.certificate!}
+                          onTrusted={() => setTests(({ [p.id]: _done, ...rest }) => rest)}
+                        />
+                      )}
                     </div>
                   )}
                 </CardContent>

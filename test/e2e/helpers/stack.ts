@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -24,19 +25,27 @@ export interface Stack {
   /** Calls the backend's REST API directly, as another admin would. */
   rest: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
   stopServer(): Promise<void>;
-  /** Starts the backend again on the same port and database file. */
-  restartServer(): Promise<void>;
+  /** Starts the backend again on the same port and database file (with another certificate if given). */
+  restartServer(opts?: { tls?: TlsFiles }): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { demo?: boolean } = {}): Promise<Stack> {
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** `tls` serves the backend over HTTPS with that certificate (see helpers/tls.ts). */
+export async function startStack(opts: { demo?: boolean; tls?: TlsFiles } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-e2e-'));
   const dbPath = join(dir, 'server.sqlite');
+  let tls = opts.tls;
   let server: RunningServer | null = await startServer({
     dbPath,
     port: 0,
     demo: opts.demo ?? false,
     logStream: { write: () => undefined },
+    ...(tls ? { tls } : {}),
   });
   const port = server.port;
   const adminToken = server.bootstrapToken!;
@@ -52,13 +61,16 @@ export async function startStack(opts: { demo?: boolean } = {}): Promise<Stack> 
   await page.goto(host.url);
 
   const rest = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server!.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+    const headers = { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    // fetch cannot be told to trust one self-signed certificate, so HTTPS goes through node:https.
+    const { status, text } = tls
+      ? await httpsText(`${server!.url}${path}`, { method, headers, ca: tls.cert }, payload)
+      : await fetch(`${server!.url}${path}`, { method, headers, body: payload }).then(async (r) => ({
+          status: r.status,
+          text: await r.text(),
+        }));
+    if (status < 200 || status > 299) throw new Error(`${method} ${path} → ${status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   };
 
@@ -75,8 +87,9 @@ export async function startStack(opts: { demo?: boolean } = {}): Promise<Stack> 
       await server?.close();
       server = null;
     },
-    async restartServer() {
-      server = await startServer({ dbPath, port, logStream: { write: () => undefined } });
+    async restartServer(restart = {}) {
+      tls = restart.tls ?? tls;
+      server = await startServer({ dbPath, port, logStream: { write: () => undefined }, ...(tls ? { tls } : {}) });
     },
     async close() {
       // The last view, for diagnosing a failed run (test-results/ is not committed).
@@ -89,4 +102,17 @@ export async function startStack(opts: { demo?: boolean } = {}): Promise<Stack> 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function httpsText(url: string, options: RequestOptions, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, options, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { screenshot } from './helpers/browser.ts';
+import { startStack, type Stack } from './helpers/stack.ts';
+import { selfSignedCertificate } from './helpers/tls.ts';
+import { goTo } from './helpers/ui.ts';
+
+// An HTTPS server with a self-signed certificate: the admin confirms its fingerprint once, at the
+// first connection; from then on a different certificate is refused (the token is not sent) until
+// the admin deliberately trusts the new fingerprint.
+
+const first = selfSignedCertificate('Keyward e2e original');
+const renewed = selfSignedCertificate('Keyward e2e renewed');
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack({ tls: first });
+});
+after(() => stack?.close());
+
+const card = () => stack.page.getByRole('article', { name: 'Secure server' });
+
+test('at the first connection to an https server the profile is saved only after its certificate fingerprint is confirmed', async () => {
+  const { page } = stack;
+  assert.match(stack.serverUrl, /^https:\/\/127\.0\.0\.1:/);
+  await goTo(page, 'Connections');
+  await page.getByRole('button', { name: 'Add server' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Add a server' });
+  await dialog.getByLabel('Name').fill('Secure server');
+  await dialog.getByLabel('Server URL').fill(stack.serverUrl);
+  await dialog.getByLabel('Admin token').fill(stack.adminToken);
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+
+  await dialog.getByText(/^Reached the server \(Keyward [\d.]+\)\.$/).waitFor();
+  await dialog.getByText('Check this fingerprint with the server').waitFor();
+  assert.equal(await dialog.locator('code').textContent(), first.fingerprint);
+  // Until the fingerprint is confirmed the token is not even tried, and nothing can be saved.
+  assert.equal(await dialog.getByText('the token works').count(), 0);
+  assert.equal(await dialog.getByRole('button', { name: 'Add server' }).isDisabled(), true);
+  await screenshot(page, 'dialog-profile-fingerprint', 'light');
+
+  await dialog.getByLabel("This fingerprint is the server's").check();
+  await dialog.getByRole('button', { name: 'Add server' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await card().getByText(`Pinned certificate ${first.fingerprint}`).waitFor();
+
+  await card().getByRole('button', { name: 'Connect' }).click();
+  await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
+  await page.getByTestId('role-row-Administrator').waitFor();
+  assert.equal(await page.title(), 'Secure server — Keyward');
+});
+
+test('a server presenting another certificate is refused with the reason, on sync and on connect', async () => {
+  const { page } = stack;
+  await stack.stopServer();
+  await stack.restartServer({ tls: renewed });
+
+  await page.getByRole('button', { name: 'Sync' }).click();
+  await page.getByTestId('sync-problem').filter({ hasText: 'presented a different certificate' }).waitFor();
+  await page.getByTestId('sync-problem').getByRole('button', { name: 'Close' }).click();
+
+  await goTo(page, 'Connections');
+  await card().getByRole('button', { name: 'Disconnect' }).click();
+  await card().getByRole('button', { name: 'Connect' }).click();
+  await page.getByTestId('connections-error').filter({ hasText: 'Keyward did not send the token' }).waitFor();
+  assert.notEqual(await page.getByTestId('connection-state').textContent(), 'Online');
+  // The pin is unchanged: refusing is not re-trusting.
+  await card().getByText(`Pinned certificate ${first.fingerprint}`).waitFor();
+});
+
+test('trusting the new certificate is a deliberate step showing its fingerprint, after which the profile connects again', async () => {
+  const { page } = stack;
+  await card().getByRole('button', { name: 'Test' }).click();
+  const change = card().getByTestId('certificate-change');
+  assert.equal(await change.getByTestId('new-fingerprint').textContent(), renewed.fingerprint);
+  await screenshot(page, 'screen-connections-certificate-changed', 'light');
+  await change.getByRole('button', { name: 'Trust the new certificate…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Trust the new certificate of “Secure server”?' });
+  await confirm.getByText(renewed.fingerprint).waitFor();
+  await confirm.getByRole('button', { name: 'Trust certificate' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await card().getByText(`Pinned certificate ${renewed.fingerprint}`).waitFor();
+
+  await card().getByRole('button', { name: 'Connect' }).click();
+  await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
+  await page.getByTestId('role-row-Administrator').waitFor();
+});
