@@ -208,7 +208,8 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function openInBrowser(url: string): Promise<void> {
+/** Opens the URL in the user's default browser (best effort: no browser, no error). */
+export async function openInBrowser(url: string): Promise<void> {
   const { spawn } = await import('node:child_process');
   const [cmd, args] =
     process.platform === 'darwin'

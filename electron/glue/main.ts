@@ -48,6 +48,13 @@ async function start(): Promise<void> {
     onSettingsChanged: applyTheme,
   });
   applyTheme((await impl.api.app.info()).settings);
+  // npm run demo: the embedded local server with the demo data, connected before the window
+  // opens, so the renderer starts on the Roles screen (electron/demo.ts).
+  if (process.env['KEYWARD_DEMO'] === '1') {
+    await impl.api.localServer.start({ demo: true }).catch((error: unknown) => {
+      process.stderr.write(`Keyward demo: the local server did not start: ${(error as Error).message}\n`);
+    });
+  }
 
   hardenSessions();
   serveRenderer(join(app.getAppPath(), 'dist', 'renderer'));

@@ -1,5 +1,6 @@
 import { AppBar, Box, Chip, Drawer, List, ListItemButton, ListItemText, Toolbar, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
+import { useApi } from './api.ts';
 import { useDrafts } from './data.ts';
 import { NavigationContext, SCREENS, type ScreenId } from './navigation.ts';
 import { OfflineBanner } from './offline-banner.tsx';
@@ -21,6 +22,19 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
   const drafts = useDrafts();
   const draftCount = drafts.data?.roles.length ?? 0;
   const nav = useMemo(() => ({ screen, go: setScreen }), [screen]);
+
+  // Opened with a session already online (npm run demo connects before the window opens): start
+  // on Roles rather than Connections. Asked once, when the shell mounts.
+  const api = useApi();
+  useEffect(() => {
+    let mounted = true;
+    void api.session.status().then((status) => {
+      if (mounted && status.state === 'online') setScreen((current) => (current === 'connections' ? 'roles' : current));
+    });
+    return () => {
+      mounted = false;
+    };
+  }, [api]);
 
   useEffect(() => {
     document.title = session.profileName ? `${session.profileName} — Keyward` : 'Keyward';

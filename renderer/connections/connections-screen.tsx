@@ -44,9 +44,11 @@ export function ConnectionsScreen() {
     });
   const disconnect = () => run('disconnect', async () => client.setQueryData(qk.session, await api.session.disconnect()));
   const test = (p: Profile) => run(`test-${p.id}`, async () => setTests({ ...tests, [p.id]: await api.profiles.test({ id: p.id }) }));
-  const startLocal = () =>
+  // The demo data goes only into a new local database, so it is offered until there is one.
+  const hasLocal = profiles.data?.some((p) => p.kind === 'local') ?? true;
+  const startLocal = (demo: boolean) =>
     run('local', async () => {
-      await api.localServer.start({});
+      await api.localServer.start({ demo });
       client.setQueryData(qk.session, await api.session.status());
       await client.invalidateQueries({ queryKey: qk.profiles });
       go('roles');
@@ -76,9 +78,14 @@ export function ConnectionsScreen() {
       intro="The Keyward servers you administer. Admin tokens live in the OS keychain."
       actions={
         <>
-          <Button variant="outlined" onClick={() => void startLocal()} disabled={busy !== null}>
+          <Button variant="outlined" onClick={() => void startLocal(false)} disabled={busy !== null}>
             Use a local server
           </Button>
+          {!hasLocal && (
+            <Button variant="outlined" onClick={() => void startLocal(true)} disabled={busy !== null}>
+              Local server with demo data
+            </Button>
+          )}
           {addButton}
         </>
       }
@@ -95,7 +102,7 @@ export function ConnectionsScreen() {
       ) : profiles.data.length === 0 ? (
         <EmptyState
           title="No servers yet"
-          hint="Add a server with its URL and an admin token, or start a local server on this computer to try Keyward at once."
+          hint="Add a server with its URL and an admin token, or start a local server on this computer to try Keyward at once, empty or with demo data."
           action={addButton}
         />
       ) : (

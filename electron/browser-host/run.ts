@@ -1,0 +1,68 @@
+import { relative } from 'node:path';
+import { openInBrowser, startBrowserHost } from './host.ts';
+
+// Runs the browser host in the foreground until Ctrl+C (npm run start:browser, and npm start /
+// npm run demo without an Electron runtime). Prints the URL to open: it holds this launch's
+// secret, so only whoever can read this terminal can use the app.
+
+export interface RunOptions {
+  userDataDir: string;
+  port: number;
+  rendererDir?: string;
+  open: boolean;
+  /** The demo: start the embedded local server with the demo data and connect before printing the URL. */
+  demo?: { dir: string; root: string };
+}
+
+export async function runBrowserHost(options: RunOptions): Promise<void> {
+  const out = (text: string) => process.stdout.write(text);
+  const host = await startBrowserHost({
+    userDataDir: options.userDataDir,
+    port: options.port,
+    rendererDir: options.rendererDir,
+    log: { info: () => {}, warn: (message, fields) => process.stderr.write(`${message} ${fields ? JSON.stringify(fields) : ''}\n`) },
+  });
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await host.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  if (options.demo) {
+    try {
+      await host.impl.api.localServer.start({ demo: true });
+    } catch (error) {
+      const message = (error as { message?: string }).message ?? 'unknown error';
+      const missingToken = (await host.impl.api.profiles.list()).some((p) => p.kind === 'local' && !p.hasToken);
+      process.stderr.write(
+        `Keyward demo: the local server did not start: ${message}\n${missingToken ? 'Start the demo over with: npm run demo -- --reset\n' : ''}`,
+      );
+      await stop(1);
+      return;
+    }
+    const shown = relative(options.demo.root, options.demo.dir) || '.';
+    const where = shown.startsWith('..') ? options.demo.dir : shown;
+    out(
+      `Keyward demo: the app on its embedded local server (SQLite, demo data), connected and showing the Roles screen.
+Open this URL (it holds this launch's secret; it is only for you):
+
+  ${host.url}
+
+The demo keeps its data in ${where}/ and reuses it next time; start over with: npm run demo -- --reset
+Press Ctrl+C to stop.
+`,
+    );
+  } else {
+    out(
+      `Keyward is running in browser mode. Open this URL (it is only for you; it holds a one-time launch secret):\n\n  ${host.url}\n\nPress Ctrl+C to stop (a copied secret still on the clipboard is cleared).\n`,
+    );
+  }
+  if (!host.clipboard.concealment) {
+    out('Note: in browser mode copies are not marked concealed for clipboard managers; they are still cleared after the delay.\n');
+  }
+  if (options.open) await openInBrowser(host.url);
+}
