@@ -1,4 +1,15 @@
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, MenuItem, TextField } from '@mui/material';
+import {
+  Alert,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  MenuItem,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useApi } from '../app/api.ts';
@@ -30,10 +41,10 @@ const TEXT: Record<CredentialAction, { title: string; body: string; confirm: str
 };
 
 const GRACE = [
-  { seconds: 0, label: 'No grace: the old secret stops now' },
-  { seconds: 300, label: '5 minutes' },
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 86400, label: '24 hours (the maximum)' },
+  { seconds: 0, label: 'No grace: the old secret stops now', span: '' },
+  { seconds: 300, label: '5 minutes', span: '5 minutes' },
+  { seconds: 3600, label: '1 hour', span: '1 hour' },
+  { seconds: 86400, label: '24 hours (the maximum)', span: '24 hours' },
 ];
 
 /** Confirmation for disable, enable, roll and revoke that says exactly what happens. */
@@ -63,9 +74,18 @@ export function CredentialActionDialog({
     setError(null);
     try {
       if (action === 'roll') {
+        // The server counts the grace from its own clock when it handles the call; counting from
+        // just before the call, the time shown errs on the early side, never promising too much.
+        const sentAt = Date.now();
         const issued = await api.credentials.roll({ id: credentialId, ...(grace ? { graceSeconds: grace } : {}) });
         onClose();
-        openDialog({ type: 'one-time-token', credentialName, handle: issued.secretHandle, rolled: true });
+        openDialog({
+          type: 'one-time-token',
+          credentialName,
+          handle: issued.secretHandle,
+          rolled: true,
+          ...(grace ? { graceUntil: sentAt + grace * 1000 } : {}),
+        });
       } else {
         await api.credentials[action]({ id: credentialId });
         onClose();
@@ -99,6 +119,13 @@ export function CredentialActionDialog({
               </MenuItem>
             ))}
           </TextField>
+        )}
+        {action === 'roll' && (
+          <Typography variant="body2" sx={{ mt: 1.5 }} data-testid="roll-grace-summary">
+            {grace
+              ? `Both secrets work for ${GRACE.find((g) => g.seconds === grace)!.span} after you roll; then only the new one does. The next dialog says until when.`
+              : 'Services still using the current secret are denied as soon as you roll.'}
+          </Typography>
         )}
         {error && (
           <Alert severity="error" sx={{ mt: 2 }}>

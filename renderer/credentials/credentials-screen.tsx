@@ -9,20 +9,34 @@ import { useRoles, useUsers } from '../app/data.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, Page } from '../common/states.tsx';
+import { abandonOnAbort, useDebouncedValue } from '../common/use-debounced-value.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { CredentialRowActions } from './credential-row-actions.tsx';
 import { formatDate, STATUS_COLOR } from './format.ts';
 
-/** Credentials as a server-paged grid: the backend pages by cursor, so we remember each page's. */
+/** How long the search field waits for typing to pause before it asks the server. */
+export const SEARCH_DEBOUNCE_MS = 250;
+
+/**
+ * Credentials as a server-paged grid: the backend pages by cursor, so we remember each page's.
+ * The search asks the server once typing pauses, and an older search still in flight is dropped.
+ */
 export function CredentialsScreen() {
   const api = useApi();
   const session = useSession();
   const { openDialog } = useDialogs();
   const roles = useRoles();
   const users = useUsers();
-  const [q, setQ] = useState('');
+  const [typed, setTyped] = useState('');
+  const q = useDebouncedValue(typed.trim(), SEARCH_DEBOUNCE_MS);
   const [status, setStatus] = useState<CredentialStatus | ''>('');
   const [paging, setPaging] = useState<GridPaginationModel>({ page: 0, pageSize: 25 });
+  // A new search starts on its first page (reset when the debounced text changes, not per key).
+  const [pagedFor, setPagedFor] = useState(q);
+  if (pagedFor !== q) {
+    setPagedFor(q);
+    setPaging((p) => ({ ...p, page: 0 }));
+  }
   const cursors = useRef<Record<string, (string | undefined)[]>>({});
   const filterKey = `${q}|${status}|${paging.pageSize}`;
   const pageCursors = (cursors.current[filterKey] ??= [undefined]);
@@ -30,8 +44,11 @@ export function CredentialsScreen() {
 
   const page = useQuery({
     queryKey: qk.credentials(session.profileId, { q, status, pageSize: paging.pageSize, cursor: cursor ?? null }),
-    queryFn: () =>
-      api.credentials.list({ limit: paging.pageSize, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
+    queryFn: ({ signal }) =>
+      abandonOnAbort(
+        api.credentials.list({ limit: paging.pageSize, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
+        signal,
+      ),
     placeholderData: keepPreviousData,
   });
   if (page.data?.nextCursor && !page.isPlaceholderData) pageCursors[paging.page + 1] = page.data.nextCursor;
@@ -72,9 +89,9 @@ export function CredentialsScreen() {
         renderCell: ({ row }) => <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} />,
       },
       { field: 'prefix', headerName: 'Prefix', width: 105, renderCell: ({ row }) => <code>{row.prefix}</code> },
-      { field: 'createdAt', headerName: 'Created', width: 105, valueFormatter: (v: string) => formatDate(v) },
-      { field: 'expiresAt', headerName: 'Expires', width: 105, valueFormatter: (v: string | null) => formatDate(v) },
-      { field: 'lastUsedAt', headerName: 'Last used', width: 105, valueFormatter: (v: string | null) => formatDate(v) },
+      { field: 'createdAt', headerName: 'Created', width: 118, valueFormatter: (v: string) => formatDate(v) },
+      { field: 'expiresAt', headerName: 'Expires', width: 118, valueFormatter: (v: string | null) => formatDate(v) },
+      { field: 'lastUsedAt', headerName: 'Last used', width: 118, valueFormatter: (v: string | null) => formatDate(v) },
       {
         field: 'ops',
         headerName: 'Operations',
@@ -108,11 +125,9 @@ export function CredentialsScreen() {
       <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
         <TextField
           label="Search credentials"
-          value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            setPaging((p) => ({ ...p, page: 0 }));
-          }}
+          placeholder="Name, description or prefix"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
           sx={{ width: 320 }}
           slotProps={{
             input: {
@@ -133,6 +148,7 @@ export function CredentialsScreen() {
             setPaging((p) => ({ ...p, page: 0 }));
           }}
           sx={{ width: 160 }}
+          slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
         >
           <MenuItem value="">Any status</MenuItem>
           {(['active', 'disabled', 'expired', 'revoked'] as const).map((s) => (

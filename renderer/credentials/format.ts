@@ -1,7 +1,13 @@
 import type { CredentialStatus } from '../../shared/domain/types.ts';
 
+/** A day as "Dec 1, 2026" (a two-digit year reads as a day of the month next to "Dec 1"). */
 export function formatDate(iso: string | null, empty = 'Never'): string {
-  return iso ? new Date(iso).toLocaleDateString(undefined, { year: '2-digit', month: 'short', day: 'numeric' }) : empty;
+  return iso ? new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }) : empty;
+}
+
+/** A moment as "Dec 1, 2026, 18:32" for deadlines an admin acts on (grace periods). */
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 export const STATUS_COLOR: Record<CredentialStatus, 'success' | 'warning' | 'error' | 'default'> = {

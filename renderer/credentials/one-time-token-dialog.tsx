@@ -6,6 +6,7 @@ import type { CopyFormat, SecretHandle } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { errorMessage } from '../app/errors.ts';
 import { ConfirmDialog } from '../common/confirm-dialog.tsx';
+import { formatDateTime } from './format.ts';
 
 const FORMATS: { format: CopyFormat; label: string }[] = [
   { format: 'token', label: 'Copy token' },
@@ -18,6 +19,8 @@ interface Props {
   credentialName: string;
   handle: SecretHandle;
   rolled: boolean;
+  /** After a roll with grace: when the previous secret stops working (ms since epoch). */
+  graceUntil: number | null;
   onClose: () => void;
 }
 
@@ -26,7 +29,7 @@ interface Props {
  * copies go through main (which clears the clipboard later), and the plain text exists in React
  * state only while the user has pressed "Reveal".
  */
-export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: Props) {
+export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil, onClose }: Props) {
   const api = useApi();
   const [revealed, setRevealed] = useState<string | null>(null);
   const [copy, setCopy] = useState<{ format: CopyFormat; clearsAt: number | null } | null>(null);
@@ -106,6 +109,13 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
         <Alert severity="warning" sx={{ mb: 2 }}>
           Copy this token now. It will not be shown again: Keyward keeps only a hash of it.
         </Alert>
+        {rolled && (
+          <Alert severity="info" sx={{ mb: 2 }} data-testid="grace-notice">
+            {graceUntil
+              ? `The previous secret keeps working until ${formatDateTime(graceUntil)}, so services can switch over. After that only this one works.`
+              : 'The previous secret no longer works.'}
+          </Alert>
+        )}
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
           <Box
             component="code"
@@ -127,7 +137,7 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, onClose }: 
             {revealed ? 'Hide' : 'Reveal'}
           </Button>
         </Stack>
-        <Stack direction="row" spacing={1} sx={{ mt: 2, flexWrap: 'wrap', rowGap: 1 }}>
+        <Stack direction="row" spacing={1} useFlexGap sx={{ mt: 2, flexWrap: 'wrap' }}>
           {FORMATS.map((f) => (
             <Button
               key={f.format}

@@ -28,7 +28,15 @@ export function DialogHost({ spec, onClose }: { spec: DialogSpec; onClose: () =>
         />
       );
     case 'one-time-token':
-      return <OneTimeTokenDialog credentialName={spec.credentialName} handle={spec.handle} rolled={spec.rolled} onClose={onClose} />;
+      return (
+        <OneTimeTokenDialog
+          credentialName={spec.credentialName}
+          handle={spec.handle}
+          rolled={spec.rolled}
+          graceUntil={spec.graceUntil ?? null}
+          onClose={onClose}
+        />
+      );
     case 'profile':
       return <ProfileDialog profileId={spec.profileId} onClose={onClose} />;
     case 'user':

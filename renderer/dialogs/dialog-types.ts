@@ -14,7 +14,14 @@ export type DialogSpec =
     }
   | { type: 'credential-editor'; credentialId: string | null }
   | { type: 'credential-action'; action: CredentialAction; credentialId: string; credentialName: string }
-  | { type: 'one-time-token'; credentialName: string; handle: SecretHandle; rolled: boolean }
+  | {
+      type: 'one-time-token';
+      credentialName: string;
+      handle: SecretHandle;
+      rolled: boolean;
+      /** After a roll with a grace period: when the previous secret stops working (ms since epoch). */
+      graceUntil?: number;
+    }
   | { type: 'profile'; profileId: string | null }
   | { type: 'user'; userId: string | null }
   | { type: 'group'; groupId: string | null }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { Request } from 'playwright-core';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 import { connect, goTo } from './helpers/ui.ts';
@@ -109,4 +110,116 @@ test('disabling says what happens and the token is then denied as disabled; revo
   await page.getByRole('gridcell', { name: 'revoked' }).waitFor();
   assert.equal((await decide(secret, 'GetClients')).reason, 'revoked');
   assert.ok(readersId);
+});
+
+test('rolling with a grace period shows the new token once, and the old one keeps working until the time the dialog states', async () => {
+  const { page } = stack;
+  const issued = await stack.rest<{ secret: string }>('POST', '/v1/credentials', { name: 'payments worker', roles: [readersId] });
+  const old = issued.secret;
+  await page.getByLabel('Search credentials').fill('payments worker');
+  await page.getByRole('gridcell', { name: 'payments worker' }).waitFor();
+
+  await page.getByRole('button', { name: 'Roll payments worker' }).click();
+  const roll = page.getByRole('dialog', { name: 'Roll the secret of “payments worker”?' });
+  await roll.getByText('Services still using the current secret are denied as soon as you roll.').waitFor();
+  await roll.getByLabel('Grace period for the old secret').click();
+  await page.getByRole('option', { name: '1 hour' }).click();
+  await roll.getByTestId('roll-grace-summary').filter({ hasText: 'Both secrets work for 1 hour after you roll' }).waitFor();
+  const earliest = Date.now() + 3_600_000;
+  await roll.getByRole('button', { name: 'Roll secret' }).click();
+
+  const dialog = page.getByTestId('token-dialog');
+  await dialog.getByText('New secret for “payments worker”').waitFor();
+  const latest = Date.now() + 3_600_000;
+  const notice = (await dialog.getByTestId('grace-notice').textContent()) ?? '';
+  // The dialog names the moment in the page's locale; it is one of the minutes the roll could have taken.
+  const candidates = await page.evaluate(
+    ({ from, to }) => {
+      const out = new Set<string>();
+      for (let t = from - 60_000; t <= to + 60_000; t += 30_000)
+        out.add(
+          new Date(t).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+        );
+      return [...out];
+    },
+    { from: earliest, to: latest },
+  );
+  assert.ok(
+    candidates.some((c) => notice.includes(`The previous secret keeps working until ${c}`)),
+    `"${notice}" names none of ${candidates.join(' / ')}`,
+  );
+
+  await dialog.getByRole('button', { name: 'Copy token' }).click();
+  await dialog.getByTestId('copy-status').filter({ hasText: 'Copied token' }).waitFor();
+  const fresh = await readClipboard(stack);
+  assert.match(fresh, /^kw_[0-9A-Za-z]{38}$/);
+  assert.notEqual(fresh, old);
+  assert.equal((await decide(fresh, 'GetClients')).allowed, true);
+  assert.equal((await decide(old, 'GetClients')).allowed, true, 'the old secret still works during the grace period');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('dialog', { name: 'Close without the token?' }).getByRole('button', { name: 'Close' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  // Rolling again without grace: the secret in use stops at once, and so does the one in grace.
+  await page.getByRole('button', { name: 'Roll payments worker' }).click();
+  await page.getByRole('dialog', { name: 'Roll the secret of “payments worker”?' }).getByRole('button', { name: 'Roll secret' }).click();
+  await dialog.getByTestId('grace-notice').filter({ hasText: 'The previous secret no longer works.' }).waitFor();
+  assert.equal((await decide(fresh, 'GetClients')).allowed, false);
+  assert.equal((await decide(old, 'GetClients')).allowed, false);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('dialog', { name: 'Close without the token?' }).getByRole('button', { name: 'Close' }).click();
+  await dialog.waitFor({ state: 'detached' });
+});
+
+test('the credentials search asks the server once typing pauses, not once per keystroke', async () => {
+  const { page } = stack;
+  for (const name of ['search alpha one', 'search alpha two', 'search beta']) await stack.rest('POST', '/v1/credentials', { name });
+  const box = page.getByLabel('Search credentials');
+  await box.fill('');
+  await page.getByRole('gridcell', { name: 'ci deploy' }).waitFor();
+
+  const searches: (string | undefined)[] = [];
+  const onRequest = (r: Request) => {
+    if (r.url().endsWith('/rpc/credentials.list')) searches.push((JSON.parse(r.postData() ?? 'null') as { q?: string } | null)?.q);
+  };
+  page.on('request', onRequest);
+  const typed = 'search alpha';
+  await box.pressSequentially(typed);
+  await page.getByRole('gridcell', { name: 'search alpha two' }).waitFor();
+  await page.getByRole('gridcell', { name: 'search beta' }).waitFor({ state: 'detached' });
+  page.off('request', onRequest);
+
+  assert.equal(searches.at(-1), typed);
+  assert.ok(searches.length < typed.length / 2, `${typed.length} keystrokes made ${searches.length} requests: ${JSON.stringify(searches)}`);
+});
+
+test('a slow answer to an older search never replaces the results of the newer one', async () => {
+  const { page } = stack;
+  let releaseSlow = () => {};
+  const slowArrived = new Promise<void>((arrived) => {
+    void page.route('**/rpc/credentials.list', async (route) => {
+      if ((JSON.parse(route.request().postData() ?? 'null') as { q?: string } | null)?.q === 'search beta') {
+        arrived();
+        await new Promise<void>((release) => (releaseSlow = release));
+      }
+      await route.continue();
+    });
+  });
+  const box = page.getByLabel('Search credentials');
+  await box.fill('search beta');
+  await slowArrived;
+  await box.fill('search alpha one');
+  await page.getByRole('gridcell', { name: 'search alpha one' }).waitFor();
+
+  const slowAnswer = page.waitForResponse(
+    (r) => r.url().endsWith('/rpc/credentials.list') && r.request().postData()?.includes('search beta') === true,
+  );
+  releaseSlow();
+  await slowAnswer;
+  // Give the page a moment to (wrongly) render the late answer before looking.
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100)))');
+  assert.equal(await page.getByRole('gridcell', { name: 'search beta' }).count(), 0);
+  assert.equal(await page.getByRole('gridcell', { name: 'search alpha one' }).count(), 1);
+  await page.unroute('**/rpc/credentials.list');
+  await box.fill('');
 });

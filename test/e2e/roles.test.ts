@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { Request } from 'playwright-core';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 import { connect, goTo } from './helpers/ui.ts';
@@ -66,6 +67,27 @@ test('editing a role shows the actions removed against the server version, and t
   const saved = await roleByName('Support desk');
   assert.equal(saved?.actions.includes('OpenTicket'), false);
   assert.equal(saved?.actions.length, 4);
+});
+
+test('searching actions in the role dialog happens in the page: typing sends nothing to the host or the server', async () => {
+  const { page } = stack;
+  await page.getByRole('button', { name: 'Edit role Support desk' }).click();
+  const dialog = page.getByTestId('role-dialog');
+  await dialog.getByTestId('action-search').waitFor();
+  const calls: string[] = [];
+  const onRequest = (r: Request) => {
+    if (new URL(r.url()).pathname.startsWith('/rpc/')) calls.push(new URL(r.url()).pathname);
+  };
+  page.on('request', onRequest);
+  await dialog.getByTestId('action-search').click();
+  await page.keyboard.type('invoices read');
+  await dialog.getByTestId('search-summary').filter({ hasText: '1 match, 0 selected' }).waitFor();
+  await dialog.locator('input[data-action-id="billing.invoices.read"]').waitFor();
+  page.off('request', onRequest);
+  assert.deepEqual(calls, []);
+  await page.keyboard.press('Escape'); // clears the search
+  await page.keyboard.press('Escape'); // closes the unchanged dialog
+  await dialog.waitFor({ state: 'detached' });
 });
 
 test('deleting a role says how many credentials lose it, and removes it', async () => {

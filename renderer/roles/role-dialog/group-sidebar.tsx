@@ -19,12 +19,15 @@ const GroupItem = memo(function GroupItem({ group, count, active, onSelect }: It
       tabIndex={active ? 0 : -1}
       data-group-id={group.id}
       aria-current={active ? 'true' : undefined}
+      title={group.name}
     >
-      <ListItemText primary={group.name} slotProps={{ primary: { noWrap: true } }} />
+      <ListItemText primary={group.name} sx={{ minWidth: 0 }} slotProps={{ primary: { noWrap: true } }} />
       <Typography
         variant="caption"
         sx={{
           ml: 1,
+          flexShrink: 0,
+          whiteSpace: 'nowrap',
           fontVariantNumeric: 'tabular-nums',
           color: count > 0 ? 'primary.main' : 'text.secondary',
           fontWeight: count > 0 ? 700 : 400,

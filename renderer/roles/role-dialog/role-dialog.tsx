@@ -98,6 +98,14 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
     [name, description, selected, initial],
   );
   const content = (): RoleContent => ({ name: trimmed, description, actions: [...selected].sort() });
+  // Online, saving what the server already has would only bump its version: nothing to save.
+  const unchanged =
+    !draftMode &&
+    review?.content != null &&
+    review.content.name === trimmed &&
+    review.content.description === description &&
+    review.content.actions.length === selected.size &&
+    review.content.actions.every((a) => selected.has(a));
 
   const goReview = async () => {
     if (nameError) return;
@@ -147,7 +155,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
     ) {
       e.preventDefault();
       if (step === 'edit') void goReview();
-      else if (review && !busy) void save();
+      else if (review && !busy && !unchanged) void save();
     }
   };
 
@@ -241,7 +249,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
             <Button onClick={() => setStep('edit')} disabled={busy}>
               Back
             </Button>
-            <Button variant="contained" onClick={() => void save()} disabled={busy || !review}>
+            <Button variant="contained" onClick={() => void save()} disabled={busy || !review || unchanged}>
               {draftMode ? 'Save draft' : 'Save role'}
             </Button>
           </>

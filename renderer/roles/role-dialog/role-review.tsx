@@ -32,7 +32,7 @@ export function RoleReview({ server, changedMeanwhile, edited, draftMode }: Prop
           A new role “{edited.name}” with {edited.actions.length} actions.
         </Typography>
       )}
-      {nothing && <Typography>No changes compared with the server's version.</Typography>}
+      {nothing && <Typography>No changes compared with the server's version{draftMode ? '.' : ': there is nothing to save.'}</Typography>}
       {renamed && (
         <Typography>
           Name: <s>{server.name}</s> → <strong>{edited.name}</strong>

@@ -70,7 +70,7 @@ export function SelectionToolbar({
         {searching ? (
           <>
             <Typography variant="body2" color="text.secondary" data-testid="search-summary">
-              {results.length} matches, {resultsSelected} selected
+              {results.length} {results.length === 1 ? 'match' : 'matches'}, {resultsSelected} selected
             </Typography>
             <Button
               size="small"
