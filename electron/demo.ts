@@ -54,7 +54,8 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number\n${DEMO_USAGE}`);
   const hasDisplay = platform !== 'linux' || Boolean(env['DISPLAY'] || env['WAYLAND_DISPLAY']);
   return {
-    dir: values.dir ? resolve(values.dir) : DEFAULT_DEMO_DIR,
+    // npm runs scripts in the package folder; a relative --dir means the caller's folder (INIT_CWD).
+    dir: values.dir ? resolve(env['INIT_CWD'] ?? process.cwd(), values.dir) : DEFAULT_DEMO_DIR,
     reset: values.reset === true,
     open: values['no-open'] ? false : (values.open ?? hasDisplay),
     port,
