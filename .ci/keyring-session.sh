@@ -9,7 +9,7 @@
 # The command runs with DBUS_SESSION_BUS_ADDRESS and GNOME_KEYRING_CONTROL of that session and
 # KEYWARD_KEYCHAIN=1; its other environment is unchanged. The session, the bus and the daemon end
 # with the command. Exits 69 with a sentence saying what to install when a tool is missing.
-# Used by test/run.sh and by `npm run demo` (electron/demo.ts).
+# Used by test/run.sh and by `npm run demo` (electron/launch.ts) when no keychain answers.
 set -euo pipefail
 
 usage='usage: bash .ci/keyring-session.sh --password WORD [--keyring-dir DIR] -- COMMAND [ARG…]'
