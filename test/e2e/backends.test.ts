@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { TEST_CATALOG } from '../fixtures/catalog.ts';
+import { startStack, type Stack } from './helpers/stack.ts';
+import { connect, goTo } from './helpers/ui.ts';
+
+// Sub-URL settings in the backend dialog: patterns are RE2 (linear time, as the server matches
+// them), checked as you type, and "test a path" answers as the server will.
+
+let stack: Stack;
+let readerToken: string;
+before(async () => {
+  stack = await startStack();
+  await stack.rest('PUT', '/v1/catalog', TEST_CATALOG);
+  const readers = await stack.rest<{ id: string }>('POST', '/v1/roles', { name: 'Billing readers', actions: ['GetInvoices'] });
+  await stack.rest('POST', '/v1/roles', { name: 'Billing admins', actions: ['billing.invoices.write'] });
+  await stack.rest('POST', '/v1/backends', { name: 'Billing', frontendPrefix: '/billing', requiredRoles: [readers.id], subSettings: [] });
+  readerToken = (await stack.rest<{ secret: string }>('POST', '/v1/credentials', { name: 'reader', roles: [readers.id] })).secret;
+  await connect(stack.page, stack.serverUrl, stack.adminToken);
+});
+after(() => stack?.close());
+
+test('a lookahead in a sub-URL pattern is refused as you type, with a message saying why, and the backend cannot be saved', async () => {
+  const { page } = stack;
+  await goTo(page, 'Backends');
+  await page.getByRole('button', { name: 'Edit backend Billing' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit backend — Billing' });
+  await dialog.getByRole('button', { name: 'Add sub-URL setting' }).click();
+  const pattern = dialog.getByTestId('sub-setting-0').getByLabel('Path regex');
+  await pattern.fill('^/billing/(?=admin)');
+  const problem = dialog.getByTestId('sub-setting-0-problem');
+  await problem.getByText('lookarounds and backreferences are not supported').waitFor();
+  assert.equal(await pattern.getAttribute('aria-invalid'), 'true');
+  // Screen readers hear the whole message with the field.
+  const describedBy = (await pattern.getAttribute('aria-describedby')) ?? '';
+  assert.ok(describedBy.split(' ').includes((await problem.getAttribute('id'))!));
+  assert.equal(await dialog.getByRole('button', { name: 'Save' }).isDisabled(), true);
+
+  await pattern.fill('^/billing/(a)\\1');
+  await problem.getByText('backreferences').waitFor();
+  await pattern.fill('^/billing/admin(/|$)');
+  await problem.waitFor({ state: 'detached' });
+  assert.equal(await dialog.getByRole('button', { name: 'Save' }).isDisabled(), false);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('"test a path" matches with the server’s pattern engine, and the saved setting decides requests the same way', async () => {
+  const { page } = stack;
+  await page.getByRole('button', { name: 'Edit backend Billing' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit backend — Billing' });
+  await dialog.getByRole('button', { name: 'Add sub-URL setting' }).click();
+  const setting = dialog.getByTestId('sub-setting-0');
+  // \z is RE2's end of text; a JavaScript RegExp would read it as the letter z.
+  await setting.getByLabel('Path regex').fill('^/billing/v1\\z');
+  await setting.getByLabel('Required roles').click();
+  await page.getByRole('option', { name: 'Billing admins' }).click();
+  const result = dialog.getByTestId('route-test-result');
+  await dialog.getByLabel('Test a path').fill('/billing/v1');
+  await result.getByText('Setting 1 matches.').waitFor();
+  await dialog.getByLabel('Test a path').fill('/billing/v1z');
+  await result.getByText('No sub-URL setting matches').waitFor();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  const decide = (path: string) =>
+    stack.rest<{ allowed: boolean; reason: string }>('POST', '/v1/authorize', { token: readerToken, method: 'GET', path });
+  assert.equal((await decide('/billing/v1')).reason, 'missing_roles');
+  assert.equal((await decide('/billing/v1z')).allowed, true);
+});
