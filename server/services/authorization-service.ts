@@ -2,7 +2,7 @@ import { ApiError } from '../../shared/api/errors.ts';
 import type { AuthorizeRequest, ExplainRequest } from '../../shared/api/schemas.ts';
 import { authorizeAction, authorizeRoute, explain, type CredentialView } from '../../shared/domain/authorize.ts';
 import { parseIp } from '../../shared/domain/cidr.ts';
-import { hasValidChecksum, TOKEN_PATTERN } from '../../shared/domain/token.ts';
+import { checksumMatches, TOKEN_PATTERN } from '../../shared/domain/token.ts';
 import type { Decision, Explanation } from '../../shared/domain/types.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -10,7 +10,7 @@ import type { ServiceContext } from './context.ts';
 // bad checksum is rejected before hashing; everything else is one HMAC and one Map lookup.
 
 export function resolveToken(ctx: ServiceContext, token: string, nowMs: number): CredentialView | null {
-  if (TOKEN_PATTERN.test(token) && !hasValidChecksum(token)) return null;
+  if (TOKEN_PATTERN.test(token) && !checksumMatches(token)) return null;
   return ctx.cache.lookup(ctx.hasher.hash(token), nowMs);
 }
 
@@ -19,7 +19,12 @@ function checkIp(ip: string | undefined): string | undefined {
   return ip;
 }
 
-export function decide(ctx: ServiceContext, token: string, request: { action: string } | { method: string; path: string }, ip: string | undefined): Decision {
+export function decide(
+  ctx: ServiceContext,
+  token: string,
+  request: { action: string } | { method: string; path: string },
+  ip: string | undefined,
+): Decision {
   const nowMs = ctx.now();
   const view = resolveToken(ctx, token, nowMs);
   if (view) ctx.lastUsed.touch(view.id, nowMs);
@@ -31,7 +36,9 @@ export function decide(ctx: ServiceContext, token: string, request: { action: st
 
 export function authorizeBody(ctx: ServiceContext, body: AuthorizeRequest): Decision {
   const ip = checkIp(body.ip);
-  return 'action' in body ? decide(ctx, body.token, { action: body.action }, ip) : decide(ctx, body.token, { method: body.method.toUpperCase(), path: body.path }, ip);
+  return 'action' in body
+    ? decide(ctx, body.token, { action: body.action }, ip)
+    : decide(ctx, body.token, { method: body.method.toUpperCase(), path: body.path }, ip);
 }
 
 export function explainBody(ctx: ServiceContext, body: ExplainRequest): Explanation {

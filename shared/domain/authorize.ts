@@ -140,8 +140,13 @@ export function matchBackend(backends: readonly BackendView[], path: string): Ba
  */
 export function matchSubSetting(backend: BackendView, method: string, path: string): number {
   const upper = method.toUpperCase();
-  const methodMatches = (m: string) => m === 'ANY' || m === upper || (m === 'GET' && upper === 'HEAD');
-  return backend.subSettings.findIndex((s) => methodMatches(s.method) && s.regex.test(path));
+  const settings = backend.subSettings;
+  for (let i = 0; i < settings.length; i += 1) {
+    const s = settings[i]!;
+    const methodMatches = s.method === 'ANY' || s.method === upper || (s.method === 'GET' && upper === 'HEAD');
+    if (methodMatches && s.regex.test(path)) return i;
+  }
+  return -1;
 }
 
 export interface RouteRequirement {
@@ -158,9 +163,7 @@ export function requiredRolesFor(backends: readonly BackendView[], method: strin
   const index = matchSubSetting(backend, method, path);
   if (index === -1) return { backend, subSettingIndex: null, requiredRoleIds: [...backend.requiredRoleIds] };
   const setting = backend.subSettings[index]!;
-  const required = setting.override
-    ? [...setting.requiredRoleIds]
-    : [...new Set([...backend.requiredRoleIds, ...setting.requiredRoleIds])];
+  const required = setting.override ? [...setting.requiredRoleIds] : [...new Set([...backend.requiredRoleIds, ...setting.requiredRoleIds])];
   return { backend, subSettingIndex: index, requiredRoleIds: required };
 }
 

@@ -11,13 +11,16 @@ const TABLE = (() => {
 
 const encoder = new TextEncoder();
 
-/** CRC-32 of a string's UTF-8 bytes (tokens are ASCII, so each char is one byte). */
-export function crc32(text: string): number {
+/**
+ * CRC-32 of a string's UTF-8 bytes (tokens are ASCII, so each char is one byte), or of the
+ * characters from `start` to `end` (so a token's checksum needs no substring).
+ */
+export function crc32(text: string, start = 0, end = text.length): number {
   let crc = 0xffffffff;
   // ASCII, as every token is, needs no encoding step: it runs on every authorization.
-  for (let i = 0; i < text.length; i += 1) {
+  for (let i = start; i < end; i += 1) {
     const code = text.charCodeAt(i);
-    if (code > 0x7f) return crc32Bytes(encoder.encode(text));
+    if (code > 0x7f) return crc32Bytes(encoder.encode(text.slice(start, end)));
     crc = TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;

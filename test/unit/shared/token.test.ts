@@ -140,3 +140,22 @@ test('the masked preview shows the prefix and the last 4 characters and hides th
   assert.match(masked.slice(9, -4), /^•+$/);
   assert.equal(maskToken('short'), '•••••');
 });
+
+test('the checksum check agrees with recomputing the checksum text for any token-shaped string', () => {
+  const base62 = fc.constantFrom(...BASE62.split(''));
+  fc.assert(
+    fc.property(fc.array(base62, { minLength: 38, maxLength: 38 }), (chars) => {
+      const token = `kw_${chars.join('')}`;
+      assert.equal(hasValidChecksum(token), tokenChecksum(token.slice(3, 35)) === token.slice(35), token);
+    }),
+  );
+  for (let i = 0; i < 200; i++) {
+    const token = generateToken();
+    assert.ok(hasValidChecksum(token));
+    // Every single-character change of the checksum is caught.
+    const last = token.at(-1)!;
+    const other = BASE62[(BASE62.indexOf(last) + 1 + (i % 61)) % 62]!;
+    assert.equal(hasValidChecksum(token.slice(0, -1) + other), false);
+  }
+  assert.equal(hasValidChecksum('kw_' + 'z'.repeat(38)), tokenChecksum('z'.repeat(32)) === 'zzzzzz');
+});
