@@ -25,11 +25,13 @@ export interface ChildServer {
 export interface ChildOptions {
   /** Write a V8 CPU profile of the child into this folder. */
   cpuProfDir?: string | undefined;
+  /** Extra node flags for the child (e.g. V8 heap settings). */
+  nodeFlags?: string[];
   timeoutMs?: number;
 }
 
 export async function startChild(script: URL, config: unknown, options: ChildOptions = {}): Promise<ChildServer> {
-  const flags = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+  const flags = [...(options.nodeFlags ?? []), ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
   const started = performance.now();
   const child = spawn(process.execPath, [...flags, script.pathname, JSON.stringify(config)], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { EndpointAuth } from '../../shared/api/endpoints.ts';
-import { authorizeAction, type CredentialView } from '../../shared/domain/authorize.ts';
+import { credentialProblem, type CredentialView } from '../../shared/domain/authorize.ts';
 import { AuthzCache } from '../authz/cache.ts';
 import { credentialActor, type Actor, type ServiceContext } from '../services/context.ts';
 import { authenticateUser } from '../services/directory-service.ts';
@@ -46,7 +46,14 @@ export type AuthHeaders = Record<string, string>;
  * Authenticates a bearer/X-Api-Key caller for `permission` (null: any valid token). Shared by the
  * fastify hook and the raw hot path. Throws ApiError after filling `headers` for the answer.
  */
-export function authenticateToken(ctx: ServiceContext, limiter: FailedAuthLimiter, headers: FastifyRequest['headers'], ip: string, permission: string | null, out: AuthHeaders): CredentialView {
+export function authenticateToken(
+  ctx: ServiceContext,
+  limiter: FailedAuthLimiter,
+  headers: FastifyRequest['headers'],
+  ip: string,
+  permission: string | null,
+  out: AuthHeaders,
+): CredentialView {
   const nowMs = ctx.now();
   const wait = limiter.blockedFor(ip, nowMs);
   if (wait > 0) {
@@ -59,11 +66,13 @@ export function authenticateToken(ctx: ServiceContext, limiter: FailedAuthLimite
     throw new ApiError('unauthorized', 'Send an API token as "Authorization: Bearer <token>" or "X-Api-Key: <token>".');
   }
   const view = resolveToken(ctx, token, nowMs);
-  const decision = authorizeAction(view, permission ?? '', { ip, nowMs });
-  if (TOKEN_FAILURES.has(decision.reason)) {
+  // Whether the token itself is usable; what it may do is checked below. (No full decision is
+  // built: this runs on every hot-path request.)
+  const problem = credentialProblem(view, { ip, nowMs });
+  if (problem !== null && TOKEN_FAILURES.has(problem)) {
     limiter.recordFailure(ip, nowMs);
     out['WWW-Authenticate'] = 'Bearer realm="keyward", error="invalid_token"';
-    throw new ApiError('unauthorized', FAILURE_MESSAGES[decision.reason] ?? 'The API token is not valid.');
+    throw new ApiError('unauthorized', FAILURE_MESSAGES[problem] ?? 'The API token is not valid.');
   }
   ctx.lastUsed.touch(view!.id, nowMs);
   if (permission && !AuthzCache.permits(view!, permission)) {
@@ -77,13 +86,19 @@ export function makeAuthenticator(ctx: ServiceContext, limiter: FailedAuthLimite
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (auth.kind === 'none') return;
     // Behind a trusted proxy the client is the forwarded address: limits and CIDR checks apply to it.
-    const ip = clientAddress({ headers: request.headers, url: request.url, method: request.method, remoteAddress: request.socket.remoteAddress ?? request.ip }, trusted);
+    const ip = clientAddress(
+      { headers: request.headers, url: request.url, method: request.method, remoteAddress: request.socket.remoteAddress ?? request.ip },
+      trusted,
+    );
     if (auth.kind === 'basic') {
       const nowMs = ctx.now();
       const wait = limiter.blockedFor(ip, nowMs);
       if (wait > 0) {
         reply.header('Retry-After', String(Math.ceil(wait / 1000)));
-        throw new ApiError('too_many_requests', `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s.`);
+        throw new ApiError(
+          'too_many_requests',
+          `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s.`,
+        );
       }
       request.selfUser = await basicUser(ctx, limiter, request, reply, ip, nowMs);
       return;
@@ -97,7 +112,14 @@ export function makeAuthenticator(ctx: ServiceContext, limiter: FailedAuthLimite
   };
 }
 
-async function basicUser(ctx: ServiceContext, limiter: FailedAuthLimiter, request: FastifyRequest, reply: FastifyReply, ip: string, nowMs: number): Promise<UsersTable> {
+async function basicUser(
+  ctx: ServiceContext,
+  limiter: FailedAuthLimiter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ip: string,
+  nowMs: number,
+): Promise<UsersTable> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
   reply.header('WWW-Authenticate', 'Basic realm="keyward", charset="UTF-8"');

@@ -19,9 +19,12 @@ import { describeErrors } from './validation.ts';
 const AUTHORIZE_PATH = '/v1/authorize';
 const checkAuthorize = Compile(AuthorizeBody);
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Sends a JSON answer; `headers` (a fresh object per request) gets the content headers added. */
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  headers['content-type'] = 'application/json; charset=utf-8';
+  headers['content-length'] = Buffer.byteLength(text);
+  res.writeHead(status, headers);
   res.end(text);
 }
 
@@ -50,7 +53,11 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
     const path = pathOf(url);
     if (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`)) {
       try {
-        const answer = forwardAuthAnswer(ctx, { headers: req.headers, url, method: req.method ?? 'GET', remoteAddress: req.socket.remoteAddress ?? '' }, trustedProxies);
+        const answer = forwardAuthAnswer(
+          ctx,
+          { headers: req.headers, url, method: req.method ?? 'GET', remoteAddress: req.socket.remoteAddress ?? '' },
+          trustedProxies,
+        );
         // Drain any proxied body; forward-auth never reads it.
         req.resume();
         send(res, answer.status, answer.body, answer.headers);
@@ -63,7 +70,10 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
     if (path !== AUTHORIZE_PATH || req.method !== 'POST') return false;
     const headers: AuthHeaders = {};
     try {
-      const ip = clientAddress({ headers: req.headers, url, method: 'POST', remoteAddress: req.socket.remoteAddress ?? '' }, trustedProxies);
+      const ip = clientAddress(
+        { headers: req.headers, url, method: 'POST', remoteAddress: req.socket.remoteAddress ?? '' },
+        trustedProxies,
+      );
       authenticateToken(ctx, limiter, req.headers, ip, 'keyward.authorize', headers);
     } catch (error) {
       req.resume();
@@ -88,9 +98,22 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
   };
 }
 
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i;
+let lastType = 'application/json';
+let lastTypeIsJson = true;
+
+/** Whether a Content-Type is JSON; a client sends the same one every time, so the last answer is kept. */
+function isJsonType(type: string): boolean {
+  if (type !== lastType) {
+    lastTypeIsJson = JSON_TYPE.test(type);
+    lastType = type;
+  }
+  return lastTypeIsJson;
+}
+
 function readJson(req: IncomingMessage, limit: number, done: (error: ApiError | null, body?: unknown) => void): void {
   const type = req.headers['content-type'] ?? '';
-  if (!/^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i.test(type)) {
+  if (!isJsonType(type)) {
     req.resume();
     return done(new ApiError('invalid_request', 'Send the body as JSON with Content-Type: application/json.'));
   }
@@ -115,7 +138,8 @@ function readJson(req: IncomingMessage, limit: number, done: (error: ApiError | 
   req.on('end', () => {
     if (failed) return;
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    if (text.trim() === '') return done(new ApiError('invalid_request', 'POST /v1/authorize needs a JSON body (Content-Type: application/json).'));
+    if (text.trim() === '')
+      return done(new ApiError('invalid_request', 'POST /v1/authorize needs a JSON body (Content-Type: application/json).'));
     try {
       done(null, JSON.parse(text));
     } catch (error) {

@@ -54,7 +54,7 @@ function deny(reason: DecisionReason, credential: CredentialView | null, missing
 }
 
 /** Checks that do not depend on the request: revoked, expired, disabled, address, no roles. */
-function credentialProblem(credential: CredentialView | null, ctx: RequestContext): DecisionReason | null {
+export function credentialProblem(credential: CredentialView | null, ctx: RequestContext): DecisionReason | null {
   if (!credential) return 'unknown_token';
   if (credential.status === 'revoked') return 'revoked';
   if (credential.expiresAtMs !== null && credential.expiresAtMs <= ctx.nowMs) return 'expired';
