@@ -138,7 +138,7 @@ test('rolling with a grace period shows the new token once, and the old one keep
       const out = new Set<string>();
       for (let t = from - 60_000; t <= to + 60_000; t += 30_000)
         out.add(
-          new Date(t).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+          new Date(t).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }),
         );
       return [...out];
     },

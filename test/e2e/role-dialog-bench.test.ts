@@ -37,7 +37,7 @@ test('the role dialog shows 100 groups with counts and keeps only the visible ro
   assert.equal(await page.getByTestId('group-sidebar').getByRole('button').count(), 100);
   const rows = await page.locator('[data-testid=action-list] input[type=checkbox]').count();
   assert.ok(rows > 5 && rows < 60, `rendered ${rows} rows`);
-  assert.equal(await page.getByTestId('selected-count').textContent(), '0 of 5000 actions selected');
+  assert.equal(await page.getByTestId('selected-count').textContent(), '0 of 5,000 actions selected');
   assert.ok((await measures(page, 'keyward:role-dialog:open')).length === 1, 'open is measured');
   await screenshot(page, 'role-dialog-5000', 'light');
   await page.close();
@@ -68,7 +68,7 @@ test('Ctrl+F searches across groups, results show their group, and select-all se
   await page.getByTestId('search-summary').filter({ hasText: '100 matches, 0 selected' }).waitFor();
   assert.match((await page.locator('.kw-row-group').first().textContent()) ?? '', /^Group 0/);
   await page.getByRole('button', { name: 'Select all results' }).click();
-  await page.getByTestId('selected-count').filter({ hasText: '100 of 5000' }).waitFor();
+  await page.getByTestId('selected-count').filter({ hasText: '100 of 5,000' }).waitFor();
   assert.ok((await measures(page, 'keyward:role-dialog:search')).length >= 1, 'search keystrokes are measured');
   await page.getByRole('switch', { name: 'Selected only' }).or(page.getByLabel('Selected only')).first().check();
   await screenshot(page, 'role-dialog-search', 'light');

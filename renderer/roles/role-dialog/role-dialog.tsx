@@ -30,6 +30,9 @@ export interface RoleDialogProps {
   onClose: () => void;
 }
 
+/** "5,000", not "5000": the footer counts re-render on every toggle, so one formatter is kept. */
+const COUNT = new Intl.NumberFormat();
+
 const initSelection = (ids: readonly string[]): ReadonlySet<string> => new Set(ids);
 
 /** The role editor: name, description and the grouped action checkboxes, then a diff to confirm. */
@@ -235,7 +238,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
       )}
       <DialogActions>
         <Typography sx={{ flex: 1, pl: 2 }} color="text.secondary" data-testid="selected-count">
-          {selected.size} of {index.actions.length} actions selected
+          {COUNT.format(selected.size)} of {COUNT.format(index.actions.length)} actions selected
         </Typography>
         {step === 'edit' ? (
           <>

@@ -22,5 +22,5 @@ export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', '..', 'test-
 /** Saves a full-page screenshot as test-results/screenshots/<name>-<theme>.png. */
 export async function screenshot(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${theme}.png`) });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${theme}.png`), fullPage: true });
 }
