@@ -25,10 +25,18 @@ export interface KeywardInstance {
   dispose(): Promise<void>;
 }
 
-export async function startKeyward(options: { cpuProfDir?: string | undefined; trustedProxies?: string[] } = {}): Promise<KeywardInstance> {
+export interface StartOptions {
+  cpuProfDir?: string | undefined;
+  trustedProxies?: string[];
+  /** A fresh PostgreSQL database (postgres://…) to use instead of a SQLite file. */
+  databaseUrl?: string | undefined;
+}
+
+export async function startKeyward(options: StartOptions = {}): Promise<KeywardInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
   const config = {
     dbPath: join(dir, 'keyward.sqlite'),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     bootstrapTokenFile: join(dir, 'bootstrap-token'),
     logFile: join(dir, 'server.log'),
     trustedProxies: options.trustedProxies ?? [],

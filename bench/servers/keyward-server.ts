@@ -7,6 +7,8 @@ import { onStopRequest, sendReady } from '../lib/child.ts';
 
 export interface KeywardChildConfig {
   dbPath: string;
+  /** postgres://… — when set, the server uses PostgreSQL instead of the SQLite file. */
+  databaseUrl?: string;
   bootstrapTokenFile: string;
   logFile: string;
   trustedProxies?: string[];
@@ -17,7 +19,7 @@ const log = createWriteStream(config.logFile, { flags: 'a' });
 const server = await startServer({
   host: '127.0.0.1',
   port: 0,
-  dbPath: config.dbPath,
+  ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dbPath: config.dbPath }),
   bootstrapTokenFile: config.bootstrapTokenFile,
   trustedProxies: config.trustedProxies ?? [],
   logStream: { write: (line: string) => log.write(line) },

@@ -56,7 +56,11 @@ function checkName(set: RoleSet, name: string, selfId: string | null, index?: nu
   const key = nameKey(name);
   const holder = set.byName.get(key);
   if (holder !== undefined && holder !== selfId) {
-    throw new ApiError('name_taken', `A role named "${set.byId.get(holder)?.name}" already exists (names are case-insensitive).`, { name, roleId: holder, ...(index === undefined ? {} : { index }) });
+    throw new ApiError('name_taken', `A role named "${set.byId.get(holder)?.name}" already exists (names are case-insensitive).`, {
+      name,
+      roleId: holder,
+      ...(index === undefined ? {} : { index }),
+    });
   }
   return key;
 }
@@ -65,29 +69,92 @@ function checkActions(set: RoleSet, actions: string[], previous: string[], actor
   const list = unique(actions);
   const unknown = list.filter((a) => !set.knownActions.has(a));
   if (unknown.length > 0) {
-    throw new ApiError('unknown_action', `Not in the catalog: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}.`, { actions: unknown, ...(index === undefined ? {} : { index }) });
+    throw new ApiError(
+      'unknown_action',
+      `Not in the catalog: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}.`,
+      { actions: unknown, ...(index === undefined ? {} : { index }) },
+    );
   }
   const before = new Set(previous);
-  const escalating = escalatingActions(list.filter((a) => !before.has(a)), actor.permits);
+  const escalating = escalatingActions(
+    list.filter((a) => !before.has(a)),
+    actor.permits,
+  );
   if (escalating.length > 0) {
-    throw new ApiError('escalation', `You cannot grant administration actions you do not hold yourself: ${escalating.join(', ')}.`, { actions: escalating, ...(index === undefined ? {} : { index }) });
+    throw new ApiError('escalation', `You cannot grant administration actions you do not hold yourself: ${escalating.join(', ')}.`, {
+      actions: escalating,
+      ...(index === undefined ? {} : { index }),
+    });
   }
   return list;
 }
 
-async function createIn(tx: Queryable, set: RoleSet, actor: Actor, body: RoleCreateBody, now: string, audit: AuditDraft[], index?: number): Promise<Role> {
+/** Rows per multi-row INSERT: 8 columns each stays far below SQLite's and PostgreSQL's parameter limits. */
+const INSERT_CHUNK = 500;
+
+/**
+ * New role rows of a change set, written together: one INSERT per chunk instead of one round
+ * trip per role (on PostgreSQL each is a network round trip). Flushed before any update or
+ * delete of the set and at its end, so the database sees the changes in the set's order.
+ */
+class PendingInserts {
+  readonly #rows: RolesTable[] = [];
+
+  add(row: RolesTable): void {
+    this.#rows.push(row);
+  }
+
+  async flush(tx: Queryable): Promise<void> {
+    for (let i = 0; i < this.#rows.length; i += INSERT_CHUNK)
+      await tx
+        .insertInto('roles')
+        .values(this.#rows.slice(i, i + INSERT_CHUNK))
+        .execute();
+    this.#rows.length = 0;
+  }
+}
+
+async function createIn(
+  tx: Queryable,
+  set: RoleSet,
+  actor: Actor,
+  body: RoleCreateBody,
+  now: string,
+  audit: AuditDraft[],
+  index?: number,
+  pending?: PendingInserts,
+): Promise<Role> {
   const name = body.name.trim();
   const key = checkName(set, name, null, index);
   const actions = checkActions(set, body.actions, [], actor, index);
-  const row: RolesTable = { id: newId('role'), name, name_key: key, description: body.description ?? '', actions: JSON.stringify(actions), version: 1, created_at: now, updated_at: now };
-  await tx.insertInto('roles').values(row).execute();
+  const row: RolesTable = {
+    id: newId('role'),
+    name,
+    name_key: key,
+    description: body.description ?? '',
+    actions: JSON.stringify(actions),
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  if (pending) pending.add(row);
+  else await tx.insertInto('roles').values(row).execute();
   set.put(row);
   const role = roleFromRow(row);
   audit.push({ action: 'role.create', target: { type: 'role', id: role.id }, after: role });
   return role;
 }
 
-async function updateIn(tx: Queryable, set: RoleSet, actor: Actor, row: RolesTable, patch: RolePatchBody, now: string, audit: AuditDraft[], index?: number): Promise<Role> {
+async function updateIn(
+  tx: Queryable,
+  set: RoleSet,
+  actor: Actor,
+  row: RolesTable,
+  patch: RolePatchBody,
+  now: string,
+  audit: AuditDraft[],
+  index?: number,
+): Promise<Role> {
   const before = roleFromRow(row);
   const name = patch.name === undefined ? row.name : patch.name.trim();
   const key = checkName(set, name, row.id, index);
@@ -101,7 +168,11 @@ async function updateIn(tx: Queryable, set: RoleSet, actor: Actor, row: RolesTab
     version: Number(row.version) + 1,
     updated_at: now,
   };
-  await tx.updateTable('roles').set({ name, name_key: key, description: next.description, actions: next.actions, version: next.version, updated_at: now }).where('id', '=', row.id).execute();
+  await tx
+    .updateTable('roles')
+    .set({ name, name_key: key, description: next.description, actions: next.actions, version: next.version, updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
   set.put(next);
   const after = roleFromRow(next);
   audit.push({ action: 'role.update', target: { type: 'role', id: row.id }, before, after });
@@ -112,34 +183,63 @@ async function updateIn(tx: Queryable, set: RoleSet, actor: Actor, row: RolesTab
 async function backendsRequiring(tx: Queryable, roleId: string): Promise<{ id: string; name: string }[]> {
   const rows = await tx.selectFrom('backends').select(['id', 'name', 'required_roles', 'sub_settings']).execute();
   return rows
-    .filter((b) => parseJson<string[]>(b.required_roles, []).includes(roleId) || parseJson<{ requiredRoles: string[] }[]>(b.sub_settings, []).some((s) => s.requiredRoles.includes(roleId)))
+    .filter(
+      (b) =>
+        parseJson<string[]>(b.required_roles, []).includes(roleId) ||
+        parseJson<{ requiredRoles: string[] }[]>(b.sub_settings, []).some((s) => s.requiredRoles.includes(roleId)),
+    )
     .map((b) => ({ id: b.id, name: b.name }));
 }
 
-async function deleteIn(tx: Queryable, set: RoleSet, row: RolesTable, now: string, audit: AuditDraft[], events: ChangeEvent[], index?: number): Promise<void> {
+async function deleteIn(
+  tx: Queryable,
+  set: RoleSet,
+  row: RolesTable,
+  now: string,
+  audit: AuditDraft[],
+  events: ChangeEvent[],
+  index?: number,
+): Promise<void> {
   const backends = await backendsRequiring(tx, row.id);
   if (backends.length > 0) {
-    throw new ApiError('role_in_use', `The role "${row.name}" is required by ${backends.map((b) => `"${b.name}"`).join(', ')}. Remove the requirement first: deleting it would silently widen access.`, {
-      backends,
-      ...(index === undefined ? {} : { index }),
-    });
+    throw new ApiError(
+      'role_in_use',
+      `The role "${row.name}" is required by ${backends.map((b) => `"${b.name}"`).join(', ')}. Remove the requirement first: deleting it would silently widen access.`,
+      {
+        backends,
+        ...(index === undefined ? {} : { index }),
+      },
+    );
   }
   const holders = await tx.selectFrom('credential_roles').select('credential_id').where('role_id', '=', row.id).execute();
   const holderIds = holders.map((h) => h.credential_id);
   await tx.deleteFrom('credential_roles').where('role_id', '=', row.id).execute();
   for (let i = 0; i < holderIds.length; i += 500) {
     const chunk = holderIds.slice(i, i + 500);
-    await tx.updateTable('credentials').set((eb) => ({ version: eb('version', '+', 1) })).where('id', 'in', chunk).execute();
+    await tx
+      .updateTable('credentials')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('id', 'in', chunk)
+      .execute();
   }
   for (const group of await tx.selectFrom('groups').selectAll().execute()) {
     const roles = parseJson<string[]>(group.default_roles, []);
     if (roles.includes(row.id)) {
-      await tx.updateTable('groups').set({ default_roles: JSON.stringify(roles.filter((r) => r !== row.id)), version: Number(group.version) + 1 }).where('id', '=', group.id).execute();
+      await tx
+        .updateTable('groups')
+        .set({ default_roles: JSON.stringify(roles.filter((r) => r !== row.id)), version: Number(group.version) + 1 })
+        .where('id', '=', group.id)
+        .execute();
     }
   }
   await tx.deleteFrom('roles').where('id', '=', row.id).execute();
   set.remove(row.id);
-  audit.push({ action: 'role.delete', target: { type: 'role', id: row.id }, before: roleFromRow(row), after: { unassignedFrom: holderIds.length } });
+  audit.push({
+    action: 'role.delete',
+    target: { type: 'role', id: row.id },
+    before: roleFromRow(row),
+    after: { unassignedFrom: holderIds.length },
+  });
   events.push({ kind: 'role', id: row.id });
   void now;
 }
@@ -193,23 +293,35 @@ export function applyRoleChanges(ctx: ServiceContext, actor: Actor, changes: Rol
       const row = set.byId.get(change.id);
       const actual = row ? Number(row.version) : null;
       if (actual !== change.expectedVersion) {
-        conflicts.push({ index, id: change.id, expectedVersion: change.expectedVersion, actualVersion: actual, current: row ? roleFromRow(row) : null });
+        conflicts.push({
+          index,
+          id: change.id,
+          expectedVersion: change.expectedVersion,
+          actualVersion: actual,
+          current: row ? roleFromRow(row) : null,
+        });
       }
     });
     if (conflicts.length > 0) {
-      throw new ApiError('conflict', `${conflicts.length} of the changes were made against an older version of the role; nothing was applied. Review them against the current state.`, { conflicts });
+      throw new ApiError(
+        'conflict',
+        `${conflicts.length} of the changes were made against an older version of the role; nothing was applied. Review them against the current state.`,
+        { conflicts },
+      );
     }
     const now = ctx.nowIso();
     const audit: AuditDraft[] = [];
     const events: ChangeEvent[] = [];
     const results: RoleChangeResult[] = [];
+    const pending = new PendingInserts();
     for (const [index, change] of changes.entries()) {
       if (change.op === 'create') {
-        const role = await createIn(tx, set, actor, change.role, now, audit, index);
+        const role = await createIn(tx, set, actor, change.role, now, audit, index, pending);
         events.push({ kind: 'role', id: role.id });
         results.push(role);
         continue;
       }
+      await pending.flush(tx);
       const row = set.byId.get(change.id);
       if (!row) {
         // Deleted or updated by an earlier change of this same set.
@@ -225,6 +337,7 @@ export function applyRoleChanges(ctx: ServiceContext, actor: Actor, changes: Rol
         results.push({ id: row.id, deleted: true });
       }
     }
+    await pending.flush(tx);
     return { value: results, audit, events };
   });
 }

@@ -190,6 +190,40 @@ test('a name freed by a delete can be taken by a create in the same change set',
   assert.notEqual(res.json.items[1].id, old.id);
 });
 
+test('creates before and after edits in one change set are all stored with their actions, and a failing last change stores none of them', async () => {
+  const renamed = await makeRole(s);
+  const removed = await makeRole(s);
+  const prefix = unique('Around');
+  const creates = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ op: 'create', role: { name: `${prefix} ${from + i}`, actions: ['GetClients'] } }));
+  const oldName = renamed.name;
+  const res = await changes([
+    ...creates(0, 600),
+    { op: 'update', id: renamed.id, expectedVersion: renamed.version, set: { name: `${prefix} renamed` } },
+    // The name the update just freed, taken by a create after it.
+    { op: 'create', role: { name: oldName, actions: ['AddClient'] } },
+    { op: 'delete', id: removed.id, expectedVersion: removed.version },
+    ...creates(600, 3),
+  ]);
+  assertStatus(res, 200);
+  assert.equal(res.json.items.length, 606);
+  const names = new Set(await roleNames());
+  for (let i = 0; i < 603; i++) assert.ok(names.has(`${prefix} ${i}`), `${prefix} ${i} stored`);
+  assert.ok(names.has(`${prefix} renamed`));
+  const reused = res.json.items[601];
+  assert.equal(reused.name, oldName);
+  assert.deepEqual((await s.request('GET', `/v1/roles/${reused.id}`)).json.actions, ['AddClient']);
+  assertError(await s.request('GET', `/v1/roles/${removed.id}`), 404, 'not_found');
+
+  const failing = unique('Never');
+  const refused = await changes([
+    ...Array.from({ length: 700 }, (_, i) => ({ op: 'create', role: { name: `${failing} ${i}`, actions: [] } })),
+    { op: 'create', role: { name: `${failing} last`, actions: ['NoSuchAction'] } },
+  ]);
+  assertError(refused, 400, 'unknown_action');
+  assert.equal((await roleNames()).filter((n) => n.startsWith(failing)).length, 0);
+});
+
 test('an empty change set or an unknown op is a 400', async () => {
   assertError(await changes([]), 400);
   assertError(await changes([{ op: 'rename', id: 'x' }]), 400);
