@@ -103,6 +103,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
   const content = (): RoleContent => ({ name: trimmed, description, actions: [...selected].sort() });
   // Online, saving what the server already has would only bump its version: nothing to save.
   const unchanged =
+    step === 'review' &&
     !draftMode &&
     review?.content != null &&
     review.content.name === trimmed &&
