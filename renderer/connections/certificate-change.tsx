@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { CertificateInfo, Profile } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { qk } from '../app/query-keys.ts';
+import { Fingerprint } from '../common/fingerprint.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
 /**
@@ -39,8 +40,8 @@ export function CertificateChange({
   return (
     <Alert severity="warning" sx={{ mt: 1 }} data-testid="certificate-change">
       <Typography variant="body2">The server now presents this certificate ({certificate.subject.replace(/\n/g, ', ')}):</Typography>
-      <Box component="code" sx={{ display: 'block', overflowWrap: 'anywhere', my: 0.5 }} data-testid="new-fingerprint">
-        {certificate.fingerprint}
+      <Box sx={{ my: 0.5 }}>
+        <Fingerprint value={certificate.fingerprint} testId="new-fingerprint" />
       </Box>
       <Button size="small" color="inherit" variant="outlined" onClick={trust}>
         Trust the new certificate…

@@ -9,6 +9,7 @@ import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
+import { Fingerprint } from '../common/fingerprint.tsx';
 import { CertificateChange } from './certificate-change.tsx';
 import { SettingsCard } from './settings-card.tsx';
 import { TestResult } from './test-result.tsx';
@@ -121,7 +122,7 @@ export function ConnectionsScreen() {
                       <Chip
                         size="small"
                         color={session.state === 'online' ? 'success' : 'warning'}
-                        label={session.state === 'online' ? 'Connected' : session.state}
+                        label={session.state === 'online' ? 'Connected' : session.state === 'offline' ? 'Offline' : 'Connecting…'}
                       />
                     )}
                     {!p.hasToken && <Chip size="small" color="error" label="No token in keychain" />}
@@ -129,7 +130,7 @@ export function ConnectionsScreen() {
                   <Typography color="text.secondary">{p.url}</Typography>
                   {p.fingerprint && (
                     <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
-                      Pinned certificate {p.fingerprint}
+                      Pinned certificate <Fingerprint value={p.fingerprint} />
                     </Typography>
                   )}
                   {tests[p.id] && (

@@ -17,6 +17,7 @@ import type { ConnectionTest } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { errorMessage } from '../app/errors.ts';
 import { qk } from '../app/query-keys.ts';
+import { Fingerprint } from '../common/fingerprint.tsx';
 import { TestResult } from './test-result.tsx';
 
 /** Adds or edits a server profile. An https server's certificate must be confirmed by fingerprint. */
@@ -113,7 +114,7 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
                 Check this fingerprint with the server's administrator before trusting it. Keyward will refuse the server if it ever
                 changes.
               </Typography>
-              <code style={{ wordBreak: 'break-all' }}>{test.certificate.fingerprint}</code>
+              <Fingerprint value={test.certificate.fingerprint} />
               <FormControlLabel
                 control={<Checkbox checked={fingerprintOk} onChange={(e) => setFingerprintOk(e.target.checked)} />}
                 label="This fingerprint is the server's"
