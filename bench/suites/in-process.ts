@@ -1,13 +1,16 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { authorizeAction, authorizeRoute, type BackendView, type CredentialView, type RoleView } from '../../shared/domain/authorize.ts';
-import { generateToken, hasValidChecksum, TOKEN_PATTERN } from '../../shared/domain/token.ts';
+import { checksumMatches, generateToken, TOKEN_PATTERN } from '../../shared/domain/token.ts';
+import { compilePathRegex, type PathMatcher } from '../../shared/domain/path-regex.ts';
 import { SecretHasher } from '../../server/authz/hasher.ts';
 import type { Recorder } from '../lib/report.ts';
 import type { Suite, SuiteContext } from './suite.ts';
 
 // The decision logic and token verification on one core, without HTTP. Baselines measured in
 // the same loop harness: one Set.has per iteration for decisions (the least a decision can do),
-// a bare HMAC-SHA-256 for token verification (the least a keyed-hash lookup can do).
+// createHmac per token for token verification (Node's plain HMAC-SHA-256). Sub-URL patterns are
+// compiled as the server compiles them (RE2, shared/domain/path-regex.ts); the same decisions
+// with JavaScript RegExp matchers show what linear-time matching costs.
 
 let sink = 0;
 
@@ -30,6 +33,42 @@ function opsPerSecond(fn: (i: number) => number, seconds: number): number {
   return ops / ((cpu.user + cpu.system) / 1e6);
 }
 
+type Compile = (pattern: string) => PathMatcher;
+const RE2: Compile = compilePathRegex;
+const NATIVE: Compile = (pattern) => new RegExp(pattern);
+
+/** Backends with two sub-URL settings each, as in the HTTP benchmark. */
+function backendsWith(compile: Compile): BackendView[] {
+  return Array.from({ length: 20 }, (_, b) => ({
+    id: `backend-${b}`,
+    name: `Backend ${b}`,
+    frontendPrefix: `/api${b}`,
+    requiredRoleIds: ['role-0'],
+    subSettings: [
+      { method: 'DELETE', regex: compile(`^/api${b}/admin/.*$`), requiredRoleIds: ['role-1'], override: false },
+      { method: 'ANY', regex: compile(`^/api${b}/public/`), requiredRoleIds: [], override: true },
+    ],
+  }));
+}
+
+/** One backend whose ten sub-URL settings all apply to every method, the request matching only the last. */
+function manySettings(compile: Compile): BackendView[] {
+  return [
+    {
+      id: 'backend-many',
+      name: 'Many settings',
+      frontendPrefix: '/svc',
+      requiredRoleIds: ['role-0'],
+      subSettings: Array.from({ length: 10 }, (_, i) => ({
+        method: 'ANY' as const,
+        regex: compile(i === 9 ? '^/svc/v[0-9]+/clients/[^/]+$' : `^/svc/area${i}/(reports|exports)/.*$`),
+        requiredRoleIds: ['role-0'],
+        override: false,
+      })),
+    },
+  ];
+}
+
 function fixture() {
   const actionIds = Array.from(
     { length: 5000 },
@@ -48,17 +87,7 @@ function fixture() {
     // Three roles; the asked action sits in the last one, so every role is looked at.
     roles: [roles[1 + (i % 18)]!, roles[19]!, roles[0]!],
   }));
-  const backends: BackendView[] = Array.from({ length: 20 }, (_, b) => ({
-    id: `backend-${b}`,
-    name: `Backend ${b}`,
-    frontendPrefix: `/api${b}`,
-    requiredRoleIds: ['role-0'],
-    subSettings: [
-      { method: 'DELETE', regex: new RegExp(`^/api${b}/admin/.*$`), requiredRoleIds: ['role-1'], override: false },
-      { method: 'ANY', regex: new RegExp(`^/api${b}/public/`), requiredRoleIds: [], override: true },
-    ],
-  }));
-  return { actionIds, roles, credentials, backends, lookupSet: roles[0]!.actions };
+  return { actionIds, roles, credentials, lookupSet: roles[0]!.actions };
 }
 
 export const inProcess: Suite = {
@@ -66,7 +95,8 @@ export const inProcess: Suite = {
   description: 'decisions and token verifications per CPU-second on one core (shared/domain/authorize.ts, HMAC + Map)',
   async run(ctx: SuiteContext, record: Recorder): Promise<void> {
     const seconds = ctx.quick ? 0.5 : 2;
-    const { actionIds, credentials, backends, lookupSet } = fixture();
+    const { actionIds, credentials, lookupSet } = fixture();
+    const backends = backendsWith(RE2);
     const action = actionIds[10]!; // in role 0
     const now = Date.now();
     const context = { nowMs: now };
@@ -78,6 +108,11 @@ export const inProcess: Suite = {
       (i) => (authorizeRoute(credentials[i % 1000]!, 'GET', `/api${i % 20}/clients/42?x=1`, backends, roleName, context).allowed ? 1 : 0),
       seconds,
     );
+    const routesWith = (list: BackendView[], path: (i: number) => string) =>
+      opsPerSecond((i) => (authorizeRoute(credentials[i % 1000]!, 'GET', path(i), list, roleName, context).allowed ? 1 : 0), seconds);
+    const nativeRoutes = routesWith(backendsWith(NATIVE), (i) => `/api${i % 20}/clients/42?x=1`);
+    const manyRe2 = routesWith(manySettings(RE2), (i) => `/svc/v2/clients/${i % 100}`);
+    const manyNative = routesWith(manySettings(NATIVE), (i) => `/svc/v2/clients/${i % 100}`);
     const base = { name: 'Set.has loop', value: setBaseline };
     record.add({
       name: 'action decisions (authorizeAction)',
@@ -94,6 +129,21 @@ export const inProcess: Suite = {
       target: { text: '≥ 1,000,000 /s', met: routeDecisions >= 1_000_000 },
     });
 
+    record.add({
+      name: 'route decisions, sub-URL patterns as JavaScript RegExp (reference for RE2)',
+      value: nativeRoutes,
+      unit: '/cpu-s',
+      baseline: { name: 'same with RE2', value: routeDecisions },
+      note: 'RE2 (re2js) is what the server runs; RegExp would backtrack on hostile patterns',
+    });
+    record.add({
+      name: 'route decisions, 10 sub-URL patterns, the last one matching (RE2)',
+      value: manyRe2,
+      unit: '/cpu-s',
+      baseline: { name: 'same with RegExp', value: manyNative },
+      note: `RE2 costs ${((1 / manyRe2 - 1 / manyNative) * 1e9).toFixed(0)} ns more per decision than RegExp`,
+    });
+
     // Token verification as the server's hot path does it: checksum, HMAC-SHA-256, Map lookup.
     const key = randomBytes(32);
     const hasher = new SecretHasher(key);
@@ -108,24 +158,26 @@ export const inProcess: Suite = {
     );
     const verifications = opsPerSecond((i) => {
       const token = tokens[i % 10_000]!;
-      if (TOKEN_PATTERN.test(token) && !hasValidChecksum(token)) return 0;
+      if (TOKEN_PATTERN.test(token) && !checksumMatches(token)) return 0;
       return byHash.get(hasher.hash(token)) ? 1 : 0;
     }, seconds);
     const fullPath = opsPerSecond((i) => {
-      const view = byHash.get(hasher.hash(tokens[i % 10_000]!)) ?? null;
+      const token = tokens[i % 10_000]!;
+      if (TOKEN_PATTERN.test(token) && !checksumMatches(token)) return 0;
+      const view = byHash.get(hasher.hash(token)) ?? null;
       return authorizeAction(view, action, context).allowed ? 1 : 0;
     }, seconds);
     record.add({
       name: 'token verifications (checksum + HMAC + Map, 10,000 tokens)',
       value: verifications,
       unit: '/cpu-s',
-      baseline: { name: 'bare HMAC-SHA-256', value: hmacBaseline },
+      baseline: { name: 'createHmac per token', value: hmacBaseline },
     });
     record.add({
       name: 'token verification + action decision',
       value: fullPath,
       unit: '/cpu-s',
-      baseline: { name: 'bare HMAC-SHA-256', value: hmacBaseline },
+      baseline: { name: 'createHmac per token', value: hmacBaseline },
     });
     if (sink === -1) ctx.log('unreachable');
   },

@@ -16,7 +16,31 @@ export interface PathMatcher {
 export function compilePathRegex(pattern: string): PathMatcher {
   const compiled = RE2JS.compile(pattern);
   // test() asks for no submatches, so RE2 can run its DFA: 1.2–4× faster than matcher().find().
+  const prefix = anchoredLiteralPrefix(pattern);
+  // A path that does not start with the pattern's literal prefix cannot match: answered
+  // without running RE2 (~150 ns a pattern), which is most patterns of a backend for most paths.
+  if (prefix.length > 0) return { test: (path) => path.startsWith(prefix) && compiled.test(path) };
   return { test: (path) => compiled.test(path) };
+}
+
+/** Characters that are literal in a pattern outside a character class and never start a construct. */
+const PLAIN = /^[A-Za-z0-9/_\-~:@!,;=&'%]$/;
+
+/**
+ * The literal text every match must start the path with, for patterns like "^/api/admin/.*":
+ * a leading "^" followed by plain characters, up to the first character that may have another
+ * meaning (a quantified last character is left out). Empty when unsure: no leading "^", an
+ * escape or group right after it, or a "|" that may not sit inside a group (an alternative of
+ * the whole pattern need not be anchored).
+ */
+export function anchoredLiteralPrefix(pattern: string): string {
+  if (!pattern.startsWith('^') || mayAlternateAtTop(pattern)) return '';
+  let end = 1;
+  while (end < pattern.length && PLAIN.test(pattern[end]!)) end += 1;
+  const next = pattern[end];
+  // "^/ab?" or "^/ab{0,1}": the last literal is optional or repeated, so it is not a sure prefix.
+  if (next === '?' || next === '*' || next === '+' || next === '{') end -= 1;
+  return end > 1 ? pattern.slice(1, end) : '';
 }
 
 /** Why a pattern does not compile, in a sentence, or null when it does. */
@@ -46,4 +70,29 @@ export function storedPathMatcher(pattern: string): PathMatcher {
   } catch {
     return NEVER;
   }
+}
+
+/**
+ * Whether a "|" may separate alternatives of the whole pattern: true for one outside every group
+ * and character class, and (to stay on the safe side) for any pattern using \Q…\E quoting.
+ */
+function mayAlternateAtTop(pattern: string): boolean {
+  if (!pattern.includes('|')) return false;
+  if (pattern.includes('\\Q')) return true;
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i += 1) {
+    const c = pattern[i];
+    if (c === '\\') i += 1;
+    else if (c === '(') depth += 1;
+    else if (c === ')') depth -= 1;
+    else if (c === '|' && depth <= 0) return true;
+    else if (c === '[') {
+      // A class: "]" right after "[" or "[^" is a member; escapes inside are skipped.
+      i += 1;
+      if (pattern[i] === '^') i += 1;
+      if (pattern[i] === ']') i += 1;
+      while (i < pattern.length && pattern[i] !== ']') i += pattern[i] === '\\' ? 2 : 1;
+    }
+  }
+  return false;
 }
