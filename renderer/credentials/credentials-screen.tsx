@@ -181,7 +181,12 @@ export function CredentialsScreen() {
             pageSizeOptions={[25, 50, 100]}
             density="compact"
             disableRowSelectionOnClick
-            localeText={{ noRowsLabel: q || status ? 'No credential matches this search.' : 'No credentials.' }}
+            localeText={{
+              noRowsLabel:
+                q || status
+                  ? 'No credential matches this search. It looks in names, descriptions and token prefixes (kw_…).'
+                  : 'No credentials.',
+            }}
             slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
           />
         </Paper>
