@@ -74,17 +74,18 @@ export function CredentialActionDialog({
     setError(null);
     try {
       if (action === 'roll') {
-        // The server counts the grace from its own clock when it handles the call; counting from
-        // just before the call, the time shown errs on the early side, never promising too much.
+        // The server says until when the old secret works; should it not, counting from just
+        // before the call errs on the early side, never promising too much.
         const sentAt = Date.now();
         const issued = await api.credentials.roll({ id: credentialId, ...(grace ? { graceSeconds: grace } : {}) });
+        const serverUntil = issued.credential.previousSecretValidUntil ? Date.parse(issued.credential.previousSecretValidUntil) : null;
         onClose();
         openDialog({
           type: 'one-time-token',
           credentialName,
           handle: issued.secretHandle,
           rolled: true,
-          ...(grace ? { graceUntil: sentAt + grace * 1000 } : {}),
+          ...(grace ? { graceUntil: serverUntil ?? sentAt + grace * 1000 } : {}),
         });
       } else {
         await api.credentials[action]({ id: credentialId });

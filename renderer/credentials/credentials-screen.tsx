@@ -1,4 +1,4 @@
-import { Button, Chip, InputAdornment, MenuItem, Paper, Stack, TextField } from '@mui/material';
+import { Button, Chip, InputAdornment, MenuItem, Paper, Stack, TextField, Tooltip } from '@mui/material';
 import SearchIcon from '@mui/icons-material/Search';
 import { DataGrid, type GridColDef, type GridPaginationModel } from '@mui/x-data-grid';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -12,7 +12,7 @@ import { EmptyState, ErrorState, Page } from '../common/states.tsx';
 import { abandonOnAbort, useDebouncedValue } from '../common/use-debounced-value.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { CredentialRowActions } from './credential-row-actions.tsx';
-import { formatDate, STATUS_COLOR } from './format.ts';
+import { formatDate, formatDateTime, STATUS_COLOR } from './format.ts';
 
 /** How long the search field waits for typing to pause before it asks the server. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -85,8 +85,24 @@ export function CredentialsScreen() {
       {
         field: 'status',
         headerName: 'Status',
-        width: 100,
-        renderCell: ({ row }) => <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} />,
+        width: 130,
+        renderCell: ({ row }) => (
+          <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', height: '100%' }}>
+            <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} />
+            {row.previousSecretValidUntil ? (
+              <Tooltip
+                title={`Rolled with a grace period: the previous secret keeps working until ${formatDateTime(Date.parse(row.previousSecretValidUntil))}.`}
+              >
+                <Chip
+                  size="small"
+                  color="warning"
+                  label="+ old"
+                  aria-label={`previous secret works until ${formatDateTime(Date.parse(row.previousSecretValidUntil))}`}
+                />
+              </Tooltip>
+            ) : null}
+          </Stack>
+        ),
       },
       { field: 'prefix', headerName: 'Prefix', width: 105, renderCell: ({ row }) => <code>{row.prefix}</code> },
       { field: 'createdAt', headerName: 'Created', width: 118, valueFormatter: (v: string) => formatDate(v) },

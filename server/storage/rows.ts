@@ -56,16 +56,33 @@ export function credentialFromRow(row: CredentialsTable, roles: string[], nowMs:
     expiresAt: row.expires_at,
     lastUsedAt: lastUsedOverlay && (!row.last_used_at || lastUsedOverlay > row.last_used_at) ? lastUsedOverlay : row.last_used_at,
     allowedCidrs: parseJson<string[]>(row.allowed_cidrs, []),
+    previousSecretValidUntil:
+      row.status !== 'revoked' && row.previous_hash && row.previous_valid_until && Date.parse(row.previous_valid_until) > nowMs
+        ? row.previous_valid_until
+        : null,
     version: Number(row.version),
   };
 }
 
 export function userFromRow(row: UsersTable): User {
-  return { id: row.id, name: row.name, email: row.email, groups: parseJson<string[]>(row.groups, []), createdAt: row.created_at, version: Number(row.version) };
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    groups: parseJson<string[]>(row.groups, []),
+    createdAt: row.created_at,
+    version: Number(row.version),
+  };
 }
 
 export function groupFromRow(row: GroupsTable): Group {
-  return { id: row.id, name: row.name, description: row.description, defaultRoles: parseJson<string[]>(row.default_roles, []), version: Number(row.version) };
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    defaultRoles: parseJson<string[]>(row.default_roles, []),
+    version: Number(row.version),
+  };
 }
 
 export function backendFromRow(row: BackendsTable): Backend {

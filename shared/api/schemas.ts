@@ -80,7 +80,11 @@ export const RoleCreate = Type.Object(
   strict,
 );
 export const RolePatch = Type.Object(
-  { name: Type.Optional(Name), description: Type.Optional(Description), actions: Type.Optional(Type.Array(ActionId, { maxItems: 100000 })) },
+  {
+    name: Type.Optional(Name),
+    description: Type.Optional(Description),
+    actions: Type.Optional(Type.Array(ActionId, { maxItems: 100000 })),
+  },
   strict,
 );
 export const RoleList = Type.Object({ items: Type.Array(Role) });
@@ -102,7 +106,12 @@ export const RoleConflict = Type.Object({
 });
 
 // Credentials
-export const CredentialStatus = Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('revoked'), Type.Literal('expired')]);
+export const CredentialStatus = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('disabled'),
+  Type.Literal('revoked'),
+  Type.Literal('expired'),
+]);
 export const Cidr = Type.String({ minLength: 1, maxLength: 64 });
 export const Credential = Type.Object({
   id: Id,
@@ -116,6 +125,8 @@ export const Credential = Type.Object({
   expiresAt: Type.Union([Timestamp, Type.Null()]),
   lastUsedAt: Type.Union([Timestamp, Type.Null()]),
   allowedCidrs: Type.Array(Type.String()),
+  /** After a roll with a grace period: until when the previous secret still works, else null. */
+  previousSecretValidUntil: Type.Union([Timestamp, Type.Null()]),
   version: Type.Integer(),
 });
 export const CredentialCreate = Type.Object(
@@ -180,17 +191,35 @@ export const CredentialImportResult = Type.Object({ items: Type.Array(Credential
 // Directory
 export const Email = Type.String({ maxLength: 320, pattern: '^$|^[^\\s@]+@[^\\s@]+$' });
 export const Password = Type.String({ minLength: 8, maxLength: 1000 });
-export const User = Type.Object({ id: Id, name: Type.String(), email: Type.String(), groups: Type.Array(Id), createdAt: Timestamp, version: Type.Integer() });
+export const User = Type.Object({
+  id: Id,
+  name: Type.String(),
+  email: Type.String(),
+  groups: Type.Array(Id),
+  createdAt: Timestamp,
+  version: Type.Integer(),
+});
 export const UserCreate = Type.Object(
   { name: Name, email: Type.Optional(Email), groups: Type.Optional(Type.Array(Id, { maxItems: 1000 })), password: Type.Optional(Password) },
   strict,
 );
 export const UserPatch = Type.Object(
-  { name: Type.Optional(Name), email: Type.Optional(Email), groups: Type.Optional(Type.Array(Id, { maxItems: 1000 })), password: Type.Optional(Type.Union([Password, Type.Null()])) },
+  {
+    name: Type.Optional(Name),
+    email: Type.Optional(Email),
+    groups: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
+    password: Type.Optional(Type.Union([Password, Type.Null()])),
+  },
   strict,
 );
 export const UserList = Type.Object({ items: Type.Array(User) });
-export const Group = Type.Object({ id: Id, name: Type.String(), description: Type.String(), defaultRoles: Type.Array(Id), version: Type.Integer() });
+export const Group = Type.Object({
+  id: Id,
+  name: Type.String(),
+  description: Type.String(),
+  defaultRoles: Type.Array(Id),
+  version: Type.Integer(),
+});
 export const GroupCreate = Type.Object(
   { name: Name, description: Type.Optional(Description), defaultRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })) },
   strict,
@@ -206,24 +235,41 @@ export const InvalidateResult = Type.Object({ revoked: Type.Integer() });
 
 // Backends
 export const SubSetting = Type.Object(
-  { method: Method, pathRegex: Type.String({ minLength: 1, maxLength: 1000 }), requiredRoles: Type.Array(Id, { maxItems: 1000 }), override: Type.Optional(Type.Boolean()) },
+  {
+    method: Method,
+    pathRegex: Type.String({ minLength: 1, maxLength: 1000 }),
+    requiredRoles: Type.Array(Id, { maxItems: 1000 }),
+    override: Type.Optional(Type.Boolean()),
+  },
   strict,
 );
-export const FrontendPrefix = Type.String({ minLength: 1, maxLength: 500, pattern: '^/' , description: 'starts with "/"' });
+export const FrontendPrefix = Type.String({ minLength: 1, maxLength: 500, pattern: '^/', description: 'starts with "/"' });
 export const Backend = Type.Object({
   id: Id,
   name: Type.String(),
   frontendPrefix: Type.String(),
   requiredRoles: Type.Array(Id),
-  subSettings: Type.Array(Type.Object({ method: Method, pathRegex: Type.String(), requiredRoles: Type.Array(Id), override: Type.Boolean() })),
+  subSettings: Type.Array(
+    Type.Object({ method: Method, pathRegex: Type.String(), requiredRoles: Type.Array(Id), override: Type.Boolean() }),
+  ),
   version: Type.Integer(),
 });
 export const BackendCreate = Type.Object(
-  { name: Name, frontendPrefix: FrontendPrefix, requiredRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })), subSettings: Type.Optional(Type.Array(SubSetting, { maxItems: 1000 })) },
+  {
+    name: Name,
+    frontendPrefix: FrontendPrefix,
+    requiredRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
+    subSettings: Type.Optional(Type.Array(SubSetting, { maxItems: 1000 })),
+  },
   strict,
 );
 export const BackendPatch = Type.Object(
-  { name: Type.Optional(Name), frontendPrefix: Type.Optional(FrontendPrefix), requiredRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })), subSettings: Type.Optional(Type.Array(SubSetting, { maxItems: 1000 })) },
+  {
+    name: Type.Optional(Name),
+    frontendPrefix: Type.Optional(FrontendPrefix),
+    requiredRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
+    subSettings: Type.Optional(Type.Array(SubSetting, { maxItems: 1000 })),
+  },
   strict,
 );
 export const BackendList = Type.Object({ items: Type.Array(Backend) });
@@ -232,11 +278,27 @@ export const BackendList = Type.Object({ items: Type.Array(Backend) });
 const Ip = Type.String({ minLength: 1, maxLength: 64 });
 export const AuthorizeBody = Type.Union([
   Type.Object({ token: Type.String({ minLength: 1, maxLength: 1000 }), action: ActionId, ip: Type.Optional(Ip) }, strict),
-  Type.Object({ token: Type.String({ minLength: 1, maxLength: 1000 }), method: Type.String({ minLength: 1, maxLength: 20 }), path: Type.String({ minLength: 1, maxLength: 8000 }), ip: Type.Optional(Ip) }, strict),
+  Type.Object(
+    {
+      token: Type.String({ minLength: 1, maxLength: 1000 }),
+      method: Type.String({ minLength: 1, maxLength: 20 }),
+      path: Type.String({ minLength: 1, maxLength: 8000 }),
+      ip: Type.Optional(Ip),
+    },
+    strict,
+  ),
 ]);
 export const ExplainBody = Type.Union([
   Type.Object({ credentialId: Id, action: ActionId, ip: Type.Optional(Ip) }, strict),
-  Type.Object({ credentialId: Id, method: Type.String({ minLength: 1, maxLength: 20 }), path: Type.String({ minLength: 1, maxLength: 8000 }), ip: Type.Optional(Ip) }, strict),
+  Type.Object(
+    {
+      credentialId: Id,
+      method: Type.String({ minLength: 1, maxLength: 20 }),
+      path: Type.String({ minLength: 1, maxLength: 8000 }),
+      ip: Type.Optional(Ip),
+    },
+    strict,
+  ),
 ]);
 // Spelled out (DECISION_REASONS) for the same reason as Method; test/unit/shared checks they agree.
 export const DecisionReason = Type.Union([
@@ -262,10 +324,20 @@ export const Decision = Type.Object({
 export const Explanation = Type.Object({
   ...Decision.properties,
   breakdown: Type.Array(
-    Type.Object({ roleId: Id, name: Type.String(), includesAction: Type.Union([Type.Boolean(), Type.Null()]), required: Type.Union([Type.Boolean(), Type.Null()]) }),
+    Type.Object({
+      roleId: Id,
+      name: Type.String(),
+      includesAction: Type.Union([Type.Boolean(), Type.Null()]),
+      required: Type.Union([Type.Boolean(), Type.Null()]),
+    }),
   ),
   route: Type.Union([
-    Type.Object({ backendId: Id, backendName: Type.String(), subSettingIndex: Type.Union([Type.Integer(), Type.Null()]), requiredRoles: Type.Array(Type.String()) }),
+    Type.Object({
+      backendId: Id,
+      backendName: Type.String(),
+      subSettingIndex: Type.Union([Type.Integer(), Type.Null()]),
+      requiredRoles: Type.Array(Type.String()),
+    }),
     Type.Null(),
   ]),
 });

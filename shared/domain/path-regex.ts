@@ -50,9 +50,10 @@ export function pathRegexProblem(pattern: string): string | null {
     return null;
   } catch (error) {
     const message = (error as Error).message.replace(/^error parsing regexp: /, '');
-    const hint = /Perl syntax|escape sequence: `\\[1-9]/.test(message)
-      ? ' Patterns are matched in linear time (RE2 syntax), so lookarounds and backreferences are not supported.'
-      : '';
+    const hint =
+      /Perl syntax|escape sequence: `\\[1-9]/.test(message) || /\(\?<[=!]/.test(pattern)
+        ? ' Patterns are matched in linear time (RE2 syntax), so lookarounds and backreferences are not supported.'
+        : '';
     return `Not a valid regular expression: ${message}.${hint}`;
   }
 }

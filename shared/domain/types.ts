@@ -56,6 +56,8 @@ export interface Credential {
   expiresAt: Timestamp | null;
   lastUsedAt: Timestamp | null;
   allowedCidrs: string[];
+  /** After a roll with a grace period: until when the previous secret still works, else null. */
+  previousSecretValidUntil: Timestamp | null;
   version: number;
 }
 

@@ -146,11 +146,26 @@ test('roll with grace keeps the old secret working until the grace ends', async 
   const res = await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: { graceSeconds: 3 } });
   assertStatus(res, 200);
   const rolledAt = Date.now();
+  const until = Date.parse(res.json.credential.previousSecretValidUntil);
+  assert.ok(
+    Math.abs(until - (rolledAt + 3000)) < 2000,
+    `the answer says until when the old secret works: ${res.json.credential.previousSecretValidUntil}`,
+  );
+  assert.equal(
+    (await s.request('GET', `/v1/credentials/${credential.id}`)).json.previousSecretValidUntil,
+    res.json.credential.previousSecretValidUntil,
+    'and so does the credential afterwards',
+  );
   assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, true, 'old secret works during the grace');
   assert.equal((await authorize(s, { token: res.json.secret, action: 'GetClients' })).allowed, true, 'new secret works at once');
   await sleep(Math.max(0, rolledAt + 3600 - Date.now()));
   assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, false, 'old secret stops after the grace');
   assert.equal((await authorize(s, { token: res.json.secret, action: 'GetClients' })).allowed, true);
+  assert.equal(
+    (await s.request('GET', `/v1/credentials/${credential.id}`)).json.previousSecretValidUntil,
+    null,
+    'once the grace is over the credential says so',
+  );
 });
 
 test('a roll grace longer than 24 hours or negative is a 400', async () => {
@@ -323,6 +338,13 @@ test('revoking, disabling, deleting or rolling again ends the grace of the previ
     if (end === 'delete') assertStatus(await s.request('DELETE', `/v1/credentials/${credential.id}`), 204);
     else assertStatus(await s.request('POST', `/v1/credentials/${credential.id}/${end}`, end === 'roll' ? { body: {} } : {}), 200);
     assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, false, `after ${end} the graced secret is refused`);
+    if (end === 'revoke' || end === 'roll') {
+      assert.equal(
+        (await s.request('GET', `/v1/credentials/${credential.id}`)).json.previousSecretValidUntil,
+        null,
+        `after ${end} no previous secret is live`,
+      );
+    }
   }
 });
 

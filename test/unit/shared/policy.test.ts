@@ -132,6 +132,8 @@ test('a sub-URL pattern that does not compile is explained in a sentence', () =>
 
 test('a sub-URL pattern with a lookaround or backreference is refused, saying patterns are matched in linear time', () => {
   assert.match(regexProblem('^/api/(?!admin)') ?? '', /linear time .*lookarounds and backreferences/);
+  assert.match(regexProblem('^/api/(?<!admin)x') ?? '', /linear time .*lookarounds/, 'lookbehinds too');
+  assert.match(regexProblem('^/api/(?<=admin)x') ?? '', /linear time .*lookarounds/);
   assert.match(regexProblem('^/api/(a)\\1$') ?? '', /linear time/);
 });
 
