@@ -20,6 +20,8 @@ export interface CachedState {
 
 const EMPTY: CachedState = { syncedAt: null, catalog: null, roles: [], credentials: [], backends: [] };
 const NETWORK_CODES = new Set(['offline', 'timeout', 'tls_error', 'unavailable']);
+/** Refusals that no retry fixes: the admin must look (re-trust the certificate, replace the token). */
+const REFUSAL_CODES = new Set(['certificate_changed', 'unauthorized', 'certificate_unconfirmed']);
 
 export class Session {
   readonly #profiles: ProfileStore;
@@ -70,13 +72,8 @@ export class Session {
     try {
       await this.sync();
     } catch (error) {
-      if (
-        error instanceof KeywardError &&
-        (error.code === 'certificate_changed' || error.code === 'unauthorized' || error.code === 'certificate_unconfirmed')
-      ) {
-        this.#set({ state: 'offline', error: error.toIpcError() });
-        throw error;
-      }
+      // call() has already put the session offline with the reason.
+      if (error instanceof KeywardError && REFUSAL_CODES.has(error.code)) throw error;
       if (!(error instanceof KeywardError && NETWORK_CODES.has(error.code))) throw error;
     }
     return this.status();
@@ -116,7 +113,11 @@ export class Session {
     return out;
   }
 
-  /** One authenticated request on the current profile; tracks online/offline. */
+  /**
+   * One authenticated request on the current profile; tracks online/offline. A network failure
+   * and a refusal (changed certificate, rejected admin token) both leave the session offline with
+   * the reason, as connect() would, so the banner says why every call fails.
+   */
   async call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
     if (!this.#client) throw new KeywardError('not_connected', 'Choose a server profile (or start the local server) first.');
     try {
@@ -124,7 +125,9 @@ export class Session {
       if (this.#status.state !== 'online') this.#set({ state: 'online', error: null });
       return result;
     } catch (error) {
-      if (error instanceof KeywardError && NETWORK_CODES.has(error.code)) this.#set({ state: 'offline', error: error.toIpcError() });
+      if (error instanceof KeywardError && (NETWORK_CODES.has(error.code) || REFUSAL_CODES.has(error.code))) {
+        this.#set({ state: 'offline', error: error.toIpcError() });
+      }
       throw error;
     }
   }

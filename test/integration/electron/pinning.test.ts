@@ -83,6 +83,34 @@ test('a confirmed fingerprint is pinned and the connection works', async () => {
   assert.equal(test1.authenticated, true);
 });
 
+test('a call in a connected session that meets a changed certificate puts the session offline with the reason', async () => {
+  const profile = (await app.api.profiles.list()).find((p) => p.name === 'TLS')!;
+  assert.equal((await app.api.session.status()).state, 'online');
+  const port = Number(new URL(server.url).port);
+  await server.close();
+  server = await startServer({ port, dbPath, tls: { cert: certs[1]!.cert, key: certs[1]!.key }, logStream: { write: () => {} } });
+  const eventsBefore = app.events.length;
+  try {
+    const refused = await rejection(app.api.roles.list());
+    assert.equal(refused.code, 'certificate_changed');
+    const status = await app.api.session.status();
+    assert.equal(status.profileId, profile.id);
+    assert.equal(status.state, 'offline');
+    assert.equal(status.error!.code, 'certificate_changed');
+    const changes = app.events.slice(eventsBefore).filter((e) => e.event === 'session.connectivityChanged');
+    assert.equal((changes.at(-1)!.payload as { state: string }).state, 'offline');
+  } finally {
+    await server.close();
+    server = await startServer({ port, dbPath, tls: { cert: certs[0]!.cert, key: certs[0]!.key }, logStream: { write: () => {} } });
+  }
+  // Back to the pinned certificate: the next call succeeds and the session is online again.
+  await app.api.roles.list();
+  assert.deepEqual(
+    { state: (await app.api.session.status()).state, error: (await app.api.session.status()).error },
+    { state: 'online', error: null },
+  );
+});
+
 test('a changed certificate is refused and the token never reaches the impostor', async () => {
   const profile = (await app.api.profiles.list()).find((p) => p.name === 'TLS')!;
   const port = new URL(server.url).port;
