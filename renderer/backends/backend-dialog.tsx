@@ -7,6 +7,7 @@ import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
 import { errorMessage } from '../app/errors.ts';
 import { useSession } from '../app/session.ts';
+import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { MultiPicker } from '../directory/multi-picker.tsx';
 import { testRoute } from './route-test.ts';
 import { SubSettingRow } from './sub-setting-row.tsx';
@@ -27,6 +28,10 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
+  // Escape, the backdrop and Cancel ask before throwing edits away ("test a path" is not an edit).
+  const fieldsNow = JSON.stringify([name, prefix, required, settings]);
+  const [fieldsAtOpen] = useState(fieldsNow);
+  const discard = useDiscardGuard(fieldsNow !== fieldsAtOpen, onClose, 'backend');
 
   const prefixOk = prefix.startsWith('/');
   const regexOk = settings.every((s) => regexProblem(s.pathRegex) === null);
@@ -50,7 +55,7 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const setAt = (i: number, v: SubSetting) => setSettings(settings.map((s, j) => (j === i ? v : s)));
 
   return (
-    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId} maxWidth="lg" fullWidth>
+    <Dialog open onClose={busy ? undefined : discard.requestClose} aria-labelledby={titleId} maxWidth="lg" fullWidth>
       <DialogTitle id={titleId}>{backend ? `Edit backend — ${backend.name}` : 'New backend'}</DialogTitle>
       <DialogContent dividers>
         <Stack spacing={2}>
@@ -128,13 +133,14 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
         </Stack>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
+        <Button onClick={discard.requestClose} disabled={busy}>
           Cancel
         </Button>
         <Button variant="contained" onClick={() => void save()} disabled={busy || name.trim() === '' || !prefixOk || !regexOk}>
           Save
         </Button>
       </DialogActions>
+      {discard.prompt}
     </Dialog>
   );
 }

@@ -12,7 +12,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { cidrProblem } from '../../shared/domain/cidr.ts';
 import type { Credential, Role, User } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
@@ -21,6 +21,7 @@ import { errorMessage } from '../app/errors.ts';
 import { useSession } from '../app/session.ts';
 import { LoadingRows } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
+import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { EffectivePermissions } from './effective-permissions.tsx';
 import { expiryTimestamp, type ExpiryChoice } from './expiry.ts';
 import { ExpiryField } from './expiry-field.tsx';
@@ -38,20 +39,31 @@ export function CredentialEditorDialog({ credentialId, onClose }: { credentialId
   const users = useUsers();
   const titleId = useId();
   const ready = roles.data && (credentialId === null || existing.data);
+  // Escape, the backdrop and Cancel ask before throwing edits away; a clean editor closes at once.
+  const [dirty, setDirty] = useState(false);
+  const discard = useDiscardGuard(dirty, onClose, 'credential');
   return (
-    <Dialog open onClose={onClose} aria-labelledby={titleId} maxWidth="md" fullWidth>
+    <Dialog open onClose={discard.requestClose} aria-labelledby={titleId} maxWidth="md" fullWidth>
       <DialogTitle id={titleId}>{credentialId ? `Edit credential — ${existing.data?.name ?? ''}` : 'New credential'}</DialogTitle>
       {existing.error ? (
         <DialogContent>
           <Alert severity="error">{errorMessage(existing.error)}</Alert>
         </DialogContent>
       ) : ready ? (
-        <EditorForm credential={existing.data ?? null} roles={roles.data!} users={users.data ?? []} onClose={onClose} />
+        <EditorForm
+          credential={existing.data ?? null}
+          roles={roles.data!}
+          users={users.data ?? []}
+          onDirtyChange={setDirty}
+          onCancel={discard.requestClose}
+          onClose={onClose}
+        />
       ) : (
         <DialogContent>
           <LoadingRows rows={6} label="Loading credential" />
         </DialogContent>
       )}
+      {discard.prompt}
     </Dialog>
   );
 }
@@ -60,11 +72,15 @@ function EditorForm({
   credential,
   roles,
   users,
+  onDirtyChange,
+  onCancel,
   onClose,
 }: {
   credential: Credential | null;
   roles: Role[];
   users: User[];
+  onDirtyChange: (dirty: boolean) => void;
+  onCancel: () => void;
   onClose: () => void;
 }) {
   const api = useApi();
@@ -86,6 +102,10 @@ function EditorForm({
   const [cidrText, setCidrText] = useState((credential?.allowedCidrs ?? []).join('\n'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const fieldsNow = JSON.stringify([name, description, owner?.id ?? null, chosen.map((r) => r.id), expiry, cidrText]);
+  const [fieldsAtOpen] = useState(fieldsNow);
+  const dirty = fieldsNow !== fieldsAtOpen;
+  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
 
   const cidrs = cidrText.split(/[\s,]+/).filter(Boolean);
   const cidrErrors = cidrs.map((c) => cidrProblem(c)).filter((p): p is string => p !== null);
@@ -197,7 +217,7 @@ function EditorForm({
         </Stack>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
+        <Button onClick={onCancel} disabled={busy}>
           Cancel
         </Button>
         <Button variant="contained" onClick={() => void save()} disabled={busy || nameError !== null || cidrErrors.length > 0}>

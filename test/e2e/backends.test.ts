@@ -42,6 +42,8 @@ test('a lookahead in a sub-URL pattern is refused as you type, with a message sa
   await problem.waitFor({ state: 'detached' });
   assert.equal(await dialog.getByRole('button', { name: 'Save' }).isDisabled(), false);
   await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('dialog', { name: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard' }).click();
+  await dialog.waitFor({ state: 'detached' });
 });
 
 test('"test a path" matches with the server’s pattern engine, and the saved setting decides requests the same way', async () => {
@@ -66,4 +68,30 @@ test('"test a path" matches with the server’s pattern engine, and the saved se
     stack.rest<{ allowed: boolean; reason: string }>('POST', '/v1/authorize', { token: readerToken, method: 'GET', path });
   assert.equal((await decide('/billing/v1')).reason, 'missing_roles');
   assert.equal((await decide('/billing/v1z')).allowed, true);
+});
+
+test('closing the backend editor with edits asks before discarding them; without edits (a tested path is not one) it closes at once', async () => {
+  const { page } = stack;
+  const editor = page.getByRole('dialog', { name: 'Edit backend — Billing' });
+  const prompt = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+
+  await page.getByRole('button', { name: 'Edit backend Billing' }).click();
+  await editor.getByLabel('Test a path').fill('/billing/v1');
+  await page.keyboard.press('Escape');
+  await editor.waitFor({ state: 'detached' });
+  assert.equal(await prompt.count(), 0);
+
+  await page.getByRole('button', { name: 'Edit backend Billing' }).click();
+  await editor.getByLabel('Frontend prefix').fill('/billing-renamed');
+  await page.keyboard.press('Escape');
+  await prompt.getByText('Your edits to this backend will be lost.').waitFor();
+  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  await prompt.waitFor({ state: 'detached' });
+  assert.equal(await editor.getByLabel('Frontend prefix').inputValue(), '/billing-renamed');
+
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await prompt.getByRole('button', { name: 'Discard' }).click();
+  await editor.waitFor({ state: 'detached' });
+  const backends = await stack.rest<{ items: { name: string; frontendPrefix: string }[] }>('GET', '/v1/backends');
+  assert.equal(backends.items.find((b) => b.name === 'Billing')!.frontendPrefix, '/billing');
 });

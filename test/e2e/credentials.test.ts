@@ -223,3 +223,30 @@ test('a slow answer to an older search never replaces the results of the newer o
   await page.unroute('**/rpc/credentials.list');
   await box.fill('');
 });
+
+test('closing the credential editor with edits asks before discarding them, and without edits closes at once', async () => {
+  const { page } = stack;
+  await page.getByRole('gridcell', { name: 'search alpha one' }).waitFor();
+  const editor = page.getByRole('dialog', { name: 'Edit credential — search alpha one' });
+  const prompt = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+
+  await page.getByRole('button', { name: 'Edit search alpha one' }).click();
+  await editor.getByLabel('Description').click();
+  await page.keyboard.press('Escape');
+  await editor.waitFor({ state: 'detached' });
+  assert.equal(await prompt.count(), 0);
+
+  await page.getByRole('button', { name: 'Edit search alpha one' }).click();
+  await editor.getByLabel('Description').fill('kept until discarded');
+  await page.keyboard.press('Escape');
+  await prompt.getByText('Your edits to this credential will be lost.').waitFor();
+  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  await prompt.waitFor({ state: 'detached' });
+  assert.equal(await editor.getByLabel('Description').inputValue(), 'kept until discarded');
+
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await prompt.getByRole('button', { name: 'Discard' }).click();
+  await editor.waitFor({ state: 'detached' });
+  const stored = await stack.rest<{ items: { name: string; description: string }[] }>('GET', '/v1/credentials?limit=1000');
+  assert.notEqual(stored.items.find((c) => c.name === 'search alpha one')!.description, 'kept until discarded');
+});

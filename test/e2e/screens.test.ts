@@ -93,6 +93,7 @@ const cancel = async (page: Page) => {
   await dialog(page).getByRole('button', { name: 'Cancel' }).click();
   await dialog(page).waitFor({ state: 'detached' });
 };
+const discardPrompt = (page: Page) => page.getByRole('dialog', { name: 'Discard unsaved changes?' });
 
 for (const screen of ['Connections', 'Roles', 'Credentials', 'Drafts', 'Directory', 'Backends', 'Access checker', 'Hygiene', 'Audit log']) {
   view(`the ${screen} screen`, 1, async (page, _theme, look) => {
@@ -190,7 +191,7 @@ view('the role dialog, searching and reviewing a change', 3, async (page, _theme
   await look('dialog-role-review');
   await role.getByRole('button', { name: 'Back' }).click();
   await role.getByRole('button', { name: 'Cancel' }).click();
-  await page.getByRole('dialog', { name: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard' }).click();
+  await discardPrompt(page).getByRole('button', { name: 'Discard' }).click();
   await role.waitFor({ state: 'detached' });
 });
 
@@ -214,7 +215,7 @@ view('deleting a role', 1, async (page, _theme, look) => {
   await cancel(page);
 });
 
-view('the credential editor with an invalid network', 1, async (page, _theme, look) => {
+view('the credential editor with an invalid network, and closing it with edits', 2, async (page, _theme, look) => {
   await goTo(page, 'Credentials');
   await page.getByRole('button', { name: 'New credential' }).first().click();
   const editor = page.getByRole('dialog', { name: 'New credential' });
@@ -224,7 +225,11 @@ view('the credential editor with an invalid network', 1, async (page, _theme, lo
   await editor.getByLabel('Allowed networks (CIDR)').fill('10.20.0.0/16\n10.0.0.0/33');
   await editor.getByText(/\/33/).first().waitFor();
   await look('dialog-credential-editor');
-  await cancel(page);
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await discardPrompt(page).waitFor();
+  await look('dialog-credential-editor-discard');
+  await discardPrompt(page).getByRole('button', { name: 'Discard' }).click();
+  await editor.waitFor({ state: 'detached' });
 });
 
 view('the one-time token dialog and its close confirmation', 2, async (page, theme, look) => {
@@ -301,5 +306,7 @@ view('the backend dialog, testing a path and refusing a lookaround', 2, async (p
   await backend.getByTestId(`sub-setting-${added}`).getByLabel('Path regex').fill('^/billing-api/(?!public/)');
   await backend.getByTestId(`sub-setting-${added}-problem`).waitFor();
   await look('dialog-backend-refused');
-  await cancel(page);
+  await backend.getByRole('button', { name: 'Cancel' }).click();
+  await discardPrompt(page).getByRole('button', { name: 'Discard' }).click();
+  await page.getByRole('dialog', { name: /^Edit backend / }).waitFor({ state: 'detached' });
 });

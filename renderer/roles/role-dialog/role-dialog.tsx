@@ -2,7 +2,7 @@ import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogT
 import { useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import type { RoleContent } from '../../../shared/ipc/types.ts';
 import { errorMessage } from '../../app/errors.ts';
-import { ConfirmDialog } from '../../common/confirm-dialog.tsx';
+import { useDiscardGuard } from '../../dialogs/discard-guard.tsx';
 import { ActionList } from './action-list.tsx';
 import { countByGroup, searchActions, type CatalogIndex } from './catalog-index.ts';
 import { GroupSidebar } from './group-sidebar.tsx';
@@ -48,7 +48,6 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
   const [review, setReview] = useState<ServerVersion | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [confirmDiscard, setConfirmDiscard] = useState(false);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const titleId = useId();
   // The review replaces the focused field; focus its content so Enter (save) still reaches the dialog.
@@ -100,6 +99,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
       initial.actions.some((a) => !selected.has(a)),
     [name, description, selected, initial],
   );
+  const discard = useDiscardGuard(dirty, onClose, 'role');
   const content = (): RoleContent => ({ name: trimmed, description, actions: [...selected].sort() });
   // Online, saving what the server already has would only bump its version: nothing to save.
   const unchanged =
@@ -136,8 +136,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
   const requestClose = () => {
     if (busy) return;
     if (step === 'review') setStep('edit');
-    else if (dirty) setConfirmDiscard(true);
-    else onClose();
+    else discard.requestClose();
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const target = e.target as HTMLElement;
@@ -155,7 +154,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
       !e.altKey &&
       target.tagName !== 'TEXTAREA' &&
       target.tagName !== 'BUTTON' &&
-      !confirmDiscard
+      !discard.prompting
     ) {
       e.preventDefault();
       if (step === 'edit') void goReview();
@@ -259,16 +258,7 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
           </>
         )}
       </DialogActions>
-      {confirmDiscard && (
-        <ConfirmDialog
-          title="Discard unsaved changes?"
-          body="Your edits to this role will be lost."
-          confirmLabel="Discard"
-          destructive
-          onConfirm={onClose}
-          onClose={() => setConfirmDiscard(false)}
-        />
-      )}
+      {discard.prompt}
     </Dialog>
   );
 }
