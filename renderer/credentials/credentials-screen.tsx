@@ -17,6 +17,9 @@ import { formatDate, formatDateTime, STATUS_COLOR } from './format.ts';
 /** How long the search field waits for typing to pause before it asks the server. */
 export const SEARCH_DEBOUNCE_MS = 250;
 
+/** The top bar, the page's padding, title and search row: what the grid leaves of the window. */
+const GRID_CHROME_PX = 250;
+
 /**
  * Credentials as a server-paged grid: the backend pages by cursor, so we remember each page's.
  * The search asks the server once typing pauses, and an older search still in flight is dropped.
@@ -179,7 +182,13 @@ export function CredentialsScreen() {
       ) : empty && !q && !status ? (
         <EmptyState title="No credentials yet" hint="Create a credential, give it roles, and copy its token once." action={newButton} />
       ) : (
-        <Paper variant="outlined" sx={{ height: 620 }}>
+        // A flex column parent lets the grid be as tall as its rows, up to the window's height left
+        // under the bar, title and search (then it scrolls inside, header and paging in view).
+        <Paper
+          variant="outlined"
+          data-testid="credentials-grid"
+          sx={{ display: 'flex', flexDirection: 'column', minHeight: 160, maxHeight: `calc(100vh - ${GRID_CHROME_PX}px)` }}
+        >
           <DataGrid
             aria-label="Credentials"
             rows={page.data?.items ?? []}

@@ -250,3 +250,32 @@ test('closing the credential editor with edits asks before discarding them, and 
   const stored = await stack.rest<{ items: { name: string; description: string }[] }>('GET', '/v1/credentials?limit=1000');
   assert.notEqual(stored.items.find((c) => c.name === 'search alpha one')!.description, 'kept until discarded');
 });
+
+test('the credentials grid is as tall as its rows, and with a full page no taller than the window', async () => {
+  const { page } = stack;
+  const grid = page.getByTestId('credentials-grid');
+  const box = page.getByLabel('Search credentials');
+  await box.fill('search alpha one');
+  await page.getByRole('gridcell', { name: 'search alpha one' }).waitFor();
+  await page.getByRole('gridcell', { name: 'search alpha two' }).waitFor({ state: 'detached' });
+  const oneRow = (await grid.boundingBox())!;
+  const row = (await page.getByRole('row').filter({ hasText: 'search alpha one' }).boundingBox())!;
+  // Header, the row and the paging footer: no band of empty grid under the row.
+  assert.ok(oneRow.height < row.height * 5, `a grid of one ${row.height}px row is ${oneRow.height}px tall`);
+
+  for (let i = 0; i < 30; i++) await stack.rest('POST', '/v1/credentials', { name: `bulk ${String(i).padStart(2, '0')}` });
+  await box.fill('bulk');
+  await page
+    .getByRole('gridcell', { name: /^bulk \d\d$/ })
+    .first()
+    .waitFor();
+  await page.getByText(/^1–25 of /).waitFor();
+  const full = (await grid.boundingBox())!;
+  const windowHeight = page.viewportSize()!.height;
+  assert.ok(full.height > oneRow.height * 2, `a full page is only ${full.height}px tall`);
+  assert.ok(full.y + full.height <= windowHeight, `the grid ends at ${full.y + full.height}px, below the ${windowHeight}px window`);
+  // Server paging stays: 25 rows a page, the next page asked of the server.
+  await page.getByRole('button', { name: 'Go to next page' }).click();
+  await page.getByText(/^26–30 of /).waitFor();
+  await box.fill('');
+});
