@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg();
   console.log(
-    `Load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs (other processes skew every figure; baselines are re-measured alongside).`,
+    `Load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}); other processes skew every figure, so baselines are re-measured alongside.`,
   );
   for (const suite of selected) {
     console.log(`▶ ${suite.name}: ${suite.description}`);
@@ -75,9 +75,16 @@ async function main(): Promise<number> {
   }
 
   console.log(`\n${formatTable(figures)}\n`);
+  console.log(
+    `Load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const missed = figures.filter((f) => f.met === false);
   const file = new URL(`${stamp}.json`, resultsDir);
   const machine = {
+    loadAverageBefore: loadBefore.map((l) => Number(l.toFixed(2))),
+    loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),

@@ -90,10 +90,10 @@ export function formatTable(figures: readonly Figure[]): string {
     formatNumber(f.value, f.unit),
     f.baseline ? `${formatNumber(f.baseline.value, f.unit)} (${f.baseline.name})` : '',
     f.ratio === null || Number.isNaN(f.ratio) ? '' : `${f.ratio.toFixed(f.ratio < 10 ? 3 : 1)}×`,
-    f.target ? `${f.met ? 'met' : 'MISSED'}: ${f.target}` : (f.note ?? ''),
+    f.target ? `${f.met ? 'met' : 'MISSED'}: ${f.target}${f.note ? ` (${f.note})` : ''}` : (f.note ?? ''),
   ]);
   const header = ['bench', 'figure', 'value', 'baseline (same run)', 'ratio', 'target'];
-  const widths = header.map((h, i) => Math.min(70, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const widths = header.map((h, i) => Math.min(80, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => pad(c, widths[i]!))

@@ -75,7 +75,7 @@ export const httpAuthorize: Suite = {
   name: 'http-authorize',
   description: '/v1/authorize and /v1/forward-auth vs a bare node:http server (autocannon, 100 connections, keep-alive)',
   async run(ctx: SuiteContext, record: Recorder): Promise<void> {
-    const plan: Plan = ctx.quick ? { seconds: 3, warmup: 1, rounds: 1 } : { seconds: 5, warmup: 2, rounds: 3 };
+    const plan: Plan = ctx.quick ? { seconds: 3, warmup: 1, rounds: 2 } : { seconds: 5, warmup: 2, rounds: 5 };
     const fixture = await prepare(ctx);
     try {
       for (const endpoint of ['authorize', 'forward-auth'] as const) await measureEndpoint(ctx, record, fixture, endpoint, plan);
@@ -100,6 +100,8 @@ interface Compared {
   keyward: Summary;
   /** Median over rounds of keyward ÷ bare throughput, each round measured back to back. */
   ratio: number;
+  /** Every round's keyward ÷ bare ratio: the spread other processes on the machine cause. */
+  ratios: number[];
   fastifyRatio: number;
 }
 
@@ -157,7 +159,9 @@ async function measureEndpoint(ctx: SuiteContext, record: Recorder, fixture: Fix
     const ratios: number[] = [];
     const fastifyRatios: number[] = [];
     for (let round = 0; round < plan.rounds; round += 1) {
-      for (const [name, server] of servers) results[name]!.push(await load(name, server, hot, connections, pipelining, seconds));
+      // Alternating order, so a neighbour's burst does not always land on the same server.
+      const order = round % 2 === 0 ? servers : [...servers].reverse();
+      for (const [name, server] of order) results[name]!.push(await load(name, server, hot, connections, pipelining, seconds));
       ratios.push(results.keyward![round]!.requestsPerSec / results.bare![round]!.requestsPerSec);
       fastifyRatios.push(results.fastify![round]!.requestsPerSec / results.bare![round]!.requestsPerSec);
     }
@@ -166,6 +170,7 @@ async function measureEndpoint(ctx: SuiteContext, record: Recorder, fixture: Fix
       fastify: summarize(results.fastify!),
       keyward: summarize(results.keyward!),
       ratio: median(ratios),
+      ratios,
       fastifyRatio: median(fastifyRatios),
     };
   };
@@ -183,7 +188,7 @@ async function measureEndpoint(ctx: SuiteContext, record: Recorder, fixture: Fix
       baseline: bare,
       ratio: c.ratio,
       target: { text: '≥ 0.85× bare', met: c.ratio >= 0.85 },
-      ...statusNote(c.keyward.last),
+      ...statusNote(c.keyward.last, spread(c.ratios)),
     });
     record.add({
       name: `${label}: empty fastify app, for reference`,
@@ -283,7 +288,16 @@ async function measureEndpoint(ctx: SuiteContext, record: Recorder, fixture: Fix
   });
 }
 
-function statusNote(result: LoadResult): { note?: string } {
-  if (result.unexpected === 0 && result.errors === 0) return {};
-  return { note: `${result.unexpected} unexpected statuses ${JSON.stringify(result.statuses)}, ${result.errors} errors` };
+function statusNote(result: LoadResult, extra?: string): { note?: string } {
+  const problems =
+    result.unexpected === 0 && result.errors === 0
+      ? null
+      : `${result.unexpected} unexpected statuses ${JSON.stringify(result.statuses)}, ${result.errors} errors`;
+  const note = [extra, problems].filter(Boolean).join('; ');
+  return note ? { note } : {};
+}
+
+/** "rounds 0.71–0.93×": the lowest and highest ratio of the rounds behind a median. */
+function spread(ratios: number[]): string {
+  return `${ratios.length} rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
 }
