@@ -1,5 +1,6 @@
-import { Box, Chip, List, ListItem, ListItemText, Paper, Stack, Typography } from '@mui/material';
+import { Box, Button, Chip, List, ListItem, ListItemText, Paper, Stack, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import type { HygieneFlags, HygieneReport } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { qk } from '../app/query-keys.ts';
@@ -12,6 +13,9 @@ const FLAGS: { flag: keyof HygieneFlags; title: string; hint: string }[] = [
   { flag: 'unused90Days', title: 'Unused for 90 days', hint: 'Probably forgotten: disable or revoke them.' },
   { flag: 'noRoles', title: 'Without roles', hint: 'These are denied everything; give them roles or revoke them.' },
 ];
+
+/** A longer list shows this many and a "Show all N" button (never a scroll box that hides the rest). */
+const PREVIEW = 5;
 
 /** Findings an auditor would ask about, each with what to do. */
 export function HygieneScreen() {
@@ -70,6 +74,9 @@ function Findings({ report }: { report: HygieneReport }) {
 }
 
 function Section({ title, hint, items }: { title: string; hint: string; items: { key: string; primary: string; secondary: string }[] }) {
+  const [expanded, setExpanded] = useState(false);
+  const listId = useId();
+  const shown = expanded ? items : items.slice(0, PREVIEW);
   return (
     <Paper variant="outlined" component="section" aria-label={title} sx={{ p: 2 }}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
@@ -82,13 +89,18 @@ function Section({ title, hint, items }: { title: string; hint: string; items: {
         {items.length ? hint : 'Nothing to do here.'}
       </Typography>
       {items.length > 0 && (
-        <List dense sx={{ maxHeight: 240, overflow: 'auto' }} tabIndex={0} aria-label={`${title} list`}>
-          {items.map((i) => (
+        <List dense id={listId} aria-label={`${title} list`}>
+          {shown.map((i) => (
             <ListItem key={i.key} disableGutters>
               <ListItemText primary={i.primary} secondary={i.secondary} />
             </ListItem>
           ))}
         </List>
+      )}
+      {items.length > PREVIEW && (
+        <Button size="small" aria-expanded={expanded} aria-controls={listId} onClick={() => setExpanded(!expanded)}>
+          {expanded ? 'Show fewer' : `Show all ${items.length}`}
+        </Button>
       )}
     </Paper>
   );

@@ -69,6 +69,8 @@ test('creating a credential shows its token once, masked, and copying puts it on
   assert.equal(await readClipboard(stack), `Authorization: Bearer ${secret}`);
 
   await dialog.getByRole('button', { name: 'Reveal' }).click();
+  // Reveal asks main for the secret: wait for the answer instead of reading the text at once.
+  await dialog.getByTestId('token-value').filter({ hasText: secret }).waitFor();
   assert.equal(await dialog.getByTestId('token-value').textContent(), secret);
   await dialog.getByRole('button', { name: 'Done' }).click();
   const confirm = page.getByRole('dialog', { name: 'Close without the token?' });
@@ -278,4 +280,24 @@ test('the credentials grid is as tall as its rows, and with a full page no talle
   await page.getByRole('button', { name: 'Go to next page' }).click();
   await page.getByText(/^26–30 of /).waitFor();
   await box.fill('');
+});
+
+test('a long hygiene list shows its first entries and a "Show all N" button that shows every one, with no hidden scrolling', async () => {
+  const { page } = stack;
+  await goTo(page, 'Hygiene');
+  // The report reads the app's synced state; the bulk credentials above were made over REST.
+  await page.getByRole('button', { name: 'Sync' }).click();
+  const section = page.getByRole('region', { name: 'Without expiry' });
+  const list = section.getByRole('list', { name: 'Without expiry list' });
+  await section.getByRole('button', { name: /^Show all \d+$/ }).waitFor();
+  assert.equal(await list.getByRole('listitem').count(), 5);
+  const showAll = section.getByRole('button', { name: /^Show all \d+$/ });
+  const total = Number((await showAll.textContent())!.replace('Show all ', ''));
+  assert.ok(total > 5, `${total} credentials without expiry`);
+  assert.equal(await showAll.getAttribute('aria-expanded'), 'false');
+  await showAll.click();
+  assert.equal(await list.getByRole('listitem').count(), total);
+  assert.equal(await list.evaluate((el) => el.scrollHeight <= el.clientHeight), true);
+  await section.getByRole('button', { name: 'Show fewer' }).click();
+  assert.equal(await list.getByRole('listitem').count(), 5);
 });
