@@ -8,8 +8,8 @@ import { useSession } from './session.ts';
 
 /**
  * Refetches the server state into the offline cache; a failure here is how the app learns it is
- * offline. A refusal that is not a network failure (a changed certificate, a revoked admin token)
- * leaves the session as it was, so the reason is shown here rather than lost.
+ * offline. A network failure or a refusal (a changed certificate, a revoked admin token) puts the
+ * session offline with the reason, which the banner shows; any other failure is shown here.
  */
 export function SyncButton() {
   const api = useApi();

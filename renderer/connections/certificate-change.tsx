@@ -27,7 +27,10 @@ export function CertificateChange({
     openDialog({
       type: 'confirm',
       title: `Trust the new certificate of “${profile.name}”?`,
-      body: `Keyward will send this profile's admin token to the server presenting the certificate\n${certificate.fingerprint}\n\nDo this only once the server's operator has confirmed this fingerprint. If nobody renewed the certificate, someone may be impersonating the server.`,
+      body: `Keyward will send this profile's admin token to the server presenting the certificate below. Do this only once the server's operator has confirmed this fingerprint. If nobody renewed the certificate, someone may be impersonating the server.`,
+      // Wide enough that the fingerprint takes two lines, broken only between byte pairs.
+      fingerprint: certificate.fingerprint,
+      maxWidth: 'sm',
       confirmLabel: 'Trust certificate',
       destructive: true,
       onConfirm: async () => {

@@ -10,6 +10,8 @@ export type DialogSpec =
       body: string;
       confirmLabel: string;
       destructive?: boolean;
+      fingerprint?: string;
+      maxWidth?: 'xs' | 'sm' | 'md';
       onConfirm: () => Promise<unknown> | void;
     }
   | { type: 'credential-editor'; credentialId: string | null }

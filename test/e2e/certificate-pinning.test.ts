@@ -56,8 +56,9 @@ test('a server presenting another certificate is refused with the reason, on syn
   await stack.restartServer({ tls: renewed });
 
   await page.getByRole('button', { name: 'Sync' }).click();
-  await page.getByTestId('sync-problem').filter({ hasText: 'presented a different certificate' }).waitFor();
-  await page.getByTestId('sync-problem').getByRole('button', { name: 'Close' }).click();
+  // The session goes offline with the reason, and the banner says it (not just a passing snackbar).
+  await page.getByTestId('offline-banner').filter({ hasText: 'presented a different certificate' }).waitFor();
+  assert.equal(await page.getByTestId('connection-state').textContent(), 'Offline');
 
   await goTo(page, 'Connections');
   await card().getByRole('button', { name: 'Disconnect' }).click();
@@ -77,6 +78,28 @@ test('trusting the new certificate is a deliberate step showing its fingerprint,
   await change.getByRole('button', { name: 'Trust the new certificate…' }).click();
   const confirm = page.getByRole('dialog', { name: 'Trust the new certificate of “Secure server”?' });
   await confirm.getByText(renewed.fingerprint).waitFor();
+  // Wide enough for the fingerprint, which wraps only between byte pairs: no pair is split.
+  // (A string, as these tests are typed without the DOM library.)
+  await confirm.getByTestId('confirm-fingerprint').waitFor();
+  const layout = (await page.evaluate(`(() => {
+    const el = document.querySelector('[role="dialog"] [data-testid="confirm-fingerprint"]');
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const split = [];
+    const lines = new Set();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!/^[0-9A-F]{2}$/.test(node.textContent)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const rects = range.getClientRects();
+      if (rects.length !== 1) split.push(node.textContent);
+      lines.add(Math.round(rects[0].top));
+    }
+    return { split, lines: lines.size };
+  })()`)) as { split: string[]; lines: number };
+  assert.deepEqual(layout.split, []);
+  assert.ok(layout.lines <= 2, `the fingerprint takes ${layout.lines} lines`);
+  await page.waitForTimeout(250); // the dialog's fade-in, for the screenshot only
+  await screenshot(page, 'dialog-trust-new-certificate', 'light');
   await confirm.getByRole('button', { name: 'Trust certificate' }).click();
   await confirm.waitFor({ state: 'detached' });
   await card().getByText(`Pinned certificate ${renewed.fingerprint}`).waitFor();
