@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,13 +15,23 @@ mkdirSync(reportDir, { recursive: true });
 const report = join(reportDir, 'electronegativity.csv');
 const bin = `${root}node_modules/.bin/electronegativity`;
 const electronVersion = (JSON.parse(readFileSync(`${root}node_modules/electron/package.json`, 'utf8')) as { version: string }).version;
-const scan = spawnSync(bin, ['-i', input, '-o', report, '-r', '-v', 'false', '-e', electronVersion], { encoding: 'utf8' });
-if (scan.status !== 0) {
-  process.stderr.write(`electronegativity failed to run:\n${scan.stderr}\n`);
-  process.exit(2);
+// A scan that ends without its report (seen once under heavy load) is run once more; a second
+// miss fails the gate with what the scanner printed, never with an unexplained crash.
+let csv: string | null = null;
+for (let attempt = 1; csv === null; attempt++) {
+  const scan = spawnSync(bin, ['-i', input, '-o', report, '-r', '-v', 'false', '-e', electronVersion], { encoding: 'utf8' });
+  if (scan.status !== 0) {
+    process.stderr.write(`electronegativity failed to run (exit ${scan.status ?? scan.signal}):\n${scan.stdout}\n${scan.stderr}\n`);
+    process.exit(2);
+  }
+  if (existsSync(report)) csv = readFileSync(report, 'utf8');
+  else if (attempt === 2) {
+    process.stderr.write(`electronegativity wrote no report to ${report}:\n${scan.stdout}\n${scan.stderr}\n`);
+    process.exit(2);
+  }
 }
 
-const rows = readFileSync(report, 'utf8').trim().split('\n').slice(1);
+const rows = csv.trim().split('\n').slice(1);
 const findings = rows.map((row) => {
   const [issue, severity, confidence, file, location] = row.split(',').map((cell) => cell.replace(/^"|"$/g, ''));
   return { issue: issue!, severity: severity!, confidence: confidence!, where: `${file}:${location}` };

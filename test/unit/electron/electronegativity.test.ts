@@ -12,11 +12,11 @@ const run = (dir?: string) => spawnSync(process.execPath, dir ? [script, dir] : 
 test('the Electron code passes electronegativity with no high-severity finding', () => {
   const result = run();
   assert.equal(result.status, 0, result.stdout + result.stderr);
-  assert.match(result.stdout, /0 of high severity/);
+  assert.match(result.stdout, /0 of high severity/, result.stderr);
 });
 
 test('the electronegativity gate fails on a window with nodeIntegration and no context isolation', () => {
   const result = run(fileURLToPath(new URL('./fixtures/insecure-electron', import.meta.url)));
   assert.equal(result.status, 1, result.stdout + result.stderr);
-  assert.match(result.stdout, /HIGH\s+\S+\s+NODE_INTEGRATION|HIGH.*CONTEXT_ISOLATION/);
+  assert.match(result.stdout, /HIGH\s+\S+\s+NODE_INTEGRATION|HIGH.*CONTEXT_ISOLATION/, result.stderr);
 });
