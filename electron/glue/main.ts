@@ -78,6 +78,8 @@ async function start(): Promise<void> {
       show: false,
       title: 'Keyward',
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#121212' : '#ffffff',
+      // Every security preference is spelled out, defaults included (allowRunningInsecureContent
+      // false: no http:// script or style in the app:// page), so a changed default cannot weaken it.
       webPreferences: {
         preload: join(import.meta.dirname, 'preload.cjs'),
         contextIsolation: true,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { screenshot } from './helpers/browser.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
-import { selfSignedCertificate } from './helpers/tls.ts';
+import { selfSignedCertificate } from '../helpers/tls.ts';
 import { goTo } from './helpers/ui.ts';
 
 // An HTTPS server with a self-signed certificate: the admin confirms its fingerprint once, at the

@@ -1,49 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../../server/index.ts';
 import { rejection, startTestApp, type TestApp } from './app-harness.ts';
+import { selfSignedCertificate } from '../../helpers/tls.ts';
 
 // Certificate pinning against a real HTTPS backend with self-signed certificates made by the
 // openssl CLI: trust on first use shows the fingerprint, a changed certificate is refused
 // before the token is sent, and plain HTTP is refused off loopback unless opted in.
 
 const dir = mkdtempSync(join(tmpdir(), 'keyward-pin-'));
-const certs = ['one', 'two'].map((name) => {
-  const key = join(dir, `${name}.key`);
-  const cert = join(dir, `${name}.crt`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=keyward-${name}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  const fingerprint = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' })
-    .trim()
-    .split('=')[1]!;
-  return { key: readFileSync(key), cert: readFileSync(cert), fingerprint };
-});
+const certs = ['one', 'two'].map((name) => selfSignedCertificate(`keyward-${name}`));
 const dbPath = join(dir, 'keyward.sqlite');
 let server: Awaited<ReturnType<typeof startServer>>;
 let token: string;

@@ -5,8 +5,7 @@ import fc from 'fast-check';
 import { SecretHasher } from '../../../server/authz/hasher.ts';
 import { generateToken } from '../../../shared/domain/token.ts';
 
-// Stored secret hashes must stay HMAC-SHA-256 under the server key whatever route hash() takes
-// (precomputed pads for short secrets, createHmac for long ones): a different digest would make
+// Stored secret hashes must stay HMAC-SHA-256 under the server key: a different digest would make
 // every stored credential unusable.
 
 const reference = (key: Buffer, secret: string) => createHmac('sha256', key).update(secret, 'utf8').digest('hex');

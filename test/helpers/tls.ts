@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TlsFiles } from './stack.ts';
 
 /** A fresh self-signed certificate for 127.0.0.1 (openssl), and its SHA-256 fingerprint as Keyward shows it. */
-export function selfSignedCertificate(commonName: string): TlsFiles & { fingerprint: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'keyward-e2e-tls-'));
+export function selfSignedCertificate(commonName: string): { cert: Buffer; key: Buffer; fingerprint: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-test-tls-'));
   try {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
