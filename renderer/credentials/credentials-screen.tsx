@@ -1,4 +1,5 @@
 import { Button, Chip, InputAdornment, MenuItem, Paper, Stack, TextField, Tooltip } from '@mui/material';
+import HistoryIcon from '@mui/icons-material/History';
 import SearchIcon from '@mui/icons-material/Search';
 import { DataGrid, type GridColDef, type GridPaginationModel } from '@mui/x-data-grid';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -88,24 +89,21 @@ export function CredentialsScreen() {
       {
         field: 'status',
         headerName: 'Status',
-        width: 130,
-        renderCell: ({ row }) => (
-          <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', height: '100%' }}>
-            <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} />
-            {row.previousSecretValidUntil ? (
-              <Tooltip
-                title={`Rolled with a grace period: the previous secret keeps working until ${formatDateTime(Date.parse(row.previousSecretValidUntil))}.`}
-              >
-                <Chip
-                  size="small"
-                  color="warning"
-                  label="+ old"
-                  aria-label={`previous secret works until ${formatDateTime(Date.parse(row.previousSecretValidUntil))}`}
-                />
-              </Tooltip>
-            ) : null}
-          </Stack>
-        ),
+        width: 110,
+        renderCell: ({ row }) => {
+          const graceUntil = row.previousSecretValidUntil ? formatDateTime(Date.parse(row.previousSecretValidUntil)) : null;
+          return (
+            <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', height: '100%' }}>
+              <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} />
+              {graceUntil ? (
+                // Rolled with a grace period: the old secret still works for a while.
+                <Tooltip title={`Rolled with a grace period: the previous secret keeps working until ${graceUntil}.`}>
+                  <HistoryIcon fontSize="small" color="warning" role="img" aria-label={`previous secret works until ${graceUntil}`} />
+                </Tooltip>
+              ) : null}
+            </Stack>
+          );
+        },
       },
       { field: 'prefix', headerName: 'Prefix', width: 105, renderCell: ({ row }) => <code>{row.prefix}</code> },
       { field: 'createdAt', headerName: 'Created', width: 118, valueFormatter: (v: string) => formatDate(v) },

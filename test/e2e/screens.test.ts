@@ -250,7 +250,7 @@ view('the one-time token dialog and its close confirmation', 2, async (page, the
   await token.waitFor({ state: 'detached' });
 });
 
-view('rolling a secret with a grace period', 2, async (page, theme, look) => {
+view('rolling a secret with a grace period', 3, async (page, theme, look) => {
   const name = `rolled ${theme}`;
   await stack.rest('POST', '/v1/credentials', { name });
   await goTo(page, 'Credentials');
@@ -268,6 +268,9 @@ view('rolling a secret with a grace period', 2, async (page, theme, look) => {
   await token.getByRole('button', { name: 'Done' }).click();
   await page.getByRole('dialog', { name: 'Close without the token?' }).getByRole('button', { name: 'Close' }).click();
   await token.waitFor({ state: 'detached' });
+  // The grid marks a credential whose previous secret still works.
+  await page.getByLabel(/^previous secret works until /).waitFor();
+  await look('screen-credentials-grace');
   await page.getByLabel('Search credentials').fill('');
 });
 
