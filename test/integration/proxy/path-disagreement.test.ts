@@ -103,7 +103,11 @@ const target = fc
   .array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 7 })
   .map((pieces) => `/${pieces.join('')}`)
   .filter((t) => t.length < 200);
-const method = fc.constantFrom(
+interface Sent {
+  method: string;
+  headers: Record<string, string>;
+}
+const method = fc.constantFrom<Sent>(
   { method: 'POST', headers: {} },
   { method: 'GET', headers: { 'X-HTTP-Method-Override': 'POST' } },
   { method: 'PUT', headers: { 'X-Method-Override': 'POST' } },
@@ -123,7 +127,7 @@ const KNOWN = [
   '/billing-api/invoice%c5%bf',
   '/billing-api//invoices',
   '//billing-api/invoices',
-].map((t) => [t, { method: 'POST', headers: {} }] as [string, { method: string; headers: Record<string, string> }]);
+].map((t): [string, Sent] => [t, { method: 'POST', headers: {} }]);
 
 for (const proxy of ['nginx', 'caddy'] as const) {
   const port = () => (proxy === 'nginx' ? nginx.port : caddy.port);

@@ -203,7 +203,13 @@ test('a forward-auth request that names no original URI is refused invalid_path,
   await makeBackend(proxied, { frontendPrefix: '/', requiredRoles: [] });
   const { secret } = await makeCredential(proxied, { roles: [anyone.id] });
   assert.equal((await forward(proxied, secret, 'GET', '/anything')).status, 200, 'with a URI it is allowed');
-  for (const headers of [{}, { 'x-original-method': 'GET' }, { 'x-original-uri': '' }, { 'x-forwarded-uri': '?x=1' }]) {
+  const cases: Array<Record<string, string>> = [
+    {},
+    { 'x-original-method': 'GET' },
+    { 'x-original-uri': '' },
+    { 'x-forwarded-uri': '?x=1' },
+  ];
+  for (const headers of cases) {
     const res = await proxied.request('GET', '/v1/forward-auth', { token: secret, headers });
     assert.equal(res.status, 403, `${JSON.stringify(headers)}: ${res.text}`);
     assert.equal(res.json.error.details.reason, 'invalid_path');
