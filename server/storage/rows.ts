@@ -92,6 +92,7 @@ export function backendFromRow(row: BackendsTable): Backend {
     frontendPrefix: row.frontend_prefix,
     requiredRoles: parseJson<string[]>(row.required_roles, []),
     subSettings: parseJson<SubSetting[]>(row.sub_settings, []),
+    caseSensitive: Number(row.case_sensitive) === 1,
     version: Number(row.version),
   };
 }

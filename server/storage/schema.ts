@@ -94,6 +94,8 @@ export interface BackendsTable {
   required_roles: string;
   /** JSON: SubSetting[] */
   sub_settings: string;
+  /** 1: prefix and patterns match case-sensitively; 0 (the default): case-insensitively */
+  case_sensitive: number;
   version: number;
 }
 

@@ -252,6 +252,7 @@ export const Backend = Type.Object({
   subSettings: Type.Array(
     Type.Object({ method: Method, pathRegex: Type.String(), requiredRoles: Type.Array(Id), override: Type.Boolean() }),
   ),
+  caseSensitive: Type.Boolean(),
   version: Type.Integer(),
 });
 export const BackendCreate = Type.Object(
@@ -260,6 +261,9 @@ export const BackendCreate = Type.Object(
     frontendPrefix: FrontendPrefix,
     requiredRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
     subSettings: Type.Optional(Type.Array(SubSetting, { maxItems: 1000 })),
+    caseSensitive: Type.Optional(
+      Type.Boolean({ description: 'match the prefix and patterns case-sensitively (default false: many routers ignore case)' }),
+    ),
   },
   strict,
 );
@@ -269,6 +273,9 @@ export const BackendPatch = Type.Object(
     frontendPrefix: Type.Optional(FrontendPrefix),
     requiredRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
     subSettings: Type.Optional(Type.Array(SubSetting, { maxItems: 1000 })),
+    caseSensitive: Type.Optional(
+      Type.Boolean({ description: 'match the prefix and patterns case-sensitively (default false: many routers ignore case)' }),
+    ),
   },
   strict,
 );
@@ -312,6 +319,7 @@ export const DecisionReason = Type.Union([
   Type.Literal('not_permitted'),
   Type.Literal('missing_roles'),
   Type.Literal('no_route'),
+  Type.Literal('invalid_path'),
 ]);
 export const Decision = Type.Object({
   allowed: Type.Boolean(),

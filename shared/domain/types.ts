@@ -96,6 +96,8 @@ export interface Backend {
   frontendPrefix: string;
   requiredRoles: Id[];
   subSettings: SubSetting[];
+  /** false (the default): the prefix and the settings' patterns match without regard to case. */
+  caseSensitive: boolean;
   version: number;
 }
 
@@ -110,6 +112,7 @@ export const DECISION_REASONS = [
   'not_permitted',
   'missing_roles',
   'no_route',
+  'invalid_path',
 ] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 
