@@ -74,6 +74,7 @@ export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trus
   const decision: Decision = token
     ? decide(ctx, token, { method, path: uri }, ip)
     : { allowed: false, reason: 'unknown_token', credentialId: null, roles: [], grantedBy: [], missingRoles: [] };
+  if (!token) ctx.usage.count(null, 'unknown_token', ctx.now());
   const status = forwardAuthStatus(decision);
   if (status === 200) {
     return { status, headers: { 'Cache-Control': 'no-store', 'X-Api-Roles': encodeRolesHeader(decision.roles), 'X-Credential-Id': decision.credentialId! }, body: decision };

@@ -29,9 +29,12 @@ export function decide(
   const view = resolveToken(ctx, token, nowMs);
   if (view) ctx.lastUsed.touch(view.id, nowMs);
   const context = { ip, nowMs };
-  return 'action' in request
-    ? authorizeAction(view, request.action, context)
-    : authorizeRoute(view, request.method, request.path, ctx.cache.backends, ctx.cache.roleName, context);
+  const decision =
+    'action' in request
+      ? authorizeAction(view, request.action, context)
+      : authorizeRoute(view, request.method, request.path, ctx.cache.backends, ctx.cache.roleName, context);
+  ctx.usage.count(decision.credentialId, decision.reason, nowMs);
+  return decision;
 }
 
 export function authorizeBody(ctx: ServiceContext, body: AuthorizeRequest): Decision {
