@@ -15,6 +15,7 @@ const USAGE = `Usage: npm run server -- [options]
   --tls-cert FILE --tls-key FILE   serve HTTPS
   --trusted-proxy CIDR         a reverse proxy whose X-Forwarded-For / X-Real-IP is believed (repeatable)
   --log-level LEVEL            fatal|error|warn|info|debug (default info)
+  --webhook-allow-private      let https webhooks target private address ranges
   --help`;
 
 function fail(message: string): never {
@@ -36,6 +37,7 @@ try {
       'tls-key': { type: 'string' },
       'trusted-proxy': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      'webhook-allow-private': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -68,6 +70,7 @@ try {
     ...(values['bootstrap-token-file'] ? { bootstrapTokenFile: values['bootstrap-token-file'] } : {}),
     trustedProxies: values['trusted-proxy'] ?? [],
     logLevel: values['log-level'] ?? 'info',
+    webhookAllowPrivate: values['webhook-allow-private'] === true,
     ...(tls ? { tls } : {}),
     // Logs go to stderr so stdout carries only the listening line and the one-time token.
     logStream: process.stderr,

@@ -97,12 +97,14 @@ export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trus
   const { method, uri } = originalRequest(request);
   const ip = clientAddress(request, trusted);
   let decision: Decision = token
-    ? decide(ctx, token, { method, path: uri }, ip)
+    ? decide(ctx, token, { method, path: uri }, ip, false)
     : { allowed: false, reason: 'unknown_token', credentialId: null, roles: [], grantedBy: [], missingRoles: [] };
   if (decision.allowed && token) {
     const others = overrideMethods(request, method);
-    if (others) for (const other of others) if (decision.allowed) decision = decide(ctx, token, { method: other, path: uri }, ip);
+    if (others) for (const other of others) if (decision.allowed) decision = decide(ctx, token, { method: other, path: uri }, ip, false);
   }
+  // Counted once per request, as the final decision (override methods are decided again above).
+  ctx.usage.count(decision.credentialId, decision.reason, ctx.now());
   const status = forwardAuthStatus(decision);
   if (status === 200) {
     return {

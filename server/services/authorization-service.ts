@@ -24,14 +24,19 @@ export function decide(
   token: string,
   request: { action: string } | { method: string; path: string },
   ip: string | undefined,
+  /** Count this decision as usage (forward-auth counts its final decision itself). */
+  countUsage = true,
 ): Decision {
   const nowMs = ctx.now();
   const view = resolveToken(ctx, token, nowMs);
   if (view) ctx.lastUsed.touch(view.id, nowMs);
   const context = { ip, nowMs };
-  return 'action' in request
-    ? authorizeAction(view, request.action, context)
-    : authorizeRoute(view, request.method, request.path, ctx.cache.backends, ctx.cache.roleName, context);
+  const decision =
+    'action' in request
+      ? authorizeAction(view, request.action, context)
+      : authorizeRoute(view, request.method, request.path, ctx.cache.backends, ctx.cache.roleName, context);
+  if (countUsage) ctx.usage.count(decision.credentialId, decision.reason, nowMs);
+  return decision;
 }
 
 export function authorizeBody(ctx: ServiceContext, body: AuthorizeRequest): Decision {

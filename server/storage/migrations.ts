@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { lifecycleMigration } from './migration-0005-lifecycle.ts';
 
 // Versioned migrations, written with Kysely's schema builder so they run unchanged on SQLite and
 // PostgreSQL. Never edit a released migration; add the next one.
@@ -146,6 +147,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('backends').dropColumn('case_sensitive').execute();
     },
   },
+  '0005_lifecycle': lifecycleMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

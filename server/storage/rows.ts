@@ -60,6 +60,7 @@ export function credentialFromRow(row: CredentialsTable, roles: string[], nowMs:
       row.status !== 'revoked' && row.previous_hash && row.previous_valid_until && Date.parse(row.previous_valid_until) > nowMs
         ? row.previous_valid_until
         : null,
+    leakedAt: row.leaked_at ?? null,
     version: Number(row.version),
   };
 }

@@ -127,6 +127,8 @@ export const Credential = Type.Object({
   allowedCidrs: Type.Array(Type.String()),
   /** After a roll with a grace period: until when the previous secret still works, else null. */
   previousSecretValidUntil: Type.Union([Timestamp, Type.Null()]),
+  /** When a leak report revoked it (DESIGN §3.14), else null. */
+  leakedAt: Type.Union([Timestamp, Type.Null()]),
   version: Type.Integer(),
 });
 export const CredentialCreate = Type.Object(
@@ -230,7 +232,10 @@ export const GroupPatch = Type.Object(
 );
 export const GroupList = Type.Object({ items: Type.Array(Group) });
 export const IssuancePolicy = Type.Object({ allowedGroups: Type.Union([Type.Array(Id, { maxItems: 1000 }), Type.Null()]) }, strict);
-export const SelfCredentialCreate = Type.Object({ name: Name, description: Type.Optional(Description) }, strict);
+export const SelfCredentialCreate = Type.Object(
+  { name: Name, description: Type.Optional(Description), expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])) },
+  strict,
+);
 export const InvalidateResult = Type.Object({ revoked: Type.Integer() });
 
 // Backends
@@ -398,4 +403,5 @@ export type BackendPatchBody = Static<typeof BackendPatch>;
 export type AuthorizeRequest = Static<typeof AuthorizeBody>;
 export type ExplainRequest = Static<typeof ExplainBody>;
 export type AuditListParams = Static<typeof AuditQuery>;
+export type SelfCredentialCreateBody = Static<typeof SelfCredentialCreate>;
 export type { Static, TSchema };

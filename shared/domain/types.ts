@@ -58,6 +58,8 @@ export interface Credential {
   allowedCidrs: string[];
   /** After a roll with a grace period: until when the previous secret still works, else null. */
   previousSecretValidUntil: Timestamp | null;
+  /** When a leak report revoked it (DESIGN §3.14), else null. */
+  leakedAt: Timestamp | null;
   version: number;
 }
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startServer } from '../../server/index.ts';
+import { startServer, type ServerOptions } from '../../server/index.ts';
 import { createTestDatabase } from './database.ts';
 import { makeRequest, type RequestFn } from './server.ts';
 
@@ -211,7 +211,10 @@ export interface InstanceGroup {
  * Several Keyward backends in this process on one fresh database of the test cluster, as a
  * load balancer would see them. The first instance bootstraps; the others join the same data.
  */
-export async function startInstances(count: number, options: { lastUsedFlushMs?: number } = {}): Promise<InstanceGroup> {
+export async function startInstances(
+  count: number,
+  options: { lastUsedFlushMs?: number; server?: Partial<ServerOptions> } = {},
+): Promise<InstanceGroup> {
   const cluster = await startPostgres();
   const database = await createTestDatabase(cluster.url);
   const databaseUrl = database.databaseUrl!;
@@ -228,6 +231,7 @@ export async function startInstances(count: number, options: { lastUsedFlushMs?:
       bootstrapTokenFile: tokenFile,
       logLevel: 'warn',
       ...(options.lastUsedFlushMs !== undefined ? { lastUsedFlushMs: options.lastUsedFlushMs } : {}),
+      ...(options.server ?? {}),
       logStream: { write: (line: string) => void logs.push(line) },
     });
     token ||= readFileSync(tokenFile, 'utf8').trim();
