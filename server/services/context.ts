@@ -12,9 +12,14 @@ import type { Database } from '../storage/schema.ts';
 export interface Actor {
   id: string | null;
   permits(action: string): boolean;
+  /** Only the bootstrap repair: it removes an administrator whose secret nobody ever received. */
+  mayLeaveNoAdministrator?: boolean;
 }
 
 export const SYSTEM_ACTOR: Actor = { id: null, permits: () => true };
+
+/** Undoes a first start that never delivered its token: the only write that may leave no administrator. */
+export const BOOTSTRAP_REPAIR_ACTOR: Actor = { id: null, permits: () => true, mayLeaveNoAdministrator: true };
 
 export function credentialActor(view: CredentialView): Actor {
   return { id: view.id, permits: (action) => AuthzCache.permits(view, action) };
@@ -47,7 +52,15 @@ export class ServiceContext {
   /** PostgreSQL runs writes SERIALIZABLE (several instances share it); SQLite has one writer anyway. */
   readonly serializable: boolean;
 
-  constructor(parts: { db: Kysely<Database>; feed: ChangeFeed; cache: AuthzCache; hasher: SecretHasher; lastUsed: LastUsedTracker; now?: () => number; serializable?: boolean }) {
+  constructor(parts: {
+    db: Kysely<Database>;
+    feed: ChangeFeed;
+    cache: AuthzCache;
+    hasher: SecretHasher;
+    lastUsed: LastUsedTracker;
+    now?: () => number;
+    serializable?: boolean;
+  }) {
     this.db = parts.db;
     this.serializable = parts.serializable ?? false;
     this.feed = parts.feed;
@@ -110,16 +123,24 @@ async function insertAudit(tx: Queryable, actor: Actor, entries: AuditDraft[], n
     after: e.after === undefined ? null : JSON.stringify(e.after),
   }));
   // Chunked: SQLite limits bound parameters per statement.
-  for (let i = 0; i < rows.length; i += 100) await tx.insertInto('audit').values(rows.slice(i, i + 100)).execute();
+  for (let i = 0; i < rows.length; i += 100)
+    await tx
+      .insertInto('audit')
+      .values(rows.slice(i, i + 100))
+      .execute();
 }
 
 /** 412 when the client's If-Match names another version than the stored one. */
 export function checkVersion(expected: number | undefined, actual: number, what: string): void {
   if (expected !== undefined && expected !== actual) {
-    throw new ApiError('version_mismatch', `The ${what} has changed since you loaded it (you have version ${expected}, the server has ${actual}). Reload and try again.`, {
-      expectedVersion: expected,
-      actualVersion: actual,
-    });
+    throw new ApiError(
+      'version_mismatch',
+      `The ${what} has changed since you loaded it (you have version ${expected}, the server has ${actual}). Reload and try again.`,
+      {
+        expectedVersion: expected,
+        actualVersion: actual,
+      },
+    );
   }
 }
 
