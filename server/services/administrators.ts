@@ -77,12 +77,6 @@ export class AdministratorGuard {
     return new AdministratorGuard(await loadAdministrators(q, nowMs), nowMs);
   }
 
-  /** Whether any of these credentials is an administrator before the change. */
-  includesAny(credentialIds: Iterable<string>): boolean {
-    const ids = new Set(credentialIds);
-    return this.#before.some((c) => ids.has(c.id));
-  }
-
   /**
    * Reads the administrators again and refuses the write when none is left. `unusable`:
    * credentials that stay administrators but whose working secret exists only in this write's
@@ -113,6 +107,51 @@ export class AdministratorGuard {
 /** Whether a role's actions include an administration action (only such roles can make administrators). */
 export function holdsAdminActions(actions: readonly string[]): boolean {
   return actions.some(isAdminAction);
+}
+
+/**
+ * A guard for a write that changes these credentials, or null when none of them is an
+ * administrator now (then the write cannot take one away). The first test reads only these
+ * credentials and their roles, so the common write (an ordinary credential) stays cheap and
+ * adds no broad read that would make concurrent SERIALIZABLE writes conflict.
+ */
+export async function guardIfAdministrator(
+  q: Queryable,
+  actor: Actor,
+  nowMs: number,
+  credentialIds: readonly string[],
+): Promise<AdministratorGuard | null> {
+  if (actor.mayLeaveNoAdministrator || credentialIds.length === 0) return null;
+  const candidates = new Map<string, AdministratorCandidate & { roles: string[] }>();
+  const roleActions = new Map<string, string[]>();
+  for (let i = 0; i < credentialIds.length; i += 500) {
+    const rows = await q
+      .selectFrom('credentials')
+      .leftJoin('credential_roles', 'credential_roles.credential_id', 'credentials.id')
+      .leftJoin('roles', 'roles.id', 'credential_roles.role_id')
+      .select([
+        'credentials.id as id',
+        'credentials.status as status',
+        'credentials.expires_at as expires_at',
+        'roles.id as role_id',
+        'roles.actions as actions',
+      ])
+      .where('credentials.id', 'in', credentialIds.slice(i, i + 500))
+      .execute();
+    for (const row of rows) {
+      let entry = candidates.get(row.id);
+      if (!entry) {
+        entry = { id: row.id, status: row.status as AdministratorCandidate['status'], expiresAt: row.expires_at, roles: [] };
+        candidates.set(row.id, entry);
+      }
+      if (row.role_id !== null) {
+        entry.roles.push(row.role_id);
+        roleActions.set(row.role_id, parseJson<string[]>(row.actions, []));
+      }
+    }
+  }
+  if (administrators([...candidates.values()], roleActions, nowMs).length === 0) return null;
+  return AdministratorGuard.start(q, nowMs);
 }
 
 /** A guard for this write, or null for the one actor allowed to leave no administrator. */

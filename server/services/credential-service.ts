@@ -9,7 +9,7 @@ import { credentialFromRow, newId, type Queryable } from '../storage/rows.ts';
 import type { CredentialsTable } from '../storage/schema.ts';
 import { readCatalog, setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
-import { guardFor } from './administrators.ts';
+import { guardIfAdministrator } from './administrators.ts';
 import { checkCidrs, checkExpiry, checkHandOver, checkOwner, checkRoles, checkTakeAway, newSecret, sameRoles } from './credential-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -191,7 +191,7 @@ export function updateCredential(
     if (rolesChange) await checkTakeAway(tx, actor, currentRoles, `the roles of "${row.name}"`);
     const roles = patch.roles === undefined ? currentRoles : await checkRoles(tx, actor, patch.roles, currentRoles);
     // Only its roles and its expiry decide whether a credential is an administrator.
-    const guard = rolesChange || expiresAt !== undefined ? await guardFor(tx, actor, ctx.now()) : null;
+    const guard = rolesChange || expiresAt !== undefined ? await guardIfAdministrator(tx, actor, ctx.now(), [id]) : null;
     const next: CredentialsTable = {
       ...row,
       name: patch.name?.trim() ?? row.name,
@@ -214,7 +214,7 @@ export function updateCredential(
       .where('id', '=', id)
       .execute();
     if (patch.roles !== undefined) await setRoles(tx, id, roles);
-    if (guard?.includesAny([id])) await guard.check(tx);
+    await guard?.check(tx);
     const after = present(ctx, next, roles);
     return {
       value: after,
@@ -229,10 +229,10 @@ export function deleteCredential(ctx: ServiceContext, actor: Actor, id: string, 
     const row = await loadRow(tx, id);
     checkVersion(ifMatch, Number(row.version), 'credential');
     const before = present(ctx, row, (await rolesOf(tx, [id])).get(id) ?? []);
-    const guard = await guardFor(tx, actor, ctx.now());
+    const guard = await guardIfAdministrator(tx, actor, ctx.now(), [id]);
     await tx.deleteFrom('credential_roles').where('credential_id', '=', id).execute();
     await tx.deleteFrom('credentials').where('id', '=', id).execute();
-    if (guard?.includesAny([id])) await guard.check(tx);
+    await guard?.check(tx);
     return {
       value: undefined,
       audit: [{ action: 'credential.delete', target: { type: 'credential', id }, before }],
@@ -257,7 +257,7 @@ export function setCredentialStatus(
       throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked for good; issue a new one instead.`, { id });
     }
     if (row.status === target) return { value: present(ctx, row, roles), audit: [], events: [] };
-    const guard = target === 'active' ? null : await guardFor(tx, actor, ctx.now());
+    const guard = target === 'active' ? null : await guardIfAdministrator(tx, actor, ctx.now(), [id]);
     const before = present(ctx, row, roles);
     const next: CredentialsTable = {
       ...row,
@@ -275,7 +275,7 @@ export function setCredentialStatus(
       })
       .where('id', '=', id)
       .execute();
-    if (guard?.includesAny([id])) await guard.check(tx);
+    await guard?.check(tx);
     const action = target === 'revoked' ? 'credential.revoke' : target === 'disabled' ? 'credential.disable' : 'credential.enable';
     const after = present(ctx, next, roles);
     return { value: after, audit: [{ action, target: { type: 'credential', id }, before, after }], events: [{ kind: 'credential', id }] };
@@ -299,8 +299,8 @@ export function rollCredential(
     await checkHandOver(tx, actor, roles, `roll "${row.name}" and receive its secret`);
     // Without grace the new secret exists only in this answer: if the last administrator's answer
     // were lost, nobody could administer any more. With grace the old secret still works meanwhile.
-    const guard = graceSeconds > 0 ? null : await guardFor(tx, actor, ctx.now());
-    if (guard?.includesAny([id]))
+    const guard = graceSeconds > 0 ? null : await guardIfAdministrator(tx, actor, ctx.now(), [id]);
+    if (guard)
       await guard.check(tx, {
         unusable: [id],
         message: `Rolling "${row.name}" without a grace period would leave no administrator whose secret anyone holds yet (the new one would exist only in this answer); roll it with a grace period, or give another credential the Administrator role first.`,
@@ -458,7 +458,12 @@ export function invalidateUserTokens(ctx: ServiceContext, actor: Actor, userId: 
       .where('owner_id', '=', userId)
       .where('status', '!=', 'revoked')
       .execute();
-    const guard = rows.length > 0 ? await guardFor(tx, actor, ctx.now()) : null;
+    const guard = await guardIfAdministrator(
+      tx,
+      actor,
+      ctx.now(),
+      rows.map((r) => r.id),
+    );
     for (const row of rows) {
       await tx
         .updateTable('credentials')
@@ -466,7 +471,7 @@ export function invalidateUserTokens(ctx: ServiceContext, actor: Actor, userId: 
         .where('id', '=', row.id)
         .execute();
     }
-    if (guard?.includesAny(rows.map((r) => r.id))) await guard.check(tx);
+    await guard?.check(tx);
     return {
       value: { revoked: rows.length },
       audit: [{ action: 'user.invalidate_tokens', target: { type: 'user', id: userId }, after: { revoked: rows.map((r) => r.id) } }],

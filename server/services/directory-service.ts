@@ -6,7 +6,7 @@ import { groupFromRow, newId, parseJson, userFromRow, type Queryable } from '../
 import type { GroupsTable, UsersTable } from '../storage/schema.ts';
 import { setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, unique, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
-import { guardFor } from './administrators.ts';
+import { guardIfAdministrator } from './administrators.ts';
 import { checkHandOver, checkRoles, checkTakeAway, defaultRolesOf, readIssuancePolicy, sameRoles } from './credential-rules.ts';
 import { createCredential, type CredentialWithSecret } from './credential-service.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.ts';
@@ -126,7 +126,12 @@ export function deleteUser(ctx: ServiceContext, actor: Actor, id: string, ifMatc
     if (!row) throw notFound('user', id);
     checkVersion(ifMatch, Number(row.version), 'user');
     const owned = await tx.selectFrom('credentials').select(['id', 'status', 'version']).where('owner_id', '=', id).execute();
-    const guard = owned.length > 0 ? await guardFor(tx, actor, ctx.now()) : null;
+    const guard = await guardIfAdministrator(
+      tx,
+      actor,
+      ctx.now(),
+      owned.map((c) => c.id),
+    );
     for (const c of owned) {
       await tx
         .updateTable('credentials')
@@ -135,7 +140,7 @@ export function deleteUser(ctx: ServiceContext, actor: Actor, id: string, ifMatc
         .execute();
     }
     await tx.deleteFrom('users').where('id', '=', id).execute();
-    if (guard?.includesAny(owned.map((c) => c.id))) await guard.check(tx);
+    await guard?.check(tx);
     return {
       value: undefined,
       audit: [
