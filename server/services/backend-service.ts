@@ -23,8 +23,7 @@ async function checkRoleIds(q: Queryable, ids: readonly string[]): Promise<void>
   if (list.length === 0) return;
   const found = new Set((await q.selectFrom('roles').select('id').where('id', 'in', list).execute()).map((r) => r.id));
   const missing = list.filter((id) => !found.has(id));
-  if (missing.length > 0)
-    throw new ApiError('unknown_role', `No role with id ${missing.map((m) => `"${m}"`).join(', ')}.`, { roles: missing });
+  if (missing.length > 0) throw new ApiError('unknown_role', `No role with id ${missing.map((m) => `"${m}"`).join(', ')}.`, { roles: missing });
 }
 
 function normaliseSettings(settings: BackendCreateBody['subSettings']): SubSetting[] {
@@ -38,9 +37,7 @@ function normaliseSettings(settings: BackendCreateBody['subSettings']): SubSetti
 function normalisePrefix(prefix: string): string {
   const trimmed = prefix.trim();
   if (!trimmed.startsWith('/') || /[?#\s]/.test(trimmed)) {
-    throw new ApiError('invalid_request', `The frontend prefix "${prefix}" must be a path starting with "/", without spaces, "?" or "#".`, {
-      frontendPrefix: prefix,
-    });
+    throw new ApiError('invalid_request', `The frontend prefix "${prefix}" must be a path starting with "/", without spaces, "?" or "#".`, { frontendPrefix: prefix });
   }
   return trimmed.length > 1 ? trimmed.replace(/\/+$/, '') || '/' : trimmed;
 }
@@ -48,14 +45,9 @@ function normalisePrefix(prefix: string): string {
 async function checkUnique(q: Queryable, name: string, prefix: string, selfId: string | null): Promise<string> {
   const key = nameKey(name);
   const sameName = await q.selectFrom('backends').select(['id', 'name']).where('name_key', '=', key).executeTakeFirst();
-  if (sameName && sameName.id !== selfId)
-    throw new ApiError('name_taken', `A backend named "${sameName.name}" already exists.`, { name, backendId: sameName.id });
+  if (sameName && sameName.id !== selfId) throw new ApiError('name_taken', `A backend named "${sameName.name}" already exists.`, { name, backendId: sameName.id });
   const samePrefix = await q.selectFrom('backends').select(['id', 'name']).where('frontend_prefix', '=', prefix).executeTakeFirst();
-  if (samePrefix && samePrefix.id !== selfId)
-    throw new ApiError('prefix_taken', `The backend "${samePrefix.name}" already uses the frontend prefix "${prefix}".`, {
-      frontendPrefix: prefix,
-      backendId: samePrefix.id,
-    });
+  if (samePrefix && samePrefix.id !== selfId) throw new ApiError('prefix_taken', `The backend "${samePrefix.name}" already uses the frontend prefix "${prefix}".`, { frontendPrefix: prefix, backendId: samePrefix.id });
   return key;
 }
 
@@ -77,11 +69,7 @@ export function createBackend(ctx: ServiceContext, actor: Actor, body: BackendCr
     };
     await tx.insertInto('backends').values(row).execute();
     const backend = backendFromRow(row);
-    return {
-      value: backend,
-      audit: [{ action: 'backend.create', target: { type: 'backend', id: backend.id }, after: backend }],
-      events: [{ kind: 'backends' }],
-    };
+    return { value: backend, audit: [{ action: 'backend.create', target: { type: 'backend', id: backend.id }, after: backend }], events: [{ kind: 'backends' }] };
   });
 }
 
@@ -109,22 +97,11 @@ export function updateBackend(ctx: ServiceContext, actor: Actor, id: string, pat
     };
     await tx
       .updateTable('backends')
-      .set({
-        name: next.name,
-        name_key: next.name_key,
-        frontend_prefix: next.frontend_prefix,
-        required_roles: next.required_roles,
-        sub_settings: next.sub_settings,
-        version: next.version,
-      })
+      .set({ name: next.name, name_key: next.name_key, frontend_prefix: next.frontend_prefix, required_roles: next.required_roles, sub_settings: next.sub_settings, version: next.version })
       .where('id', '=', id)
       .execute();
     const after = backendFromRow(next);
-    return {
-      value: after,
-      audit: [{ action: 'backend.update', target: { type: 'backend', id }, before, after }],
-      events: [{ kind: 'backends' }],
-    };
+    return { value: after, audit: [{ action: 'backend.update', target: { type: 'backend', id }, before, after }], events: [{ kind: 'backends' }] };
   });
 }
 
@@ -134,10 +111,6 @@ export function deleteBackend(ctx: ServiceContext, actor: Actor, id: string, ifM
     if (!row) throw notFound('backend', id);
     checkVersion(ifMatch, Number(row.version), 'backend');
     await tx.deleteFrom('backends').where('id', '=', id).execute();
-    return {
-      value: undefined,
-      audit: [{ action: 'backend.delete', target: { type: 'backend', id }, before: backendFromRow(row) }],
-      events: [{ kind: 'backends' }],
-    };
+    return { value: undefined, audit: [{ action: 'backend.delete', target: { type: 'backend', id }, before: backendFromRow(row) }], events: [{ kind: 'backends' }] };
   });
 }
