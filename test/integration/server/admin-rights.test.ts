@@ -63,6 +63,9 @@ test('revoking the only administrator is refused with 409 last_administrator and
   const boot = await bootstrapCredential(s);
   assertLastAdministrator(await s.request('POST', `/v1/credentials/${boot.id}/revoke`));
   await stillAdministers(s, s.token);
+  // The refused write was rolled back whole: no audit entry claims it happened.
+  const audit = expectStatus(await s.request('GET', '/v1/audit?limit=100'), 200, 'GET /v1/audit');
+  assert.ok(!audit.items.some((e: Json) => e.action === 'credential.revoke'), 'a refused revoke left an audit entry');
   // With a second administrator the same revoke goes through; the second is then the last one.
   const second = await makeAdministrator(s);
   assertStatus(await s.request('POST', `/v1/credentials/${boot.id}/revoke`, { token: second.secret }), 200);
