@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ADMIN_ACTION_IDS } from '../shared/domain/admin-actions.ts';
 import { ADMINISTRATOR_ROLE_NAME, BOOTSTRAP_CREDENTIAL_NAME, nameKey } from '../shared/domain/policy.ts';
 import { setSetting } from './services/catalog-service.ts';
-import { SYSTEM_ACTOR, type ServiceContext } from './services/context.ts';
+import { BOOTSTRAP_REPAIR_ACTOR, SYSTEM_ACTOR, type ServiceContext } from './services/context.ts';
 import { createCredential, deleteCredential } from './services/credential-service.ts';
 import { createRole, deleteRole } from './services/role-service.ts';
 
@@ -86,8 +86,8 @@ async function removeUndeliveredBootstrap(ctx: ServiceContext, logger: Logger): 
   const credentials = await ctx.db.selectFrom('credentials').select('id').where('name', '=', BOOTSTRAP_CREDENTIAL_NAME).execute();
   if (!role && credentials.length === 0) return;
   logger.warn('An earlier first start did not deliver its bootstrap token; removing what it created and bootstrapping again.');
-  for (const { id } of credentials) await deleteCredential(ctx, SYSTEM_ACTOR, id);
-  if (role) await deleteRole(ctx, SYSTEM_ACTOR, role.id);
+  for (const { id } of credentials) await deleteCredential(ctx, BOOTSTRAP_REPAIR_ACTOR, id);
+  if (role) await deleteRole(ctx, BOOTSTRAP_REPAIR_ACTOR, role.id);
 }
 
 /**

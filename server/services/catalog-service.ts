@@ -4,6 +4,7 @@ import { ADMIN_GROUP_ID, adminGroup, isAdminAction } from '../../shared/domain/a
 import type { ActionRoute, Catalog, CatalogGroup } from '../../shared/domain/types.ts';
 import type { ChangeEvent } from '../storage/change-feed.ts';
 import { parseJson, type Queryable } from '../storage/rows.ts';
+import { guardFor, holdsAdminActions } from './administrators.ts';
 import { checkVersion, type Actor, type ServiceContext } from './context.ts';
 import { groupsFromOpenApi } from './openapi-import.ts';
 
@@ -98,6 +99,9 @@ export async function replaceCatalog(ctx: ServiceContext, actor: Actor, body: Ca
         roles: affected.map((a) => ({ id: a.role.id, name: a.role.name, actions: a.removed })),
       });
     }
+    // Pruning never removes keyward.* actions (the group is built in), so it cannot take an
+    // administrator away; the guard keeps that true should the catalog rules ever change.
+    const guard = affected.some((a) => holdsAdminActions(a.actions)) ? await guardFor(tx, actor, ctx.now()) : null;
     const now = ctx.nowIso();
     for (const { role, actions, removed } of affected) {
       const gone = new Set(removed);
@@ -107,6 +111,7 @@ export async function replaceCatalog(ctx: ServiceContext, actor: Actor, body: Ca
       events.push({ kind: 'role' as const, id: role.id });
     }
     await writeCatalog(tx, groups, version + 1);
+    await guard?.check(tx);
     audit.push({ action: 'catalog.replace', target: { type: 'catalog', id: null }, before: { version }, after: { version: version + 1, groups: groups.length, actions: kept.size } });
     return { value: await readCatalog(tx), audit, events };
   });

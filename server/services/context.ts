@@ -20,9 +20,14 @@ const NO_USAGE: UsageRecorder = { count: () => undefined };
 export interface Actor {
   id: string | null;
   permits(action: string): boolean;
+  /** Only the bootstrap repair: it removes an administrator whose secret nobody ever received. */
+  mayLeaveNoAdministrator?: boolean;
 }
 
 export const SYSTEM_ACTOR: Actor = { id: null, permits: () => true };
+
+/** Undoes a first start that never delivered its token: the only write that may leave no administrator. */
+export const BOOTSTRAP_REPAIR_ACTOR: Actor = { id: null, permits: () => true, mayLeaveNoAdministrator: true };
 
 export function credentialActor(view: CredentialView): Actor {
   return { id: view.id, permits: (action) => AuthzCache.permits(view, action) };

@@ -70,6 +70,13 @@ function at(index: number | undefined): Record<string, number> {
   return index === undefined ? {} : { index };
 }
 
+/** The administration actions the given roles carry that the caller does not hold. */
+async function lackedActions(q: Queryable, actor: Actor, roleIds: readonly string[]): Promise<string[]> {
+  if (roleIds.length === 0) return [];
+  const rows = await q.selectFrom('roles').select('actions').where('id', 'in', unique(roleIds)).execute();
+  return escalatingActions(rows.flatMap((r) => parseJson<string[]>(r.actions, [])), actor.permits);
+}
+
 /**
  * 403 escalation unless the caller holds every administration action that the given roles
  * carry. Used where a write hands those roles' power to someone the caller controls: rolling a
@@ -77,12 +84,33 @@ function at(index: number | undefined): Record<string, number> {
  * caller self-issue a key with the groups' default roles.
  */
 export async function checkHandOver(q: Queryable, actor: Actor, roleIds: readonly string[], what: string): Promise<void> {
-  if (roleIds.length === 0) return;
-  const rows = await q.selectFrom('roles').select('actions').where('id', 'in', unique(roleIds)).execute();
-  const escalating = escalatingActions(rows.flatMap((r) => parseJson<string[]>(r.actions, [])), actor.permits);
+  const escalating = await lackedActions(q, actor, roleIds);
   if (escalating.length > 0) {
     throw new ApiError('escalation', `You cannot ${what}: it would hand over administration actions you do not hold yourself (${escalating.join(', ')}).`, { actions: escalating });
   }
+}
+
+/**
+ * Taking away is escalation too (DESIGN §3.8): 403 unless the caller holds every administration
+ * action the current roles carry, before it may change those roles (of a credential, or a group's
+ * default roles), adding or removing. `what` names them: 'the roles of "ci"'.
+ */
+export async function checkTakeAway(q: Queryable, actor: Actor, currentRoleIds: readonly string[], what: string): Promise<void> {
+  const lacking = await lackedActions(q, actor, currentRoleIds);
+  if (lacking.length > 0) {
+    throw new ApiError(
+      'escalation',
+      `You cannot change ${what}: they hold administration actions you do not hold yourself (${lacking.join(', ')}), which a change could take away.`,
+      { actions: lacking },
+    );
+  }
+}
+
+/** Whether two role lists hold the same roles (order aside). */
+export function sameRoles(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((id) => right.has(id));
 }
 
 /** The default roles of the given groups. */

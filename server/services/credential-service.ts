@@ -9,7 +9,8 @@ import { credentialFromRow, newId, type Queryable } from '../storage/rows.ts';
 import type { CredentialsTable } from '../storage/schema.ts';
 import { readCatalog, setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
-import { checkCidrs, checkExpiry, checkHandOver, checkOwner, checkRoles, newSecret } from './credential-rules.ts';
+import { guardIfAdministrator } from './administrators.ts';
+import { checkCidrs, checkExpiry, checkHandOver, checkOwner, checkRoles, checkTakeAway, newSecret, sameRoles } from './credential-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { checkLifetime } from './lifetime-service.ts';
 
@@ -190,7 +191,11 @@ export function updateCredential(
     // Only a new expiry is checked: a lowered maximum does not invalidate existing credentials (hygiene lists them).
     if (expiresAt !== undefined) await checkLifetime(tx, expiresAt, ctx.now());
     if (patch.ownerId !== undefined && patch.ownerId !== row.owner_id) await checkOwner(tx, patch.ownerId);
+    const rolesChange = patch.roles !== undefined && !sameRoles(patch.roles, currentRoles);
+    if (rolesChange) await checkTakeAway(tx, actor, currentRoles, `the roles of "${row.name}"`);
     const roles = patch.roles === undefined ? currentRoles : await checkRoles(tx, actor, patch.roles, currentRoles);
+    // Only its roles and its expiry decide whether a credential is an administrator.
+    const guard = rolesChange || expiresAt !== undefined ? await guardIfAdministrator(tx, actor, ctx.now(), [id]) : null;
     const next: CredentialsTable = {
       ...row,
       name: patch.name?.trim() ?? row.name,
@@ -213,6 +218,7 @@ export function updateCredential(
       .where('id', '=', id)
       .execute();
     if (patch.roles !== undefined) await setRoles(tx, id, roles);
+    await guard?.check(tx);
     const after = present(ctx, next, roles);
     return {
       value: after,
@@ -227,8 +233,10 @@ export function deleteCredential(ctx: ServiceContext, actor: Actor, id: string, 
     const row = await loadRow(tx, id);
     checkVersion(ifMatch, Number(row.version), 'credential');
     const before = present(ctx, row, (await rolesOf(tx, [id])).get(id) ?? []);
+    const guard = await guardIfAdministrator(tx, actor, ctx.now(), [id]);
     await tx.deleteFrom('credential_roles').where('credential_id', '=', id).execute();
     await tx.deleteFrom('credentials').where('id', '=', id).execute();
+    await guard?.check(tx);
     return {
       value: undefined,
       audit: [{ action: 'credential.delete', target: { type: 'credential', id }, before }],
@@ -253,6 +261,7 @@ export function setCredentialStatus(
       throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked for good; issue a new one instead.`, { id });
     }
     if (row.status === target) return { value: present(ctx, row, roles), audit: [], events: [] };
+    const guard = target === 'active' ? null : await guardIfAdministrator(tx, actor, ctx.now(), [id]);
     const before = present(ctx, row, roles);
     const next: CredentialsTable = {
       ...row,
@@ -270,6 +279,7 @@ export function setCredentialStatus(
       })
       .where('id', '=', id)
       .execute();
+    await guard?.check(tx);
     const action = target === 'revoked' ? 'credential.revoke' : target === 'disabled' ? 'credential.disable' : 'credential.enable';
     const after = present(ctx, next, roles);
     return { value: after, audit: [{ action, target: { type: 'credential', id }, before, after }], events: [{ kind: 'credential', id }] };
@@ -293,6 +303,14 @@ export function rollCredential(
     await checkHandOver(tx, actor, roles, `roll "${row.name}" and receive its secret`);
     // A new secret is a new issue: its expiry must fit the policy as it is now (edit the expiry first).
     await checkLifetime(tx, row.expires_at, ctx.now());
+    // Without grace the new secret exists only in this answer: if the last administrator's answer
+    // were lost, nobody could administer any more. With grace the old secret still works meanwhile.
+    const guard = graceSeconds > 0 ? null : await guardIfAdministrator(tx, actor, ctx.now(), [id]);
+    if (guard)
+      await guard.check(tx, {
+        unusable: [id],
+        message: `Rolling "${row.name}" without a grace period would leave no administrator whose secret anyone holds yet (the new one would exist only in this answer); roll it with a grace period, or give another credential the Administrator role first.`,
+      });
     const secret = newSecret();
     const graceUntil = graceSeconds > 0 ? new Date(ctx.now() + graceSeconds * 1000).toISOString() : null;
     const next: CredentialsTable = {
@@ -376,11 +394,14 @@ export function importCredentials(
       hashes.add(hash);
       await checkLifetime(tx, expiresAt, ctx.now(), index);
       await checkOwner(tx, item.ownerId, index);
-      let roles = await checkRoles(tx, actor, item.roles ?? [], [], index);
+      let roles = item.roles ?? [];
       if (item.fullAccess) {
         compatibilityRoleId ??= await compatibilityRole(ctx, tx, audit);
         if (!roles.includes(compatibilityRoleId)) roles = [...roles, compatibilityRoleId];
       }
+      // fullAccess is the assignment of the compatibility role, checked like any other (DESIGN
+      // §3.8): an admin may since have given that role administration actions.
+      roles = await checkRoles(tx, actor, roles, [], index);
       const row = newRow(ctx, item.secret, { name: item.name, description: item.description, ownerId: item.ownerId, expiresAt, cidrs });
       await tx.insertInto('credentials').values(row).execute();
       await setRoles(tx, row.id, roles);
@@ -444,6 +465,12 @@ export function invalidateUserTokens(ctx: ServiceContext, actor: Actor, userId: 
       .where('owner_id', '=', userId)
       .where('status', '!=', 'revoked')
       .execute();
+    const guard = await guardIfAdministrator(
+      tx,
+      actor,
+      ctx.now(),
+      rows.map((r) => r.id),
+    );
     for (const row of rows) {
       await tx
         .updateTable('credentials')
@@ -451,6 +478,7 @@ export function invalidateUserTokens(ctx: ServiceContext, actor: Actor, userId: 
         .where('id', '=', row.id)
         .execute();
     }
+    await guard?.check(tx);
     return {
       value: { revoked: rows.length },
       audit: [{ action: 'user.invalidate_tokens', target: { type: 'user', id: userId }, after: { revoked: rows.map((r) => r.id) } }],

@@ -6,7 +6,8 @@ import { groupFromRow, newId, parseJson, userFromRow, type Queryable } from '../
 import type { GroupsTable, UsersTable } from '../storage/schema.ts';
 import { setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, unique, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
-import { checkHandOver, checkRoles, defaultRolesOf, readIssuancePolicy } from './credential-rules.ts';
+import { guardIfAdministrator } from './administrators.ts';
+import { checkHandOver, checkRoles, checkTakeAway, defaultRolesOf, readIssuancePolicy, sameRoles } from './credential-rules.ts';
 import { createCredential, type CredentialWithSecret } from './credential-service.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import { latestAllowedExpiryMs } from '../../shared/domain/lifecycle.ts';
@@ -127,6 +128,12 @@ export function deleteUser(ctx: ServiceContext, actor: Actor, id: string, ifMatc
     if (!row) throw notFound('user', id);
     checkVersion(ifMatch, Number(row.version), 'user');
     const owned = await tx.selectFrom('credentials').select(['id', 'status', 'version']).where('owner_id', '=', id).execute();
+    const guard = await guardIfAdministrator(
+      tx,
+      actor,
+      ctx.now(),
+      owned.map((c) => c.id),
+    );
     for (const c of owned) {
       await tx
         .updateTable('credentials')
@@ -135,6 +142,7 @@ export function deleteUser(ctx: ServiceContext, actor: Actor, id: string, ifMatc
         .execute();
     }
     await tx.deleteFrom('users').where('id', '=', id).execute();
+    await guard?.check(tx);
     return {
       value: undefined,
       audit: [
@@ -195,6 +203,8 @@ export function updateGroup(ctx: ServiceContext, actor: Actor, id: string, patch
     checkVersion(ifMatch, Number(row.version), 'group');
     const name = patch.name?.trim() ?? row.name;
     const previousRoles = parseJson<string[]>(row.default_roles, []);
+    if (patch.defaultRoles !== undefined && !sameRoles(patch.defaultRoles, previousRoles))
+      await checkTakeAway(tx, actor, previousRoles, `the default roles of the group "${row.name}"`);
     const next: GroupsTable = {
       ...row,
       name,

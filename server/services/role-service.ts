@@ -5,6 +5,7 @@ import type { Role } from '../../shared/domain/types.ts';
 import type { ChangeEvent } from '../storage/change-feed.ts';
 import { newId, parseJson, roleFromRow, type Queryable } from '../storage/rows.ts';
 import type { RolesTable } from '../storage/schema.ts';
+import { guardFor, holdsAdminActions, type AdministratorGuard } from './administrators.ts';
 import { catalogActionIds } from './catalog-service.ts';
 import { checkVersion, notFound, unique, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
 
@@ -89,6 +90,22 @@ function checkActions(set: RoleSet, actions: string[], previous: string[], actor
   return list;
 }
 
+/**
+ * Taking away is escalation too (DESIGN §3.8): a role holding administration actions the caller
+ * lacks cannot be edited (not even renamed: upstreams may read role names in X-Api-Roles) or
+ * deleted by that caller.
+ */
+function checkMayChange(row: RolesTable, actor: Actor, verb: 'edit' | 'delete', index?: number): void {
+  const lacking = escalatingActions(parseJson<string[]>(row.actions, []), actor.permits);
+  if (lacking.length > 0) {
+    throw new ApiError(
+      'escalation',
+      `You cannot ${verb} the role "${row.name}": it holds administration actions you do not hold yourself (${lacking.join(', ')}), and changing it could take them away from its holders.`,
+      { actions: lacking, roleId: row.id, ...(index === undefined ? {} : { index }) },
+    );
+  }
+}
+
 /** Rows per multi-row INSERT: 8 columns each stays far below SQLite's and PostgreSQL's parameter limits. */
 const INSERT_CHUNK = 500;
 
@@ -155,6 +172,7 @@ async function updateIn(
   audit: AuditDraft[],
   index?: number,
 ): Promise<Role> {
+  checkMayChange(row, actor, 'edit', index);
   const before = roleFromRow(row);
   const name = patch.name === undefined ? row.name : patch.name.trim();
   const key = checkName(set, name, row.id, index);
@@ -194,12 +212,14 @@ async function backendsRequiring(tx: Queryable, roleId: string): Promise<{ id: s
 async function deleteIn(
   tx: Queryable,
   set: RoleSet,
+  actor: Actor,
   row: RolesTable,
   now: string,
   audit: AuditDraft[],
   events: ChangeEvent[],
   index?: number,
 ): Promise<void> {
+  checkMayChange(row, actor, 'delete', index);
   const backends = await backendsRequiring(tx, row.id);
   if (backends.length > 0) {
     throw new ApiError(
@@ -244,6 +264,17 @@ async function deleteIn(
   void now;
 }
 
+/** Only edits and deletes of roles holding administration actions can take an administrator away. */
+async function guardIfAdminRole(
+  tx: Queryable,
+  actor: Actor,
+  ctx: ServiceContext,
+  rows: readonly RolesTable[],
+): Promise<AdministratorGuard | null> {
+  if (!rows.some((r) => holdsAdminActions(parseJson<string[]>(r.actions, [])))) return null;
+  return guardFor(tx, actor, ctx.now());
+}
+
 export function createRole(ctx: ServiceContext, actor: Actor, body: RoleCreateBody): Promise<Role> {
   return ctx.write(actor, async (tx) => {
     const audit: AuditDraft[] = [];
@@ -258,8 +289,10 @@ export function updateRole(ctx: ServiceContext, actor: Actor, id: string, patch:
     const row = set.byId.get(id);
     if (!row) throw notFound('role', id);
     checkVersion(ifMatch, Number(row.version), 'role');
+    const guard = await guardIfAdminRole(tx, actor, ctx, [row]);
     const audit: AuditDraft[] = [];
     const role = await updateIn(tx, set, actor, row, patch, ctx.nowIso(), audit);
+    await guard?.check(tx);
     return { value: role, audit, events: [{ kind: 'role', id }] };
   });
 }
@@ -270,9 +303,11 @@ export function deleteRole(ctx: ServiceContext, actor: Actor, id: string, ifMatc
     const row = set.byId.get(id);
     if (!row) throw notFound('role', id);
     checkVersion(ifMatch, Number(row.version), 'role');
+    const guard = await guardIfAdminRole(tx, actor, ctx, [row]);
     const audit: AuditDraft[] = [];
     const events: ChangeEvent[] = [];
-    await deleteIn(tx, set, row, ctx.nowIso(), audit, events);
+    await deleteIn(tx, set, actor, row, ctx.nowIso(), audit, events);
+    await guard?.check(tx);
     return { value: undefined, audit, events };
   });
 }
@@ -309,6 +344,11 @@ export function applyRoleChanges(ctx: ServiceContext, actor: Actor, changes: Rol
         { conflicts },
       );
     }
+    const touched = changes.flatMap((c) => {
+      const row = c.op === 'create' ? undefined : set.byId.get(c.id);
+      return row ? [row] : [];
+    });
+    const guard = await guardIfAdminRole(tx, actor, ctx, touched);
     const now = ctx.nowIso();
     const audit: AuditDraft[] = [];
     const events: ChangeEvent[] = [];
@@ -333,11 +373,12 @@ export function applyRoleChanges(ctx: ServiceContext, actor: Actor, changes: Rol
         results.push(await updateIn(tx, set, actor, row, change.set, now, audit, index));
         events.push({ kind: 'role', id: row.id });
       } else {
-        await deleteIn(tx, set, row, now, audit, events, index);
+        await deleteIn(tx, set, actor, row, now, audit, events, index);
         results.push({ id: row.id, deleted: true });
       }
     }
     await pending.flush(tx);
+    await guard?.check(tx);
     return { value: results, audit, events };
   });
 }

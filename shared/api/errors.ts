@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   credential_revoked: 409,
   prefix_taken: 409,
   secret_taken: 409,
+  last_administrator: 409,
   version_mismatch: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
