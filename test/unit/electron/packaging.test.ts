@@ -197,3 +197,35 @@ test('the icon is a 512×512 PNG', () => {
   assert.equal(png.readUInt32BE(16), 512);
   assert.equal(png.readUInt32BE(20), 512);
 });
+
+test('the desktop workflow runs on Linux, macOS and Windows: npm ci, the runtime fetch, typecheck, the Electron suite under Xvfb, installers kept', async () => {
+  const { parse } = await import('yaml');
+  const workflow = parse(readFileSync(join(root, '.github', 'workflows', 'desktop.yml'), 'utf8')) as {
+    jobs: { desktop: { strategy: { matrix: { os: string[] } }; steps: { run?: string; uses?: string; if?: string; env?: object }[] } };
+  };
+  const job = workflow.jobs.desktop;
+  assert.deepEqual(
+    job.strategy.matrix.os.map((os) => os.split('-')[0]),
+    ['ubuntu', 'macos', 'windows'],
+  );
+  const runs = job.steps.map((s) => s.run ?? s.uses ?? '');
+  const at = (pattern: RegExp) => runs.findIndex((r) => pattern.test(r));
+  const order = [/^npm ci\b/, /install-electron/, /^npm run typecheck$/, /^xvfb-run .*test\/run\.sh/, /^npm run package$/];
+  const positions = order.map(at);
+  assert.ok(
+    positions.every((p) => p >= 0),
+    `missing steps: ${order.filter((_, i) => positions[i]! < 0).join(', ')}`,
+  );
+  assert.deepEqual(
+    [...positions].sort((a, b) => a - b),
+    positions,
+    'in this order',
+  );
+  const suite = job.steps[at(/^xvfb-run/)]!;
+  assert.equal(suite.if, "runner.os == 'Linux'");
+  assert.deepEqual(suite.env && 'KEYWARD_E2E_HOST' in suite.env && (suite.env as Record<string, string>)['KEYWARD_E2E_HOST'], 'electron');
+  assert.ok(
+    runs.slice(at(/^npm run package$/)).some((r) => r.startsWith('actions/upload-artifact@')),
+    'the installers are uploaded',
+  );
+});
