@@ -41,15 +41,16 @@ export interface OpenedApp {
 export async function openApp(options: {
   userDataDir: string;
   kind?: HostKind;
-  viewport?: { width: number; height: number };
+  /** null (Electron): keep the window as the app restores it. */
+  viewport?: { width: number; height: number } | null;
 }): Promise<OpenedApp> {
   const kind = options.kind ?? e2eHost();
-  const viewport = options.viewport ?? { width: 1360, height: 860 };
+  const viewport = options.viewport === undefined ? { width: 1360, height: 860 } : options.viewport;
   if (kind === 'electron') return openElectron(options.userDataDir, viewport);
   // An in-process clipboard, so the test can read what a paste would give without a display.
   const host = await startBrowserHost({ userDataDir: options.userDataDir, rendererDir: RENDERER_DIR, clipboard: createMemoryClipboard() });
   const browser = await launchBrowser();
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1360, height: 860 } });
   const page = await context.newPage();
   await page.goto(host.url);
   return {
@@ -67,7 +68,7 @@ export async function openApp(options: {
   };
 }
 
-async function openElectron(userDataDir: string, viewport: { width: number; height: number }): Promise<OpenedApp> {
+async function openElectron(userDataDir: string, viewport: { width: number; height: number } | null): Promise<OpenedApp> {
   const binary = findElectronBinary();
   if (!('path' in binary)) {
     throw new Error(
@@ -86,7 +87,12 @@ async function openElectron(userDataDir: string, viewport: { width: number; heig
   });
   const page = await electron.firstWindow();
   await page.waitForLoadState('domcontentloaded');
-  await electron.evaluate(({ BrowserWindow }, size) => BrowserWindow.getAllWindows()[0]?.setContentSize(size.width, size.height), viewport);
+  if (viewport) {
+    await electron.evaluate(
+      ({ BrowserWindow }, size) => BrowserWindow.getAllWindows()[0]?.setContentSize(size.width, size.height),
+      viewport,
+    );
+  }
   return {
     kind: 'electron',
     page,
