@@ -62,8 +62,11 @@ export async function withApp(t: TestContext, body: (world: AppWorld) => Promise
     if (options.catalog) await api('PUT', '/v1/catalog', options.catalog);
     const userDataDir = join(dir, 'user-data');
     app = await openApp({ userDataDir });
-    await app.context.tracing.start({ screenshots: true, snapshots: true, title: t.fullName });
-    tracing = true;
+    // A host whose context cannot trace still gets its screenshot on failure.
+    tracing = await app.context.tracing.start({ screenshots: true, snapshots: true, title: t.fullName }).then(
+      () => true,
+      () => false,
+    );
     const world: AppWorld = {
       page: app.page,
       host: app.kind,
