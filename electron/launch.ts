@@ -20,6 +20,7 @@ import {
 } from './demo.ts';
 import { findElectronBinary } from './electron-binary.ts';
 import { chooseHost } from './host-choice.ts';
+import { runNpmScript } from './npm-script.ts';
 import { describeLegacyMove, moveLegacyUserData } from './services/legacy-user-data.ts';
 
 // npm start: the desktop app. When the Electron runtime has not been fetched yet (Electron ≥ 42
@@ -32,20 +33,6 @@ import { describeLegacyMove, moveLegacyUserData } from './services/legacy-user-d
 const argv = process.argv.slice(2);
 const browserWanted = argv.includes('--browser');
 const say = (text: string) => process.stdout.write(`${text}\n`);
-
-/**
- * `npm run <script>` without a shell: through npm's own CLI script when npm started us
- * (npm_execpath), since Node refuses to spawn npm.cmd without a shell on Windows (CVE-2024-27980).
- * Otherwise npm itself; on Windows that needs the shell, given only our fixed script names.
- */
-function npmRun(script: 'build:renderer' | 'build:electron'): boolean {
-  const cli = process.env['npm_execpath'];
-  const result =
-    cli && /\.[cm]?js$/.test(cli)
-      ? spawnSync(process.execPath, [cli, 'run', script], { cwd: ROOT, stdio: 'inherit' })
-      : spawnSync('npm', ['run', script], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
-  return result.status === 0;
-}
 
 let demo: DemoOptions | null = null;
 if (argv.includes('--demo')) {
@@ -61,7 +48,7 @@ if (argv.includes('--demo')) {
 const binaryAtStart = findElectronBinary();
 if (demo) await ensureKeychain(demo);
 // KEYWARD_SKIP_BUILD=1: use dist/renderer as it is (test/run.sh has just built it).
-if (!process.env['KEYWARD_SKIP_BUILD'] && !rendererIsFresh() && !npmRun('build:renderer')) process.exit(1);
+if (!process.env['KEYWARD_SKIP_BUILD'] && !rendererIsFresh() && !runNpmScript('build:renderer', ROOT)) process.exit(1);
 if (demo?.reset) {
   await resetDemo(demo.dir);
   say(`Keyward demo: started over (the demo's profile, its keychain entry and its data are gone).`);
@@ -73,7 +60,7 @@ const choice = await chooseHost({
 });
 
 if (choice.host === 'electron') {
-  if (!npmRun('build:electron')) process.exit(1);
+  if (!runNpmScript('build:electron', ROOT)) process.exit(1);
   if (demo) say(`Keyward demo: starting the desktop app on its embedded local server with the demo data (kept in ${demo.dir}).`);
   const env = demo ? { ...process.env, KEYWARD_USER_DATA_DIR: demoUserDataDir(demo.dir), KEYWARD_DEMO: '1' } : process.env;
   const appArgs = demo ? [] : argv.filter((a) => a !== '--browser');
