@@ -22,9 +22,10 @@ export const DEMO_KEYRING_MARKER = 'KEYWARD_DEMO_KEYRING';
  */
 export const DEMO_KEYRING_PASSWORD = 'keyward-demo';
 
-export const DEMO_USAGE = `usage: npm run demo [-- --reset] [-- --dir DIR] [-- --port N] [-- --open | --no-open]
+export const DEMO_USAGE = `usage: npm run demo [-- --reset] [-- --dir DIR] [-- --browser] [-- --port N] [-- --open | --no-open]
   --reset      start over: remove the demo's profile, its keychain entry and its data first
   --dir DIR    keep the demo in DIR instead of .keyward/demo
+  --browser    the browser host even where the desktop window could open
   --port N     browser mode: serve on this port (default: a free one)
   --open       browser mode: open the browser (default when there is a display); --no-open: only print the URL`;
 
@@ -43,6 +44,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     args: argv,
     options: {
       demo: { type: 'boolean' },
+      browser: { type: 'boolean' },
       reset: { type: 'boolean' },
       dir: { type: 'string' },
       port: { type: 'string' },

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { runBrowserHost } from './browser-host/run.ts';
-import { defaultUserDataDir } from './browser-host/user-data-dir.ts';
+import { defaultUserDataDir, legacyUserDataDir } from './browser-host/user-data-dir.ts';
 import {
   DEMO_KEYRING_MARKER,
   DEMO_KEYRING_PASSWORD,
@@ -19,15 +19,19 @@ import {
   type DemoOptions,
 } from './demo.ts';
 import { findElectronBinary } from './electron-binary.ts';
+import { chooseHost } from './host-choice.ts';
+import { runNpmScript } from './npm-script.ts';
+import { describeLegacyMove, moveLegacyUserData } from './services/legacy-user-data.ts';
 
-// npm start: the desktop app when the Electron runtime is installed; otherwise say plainly why
-// and serve the same app to a browser on 127.0.0.1 instead.
+// npm start: the desktop app. When the Electron runtime has not been fetched yet (Electron ≥ 42
+// fetches it on first use, not at npm install) it is fetched now with Electron's own machinery;
+// where that fails (offline) it says why in one sentence and serves the same app to a browser on
+// 127.0.0.1 instead. --browser chooses the browser host on purpose.
 // npm run demo (= npm start -- --demo): the same, on the embedded local server with the demo
 // data, in a folder of its own (.keyward/demo), connected at once (electron/demo.ts).
 
 const argv = process.argv.slice(2);
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const run = (script: string) => spawnSync(npm, ['run', script], { cwd: ROOT, stdio: 'inherit' }).status === 0;
+const browserWanted = argv.includes('--browser');
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 let demo: DemoOptions | null = null;
@@ -40,29 +44,40 @@ if (argv.includes('--demo')) {
   }
 }
 
-const binary = findElectronBinary();
+// Whether Electron is already here decides the keychain probe (keytar may be built for it).
+const binaryAtStart = findElectronBinary();
 if (demo) await ensureKeychain(demo);
 // KEYWARD_SKIP_BUILD=1: use dist/renderer as it is (test/run.sh has just built it).
-if (!process.env['KEYWARD_SKIP_BUILD'] && !rendererIsFresh() && !run('build:renderer')) process.exit(1);
+if (!process.env['KEYWARD_SKIP_BUILD'] && !rendererIsFresh() && !runNpmScript('build:renderer', ROOT)) process.exit(1);
 if (demo?.reset) {
   await resetDemo(demo.dir);
   say(`Keyward demo: started over (the demo's profile, its keychain entry and its data are gone).`);
 }
 
-if ('path' in binary) {
-  if (!run('build:electron')) process.exit(1);
+const choice = await chooseHost({
+  browser: browserWanted,
+  onFetch: () => say('Keyward: fetching the Electron runtime (once, about 100 MB; Electron fetches it on first use, not at npm install)…'),
+});
+
+if (choice.host === 'electron') {
+  if (!runNpmScript('build:electron', ROOT)) process.exit(1);
   if (demo) say(`Keyward demo: starting the desktop app on its embedded local server with the demo data (kept in ${demo.dir}).`);
   const env = demo ? { ...process.env, KEYWARD_USER_DATA_DIR: demoUserDataDir(demo.dir), KEYWARD_DEMO: '1' } : process.env;
-  const child = spawn(binary.path, [ROOT, ...(demo ? [] : argv)], { cwd: ROOT, stdio: 'inherit', env });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  const appArgs = demo ? [] : argv.filter((a) => a !== '--browser');
+  const child = spawn(choice.path, [ROOT, ...appArgs], { cwd: ROOT, stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
 } else {
-  say(`Keyward: not starting the desktop window because ${binary.missing}.
-Starting the browser host instead (the same app, served on 127.0.0.1).
-`);
+  say(`Keyward: not opening the desktop window because ${choice.why}; serving the same app to your browser on 127.0.0.1 instead.`);
+  if (choice.fix) say(choice.fix);
+  say('');
   if (demo) {
     await runBrowserHost({ userDataDir: demoUserDataDir(demo.dir), port: demo.port, open: demo.open, demo: { dir: demo.dir, root: ROOT } });
   } else {
-    await runBrowserHost({ userDataDir: defaultUserDataDir(), port: 0, open: false });
+    const shared = defaultUserDataDir();
+    const note = describeLegacyMove(moveLegacyUserData(legacyUserDataDir(), shared), legacyUserDataDir(), shared);
+    if (note) say(note);
+    await runBrowserHost({ userDataDir: shared, port: 0, open: false });
   }
 }
 
@@ -80,7 +95,7 @@ async function ensureKeychain(options: DemoOptions): Promise<void> {
     const probe = probeKeychain();
     if (probe.ok) return;
     if (probe.unloadable) {
-      if ('path' in binary) return; // keytar may be built for Electron's ABI; the app reports it itself.
+      if ('path' in binaryAtStart) return; // keytar may be built for Electron's ABI; the app reports it itself.
       fail(keytarHelp(probe.reason));
     }
     if (process.platform !== 'linux') fail(keychainHelp(probe.reason));

@@ -35,6 +35,9 @@ fi
 
 # End-to-end tests load the built renderer; unit-only runs may skip the build.
 [ -n "${KEYWARD_SKIP_BUILD:-}" ] || npm run build:renderer --if-present
+# KEYWARD_E2E_HOST=electron runs the end-to-end specs against the real app: it loads the built main
+# process once, built here rather than by test files running side by side.
+if [ -z "${KEYWARD_SKIP_BUILD:-}" ] && [ "${KEYWARD_E2E_HOST:-}" = electron ]; then npm run build:electron; fi
 
 options=()
 files=()

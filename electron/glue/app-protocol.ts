@@ -27,17 +27,18 @@ export function registerAppScheme(): void {
 export function serveRenderer(rendererDir: string): void {
   const root = resolve(rendererDir);
   protocol.handle('app', async (request) => {
-    const url = new URL(request.url);
-    const relative = decodeURIComponent(url.pathname === '/' ? 'index.html' : url.pathname.replace(/^\/+/, ''));
-    const file = resolve(root, relative);
-    if (url.host !== 'keyward' || !file.startsWith(root + sep) || relative.split('/').some((p) => p.startsWith('.'))) {
-      return new Response('Not found', { status: 404 });
-    }
+    const notFound = () => new Response('Not found', { status: 404 });
     try {
+      const url = new URL(request.url);
+      // Inside the try: a malformed escape (app://keyward/%E0%A4%A) is a 404, not a failed request.
+      const relative = decodeURIComponent(url.pathname === '/' ? 'index.html' : url.pathname.replace(/^\/+/, ''));
+      const file = resolve(root, relative);
+      if (url.host !== 'keyward' || !file.startsWith(root + sep) || relative.split(/[/\\]/).some((p) => p.startsWith('.')))
+        return notFound();
       const body = await readFile(file);
       return new Response(body, { headers: { ...SECURITY_HEADERS, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' } });
     } catch {
-      return new Response('Not found', { status: 404 });
+      return notFound();
     }
   });
 }

@@ -3,7 +3,9 @@ import { app, BrowserWindow, ipcMain, nativeTheme } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_METHOD_NAMES, ipcChannel } from '../../shared/ipc/contract.ts';
 import type { AppSettings, KeywardEventName, KeywardEvents } from '../../shared/ipc/types.ts';
 import { createApiImplementation, type ApiImplementation } from '../services/api-implementation.ts';
+import { describeLegacyMove, moveLegacyUserData } from '../services/legacy-user-data.ts';
 import { createKeytarStore } from '../services/secret-store.ts';
+import { LEGACY_FOLDER_NAME, PRODUCT_NAME } from '../browser-host/user-data-dir.ts';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { hardenSessions, isTrustedSender } from './hardening.ts';
 import { installMenu } from './menu.ts';
@@ -15,9 +17,32 @@ import { restoredBounds, trackWindowState } from './window-state.ts';
 // routes each contract method's channel to ApiImplementation after checking the sender, and
 // clears a copied secret at quit.
 
-// Tests (and admins who keep several setups) point the app at another user-data folder; this
-// must happen before the single-instance lock, which is per user-data folder.
-if (process.env['KEYWARD_USER_DATA_DIR']) app.setPath('userData', process.env['KEYWARD_USER_DATA_DIR']);
+// One name everywhere (window, menus, data folder): package.json's productName says "Keyward"
+// too; setting it here also covers a start from another folder. The data folder is the one the
+// browser host uses (appData/Keyward), with a one-time move of what older builds wrote under
+// "keyward". Tests (and admins who keep several setups) point the app at another folder. All of
+// this must happen before the single-instance lock, which is per user-data folder.
+app.setName(PRODUCT_NAME);
+if (process.env['KEYWARD_USER_DATA_DIR']) {
+  app.setPath('userData', process.env['KEYWARD_USER_DATA_DIR']);
+} else {
+  const shared = join(app.getPath('appData'), PRODUCT_NAME);
+  const legacy = join(app.getPath('appData'), LEGACY_FOLDER_NAME);
+  try {
+    const note = describeLegacyMove(moveLegacyUserData(legacy, shared), legacy, shared);
+    if (note) process.stdout.write(`${note}\n`);
+  } catch (error) {
+    process.stderr.write(`Keyward: the old data folder ${legacy} could not be moved to ${shared}: ${(error as Error).message}\n`);
+  }
+  app.setPath('userData', shared);
+}
+// An AppImage on a system without unprivileged user namespaces (Ubuntu ≥ 23.10) starts with
+// --no-sandbox (electron-builder's AppRun): say so, and what keeps the sandbox on.
+if (app.commandLine.hasSwitch('no-sandbox')) {
+  process.stderr.write(
+    "Keyward: running without Chromium's sandbox, because this system does not let the app create one (on Ubuntu 23.10 and later an AppImage cannot; the .deb installs an AppArmor profile and keeps the sandbox on).\n",
+  );
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -17,22 +17,39 @@ export function electronStore(name: string): KeyValueStore {
 }
 
 /**
- * The system clipboard, marking each copy concealed so clipboard managers and history skip it:
+ * The platform clipboard format that tells clipboard managers and history to skip a copy:
  * macOS org.nspasteboard.ConcealedType, Windows ExcludeClipboardContentFromMonitorProcessing,
- * KDE x-kde-passwordManagerHint. One ClipboardItem carries the text and the marker, so the
- * platform commits both atomically (no moment where the text sits on the clipboard unmarked).
+ * Linux x-kde-passwordManagerHint=secret. Electron 45 writes a raw platform format through its
+ * documented custom format `electron application/osclipboard;format="<name>"` (clipboard.md;
+ * writeBuffer is gone). On Linux only KDE's Klipper honours the hint, so concealment is claimed
+ * there only; elsewhere the marker is still written (harmless) and the UI says copies are not
+ * concealed.
  */
-export function electronClipboard(platform: NodeJS.Platform = process.platform): ClipboardPort {
-  const markers: Record<string, Record<string, string>> = {
-    darwin: { 'org.nspasteboard.ConcealedType': '' },
-    win32: { ExcludeClipboardContentFromMonitorProcessing: '' },
-    linux: { 'x-kde-passwordManagerHint': 'secret' },
-  };
-  const marker = markers[platform] ?? {};
+export function concealmentMarker(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): { format: Record<string, string>; honoured: boolean } {
+  const raw = (name: string) => `electron application/osclipboard;format="${name}"`;
+  if (platform === 'darwin') return { format: { [raw('org.nspasteboard.ConcealedType')]: '' }, honoured: true };
+  if (platform === 'win32') return { format: { [raw('ExcludeClipboardContentFromMonitorProcessing')]: '' }, honoured: true };
+  if (platform === 'linux') {
+    const desktop = `${env['XDG_CURRENT_DESKTOP'] ?? ''}:${env['XDG_SESSION_DESKTOP'] ?? ''}:${env['DESKTOP_SESSION'] ?? ''}`;
+    return { format: { [raw('x-kde-passwordManagerHint')]: 'secret' }, honoured: /\b(kde|plasma)/i.test(desktop) };
+  }
+  return { format: {}, honoured: false };
+}
+
+/**
+ * The system clipboard, marking each copy concealed (concealmentMarker). One ClipboardItem
+ * carries the text and the marker, so the platform commits both atomically (no moment where the
+ * text sits on the clipboard unmarked).
+ */
+export function electronClipboard(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): ClipboardPort {
+  const marker = concealmentMarker(platform, env);
   return {
-    concealment: Object.keys(marker).length > 0,
+    concealment: marker.honoured,
     readText: () => clipboard.readText(),
-    writeText: (text) => clipboard.write([new ClipboardItem({ 'text/plain': text, ...marker })]),
+    writeText: (text) => clipboard.write([new ClipboardItem({ 'text/plain': text, ...marker.format })]),
     clear: async () => clipboard.clear(),
   };
 }

@@ -35,7 +35,8 @@ interface RunningDemo {
 
 /** `npm run demo -- …`; the renderer is already built (test/run.sh), so the demo does not rebuild it. */
 async function startDemo(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningDemo> {
-  const child: ChildProcess = spawn('npm', ['run', 'demo', '--', ...args], {
+  // --browser: this spec is about the browser host's demo, also where an Electron runtime exists.
+  const child: ChildProcess = spawn('npm', ['run', 'demo', '--', '--browser', ...args], {
     cwd: ROOT,
     env: { ...env, KEYWARD_SKIP_BUILD: '1' },
     detached: true,

@@ -1,18 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../../server/index.ts';
-import { startBrowserHost, type BrowserHost } from '../../../electron/browser-host/index.ts';
-import { createMemoryClipboard } from '../../../electron/services/clipboard.ts';
-import { launchBrowser } from './browser.ts';
+import type { BrowserHost } from '../../../electron/browser-host/index.ts';
+import { openApp, type OpenedApp } from './hosts.ts';
+import { restClient, type TlsFiles } from './rest.ts';
 
-// One end-to-end world per test file: a real backend on a temp SQLite file, the real browser host
-// (IPC contract over loopback HTTP, profiles in a temp user-data folder, tokens in the test
-// session's gnome-keyring) serving the built renderer, and Chromium on it.
+export { RENDERER_DIR } from './hosts.ts';
+export type { TlsFiles } from './rest.ts';
 
-export const RENDERER_DIR = join(import.meta.dirname, '..', '..', '..', 'dist', 'renderer');
+// One end-to-end world per test file: a real backend on a temp SQLite file and the app (the
+// browser host in Chromium, or the real Electron app with KEYWARD_E2E_HOST=electron; see
+// hosts.ts) on a temp user-data folder, tokens in the test session's gnome-keyring. New specs
+// should use the per-test fixture withApp (fixtures.ts) instead.
 
 export interface Stack {
   dir: string;
@@ -20,19 +21,17 @@ export interface Stack {
   adminToken: string;
   page: Page;
   context: BrowserContext;
-  browser: Browser;
-  host: BrowserHost;
+  app: OpenedApp;
+  /** Chromium (browser host only). */
+  browser: Browser | null;
+  /** The browser host (browser host only). */
+  host: BrowserHost | null;
   /** Calls the backend's REST API directly, as another admin would. */
   rest: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
   stopServer(): Promise<void>;
   /** Starts the backend again on the same port and database file (with another certificate if given). */
   restartServer(opts?: { tls?: TlsFiles }): Promise<void>;
   close(): Promise<void>;
-}
-
-export interface TlsFiles {
-  cert: Buffer;
-  key: Buffer;
 }
 
 /** `tls` serves the backend over HTTPS with that certificate (see helpers/tls.ts). */
@@ -49,30 +48,10 @@ export async function startStack(opts: { demo?: boolean; tls?: TlsFiles } = {}):
   });
   const port = server.port;
   const adminToken = server.bootstrapToken!;
-  // An in-process clipboard, so the test can read what a paste would give without a display.
-  const host = await startBrowserHost({
-    userDataDir: join(dir, 'user-data'),
-    rendererDir: RENDERER_DIR,
-    clipboard: createMemoryClipboard(),
-  });
-  const browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
-  const page = await context.newPage();
-  await page.goto(host.url);
-
-  const rest = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const headers = { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    // fetch cannot be told to trust one self-signed certificate, so HTTPS goes through node:https.
-    const { status, text } = tls
-      ? await httpsText(`${server!.url}${path}`, { method, headers, ca: tls.cert }, payload)
-      : await fetch(`${server!.url}${path}`, { method, headers, body: payload }).then(async (r) => ({
-          status: r.status,
-          text: await r.text(),
-        }));
-    if (status < 200 || status > 299) throw new Error(`${method} ${path} → ${status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const app = await openApp({ userDataDir: join(dir, 'user-data') });
+  const { page, context } = app;
+  // The certificate may change on restart, so the client reads it each time.
+  const rest = <T>(method: string, path: string, body?: unknown) => restClient(() => server!.url, adminToken, tls)<T>(method, path, body);
 
   return {
     dir,
@@ -80,8 +59,9 @@ export async function startStack(opts: { demo?: boolean; tls?: TlsFiles } = {}):
     adminToken,
     page,
     context,
-    browser,
-    host,
+    app,
+    browser: app.browser,
+    host: app.browserHost,
     rest,
     async stopServer() {
       await server?.close();
@@ -96,23 +76,9 @@ export async function startStack(opts: { demo?: boolean; tls?: TlsFiles } = {}):
       await page
         .screenshot({ path: join(import.meta.dirname, '..', '..', '..', 'test-results', `last-${process.pid}.png`) })
         .catch(() => undefined);
-      await browser.close().catch(() => undefined);
-      await host.close().catch(() => undefined);
+      await app.close();
       await server?.close().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function httpsText(url: string, options: RequestOptions, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, options, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }

@@ -154,3 +154,37 @@ test('the preload exposes window.keyward as domain methods, each on its own chan
   deliver({}, 'not.an.event', { x: 1 });
   assert.deepEqual(seen, [{ handleId: 'h', reason: 'timeout', cleared: true }]);
 });
+
+test('a copy carries the concealment marker in Electron 45’s documented raw-format spelling, in the same clipboard item as the text', async () => {
+  const { concealmentMarker, electronClipboard } = await import('../../../electron/glue/ports.ts');
+  assert.deepEqual(concealmentMarker('darwin', {}), {
+    format: { 'electron application/osclipboard;format="org.nspasteboard.ConcealedType"': '' },
+    honoured: true,
+  });
+  assert.deepEqual(concealmentMarker('win32', {}), {
+    format: { 'electron application/osclipboard;format="ExcludeClipboardContentFromMonitorProcessing"': '' },
+    honoured: true,
+  });
+  const port = electronClipboard('darwin', {});
+  await port.writeText('kw_secret');
+  assert.deepEqual(stub.recorded.clipboardWrites.at(-1), [
+    { 'text/plain': 'kw_secret', 'electron application/osclipboard;format="org.nspasteboard.ConcealedType"': '' },
+  ]);
+});
+
+test('on Linux concealment is claimed only under KDE, whose Klipper honours the hint; GNOME and others are told the copy is not concealed', async () => {
+  {
+    const { concealmentMarker, electronClipboard } = await import('../../../electron/glue/ports.ts');
+    const kde = concealmentMarker('linux', { XDG_CURRENT_DESKTOP: 'KDE' });
+    assert.deepEqual(kde.format, { 'electron application/osclipboard;format="x-kde-passwordManagerHint"': 'secret' });
+    assert.equal(kde.honoured, true);
+    assert.equal(concealmentMarker('linux', { XDG_CURRENT_DESKTOP: 'ubuntu:GNOME' }).honoured, false);
+    assert.equal(concealmentMarker('linux', {}).honoured, false);
+    assert.equal(electronClipboard('linux', { XDG_CURRENT_DESKTOP: 'GNOME' }).concealment, false);
+    assert.equal(electronClipboard('linux', { XDG_SESSION_DESKTOP: 'plasma' }).concealment, true);
+  }
+});
+
+test('the main process names the app Keyward before anything else (menus, the macOS app menu, the data folder)', () => {
+  assert.equal(stub.recorded.name, 'Keyward');
+});
