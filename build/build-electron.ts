@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
@@ -8,6 +8,8 @@ import { build } from 'rolldown';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/electron`;
+// A fresh folder: chunks of an earlier build (hashed names) would otherwise be packaged too.
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const isBare = (id: string) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
 

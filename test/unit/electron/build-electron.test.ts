@@ -47,7 +47,7 @@ test('the main bundle imports only Node built-ins, electron and runtime dependen
   const builtins = new Set(builtinModules);
   for (const file of readdirSync(out).filter((f) => f.endsWith('.js'))) {
     const code = readFileSync(`${out}/${file}`, 'utf8');
-    for (const [, spec] of code.matchAll(/(?:from|import\()\s*"([^".][^"]*)"/g)) {
+    for (const [, spec] of code.matchAll(/(?:\bfrom\s+|\bimport\()"([^".][^"]*)"/g)) {
       const name = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!;
       if (spec!.startsWith('node:') || builtins.has(name)) continue;
       assert.ok(allowed.has(name), `${file} imports ${spec}, which is not a runtime dependency`);
