@@ -32,6 +32,7 @@ const REASON: Record<AccessCheck['reason'], string> = {
   not_permitted: 'None of the credential’s roles includes this action.',
   missing_roles: 'The credential lacks roles this route requires.',
   no_route: 'No backend’s prefix matches this path.',
+  stale_cache: 'The server has lost contact with its database for too long to trust its cached permissions.',
 };
 
 /** "May this credential do this?" with the reason, computed by main from server state or the offline cache. */

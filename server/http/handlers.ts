@@ -34,6 +34,8 @@ import {
   updateUser,
 } from '../services/directory-service.ts';
 import { applyRoleChanges, createRole, deleteRole, getRole, listRoles, updateRole } from '../services/role-service.ts';
+import type { Readiness } from '../storage/readiness.ts';
+import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
 import { forwardAuth } from './forward-auth.ts';
 
 // operationId → handler. Bodies, queries and params are already validated against the schemas
@@ -57,10 +59,16 @@ export function ifMatch(request: FastifyRequest): number | undefined {
   return Number(match[1]);
 }
 
-export function makeHandlers(ctx: ServiceContext, version: string): Record<string, Handler> {
+export function makeHandlers(ctx: ServiceContext, version: string, readiness: Readiness): Record<string, Handler> {
   const openapi = JSON.stringify(buildOpenApiDocument(version));
   return {
     health: () => ({ status: 'ok', version }),
+    ready: async (_r, reply) => {
+      const result = await readiness.check();
+      if (result.ready) return { status: 'ready' };
+      reply.code(503).header('Retry-After', String(RETRY_AFTER_SECONDS)).header('Cache-Control', 'no-store');
+      return { status: 'unavailable', reason: result.reason } satisfies S.NotReadyBody;
+    },
     openapi: (_r, reply) => reply.type('application/json').send(openapi),
 
     getCatalog: () => readCatalog(ctx.db),

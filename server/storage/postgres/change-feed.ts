@@ -1,20 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { ChangeEvent, ChangeFeed, ChangeHandler } from '../change-feed.ts';
+import type { ChangeEvent, ChangeFeed, ChangeHandler, FeedStatusListener } from '../change-feed.ts';
 import type { Queryable } from '../rows.ts';
 
 // Change feed across instances on one PostgreSQL database. A write announces its events with
 // pg_notify inside its own transaction, so PostgreSQL delivers them exactly when (and only if)
 // the write commits — a process killed right after COMMIT cannot leave the others stale. Every
 // instance LISTENs on a dedicated connection and reloads the affected cache entries. When that
-// connection drops, it reconnects with backoff and then reloads everything, since notifications
-// sent meanwhile are gone.
+// connection drops, it reconnects at once and then with a short backoff, and reloads everything,
+// since notifications sent meanwhile are gone. Until that reload has succeeded the instance is
+// out of sync (watch()): readiness says so, and past --max-stale-seconds authorization fails closed.
 
 export const CHANGE_CHANNEL = 'keyward_changes';
 
 /** NOTIFY payloads are limited to 8000 bytes; a larger change set becomes one "reload all". */
 const MAX_PAYLOAD = 7000;
+
+/**
+ * Reconnect delays: the first retry at once (a blip), then 50 ms doubling to 500 ms. Against a
+ * stopped server an attempt is one refused TCP connect, so retrying twice a second costs nothing,
+ * and it keeps the time after recovery in which this instance misses revocations short.
+ */
+export function reconnectDelayMs(attempt: number): number {
+  return attempt === 0 ? 0 : Math.min(50 * 2 ** (attempt - 1), 500);
+}
+
+/** How long connecting may take before the attempt counts as failed (a blackholed host). */
+const CONNECT_TIMEOUT_MS = 3000;
 
 interface Payload {
   /** The sending instance: it applied the events itself and skips its own echo. */
@@ -36,11 +49,17 @@ export class PostgresChangeFeed implements ChangeFeed {
   readonly #onError: (error: unknown, what: string) => void;
   readonly #healthCheckMs: number;
   #handlers: ChangeHandler[] = [];
+  #watchers: FeedStatusListener[] = [];
+  /** Hears every other instance's changes and has applied what it missed (see watch()). */
+  #inSync = false;
+  #changedAtMs = Date.now();
+  /** Bumped on every lost connection: a catch-up reload of an older connection stops retrying. */
+  #generation = 0;
   /** One delivery at a time, in arrival order: two reloads of one entry never overtake each other. */
   #delivery: Promise<unknown> = Promise.resolve();
   #client: pg.Client | null = null;
   #closed = false;
-  #reconnectDelayMs = 100;
+  #reconnectAttempt = 0;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #healthTimer: NodeJS.Timeout | null = null;
   #connecting: Promise<void> | null = null;
@@ -54,6 +73,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   /** Connects the listening client; resolves once LISTEN is active. */
   async start(): Promise<void> {
     await this.#connect();
+    // The caller loads its cache after start(); from then on it is in sync.
+    this.#setInSync(true);
     this.#healthTimer = setInterval(() => void this.#checkHealth(), this.#healthCheckMs);
     this.#healthTimer.unref();
   }
@@ -70,11 +91,35 @@ export class PostgresChangeFeed implements ChangeFeed {
   /** After the commit: this instance's own subscribers, awaited (the others got the NOTIFY). */
   publish(events: ChangeEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return this.#deliver(events);
+    return this.#deliver(events).catch((error: unknown) => {
+      // Committed but not applied here (the database went away right after the commit), and no
+      // notification comes back to us: resync in the background like a missed notification.
+      this.#setInSync(false);
+      this.#retryFullReload(0);
+      throw error;
+    });
   }
 
   subscribe(handler: ChangeHandler): void {
     this.#handlers.push(handler);
+  }
+
+  watch(listener: FeedStatusListener): void {
+    this.#watchers.push(listener);
+    if (!this.#inSync) listener(false, this.#changedAtMs);
+  }
+
+  /** Whether this instance hears other instances' changes and has applied all it heard. */
+  get inSync(): boolean {
+    return this.#inSync;
+  }
+
+  #setInSync(inSync: boolean): void {
+    if (this.#inSync === inSync) return;
+    this.#inSync = inSync;
+    const at = Date.now();
+    this.#changedAtMs = at;
+    for (const listener of this.#watchers) listener(inSync, at);
   }
 
   async close(): Promise<void> {
@@ -98,19 +143,41 @@ export class PostgresChangeFeed implements ChangeFeed {
     return next;
   }
 
-  /** Events from another instance; a failed reload is retried as a full reload. */
-  #deliverRemote(events: ChangeEvent[], attempt = 1): void {
-    this.#deliver(events).catch((error: unknown) => {
-      this.#onError(error, 'reloading the authorization cache after another instance changed data failed');
-      if (this.#closed) return;
-      const timer = setTimeout(() => this.#deliverRemote([{ kind: 'all' }], attempt + 1), Math.min(100 * 2 ** attempt, 5000));
-      timer.unref();
-    });
+  /**
+   * Events from another instance (or a catch-up after reconnecting). A failed reload leaves the
+   * cache behind the database: out of sync until a full reload, retried with backoff, succeeds.
+   */
+  #deliverRemote(events: ChangeEvent[], attempt = 0): void {
+    const generation = this.#generation;
+    this.#deliver(events).then(
+      () => {
+        if (attempt > 0 || events.some((e) => e.kind === 'all')) {
+          if (this.#client && generation === this.#generation) this.#setInSync(true);
+        }
+      },
+      (error: unknown) => {
+        this.#onError(error, 'reloading the authorization cache after another instance changed data failed');
+        this.#setInSync(false);
+        // A newer connection does its own catch-up; this one stops here.
+        if (generation === this.#generation) this.#retryFullReload(attempt);
+      },
+    );
+  }
+
+  #retryFullReload(attempt: number): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => this.#deliverRemote([{ kind: 'all' }], attempt + 1), reconnectDelayMs(attempt + 1));
+    timer.unref();
   }
 
   #connect(): Promise<void> {
     this.#connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#url, keepAlive: true, application_name: `keyward-feed-${this.instanceId}` });
+      const client = new pg.Client({
+        connectionString: this.#url,
+        keepAlive: true,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        application_name: `keyward-feed-${this.instanceId}`,
+      });
       client.on('notification', (message) => this.#onNotification(message));
       client.on('error', (error) => this.#lost(client, error));
       client.on('end', () => this.#lost(client, new Error('The change feed connection ended.')));
@@ -127,7 +194,7 @@ export class PostgresChangeFeed implements ChangeFeed {
         return;
       }
       this.#client = client;
-      this.#reconnectDelayMs = 100;
+      this.#reconnectAttempt = 0;
     })().finally(() => {
       this.#connecting = null;
     });
@@ -150,6 +217,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   #lost(client: pg.Client, error: unknown): void {
     if (this.#closed || this.#client !== client) return;
     this.#client = null;
+    this.#generation += 1;
+    this.#setInSync(false);
     this.#onError(error, 'the change feed lost its PostgreSQL connection; reconnecting');
     client.removeAllListeners('end');
     client.end().catch(() => undefined);
@@ -158,8 +227,8 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   #scheduleReconnect(): void {
     if (this.#closed || this.#reconnectTimer) return;
-    const delay = this.#reconnectDelayMs;
-    this.#reconnectDelayMs = Math.min(this.#reconnectDelayMs * 2, 2000);
+    const delay = reconnectDelayMs(this.#reconnectAttempt);
+    this.#reconnectAttempt += 1;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       this.#connect().then(

@@ -46,6 +46,7 @@ test('the endpoint table covers every route of the design', () => {
   const table = new Set(ENDPOINTS.map((e) => `${e.method} ${e.path}`));
   const design = [
     'GET /v1/health',
+    'GET /v1/ready',
     'GET /v1/openapi.json',
     'GET /v1/catalog',
     'PUT /v1/catalog',
