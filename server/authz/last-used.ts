@@ -16,7 +16,10 @@ export class LastUsedTracker {
   readonly #timer: NodeJS.Timeout;
 
   constructor(db: Kysely<Database>, flushEveryMs: number, onError: (error: unknown, kept: number) => void) {
-    this.#batch = new RetryingBatch<string, number>({ merge: (older, newer) => Math.max(older, newer), write: (batch) => write(db, batch) });
+    this.#batch = new RetryingBatch<string, number>({
+      merge: (older, newer) => Math.max(older, newer),
+      write: (batch) => write(db, batch),
+    });
     this.#timer = setInterval(() => void this.flush(false).catch((error: unknown) => onError(error, this.#batch.size)), flushEveryMs);
     this.#timer.unref();
   }

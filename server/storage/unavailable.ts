@@ -8,7 +8,17 @@
 export const RETRY_AFTER_SECONDS = 2;
 
 /** Node socket errors of a lost or refused database connection. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * PostgreSQL SQLSTATEs: 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now
@@ -32,7 +42,15 @@ const PG_MESSAGES = [
  * is read-only, the disk is full, the disk failed, the file cannot be opened, or another
  * connection holds a lock longer than busy_timeout.
  */
-const SQLITE_PREFIXES = ['SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL'];
+const SQLITE_PREFIXES = [
+  'SQLITE_READONLY',
+  'SQLITE_FULL',
+  'SQLITE_IOERR',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PROTOCOL',
+];
 
 /** Whether an error (or its cause) means the database is unavailable, not that the request is wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {

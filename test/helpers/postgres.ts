@@ -18,8 +18,11 @@ export interface PostgresCluster {
   url: string;
   port: number;
   dir: string;
-  /** Shuts the database server down (fast: sessions are cut) but keeps the cluster, for outage tests. */
-  pause(): void;
+  /**
+   * Shuts the database server down but keeps the cluster, for outage tests: `fast` ends sessions
+   * cleanly, `immediate` kills every server process at once (a crash: recovery on the next start).
+   */
+  pause(mode?: 'fast' | 'immediate'): void;
   /** Starts it again on the same port after pause(). */
   resume(): void;
   stop(): Promise<void>;
@@ -105,7 +108,7 @@ async function launch(): Promise<PostgresCluster> {
       url: `${base}/keyward`,
       port,
       dir,
-      pause: () => void run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']),
+      pause: (mode = 'fast') => void run('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '30', 'stop']),
       resume: () => void run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start']),
       stop: async () => {
         process.removeListener('exit', stopSync);
@@ -211,7 +214,10 @@ export interface InstanceGroup {
  * Several Keyward backends in this process on one fresh database of the test cluster, as a
  * load balancer would see them. The first instance bootstraps; the others join the same data.
  */
-export async function startInstances(count: number, options: { lastUsedFlushMs?: number } = {}): Promise<InstanceGroup> {
+export async function startInstances(
+  count: number,
+  options: { lastUsedFlushMs?: number; maxStaleSeconds?: number } = {},
+): Promise<InstanceGroup> {
   const cluster = await startPostgres();
   const database = await createTestDatabase(cluster.url);
   const databaseUrl = database.databaseUrl!;
@@ -228,6 +234,7 @@ export async function startInstances(count: number, options: { lastUsedFlushMs?:
       bootstrapTokenFile: tokenFile,
       logLevel: 'warn',
       ...(options.lastUsedFlushMs !== undefined ? { lastUsedFlushMs: options.lastUsedFlushMs } : {}),
+      ...(options.maxStaleSeconds !== undefined ? { maxStaleSeconds: options.maxStaleSeconds } : {}),
       logStream: { write: (line: string) => void logs.push(line) },
     });
     token ||= readFileSync(tokenFile, 'utf8').trim();
