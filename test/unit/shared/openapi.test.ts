@@ -115,3 +115,10 @@ test('versioned writes document If-Match and path ids are path parameters', () =
   assert.ok(patch.parameters?.some((p) => p.name === 'If-Match' && p.in === 'header'));
   assert.ok(patch.parameters?.some((p) => p.name === 'id' && p.in === 'path'));
 });
+
+test('readiness needs no token and documents its 503 body for load balancers', () => {
+  const ready = doc.paths['/v1/ready']!.get!;
+  assert.deepEqual(ready.security, []);
+  assert.ok(ready.responses['200']);
+  assert.deepEqual(ready.responses['503'].content['application/json'].schema.required.sort(), ['reason', 'status']);
+});
