@@ -120,5 +120,6 @@ test('readiness needs no token and documents its 503 body for load balancers', (
   const ready = doc.paths['/v1/ready']!.get!;
   assert.deepEqual(ready.security, []);
   assert.ok(ready.responses['200']);
-  assert.deepEqual(ready.responses['503'].content['application/json'].schema.required.sort(), ['reason', 'status']);
+  const notReady = ready.responses['503'] as { content: { 'application/json': { schema: { required: string[] } } } };
+  assert.deepEqual(notReady.content['application/json'].schema.required.sort(), ['reason', 'status']);
 });
