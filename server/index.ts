@@ -93,10 +93,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     database.feed.subscribe((events) => cache.apply(events));
     const maxStaleMs = (options.maxStaleSeconds ?? 30) * 1000;
     let feedInSync = true;
-    database.feed.watch?.((inSync, sinceMs) => {
+    database.feed.watch?.((inSync, sinceMs, how) => {
       feedInSync = inSync;
       ctx.cacheTrustedUntilMs = inSync ? Infinity : sinceMs + maxStaleMs;
-      if (inSync) logger.warn('the change feed is in sync again; authorization answers from the cache');
+      if (inSync) logger.warn({ caughtUp: how }, 'the change feed is in sync again; authorization answers from the cache');
       else logger.warn({ maxStaleSeconds: maxStaleMs / 1000 }, 'the change feed is out of sync; authorization fails closed if this lasts');
     });
     const readiness = new Readiness({ db: database.db, feedInSync: () => feedInSync });

@@ -30,7 +30,8 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
-export type FeedStatusListener = (inSync: boolean, sinceMs: number) => void;
+/** `how` says how a feed that is in sync again caught up (for the log). */
+export type FeedStatusListener = (inSync: boolean, sinceMs: number, how?: string) => void;
 
 /** Single-instance feed: delivery is a direct call. */
 export class LocalChangeFeed implements ChangeFeed {

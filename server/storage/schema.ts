@@ -110,6 +110,15 @@ export interface AuditTable {
   after: string | null;
 }
 
+/** PostgreSQL only: what each committed write announced, for a feed catching up after a reconnect. */
+export interface ChangeEventsTable {
+  /** The writing transaction's id (xid8; pg returns bigint as a string). */
+  xid: string;
+  at: Date | string;
+  /** JSON: ChangeEvent[] */
+  events: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   catalog_groups: CatalogGroupsTable;
@@ -121,6 +130,7 @@ export interface Database {
   groups: GroupsTable;
   backends: BackendsTable;
   audit: AuditTable;
+  change_events: ChangeEventsTable;
 }
 
 export type { Generated };

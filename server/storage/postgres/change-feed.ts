@@ -29,6 +29,24 @@ export function reconnectDelayMs(attempt: number): number {
 /** How long connecting may take before the attempt counts as failed (a blackholed host). */
 const CONNECT_TIMEOUT_MS = 3000;
 
+/** change_events rows are kept this long; a feed away for longer (nearly) reloads everything. */
+const RETENTION = '1 hour';
+const CATCH_UP_WINDOW_MS = 50 * 60_000;
+/** Pruning runs on every this many health probes (about once a minute). */
+const PRUNE_EVERY_PROBES = 12;
+
+/**
+ * A snapshot of the listening session (`pg_current_snapshot()`, as text) and when it was taken.
+ * Once a later probe on the same connection has answered, every transaction visible in it has
+ * had its notification delivered to us: PostgreSQL sends notifications to an idle listener as
+ * they commit, and the stream is ordered. So after a reconnect, what was not visible in it is
+ * exactly what we may have missed.
+ */
+interface Snapshot {
+  text: string;
+  atMs: number;
+}
+
 interface Payload {
   /** The sending instance: it applied the events itself and skips its own echo. */
   from: string;
@@ -63,6 +81,10 @@ export class PostgresChangeFeed implements ChangeFeed {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #healthTimer: NodeJS.Timeout | null = null;
   #connecting: Promise<void> | null = null;
+  /** The latest snapshot of the listening session, and the one before it (safe, see Snapshot). */
+  #candidate: Snapshot | null = null;
+  #safe: Snapshot | null = null;
+  #probes = 0;
 
   constructor(options: PostgresChangeFeedOptions) {
     this.#url = options.url;
@@ -75,6 +97,8 @@ export class PostgresChangeFeed implements ChangeFeed {
     await this.#connect();
     // The caller loads its cache after start(); from then on it is in sync.
     this.#setInSync(true);
+    // The cache is loaded after this snapshot, so whatever it shows committed is in the cache.
+    if (this.#client) this.#safe = await this.#takeSnapshot(this.#client).catch(() => null);
     this.#healthTimer = setInterval(() => void this.#checkHealth(), this.#healthCheckMs);
     this.#healthTimer.unref();
   }
@@ -85,7 +109,11 @@ export class PostgresChangeFeed implements ChangeFeed {
     let payload = JSON.stringify({ from: this.instanceId, events } satisfies Payload);
     if (Buffer.byteLength(payload) > MAX_PAYLOAD)
       payload = JSON.stringify({ from: this.instanceId, events: [{ kind: 'all' }] } satisfies Payload);
-    await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(tx);
+    const recorded = JSON.stringify((JSON.parse(payload) as Payload).events);
+    // Recorded with this transaction's id, in the same statement: a feed that reconnects finds
+    // exactly the writes that committed while it was away (see #missedEvents).
+    await sql`with recorded as (insert into change_events (xid, at, events) values (pg_current_xact_id()::text::bigint, now(), ${recorded}))
+      select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(tx);
   }
 
   /** After the commit: this instance's own subscribers, awaited (the others got the NOTIFY). */
@@ -114,12 +142,12 @@ export class PostgresChangeFeed implements ChangeFeed {
     return this.#inSync;
   }
 
-  #setInSync(inSync: boolean): void {
+  #setInSync(inSync: boolean, how?: string): void {
     if (this.#inSync === inSync) return;
     this.#inSync = inSync;
     const at = Date.now();
     this.#changedAtMs = at;
-    for (const listener of this.#watchers) listener(inSync, at);
+    for (const listener of this.#watchers) listener(inSync, at, how);
   }
 
   async close(): Promise<void> {
@@ -152,7 +180,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.#deliver(events).then(
       () => {
         if (attempt > 0 || events.some((e) => e.kind === 'all')) {
-          if (this.#client && generation === this.#generation) this.#setInSync(true);
+          if (this.#client && generation === this.#generation) this.#setInSync(true, 'reloaded everything');
         }
       },
       (error: unknown) => {
@@ -162,6 +190,58 @@ export class PostgresChangeFeed implements ChangeFeed {
         if (generation === this.#generation) this.#retryFullReload(attempt);
       },
     );
+  }
+
+  /** After reconnecting: apply what committed while we were away, then we are in sync. */
+  #catchUp(client: pg.Client): void {
+    const generation = this.#generation;
+    this.#missedEvents(client)
+      .then(async ({ events, how, taken }) => {
+        await (events.length > 0 ? this.#deliver(events) : this.#delivery);
+        if (this.#client !== client || generation !== this.#generation) return;
+        // Everything visible in the snapshot taken before the catch-up query is now applied.
+        this.#safe = taken;
+        this.#setInSync(true, how);
+      })
+      .catch((error: unknown) => {
+        this.#onError(error, 'catching up after the change feed reconnected failed; reloading everything');
+        if (generation === this.#generation) this.#retryFullReload(0);
+      });
+  }
+
+  /**
+   * What committed since the last safe snapshot, from change_events (LISTEN is already active,
+   * so anything later arrives as a notification); everything when there is no usable snapshot.
+   */
+  async #missedEvents(client: pg.Client): Promise<{ events: ChangeEvent[]; how: string; taken: Snapshot }> {
+    const safe = this.#safe;
+    const taken = await this.#takeSnapshot(client);
+    const all = { events: [{ kind: 'all' } as const], how: 'reloaded everything', taken };
+    if (!safe || taken.atMs - safe.atMs > CATCH_UP_WINDOW_MS) return all;
+    const xmin = safe.text.split(':')[0]!;
+    const { rows } = await client.query<{ events: string }>(
+      'select events from change_events where xid >= $1 and not pg_visible_in_snapshot(xid::text::xid8, $2::pg_snapshot)',
+      [xmin, safe.text],
+    );
+    const seen = new Map<string, ChangeEvent>();
+    for (const row of rows) {
+      for (const event of JSON.parse(row.events) as ChangeEvent[]) {
+        if (event.kind === 'all') return all;
+        seen.set(event.kind === 'backends' ? 'backends' : `${event.kind}:${event.id}`, event);
+      }
+    }
+    return { events: [...seen.values()], how: `applied ${rows.length} missed changes`, taken };
+  }
+
+  /** A new snapshot of the listening session; the previous one becomes safe (see Snapshot). */
+  async #takeSnapshot(client: pg.Client): Promise<Snapshot> {
+    const { rows } = await client.query<{ snapshot: string }>('select pg_current_snapshot()::text as snapshot');
+    const taken = { text: rows[0]!.snapshot, atMs: Date.now() };
+    if (this.#client === client) {
+      if (this.#candidate) this.#safe = this.#candidate;
+      this.#candidate = taken;
+    }
+    return taken;
   }
 
   #retryFullReload(attempt: number): void {
@@ -218,6 +298,8 @@ export class PostgresChangeFeed implements ChangeFeed {
     if (this.#closed || this.#client !== client) return;
     this.#client = null;
     this.#generation += 1;
+    // Taken on this connection but never confirmed by a later probe: not safe to catch up from.
+    this.#candidate = null;
     this.#setInSync(false);
     this.#onError(error, 'the change feed lost its PostgreSQL connection; reconnecting');
     client.removeAllListeners('end');
@@ -232,8 +314,10 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       this.#connect().then(
-        // Whatever was announced while we were away is lost: reload everything once.
-        () => this.#deliverRemote([{ kind: 'all' }]),
+        // Notifications sent while we were away are lost: reload what they announced.
+        () => {
+          if (this.#client) this.#catchUp(this.#client);
+        },
         (error: unknown) => {
           this.#onError(error, 'the change feed could not reconnect to PostgreSQL; retrying');
           this.#scheduleReconnect();
@@ -251,9 +335,16 @@ export class PostgresChangeFeed implements ChangeFeed {
       setTimeout(() => reject(new Error('The change feed connection did not answer within 3 s.')), 3000).unref(),
     );
     try {
-      await Promise.race([client.query('select 1'), timeout]);
+      await Promise.race([this.#takeSnapshot(client), timeout]);
     } catch (error) {
       this.#lost(client, error);
+      return;
+    }
+    this.#probes += 1;
+    if (this.#probes % PRUNE_EVERY_PROBES === 0) {
+      client.query(`delete from change_events where at < now() - interval '${RETENTION}'`).catch((error: unknown) => {
+        this.#onError(error, 'pruning old change events failed');
+      });
     }
   }
 }

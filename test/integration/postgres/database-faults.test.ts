@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventually, expectStatus, makeCredential, makeRole, seedCatalog, unique } from '../../helpers/builders.ts';
+import pg from 'pg';
 import { startInstances, startPostgres, type Instance, type InstanceGroup, type PostgresCluster } from '../../helpers/postgres.ts';
 import type { Json, TestResponse } from '../../helpers/server.ts';
 
@@ -237,5 +238,51 @@ test(
     }
     assert.ok(await eventually(async () => (await decide(b, secret)).allowed === true, 15_000, 20), 'b answers from its cache again');
     assert.ok(await eventually(async () => (await readiness(b)).status === 200, 10_000, 20), 'and is ready');
+  },
+);
+
+test(
+  'an instance whose change feed was away catches up on exactly what committed meanwhile, not by reloading everything',
+  { timeout: 60_000 },
+  async () => {
+    const group = await startInstances(2);
+    groups.push(group);
+    const [a, b] = group.instances as [Instance, Instance];
+    await seedCatalog(a);
+    const role = await makeRole(a, { actions: ['GetClients'] });
+    const { credential, secret } = await makeCredential(a, { roles: [role.id] });
+    assert.ok(await eventually(async () => (await decide(b, secret)).allowed === true, 2000, 20));
+
+    // The feeds lose their connections and cannot come back (the database refuses new sessions,
+    // superusers included), while a's pooled connections stay open and still write.
+    const database = new URL(group.databaseUrl).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: cluster.url.replace(/\/keyward$/, '/postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`alter database ${database} allow_connections false`);
+      try {
+        await admin.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'keyward-feed-%' and datname = $1",
+          [database],
+        );
+        assert.ok(
+          await eventually(async () => (await readiness(b)).json?.reason === 'change_feed_down', 10_000, 20),
+          'b reports its feed down',
+        );
+        expectStatus(await a.request('POST', `/v1/credentials/${credential.id}/revoke`), 200, 'revoke through a pooled connection');
+        assert.equal((await decide(b, secret)).allowed, true, 'b has not heard of it yet (and is within its stale bound)');
+      } finally {
+        await admin.query(`alter database ${database} allow_connections true`);
+      }
+    } finally {
+      await admin.end();
+    }
+    assert.ok(await eventually(async () => (await decide(b, secret)).reason === 'revoked', 5000, 10), 'b applies the missed revoke');
+    assert.ok(
+      await eventually(async () => b.logs.some((line) => /applied \d+ missed changes/.test(line)), 5000, 20),
+      `b caught up from the change log: ${b.logs.filter((l) => l.includes('in sync again')).join('\n')}`,
+    );
+    assert.ok(!b.logs.some((line) => line.includes('reloaded everything')), 'without a full reload');
+    assert.equal((await readiness(b)).status, 200);
   },
 );
