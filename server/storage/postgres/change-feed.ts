@@ -85,6 +85,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   #candidate: Snapshot | null = null;
   #safe: Snapshot | null = null;
   #probes = 0;
+  /** A reload failed: the cache may miss something no snapshot accounts for, so only a full reload repairs it. */
+  #needsFullReload = false;
 
   constructor(options: PostgresChangeFeedOptions) {
     this.#url = options.url;
@@ -122,6 +124,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     return this.#deliver(events).catch((error: unknown) => {
       // Committed but not applied here (the database went away right after the commit), and no
       // notification comes back to us: resync in the background like a missed notification.
+      this.#needsFullReload = true;
       this.#setInSync(false);
       this.#retryFullReload(0);
       throw error;
@@ -179,12 +182,14 @@ export class PostgresChangeFeed implements ChangeFeed {
     const generation = this.#generation;
     this.#deliver(events).then(
       () => {
-        if (attempt > 0 || events.some((e) => e.kind === 'all')) {
+        if (events.some((e) => e.kind === 'all')) {
+          this.#needsFullReload = false;
           if (this.#client && generation === this.#generation) this.#setInSync(true, 'reloaded everything');
         }
       },
       (error: unknown) => {
         this.#onError(error, 'reloading the authorization cache after another instance changed data failed');
+        this.#needsFullReload = true;
         this.#setInSync(false);
         // A newer connection does its own catch-up; this one stops here.
         if (generation === this.#generation) this.#retryFullReload(attempt);
@@ -198,6 +203,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.#missedEvents(client)
       .then(async ({ events, how, taken }) => {
         await (events.length > 0 ? this.#deliver(events) : this.#delivery);
+        if (events.some((e) => e.kind === 'all')) this.#needsFullReload = false;
         if (this.#client !== client || generation !== this.#generation) return;
         // Everything visible in the snapshot taken before the catch-up query is now applied.
         this.#safe = taken;
@@ -217,7 +223,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     const safe = this.#safe;
     const taken = await this.#takeSnapshot(client);
     const all = { events: [{ kind: 'all' } as const], how: 'reloaded everything', taken };
-    if (!safe || taken.atMs - safe.atMs > CATCH_UP_WINDOW_MS) return all;
+    if (!safe || this.#needsFullReload || taken.atMs - safe.atMs > CATCH_UP_WINDOW_MS) return all;
     const xmin = safe.text.split(':')[0]!;
     const { rows } = await client.query<{ events: string }>(
       'select events from change_events where xid >= $1 and not pg_visible_in_snapshot(xid::text::xid8, $2::pg_snapshot)',
