@@ -17,6 +17,7 @@ const USAGE = `Usage: npm run server -- [options]
   --log-level LEVEL            fatal|error|warn|info|debug (default info)
   --max-stale-seconds N        PostgreSQL: deny authorization (stale_cache) once the change feed has been
                                out of sync this long (default 30)
+  --webhook-allow-private      let https webhooks target private address ranges
   --help`;
 
 function fail(message: string): never {
@@ -39,6 +40,7 @@ try {
       'trusted-proxy': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
       'max-stale-seconds': { type: 'string' },
+      'webhook-allow-private': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -75,6 +77,7 @@ try {
     trustedProxies: values['trusted-proxy'] ?? [],
     logLevel: values['log-level'] ?? 'info',
     maxStaleSeconds,
+    webhookAllowPrivate: values['webhook-allow-private'] === true,
     ...(tls ? { tls } : {}),
     // Logs go to stderr so stdout carries only the listening line and the one-time token.
     logStream: process.stderr,

@@ -3,6 +3,9 @@ import pino, { type DestinationStream } from 'pino';
 import { AuthzCache } from './authz/cache.ts';
 import { SecretHasher } from './authz/hasher.ts';
 import { LastUsedTracker } from './authz/last-used.ts';
+import { UsageCounter } from './authz/usage-counter.ts';
+import { WebhookDispatcher } from './webhooks/delivery.ts';
+import { startExpiryNotifier } from './webhooks/expiry-notifier.ts';
 import { bootstrap } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import { ServiceContext } from './services/context.ts';
@@ -34,6 +37,15 @@ export interface ServerOptions {
    */
   maxStaleSeconds?: number;
   tls?: { cert: Buffer; key: Buffer };
+  /** How often usage counts are added to the database (default 5 s; at most 10 s late). */
+  usageFlushMs?: number;
+  /** Let webhooks target private address ranges over https (--webhook-allow-private). */
+  webhookAllowPrivate?: boolean;
+  /** Delays between webhook attempts (tests shorten them); default DEFAULT_BACKOFF_MS. */
+  webhookBackoffMs?: number[];
+  /** How often the outbox and expiries are looked at (default 1 s and 60 s). */
+  webhookPollMs?: number;
+  expiryCheckMs?: number;
 }
 
 export interface RunningServer {
@@ -75,6 +87,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onBackgroundError: (err, what) => logger.warn({ err }, what),
   });
   let lastUsed: LastUsedTracker | null = null;
+  let usage: UsageCounter | null = null;
+  let dispatcher: WebhookDispatcher | null = null;
+  let notifier: { stop(): Promise<void> } | null = null;
   let app: ReturnType<typeof buildApp> | null = null;
   try {
     const hasher = new SecretHasher(await loadOrCreateKey(database.db));
@@ -90,6 +105,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       lastUsed,
       serializable: database.dialect === 'postgres',
     });
+    usage = new UsageCounter(database.db, options.usageFlushMs ?? 5000, (error) => logger.error({ err: error }, 'writing usage counts failed; they are kept and retried'));
+    ctx.usage = usage;
+    dispatcher = new WebhookDispatcher(database.db, {
+      allowPrivate: options.webhookAllowPrivate === true,
+      onError: (error, what) => logger.warn({ err: error }, what),
+      ...(options.webhookPollMs ? { pollMs: options.webhookPollMs } : {}),
+      ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
+    });
+    const outbox = dispatcher;
+    ctx.onNotify = () => outbox.kick();
     database.feed.subscribe((events) => cache.apply(events));
     const maxStaleMs = (options.maxStaleSeconds ?? 30) * 1000;
     let feedInSync = true;
@@ -111,8 +136,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       failedAuthLimit: options.failedAuthLimit ?? 20,
       https: options.tls,
       readiness,
+      lifecycle: { usage, webhookAllowPrivate: options.webhookAllowPrivate === true },
     });
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 7700 });
+    dispatcher.start();
+    notifier = startExpiryNotifier(ctx, options.expiryCheckMs ?? 60_000, (error) => logger.warn({ err: error }, 'checking credential expiries failed'));
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : (options.port ?? 7700);
     const host = options.host ?? '127.0.0.1';
@@ -132,6 +160,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       close() {
         closing ??= (async () => {
           await listening.close();
+          await notifier?.stop();
+          await dispatcher?.close();
+          await usage?.close();
           await lastUsed!.close();
           await database.close();
           logger.flush?.();
@@ -141,6 +172,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
+    await notifier?.stop().catch(() => undefined);
+    await dispatcher?.close().catch(() => undefined);
+    await usage?.close().catch(() => undefined);
     await lastUsed?.close().catch(() => undefined);
     await database.close();
     throw error;

@@ -34,7 +34,7 @@ function opsPerSecond(fn: (i: number) => number, seconds: number): number {
 }
 
 type Compile = (pattern: string) => PathMatcher;
-const RE2: Compile = compilePathRegex;
+const RE2: Compile = (pattern) => compilePathRegex(pattern, { caseSensitive: false });
 const NATIVE: Compile = (pattern) => new RegExp(pattern);
 
 /** Backends with two sub-URL settings each, as in the HTTP benchmark. */
@@ -44,6 +44,7 @@ function backendsWith(compile: Compile): BackendView[] {
     name: `Backend ${b}`,
     frontendPrefix: `/api${b}`,
     requiredRoleIds: ['role-0'],
+    caseSensitive: false,
     subSettings: [
       { method: 'DELETE', regex: compile(`^/api${b}/admin/.*$`), requiredRoleIds: ['role-1'], override: false },
       { method: 'ANY', regex: compile(`^/api${b}/public/`), requiredRoleIds: [], override: true },
@@ -59,6 +60,7 @@ function manySettings(compile: Compile): BackendView[] {
       name: 'Many settings',
       frontendPrefix: '/svc',
       requiredRoleIds: ['role-0'],
+      caseSensitive: false,
       subSettings: Array.from({ length: 10 }, (_, i) => ({
         method: 'ANY' as const,
         regex: compile(i === 9 ? '^/svc/v[0-9]+/clients/[^/]+$' : `^/svc/area${i}/(reports|exports)/.*$`),

@@ -35,9 +35,11 @@ export function backendViews(backends: readonly Backend[]): BackendView[] {
     name: b.name,
     frontendPrefix: b.frontendPrefix,
     requiredRoleIds: b.requiredRoles,
+    // A cache written before backends had the field holds none: the server's default then.
+    caseSensitive: b.caseSensitive ?? false,
     subSettings: b.subSettings.map((s) => ({
       method: s.method,
-      regex: storedPathMatcher(s.pathRegex),
+      regex: storedPathMatcher(s.pathRegex, { caseSensitive: b.caseSensitive ?? false }),
       requiredRoleIds: s.requiredRoles,
       override: s.override,
     })),

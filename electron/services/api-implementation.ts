@@ -7,6 +7,7 @@ import { checkAccess, hygieneReport } from './access-checker.ts';
 import { assertTransportAllowed, BackendClient, fetchCertificate, networkError } from './backend-client.ts';
 import { Drafts } from './drafts/drafts.ts';
 import { KeywardError, toIpcError } from './errors.ts';
+import { lifecycleApi } from './lifecycle-api.ts';
 import { LocalServer } from './local-server.ts';
 import { OneTimeSecrets } from './one-time-secrets.ts';
 import {
@@ -89,6 +90,8 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
     session.remember('credentials', answer.credential);
     return { credential: answer.credential, secretHandle };
   };
+
+  const lifecycle = lifecycleApi({ call, hold: (secret) => vault.hold(secret) });
 
   const crud = <T extends { id: string }, C, P>(path: string, cached?: 'roles' | 'credentials' | 'backends') => {
     const keep = (item: T, deleted = false) => {
@@ -348,7 +351,10 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
     policy: {
       get: () => call<IssuancePolicy>('GET', '/v1/policy/issuance'),
       set: (body) => call<IssuancePolicy>('PUT', '/v1/policy/issuance', { body }),
+      ...lifecycle.lifetime,
     },
+    usage: lifecycle.usage,
+    webhooks: lifecycle.webhooks,
     backends: { list: backends.list, get: backends.get, create: backends.create, update: backends.update, delete: backends.delete },
     audit: { list: (query) => call('GET', '/v1/audit', { query }) },
     drafts: {

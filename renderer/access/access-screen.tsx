@@ -14,6 +14,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useMemo, useState } from 'react';
+import { canonicalPath, PATH_PROBLEM_TEXT } from '../../shared/domain/canonical-path.ts';
 import { HTTP_METHODS } from '../../shared/domain/types.ts';
 import type { AccessCheck } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
@@ -33,6 +34,7 @@ const REASON: Record<AccessCheck['reason'], string> = {
   missing_roles: 'The credential lacks roles this route requires.',
   no_route: 'No backend’s prefix matches this path.',
   stale_cache: 'The server has lost contact with its database for too long to trust its cached permissions.',
+  invalid_path: 'The path is refused whatever the credential, because servers could read it as a different route.',
 };
 
 /** "May this credential do this?" with the reason, computed by main from server state or the offline cache. */
@@ -51,12 +53,14 @@ export function AccessScreen() {
   const [path, setPath] = useState('/');
   const [ip, setIp] = useState('');
   const [result, setResult] = useState<AccessCheck | null>(null);
+  const [checkedPath, setCheckedPath] = useState('');
   const [error, setError] = useState<string | null>(null);
   const chosen = credentials.data?.find((c) => c.id === credentialId) ?? null;
 
   const check = async () => {
     setError(null);
     setResult(null);
+    setCheckedPath(mode === 'route' ? path : '');
     try {
       const extra = ip ? { ip } : {};
       setResult(
@@ -138,16 +142,24 @@ export function AccessScreen() {
           {error}
         </Alert>
       )}
-      {result && <Decision result={result} />}
+      {result && <Decision result={result} path={checkedPath} />}
     </Page>
   );
 }
 
-function Decision({ result }: { result: AccessCheck }) {
+/** Why the shared canonicaliser refused the checked path, in words, for an invalid_path decision. */
+function pathProblemText(path: string): string | null {
+  const canonical = canonicalPath(path);
+  return typeof canonical === 'string' ? null : PATH_PROBLEM_TEXT[canonical.invalid];
+}
+
+function Decision({ result, path }: { result: AccessCheck; path: string }) {
+  const pathProblem = result.reason === 'invalid_path' ? pathProblemText(path) : null;
   return (
     <Alert severity={result.allowed ? 'success' : 'error'} sx={{ mt: 2 }} data-testid="access-result">
       <AlertTitle>{result.allowed ? 'Allowed' : 'Denied'}</AlertTitle>
       <Typography>{REASON[result.reason]}</Typography>
+      {pathProblem && <Typography>{pathProblem}</Typography>}
       {result.grantedBy.length > 0 && <Typography>Granted by: {result.grantedBy.join(', ')}</Typography>}
       {result.missingRoles.length > 0 && <Typography>Missing roles: {result.missingRoles.join(', ')}</Typography>}
       {result.route && (

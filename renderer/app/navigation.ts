@@ -8,7 +8,9 @@ export const SCREENS = [
   { id: 'directory', label: 'Directory' },
   { id: 'backends', label: 'Backends' },
   { id: 'access', label: 'Access checker' },
+  { id: 'usage', label: 'Usage' },
   { id: 'hygiene', label: 'Hygiene' },
+  { id: 'policies', label: 'Policies' },
   { id: 'audit', label: 'Audit log' },
 ] as const;
 

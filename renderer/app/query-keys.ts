@@ -17,4 +17,8 @@ export const qk = {
   drafts: (p: string | null) => [p, 'drafts'] as const,
   hygiene: (p: string | null) => [p, 'hygiene'] as const,
   audit: (p: string | null, q: object) => [p, 'audit', q] as const,
+  lifetime: (p: string | null) => [p, 'lifetime'] as const,
+  usage: (p: string | null, q: object) => [p, 'usage', q] as const,
+  webhooks: (p: string | null) => [p, 'webhooks'] as const,
+  deliveries: (p: string | null, id: string) => [p, 'webhooks', id, 'deliveries'] as const,
 };

@@ -8,7 +8,9 @@ import { CredentialsScreen } from '../credentials/credentials-screen.tsx';
 import { DirectoryScreen } from '../directory/directory-screen.tsx';
 import { DraftsScreen } from '../drafts/drafts-screen.tsx';
 import { HygieneScreen } from '../hygiene/hygiene-screen.tsx';
+import { PoliciesScreen } from '../policies/policies-screen.tsx';
 import { RolesScreen } from '../roles/roles-screen.tsx';
+import { UsageScreen } from '../usage/usage-screen.tsx';
 import { SCREENS, useNavigation, type ScreenId } from './navigation.ts';
 import { hasData, useSession } from './session.ts';
 
@@ -49,6 +51,10 @@ export function ScreenView({ screen }: { screen: ScreenId }) {
       return <AccessScreen />;
     case 'hygiene':
       return <HygieneScreen />;
+    case 'usage':
+      return <UsageScreen />;
+    case 'policies':
+      return <PoliciesScreen />;
     case 'audit':
       return <AuditScreen />;
   }

@@ -1,4 +1,18 @@
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  FormHelperText,
+  MenuItem,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { regexProblem } from '../../shared/domain/policy.ts';
@@ -9,7 +23,7 @@ import { errorMessage } from '../app/errors.ts';
 import { useSession } from '../app/session.ts';
 import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { MultiPicker } from '../directory/multi-picker.tsx';
-import { testRoute } from './route-test.ts';
+import { prefixProblem, testRoute, type RouteTestResult } from './route-test.ts';
 import { SubSettingRow } from './sub-setting-row.tsx';
 
 /** Creates or edits a backend; a "test a path" field shows which setting decides a request. */
@@ -23,25 +37,28 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const [prefix, setPrefix] = useState(backend?.frontendPrefix ?? '/');
   const [required, setRequired] = useState<string[]>(backend?.requiredRoles ?? []);
   const [settings, setSettings] = useState<SubSetting[]>(backend?.subSettings ?? []);
+  const [caseSensitive, setCaseSensitive] = useState(backend?.caseSensitive ?? false);
   const [testMethod, setTestMethod] = useState('GET');
   const [testPath, setTestPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
   // Escape, the backdrop and Cancel ask before throwing edits away ("test a path" is not an edit).
-  const fieldsNow = JSON.stringify([name, prefix, required, settings]);
+  const fieldsNow = JSON.stringify([name, prefix, required, settings, caseSensitive]);
   const [fieldsAtOpen] = useState(fieldsNow);
   const discard = useDiscardGuard(fieldsNow !== fieldsAtOpen, onClose, 'backend');
 
-  const prefixOk = prefix.startsWith('/');
+  const prefixIssue = prefixProblem(prefix);
+  const prefixOk = prefixIssue === null;
   const regexOk = settings.every((s) => regexProblem(s.pathRegex) === null);
-  const match = testPath ? testRoute(prefix, required, settings, testMethod, testPath) : null;
+  const tested = testPath ? testRoute({ prefix, requiredRoles: required, settings, caseSensitive }, testMethod, testPath) : null;
+  const match = tested?.kind === 'match' ? tested.requirement : null;
   const roleName = (id: string) => roles.find((r) => r.id === id)?.name ?? id;
 
   const save = async () => {
     setBusy(true);
     setError(null);
-    const fields = { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, subSettings: settings };
+    const fields = { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, subSettings: settings, caseSensitive };
     try {
       if (backend) await api.backends.update({ id: backend.id, expectedVersion: backend.version, set: fields });
       else await api.backends.create(fields);
@@ -66,7 +83,7 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
               value={prefix}
               onChange={(e) => setPrefix(e.target.value)}
               error={!prefixOk}
-              helperText={prefixOk ? 'e.g. /billing' : 'Must start with “/”.'}
+              helperText={prefixIssue ?? 'e.g. /billing'}
               sx={{ flex: 1 }}
             />
           </Stack>
@@ -77,6 +94,16 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
             onChange={setRequired}
             helperText="A request must come with a credential holding all of these."
           />
+          <div>
+            <FormControlLabel
+              control={<Checkbox checked={caseSensitive} onChange={(e) => setCaseSensitive(e.target.checked)} />}
+              label="Case-sensitive matching"
+            />
+            <FormHelperText sx={{ mt: 0 }}>
+              Leave off unless the API itself tells /Invoices from /invoices: many routers ignore case, so a case-sensitive rule could be
+              stepped around by changing a letter’s case.
+            </FormHelperText>
+          </div>
           <Typography variant="subtitle2" component="h3">
             Sub-URL settings (the first match applies)
           </Typography>
@@ -122,11 +149,12 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
               sx={{ flex: 1 }}
             />
           </Stack>
-          {testPath && (
-            <Alert severity={match ? 'info' : 'warning'} data-testid="route-test-result">
-              {!match
-                ? `${testPath} is not under ${prefix}, so this backend does not decide it.`
-                : `${match.subSettingIndex === null ? 'No sub-URL setting matches; the backend’s list applies.' : `Setting ${match.subSettingIndex + 1} matches.`} Required roles: ${match.requiredRoleIds.length ? match.requiredRoleIds.map(roleName).join(', ') : 'none'}.`}
+          {testPath && tested && (
+            <Alert
+              severity={tested.kind === 'match' ? 'info' : tested.kind === 'invalid_path' ? 'error' : 'warning'}
+              data-testid="route-test-result"
+            >
+              {routeTestText(tested, testPath, prefix, roleName)}
             </Alert>
           )}
           {error && <Alert severity="error">{error}</Alert>}
@@ -143,4 +171,17 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
       {discard.prompt}
     </Dialog>
   );
+}
+
+function routeTestText(tested: RouteTestResult, testPath: string, prefix: string, roleName: (id: string) => string): string {
+  if (tested.kind === 'invalid_path') return `Refused (invalid_path) whatever the credential: ${tested.message}`;
+  if (tested.kind === 'no_route') return `${testPath} is not under ${prefix}, so this backend does not decide it.`;
+  const match = tested.requirement;
+  const which =
+    match.subSettingIndex === null
+      ? 'No sub-URL setting matches; the backend’s list applies.'
+      : `Setting ${match.subSettingIndex + 1} matches.`;
+  const roles = match.requiredRoleIds.length ? match.requiredRoleIds.map(roleName).join(', ') : 'none';
+  const judged = tested.path === testPath.split(/[?#]/)[0] ? '' : ` (judged as ${tested.path})`;
+  return `${which} Required roles: ${roles}.${judged}`;
 }

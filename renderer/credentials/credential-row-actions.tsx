@@ -4,6 +4,7 @@ import EditIcon from '@mui/icons-material/EditOutlined';
 import PlayArrowIcon from '@mui/icons-material/PlayArrowOutlined';
 import AutorenewIcon from '@mui/icons-material/Autorenew';
 import DoNotDisturbIcon from '@mui/icons-material/DoNotDisturbOn';
+import BarChartIcon from '@mui/icons-material/BarChart';
 import type { Credential } from '../../shared/domain/types.ts';
 import { useSession } from '../app/session.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
@@ -26,6 +27,9 @@ export function CredentialRowActions({ credential: c }: { credential: Credential
   );
   return (
     <>
+      {button('Usage', <BarChartIcon fontSize="small" />, () =>
+        openDialog({ type: 'credential-usage', credentialId: c.id, credentialName: c.name }),
+      )}
       {button('Edit', <EditIcon fontSize="small" />, () => openDialog({ type: 'credential-editor', credentialId: c.id }), final)}
       {c.status === 'disabled'
         ? button('Enable', <PlayArrowIcon fontSize="small" />, () => act('enable'))

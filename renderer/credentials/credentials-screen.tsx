@@ -94,7 +94,13 @@ export function CredentialsScreen() {
           const graceUntil = row.previousSecretValidUntil ? formatDateTime(Date.parse(row.previousSecretValidUntil)) : null;
           return (
             <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', height: '100%' }}>
-              <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} />
+              {row.leakedAt ? (
+                <Tooltip title={`Reported as leaked on ${formatDateTime(Date.parse(row.leakedAt))} and revoked at once.`}>
+                  <Chip size="small" color="error" label="leaked" data-testid="leaked-chip" />
+                </Tooltip>
+              ) : (
+                <Chip size="small" variant="outlined" color={STATUS_COLOR[row.status]} label={row.status} />
+              )}
               {graceUntil ? (
                 // Rolled with a grace period: the old secret still works for a while.
                 <Tooltip title={`Rolled with a grace period: the previous secret keeps working until ${graceUntil}.`}>

@@ -21,6 +21,8 @@ interface Props {
   rolled: boolean;
   /** After a roll with grace: when the previous secret stops working (ms since epoch). */
   graceUntil: number | null;
+  /** A webhook's signing secret instead of a credential's token: raw copy only, other words. */
+  webhook?: boolean;
   onClose: () => void;
 }
 
@@ -29,7 +31,9 @@ interface Props {
  * copies go through main (which clears the clipboard later), and the plain text exists in React
  * state only while the user has pressed "Reveal".
  */
-export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil, onClose }: Props) {
+export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil, webhook = false, onClose }: Props) {
+  const formats = webhook ? [{ format: 'token' as const, label: 'Copy secret' }] : FORMATS;
+  const what = webhook ? 'signing secret' : 'token';
   const api = useApi();
   const [revealed, setRevealed] = useState<string | null>(null);
   const [copy, setCopy] = useState<{ format: CopyFormat; clearsAt: number | null } | null>(null);
@@ -91,7 +95,7 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil,
   };
 
   const secondsLeft = copy?.clearsAt ? Math.max(0, Math.ceil((copy.clearsAt - now) / 1000)) : null;
-  const label = FORMATS.find((f) => f.format === copy?.format)?.label.replace('Copy ', '') ?? '';
+  const label = formats.find((f) => f.format === copy?.format)?.label.replace('Copy ', '') ?? '';
 
   return (
     <Dialog
@@ -103,11 +107,13 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil,
       slotProps={{ paper: { 'data-testid': 'token-dialog' } as object }}
     >
       <DialogTitle id={titleId}>
-        {rolled ? 'New secret' : 'Token created'} for “{credentialName}”
+        {webhook ? `Signing secret of webhook “${credentialName}”` : `${rolled ? 'New secret' : 'Token created'} for “${credentialName}”`}
       </DialogTitle>
       <DialogContent>
         <Alert severity="warning" sx={{ mb: 2 }}>
-          Copy this token now. It will not be shown again: Keyward keeps only a hash of it.
+          {webhook
+            ? 'Copy this signing secret now and give it to the receiver, which verifies every delivery with it. It will not be shown again.'
+            : 'Copy this token now. It will not be shown again: Keyward keeps only a hash of it.'}
         </Alert>
         {rolled && (
           <Alert severity="info" sx={{ mb: 2 }} data-testid="grace-notice">
@@ -138,7 +144,7 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil,
           </Button>
         </Stack>
         <Stack direction="row" spacing={1} useFlexGap sx={{ mt: 2, flexWrap: 'wrap' }}>
-          {FORMATS.map((f) => (
+          {formats.map((f) => (
             <Button
               key={f.format}
               variant={copy?.format === f.format ? 'contained' : 'outlined'}
@@ -163,8 +169,8 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil,
       </DialogActions>
       {confirmClose && (
         <ConfirmDialog
-          title="Close without the token?"
-          body={`You will not be able to see this token again. If you have not stored it, roll the credential later to get a new one.${copy && secondsLeft !== null ? ` The copy on the clipboard is still cleared in ${secondsLeft} s.` : ''}`}
+          title={`Close without the ${what}?`}
+          body={`You will not be able to see this ${what} again. ${webhook ? 'If you have not stored it, delete the webhook and create it again.' : 'If you have not stored it, roll the credential later to get a new one.'}${copy && secondsLeft !== null ? ` The copy on the clipboard is still cleared in ${secondsLeft} s.` : ''}`}
           confirmLabel="Close"
           onConfirm={close}
           onClose={() => setConfirmClose(false)}

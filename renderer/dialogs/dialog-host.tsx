@@ -7,6 +7,9 @@ import { OneTimeTokenDialog } from '../credentials/one-time-token-dialog.tsx';
 import { GroupDialog } from '../directory/group-dialog.tsx';
 import { UserDialog } from '../directory/user-dialog.tsx';
 import { RoleDialogContainer } from '../roles/role-dialog-container.tsx';
+import { CredentialUsageDialog } from '../usage/credential-usage-dialog.tsx';
+import { WebhookDeliveriesDialog } from '../policies/webhook-deliveries-dialog.tsx';
+import { WebhookEditorDialog } from '../policies/webhook-editor-dialog.tsx';
 import { assertNever, type DialogSpec } from './dialog-types.ts';
 
 /** Renders one declared dialog. The switch is exhaustive: a new kind must get a case here. */
@@ -34,6 +37,7 @@ export function DialogHost({ spec, onClose }: { spec: DialogSpec; onClose: () =>
           handle={spec.handle}
           rolled={spec.rolled}
           graceUntil={spec.graceUntil ?? null}
+          webhook={spec.webhook ?? false}
           onClose={onClose}
         />
       );
@@ -45,6 +49,12 @@ export function DialogHost({ spec, onClose }: { spec: DialogSpec; onClose: () =>
       return <GroupDialog groupId={spec.groupId} onClose={onClose} />;
     case 'backend':
       return <BackendDialog backendId={spec.backendId} onClose={onClose} />;
+    case 'credential-usage':
+      return <CredentialUsageDialog credentialId={spec.credentialId} credentialName={spec.credentialName} onClose={onClose} />;
+    case 'webhook-editor':
+      return <WebhookEditorDialog webhookId={spec.webhookId} onClose={onClose} />;
+    case 'webhook-deliveries':
+      return <WebhookDeliveriesDialog webhookId={spec.webhookId} webhookName={spec.webhookName} onClose={onClose} />;
     default:
       return assertNever(spec);
   }

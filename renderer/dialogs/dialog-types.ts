@@ -23,7 +23,12 @@ export type DialogSpec =
       rolled: boolean;
       /** After a roll with a grace period: when the previous secret stops working (ms since epoch). */
       graceUntil?: number;
+      /** A webhook's signing secret rather than a credential's token. */
+      webhook?: boolean;
     }
+  | { type: 'credential-usage'; credentialId: string; credentialName: string }
+  | { type: 'webhook-editor'; webhookId: string | null }
+  | { type: 'webhook-deliveries'; webhookId: string; webhookName: string }
   | { type: 'profile'; profileId: string | null }
   | { type: 'user'; userId: string | null }
   | { type: 'group'; groupId: string | null }

@@ -82,7 +82,9 @@ export class AuthzCache {
     this.#byHash = new Map();
     this.#byId = new Map();
     for (const row of credentials) this.#putCredential(row, roleIdsByCredential.get(row.id) ?? []);
-    this.#backends = backends.map((b) => backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings));
+    this.#backends = backends.map((b) =>
+      backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings, Number(b.case_sensitive) === 1),
+    );
   }
 
   async apply(events: readonly ChangeEvent[]): Promise<void> {
@@ -152,7 +154,9 @@ export class AuthzCache {
 
   async #reloadBackends(): Promise<void> {
     const rows = await this.#db.selectFrom('backends').selectAll().execute();
-    this.#backends = rows.map((b) => backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings));
+    this.#backends = rows.map((b) =>
+      backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings, Number(b.case_sensitive) === 1),
+    );
   }
 
   #dropCredential(id: string): void {
@@ -181,15 +185,23 @@ export class AuthzCache {
   }
 }
 
-function backendView(id: string, name: string, prefix: string, requiredJson: string, settingsJson: string): BackendView {
+function backendView(
+  id: string,
+  name: string,
+  prefix: string,
+  requiredJson: string,
+  settingsJson: string,
+  caseSensitive: boolean,
+): BackendView {
   return {
     id,
     name,
     frontendPrefix: prefix,
     requiredRoleIds: parseJson<string[]>(requiredJson, []),
+    caseSensitive,
     subSettings: parseJson<SubSetting[]>(settingsJson, []).map((s) => ({
       method: s.method,
-      regex: storedPathMatcher(s.pathRegex),
+      regex: storedPathMatcher(s.pathRegex, { caseSensitive }),
       requiredRoleIds: s.requiredRoles,
       override: s.override,
     })),

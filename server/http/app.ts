@@ -11,7 +11,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { makeAuthenticator } from './authenticate.ts';
 import { makeFastPath } from './fast-path.ts';
 import { FORWARD_AUTH_PATH } from './forward-auth.ts';
-import { makeHandlers } from './handlers.ts';
+import { makeHandlers, type LifecycleParts } from './handlers.ts';
 import { FailedAuthLimiter } from './rate-limit.ts';
 import { RequestValidationError, typeboxValidatorCompiler } from './validation.ts';
 
@@ -25,6 +25,7 @@ export interface AppOptions {
   https?: { cert: Buffer; key: Buffer } | undefined;
   /** GET /v1/ready: database reachable and change feed in sync. */
   readiness: Readiness;
+  lifecycle?: LifecycleParts;
 }
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -90,7 +91,7 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     done(null, body === '' ? undefined : String(body)),
   );
 
-  const handlers = makeHandlers(ctx, options.version, options.readiness);
+  const handlers = makeHandlers(ctx, options.version, options.readiness, options.lifecycle);
   for (const endpoint of ENDPOINTS) {
     const handler = handlers[endpoint.operationId];
     if (!handler) throw new Error(`No handler for ${endpoint.operationId}`);
@@ -125,8 +126,8 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
           if (reply.statusCode === 200 && endpoint.response.status !== 200) reply.code(endpoint.response.status);
           // Every answer that is one object (or a created / rolled credential with its secret)
           // carries that object's ETag, so the next conditional write needs no extra GET.
-          const body = result as { version?: unknown; credential?: { version?: unknown } } | null;
-          const version = body?.version ?? body?.credential?.version;
+          const body = result as { version?: unknown; credential?: { version?: unknown }; webhook?: { version?: unknown } } | null;
+          const version = body?.version ?? body?.credential?.version ?? body?.webhook?.version;
           if (typeof version === 'number') reply.header('ETag', `"${version}"`);
           return result;
         },

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { encodeRolesHeader, forwardAuthStatus } from '../../shared/domain/authorize.ts';
+import { canonicalPath, isInvalidPath } from '../../shared/domain/canonical-path.ts';
 import { ipInRanges, parseIp, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { Decision } from '../../shared/domain/types.ts';
 import { decide } from '../services/authorization-service.ts';
@@ -40,7 +41,10 @@ export function clientAddress(request: RawRequest, trusted: readonly ParsedCidr[
   const forwarded = header(request, 'x-forwarded-for');
   if (forwarded) {
     // Walk from the right: the first address that is not itself a trusted proxy is the client.
-    const hops = forwarded.split(',').map((h) => h.trim()).filter(Boolean);
+    const hops = forwarded
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
     for (let i = hops.length - 1; i >= 0; i -= 1) {
       const hop = hops[i]!;
       if (parseIp(hop) === null) break;
@@ -56,10 +60,31 @@ function originalRequest(request: RawRequest): { method: string; uri: string } {
   const method = header(request, 'x-original-method') ?? header(request, 'x-forwarded-method') ?? request.method;
   let uri = header(request, 'x-original-uri') ?? header(request, 'x-forwarded-uri');
   if (uri === undefined) {
+    // Envoy's form, /v1/forward-auth/<path>; anything else names no path, which is refused
+    // (invalid_path) rather than judged as "/": a proxy that forgot the header must not pass.
     const rest = request.url.slice(FORWARD_AUTH_PATH.length);
-    uri = rest.startsWith('/') ? rest : '/';
+    uri = rest.startsWith('/') ? rest : '';
   }
   return { method: method.toUpperCase(), uri };
+}
+
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-method-override', 'x-http-method'] as const;
+
+/**
+ * Methods named by method-override headers, which frameworks (Express method-override, ASP.NET,
+ * Rails) let stand in for the real one: a request must be allowed for each of them too.
+ */
+function overrideMethods(request: RawRequest, method: string): string[] | null {
+  let methods: string[] | null = null;
+  for (const name of OVERRIDE_HEADERS) {
+    const value = request.headers[name];
+    if (value === undefined) continue;
+    for (const item of (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(','))) {
+      const other = item.trim().toUpperCase();
+      if (other !== '' && other !== method && !methods?.includes(other)) (methods ??= []).push(other);
+    }
+  }
+  return methods;
 }
 
 export interface ForwardAuthAnswer {
@@ -72,31 +97,47 @@ export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trus
   const token = presentedToken(request.headers);
   const { method, uri } = originalRequest(request);
   const ip = clientAddress(request, trusted);
-  const decision: Decision = token
-    ? decide(ctx, token, { method, path: uri }, ip)
+  let decision: Decision = token
+    ? decide(ctx, token, { method, path: uri }, ip, false)
     : { allowed: false, reason: 'unknown_token', credentialId: null, roles: [], grantedBy: [], missingRoles: [] };
+  if (decision.allowed && token) {
+    const others = overrideMethods(request, method);
+    if (others) for (const other of others) if (decision.allowed) decision = decide(ctx, token, { method: other, path: uri }, ip, false);
+  }
+  // Counted once per request, as the final decision (override methods are decided again above).
+  ctx.usage.count(decision.credentialId, decision.reason, ctx.now());
   // Not a permission problem: a 503 makes the proxy fail the request (nginx answers 500) without
   // telling the client its token is bad, and the proxy's own retry or the next instance may pass.
   if (decision.reason === 'stale_cache') return staleAnswer();
   const status = forwardAuthStatus(decision);
   if (status === 200) {
-    return { status, headers: { 'Cache-Control': 'no-store', 'X-Api-Roles': encodeRolesHeader(decision.roles), 'X-Credential-Id': decision.credentialId! }, body: decision };
+    return {
+      status,
+      headers: { 'Cache-Control': 'no-store', 'X-Api-Roles': encodeRolesHeader(decision.roles), 'X-Credential-Id': decision.credentialId! },
+      body: decision,
+    };
   }
   return {
     status,
-    headers: status === 401 ? { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="keyward"' } : { 'Cache-Control': 'no-store' },
+    headers:
+      status === 401 ? { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="keyward"' } : { 'Cache-Control': 'no-store' },
     body: {
       error: {
         code: status === 401 ? 'unauthorized' : 'forbidden',
         message: DENIAL_MESSAGES[decision.reason] ?? 'Access denied.',
-        details: { reason: decision.reason, missingRoles: decision.missingRoles },
+        details: { reason: decision.reason, missingRoles: decision.missingRoles, ...pathDetails(decision, uri) },
       },
     },
   };
 }
 
 export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): unknown {
-  const raw: RawRequest = { headers: request.headers, url: request.url, method: request.method, remoteAddress: request.socket.remoteAddress ?? request.ip };
+  const raw: RawRequest = {
+    headers: request.headers,
+    url: request.url,
+    method: request.method,
+    remoteAddress: request.socket.remoteAddress ?? request.ip,
+  };
   const answer = forwardAuthAnswer(ctx, raw, request.server.trustedProxies);
   reply.code(answer.status).headers(answer.headers);
   return answer.body;
@@ -124,4 +165,12 @@ const DENIAL_MESSAGES: Record<string, string> = {
   no_roles: 'The API token holds no roles.',
   missing_roles: 'The API token lacks roles this URL requires.',
   no_route: 'No API backend serves this URL.',
+  invalid_path: 'The URL path is refused because servers could read it as a different route.',
 };
+
+/** For an invalid_path denial, which rule refused the path, so whoever reads the 403 can fix the request or the proxy. */
+function pathDetails(decision: Decision, uri: string): { pathProblem?: string } {
+  if (decision.reason !== 'invalid_path') return {};
+  const canonical = canonicalPath(uri);
+  return isInvalidPath(canonical) ? { pathProblem: canonical.invalid } : {};
+}

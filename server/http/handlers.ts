@@ -36,7 +36,13 @@ import {
 import { applyRoleChanges, createRole, deleteRole, getRole, listRoles, updateRole } from '../services/role-service.ts';
 import type { Readiness } from '../storage/readiness.ts';
 import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
-import { forwardAuth } from './forward-auth.ts';
+import { clientAddress, forwardAuth } from './forward-auth.ts';
+import type * as L from '../../shared/api/lifecycle-schemas.ts';
+import type { UsageCounter } from '../authz/usage-counter.ts';
+import { reportLeak, ReportLimiter } from '../services/leak-service.ts';
+import { readLifetimePolicy, setLifetimePolicy } from '../services/lifetime-service.ts';
+import { credentialUsage, usageOverview } from '../services/usage-service.ts';
+import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, resendDelivery, updateWebhook } from '../webhooks/webhook-service.ts';
 
 // operationId → handler. Bodies, queries and params are already validated against the schemas
 // of shared/api/endpoints.ts, so the casts below only name what validation guaranteed.
@@ -59,8 +65,21 @@ export function ifMatch(request: FastifyRequest): number | undefined {
   return Number(match[1]);
 }
 
-export function makeHandlers(ctx: ServiceContext, version: string, readiness: Readiness): Record<string, Handler> {
+/** What the lifecycle endpoints need besides the context (DESIGN §3 rules 12–15). */
+export interface LifecycleParts {
+  usage: UsageCounter | null;
+  webhookAllowPrivate: boolean;
+}
+
+export function makeHandlers(
+  ctx: ServiceContext,
+  version: string,
+  readiness: Readiness,
+  lifecycle: LifecycleParts = { usage: null, webhookAllowPrivate: false },
+): Record<string, Handler> {
   const openapi = JSON.stringify(buildOpenApiDocument(version));
+  const leaks = new ReportLimiter();
+  const allowPrivate = lifecycle.webhookAllowPrivate;
   return {
     health: () => ({ status: 'ok', version }),
     ready: async (_r, reply) => {
@@ -106,7 +125,29 @@ export function makeHandlers(ctx: ServiceContext, version: string, readiness: Re
     deleteGroup: (r) => deleteGroup(ctx, actor(r), id(r), ifMatch(r)),
     getIssuancePolicy: () => readIssuancePolicy(ctx.db),
     putIssuancePolicy: (r) => setIssuancePolicy(ctx, actor(r), r.body as { allowedGroups: string[] | null }),
-    createSelfCredential: (r) => createSelfCredential(ctx, r.selfUser!, r.body as { name: string; description?: string }),
+    createSelfCredential: (r) => createSelfCredential(ctx, r.selfUser!, r.body as S.SelfCredentialCreateBody),
+    getLifetimePolicy: () => readLifetimePolicy(ctx.db),
+    putLifetimePolicy: (r) => setLifetimePolicy(ctx, actor(r), r.body as L.LifetimePolicyBody),
+
+    getCredentialUsage: (r) => credentialUsage(ctx, lifecycle.usage, id(r), r.query as L.UsageParams),
+    getUsage: (r) => usageOverview(ctx, lifecycle.usage, r.query as L.UsageOverviewParams),
+    reportLeak: async (r, reply) => {
+      const ip = clientAddress({ headers: r.headers, url: r.url, method: r.method, remoteAddress: r.socket.remoteAddress ?? r.ip }, r.server.trustedProxies);
+      try {
+        return await reportLeak(ctx, leaks, ip, r.body as L.LeakReportBody);
+      } catch (error) {
+        const retry = (error as ApiError).details?.['retryAfter'];
+        if (typeof retry === 'number') reply.header('Retry-After', String(retry));
+        throw error;
+      }
+    },
+    listWebhooks: async () => ({ items: await listWebhooks(ctx.db) }),
+    createWebhook: (r) => createWebhook(ctx, actor(r), r.body as L.WebhookCreateBody, allowPrivate),
+    getWebhook: (r) => getWebhook(ctx.db, id(r)),
+    updateWebhook: (r) => updateWebhook(ctx, actor(r), id(r), r.body as L.WebhookPatchBody, ifMatch(r), allowPrivate),
+    deleteWebhook: (r) => deleteWebhook(ctx, actor(r), id(r), ifMatch(r)),
+    listWebhookDeliveries: async (r) => ({ items: await listDeliveries(ctx.db, id(r)) }),
+    resendWebhookDelivery: (r) => resendDelivery(ctx, actor(r), id(r), (r.params as { deliveryId: string }).deliveryId),
 
     listBackends: async () => ({ items: await listBackends(ctx.db) }),
     createBackend: (r) => createBackend(ctx, actor(r), r.body as S.BackendCreateBody),

@@ -37,15 +37,23 @@ export function decide(
   token: string,
   request: { action: string } | { method: string; path: string },
   ip: string | undefined,
+  /** Count this decision as usage (forward-auth counts its final decision itself). */
+  countUsage = true,
 ): Decision {
   const nowMs = ctx.now();
-  if (!ctx.cacheTrusted(nowMs)) return STALE_CACHE;
+  if (!ctx.cacheTrusted(nowMs)) {
+    if (countUsage) ctx.usage.count(null, 'stale_cache', nowMs);
+    return STALE_CACHE;
+  }
   const view = resolveToken(ctx, token, nowMs);
   if (view) ctx.lastUsed.touch(view.id, nowMs);
   const context = { ip, nowMs };
-  return 'action' in request
-    ? authorizeAction(view, request.action, context)
-    : authorizeRoute(view, request.method, request.path, ctx.cache.backends, ctx.cache.roleName, context);
+  const decision =
+    'action' in request
+      ? authorizeAction(view, request.action, context)
+      : authorizeRoute(view, request.method, request.path, ctx.cache.backends, ctx.cache.roleName, context);
+  if (countUsage) ctx.usage.count(decision.credentialId, decision.reason, nowMs);
+  return decision;
 }
 
 export function authorizeBody(ctx: ServiceContext, body: AuthorizeRequest): Decision {

@@ -7,6 +7,14 @@ import type { LastUsedTracker } from '../authz/last-used.ts';
 import type { ChangeEvent, ChangeFeed } from '../storage/change-feed.ts';
 import { newId, type Queryable } from '../storage/rows.ts';
 import type { Database } from '../storage/schema.ts';
+import { enqueue, eventsOf, type OutboxEvent } from '../webhooks/outbox.ts';
+
+/** The hot path's view of the usage counter: one call per decision, no await. */
+export interface UsageRecorder {
+  count(credentialId: string | null, reason: string, nowMs: number): void;
+}
+
+const NO_USAGE: UsageRecorder = { count: () => undefined };
 
 /** Who is making a request: a credential (admin API) or a user (self-service), or the system itself. */
 export interface Actor {
@@ -31,6 +39,8 @@ export interface WriteOutcome<T> {
   value: T;
   audit: AuditDraft[];
   events: ChangeEvent[];
+  /** Webhook events beyond those the audit entries stand for (eventsOf). */
+  notify?: OutboxEvent[];
 }
 
 /** Everything a service needs: the database, the cache, the clock. Built once per server. */
@@ -46,6 +56,10 @@ export class ServiceContext {
 
   /** PostgreSQL runs writes SERIALIZABLE (several instances share it); SQLite has one writer anyway. */
   readonly serializable: boolean;
+  /** Decisions counted per credential and minute (DESIGN §3.13); set once at start. */
+  usage: UsageRecorder = NO_USAGE;
+  /** Called after a write queued webhook events, so the delivery worker looks at once. */
+  onNotify: (() => void) | null = null;
 
   /**
    * Until when the authorization cache may answer (epoch ms): Infinity while the change feed is
@@ -83,6 +97,8 @@ export class ServiceContext {
       return builder.execute(async (tx) => {
         const result = await work(tx);
         await insertAudit(tx, actor, result.audit, this.now());
+        // Webhook events are queued in the same transaction as the change (durable outbox).
+        await enqueue(tx, [...eventsOf(result.audit), ...(result.notify ?? [])], this.now());
         if (result.events.length > 0) await this.feed.announce?.(tx, result.events);
         return result;
       });
@@ -94,6 +110,7 @@ export class ServiceContext {
         try {
           const outcome = await attempt();
           await this.feed.publish(outcome.events);
+          this.onNotify?.();
           return outcome.value;
         } catch (error) {
           const code = (error as { code?: unknown }).code;

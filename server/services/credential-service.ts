@@ -11,6 +11,7 @@ import { readCatalog, setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
 import { checkCidrs, checkExpiry, checkHandOver, checkOwner, checkRoles, newSecret } from './credential-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { checkLifetime } from './lifetime-service.ts';
 
 // Credentials (DESIGN §3.6, §3.9, §3.10). The secret exists in the create/roll answer only; the
 // database holds its HMAC and a short display prefix.
@@ -154,6 +155,7 @@ export function createCredential(
   const cidrs = checkCidrs(body.allowedCidrs);
   const expiresAt = checkExpiry(body.expiresAt, ctx.now(), true);
   return ctx.write(actor, async (tx) => {
+    await checkLifetime(tx, expiresAt, ctx.now());
     await checkOwner(tx, body.ownerId);
     const roles = await checkRoles(tx, actor, body.roles ?? [], []);
     const secret = newSecret();
@@ -185,6 +187,8 @@ export function updateCredential(
       throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked; a revoked credential cannot be changed.`, { id });
     const currentRoles = (await rolesOf(tx, [id])).get(id) ?? [];
     const before = present(ctx, row, currentRoles);
+    // Only a new expiry is checked: a lowered maximum does not invalidate existing credentials (hygiene lists them).
+    if (expiresAt !== undefined) await checkLifetime(tx, expiresAt, ctx.now());
     if (patch.ownerId !== undefined && patch.ownerId !== row.owner_id) await checkOwner(tx, patch.ownerId);
     const roles = patch.roles === undefined ? currentRoles : await checkRoles(tx, actor, patch.roles, currentRoles);
     const next: CredentialsTable = {
@@ -287,6 +291,8 @@ export function rollCredential(
       throw new ApiError('credential_revoked', `The credential "${row.name}" is revoked; rolling it would not bring it back.`, { id });
     const roles = (await rolesOf(tx, [id])).get(id) ?? [];
     await checkHandOver(tx, actor, roles, `roll "${row.name}" and receive its secret`);
+    // A new secret is a new issue: its expiry must fit the policy as it is now (edit the expiry first).
+    await checkLifetime(tx, row.expires_at, ctx.now());
     const secret = newSecret();
     const graceUntil = graceSeconds > 0 ? new Date(ctx.now() + graceSeconds * 1000).toISOString() : null;
     const next: CredentialsTable = {
@@ -368,6 +374,7 @@ export function importCredentials(
           { index },
         );
       hashes.add(hash);
+      await checkLifetime(tx, expiresAt, ctx.now(), index);
       await checkOwner(tx, item.ownerId, index);
       let roles = await checkRoles(tx, actor, item.roles ?? [], [], index);
       if (item.fullAccess) {

@@ -9,6 +9,8 @@ import { checkVersion, notFound, unique, type Actor, type AuditDraft, type Servi
 import { checkHandOver, checkRoles, defaultRolesOf, readIssuancePolicy } from './credential-rules.ts';
 import { createCredential, type CredentialWithSecret } from './credential-service.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import { latestAllowedExpiryMs } from '../../shared/domain/lifecycle.ts';
+import { readLifetimePolicy } from './lifetime-service.ts';
 
 // Users, groups and the issuance policy (DESIGN §3.5, §3.6). Passwords are stored as scrypt
 // hashes and never returned or audited.
@@ -271,7 +273,7 @@ export async function authenticateUser(q: Queryable, name: string, password: str
 export async function createSelfCredential(
   ctx: ServiceContext,
   user: UsersTable,
-  body: { name: string; description?: string | undefined },
+  body: { name: string; description?: string | undefined; expiresAt?: string | null | undefined },
 ): Promise<CredentialWithSecret> {
   const groups = parseJson<string[]>(user.groups, []);
   const policy = await readIssuancePolicy(ctx.db);
@@ -281,10 +283,13 @@ export async function createSelfCredential(
   const roles = unique(rows.flatMap((g) => parseJson<string[]>(g.default_roles, [])));
   // The roles come from the admins' group settings, not from the user, so no escalation check.
   const actor: Actor = { id: user.id, permits: () => true };
+  // Under a maximum lifetime a self-issued key without a chosen expiry gets the longest allowed.
+  const latest = latestAllowedExpiryMs(await readLifetimePolicy(ctx.db), ctx.now());
+  const expiresAt = body.expiresAt !== undefined ? body.expiresAt : latest === null ? null : new Date(latest).toISOString();
   return createCredential(
     ctx,
     actor,
-    { name: body.name, description: body.description, ownerId: user.id, roles },
+    { name: body.name, description: body.description, ownerId: user.id, roles, expiresAt },
     'credential.self_create',
   );
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { lifecycleMigration } from './migration-0005-lifecycle.ts';
 
 // Versioned migrations, written with Kysely's schema builder so they run unchanged on SQLite and
 // PostgreSQL. Never edit a released migration; add the next one.
@@ -7,7 +8,11 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('settings').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
 
       await db.schema
         .createTable('catalog_groups')
@@ -114,9 +119,32 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
     async down(db: Kysely<unknown>) {
-      for (const table of ['audit', 'backends', 'groups', 'credential_roles', 'credentials', 'users', 'roles', 'catalog_actions', 'catalog_groups', 'settings']) {
+      for (const table of [
+        'audit',
+        'backends',
+        'groups',
+        'credential_roles',
+        'credentials',
+        'users',
+        'roles',
+        'catalog_actions',
+        'catalog_groups',
+        'settings',
+      ]) {
         await sql`drop table if exists ${sql.table(table)}`.execute(db);
       }
+    },
+  },
+  // DESIGN §3.4: backends match case-insensitively unless they say otherwise; existing ones too.
+  '0002_backend_case_sensitive': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('backends')
+        .addColumn('case_sensitive', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('backends').dropColumn('case_sensitive').execute();
     },
   },
   /**
@@ -140,6 +168,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('change_events').ifExists().execute();
     },
   },
+  '0005_lifecycle': lifecycleMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -60,6 +60,7 @@ export function credentialFromRow(row: CredentialsTable, roles: string[], nowMs:
       row.status !== 'revoked' && row.previous_hash && row.previous_valid_until && Date.parse(row.previous_valid_until) > nowMs
         ? row.previous_valid_until
         : null,
+    leakedAt: row.leaked_at ?? null,
     version: Number(row.version),
   };
 }
@@ -92,6 +93,7 @@ export function backendFromRow(row: BackendsTable): Backend {
     frontendPrefix: row.frontend_prefix,
     requiredRoles: parseJson<string[]>(row.required_roles, []),
     subSettings: parseJson<SubSetting[]>(row.sub_settings, []),
+    caseSensitive: Number(row.case_sensitive) === 1,
     version: Number(row.version),
   };
 }

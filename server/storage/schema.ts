@@ -55,6 +55,10 @@ export interface CredentialsTable {
   /** JSON: string[] */
   allowed_cidrs: string;
   version: number;
+  /** When a leak report revoked it (DESIGN §3.14). */
+  leaked_at?: string | null;
+  expiring_notified_at?: string | null;
+  expired_notified_at?: string | null;
 }
 
 export interface CredentialRolesTable {
@@ -94,6 +98,8 @@ export interface BackendsTable {
   required_roles: string;
   /** JSON: SubSetting[] */
   sub_settings: string;
+  /** 1: prefix and patterns match case-sensitively; 0 (the default): case-insensitively */
+  case_sensitive: number;
   version: number;
 }
 
@@ -119,6 +125,56 @@ export interface ChangeEventsTable {
   events: string;
 }
 
+/** usage_minute and usage_hour: requests per credential ("" = unknown token), bucket start and reason. */
+export interface UsageTable {
+  credential_id: string;
+  /** Minutes (or hours) since the epoch. */
+  bucket: number;
+  /** A decision reason; "granted" is an allowed request. */
+  reason: string;
+  count: number;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  url: string;
+  /** JSON: WebhookEvent[] */
+  events: string;
+  /** 1 or 0 (SQLite has no boolean). */
+  enabled: number;
+  /** The signing secret (whsec_…): needed to sign every delivery, answered once at create. */
+  secret: string;
+  created_at: string;
+  version: number;
+}
+
+export interface WebhookOutboxTable {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  /** JSON: the event as delivered (never a secret). */
+  payload: string;
+  created_at: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  outbox_id: string;
+  webhook_id: string;
+  at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   catalog_groups: CatalogGroupsTable;
@@ -131,6 +187,11 @@ export interface Database {
   backends: BackendsTable;
   audit: AuditTable;
   change_events: ChangeEventsTable;
+  usage_minute: UsageTable;
+  usage_hour: UsageTable;
+  webhooks: WebhooksTable;
+  webhook_outbox: WebhookOutboxTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type { Generated };

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   invalid_cidr: 400,
   invalid_cursor: 400,
   invalid_openapi: 400,
+  lifetime_exceeded: 400,
+  invalid_url: 400,
   unauthorized: 401,
   forbidden: 403,
   escalation: 403,

@@ -127,6 +127,8 @@ export const Credential = Type.Object({
   allowedCidrs: Type.Array(Type.String()),
   /** After a roll with a grace period: until when the previous secret still works, else null. */
   previousSecretValidUntil: Type.Union([Timestamp, Type.Null()]),
+  /** When a leak report revoked it (DESIGN §3.14), else null. */
+  leakedAt: Type.Union([Timestamp, Type.Null()]),
   version: Type.Integer(),
 });
 export const CredentialCreate = Type.Object(
@@ -230,7 +232,10 @@ export const GroupPatch = Type.Object(
 );
 export const GroupList = Type.Object({ items: Type.Array(Group) });
 export const IssuancePolicy = Type.Object({ allowedGroups: Type.Union([Type.Array(Id, { maxItems: 1000 }), Type.Null()]) }, strict);
-export const SelfCredentialCreate = Type.Object({ name: Name, description: Type.Optional(Description) }, strict);
+export const SelfCredentialCreate = Type.Object(
+  { name: Name, description: Type.Optional(Description), expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])) },
+  strict,
+);
 export const InvalidateResult = Type.Object({ revoked: Type.Integer() });
 
 // Backends
@@ -252,6 +257,7 @@ export const Backend = Type.Object({
   subSettings: Type.Array(
     Type.Object({ method: Method, pathRegex: Type.String(), requiredRoles: Type.Array(Id), override: Type.Boolean() }),
   ),
+  caseSensitive: Type.Boolean(),
   version: Type.Integer(),
 });
 export const BackendCreate = Type.Object(
@@ -260,6 +266,9 @@ export const BackendCreate = Type.Object(
     frontendPrefix: FrontendPrefix,
     requiredRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
     subSettings: Type.Optional(Type.Array(SubSetting, { maxItems: 1000 })),
+    caseSensitive: Type.Optional(
+      Type.Boolean({ description: 'match the prefix and patterns case-sensitively (default false: many routers ignore case)' }),
+    ),
   },
   strict,
 );
@@ -269,6 +278,9 @@ export const BackendPatch = Type.Object(
     frontendPrefix: Type.Optional(FrontendPrefix),
     requiredRoles: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
     subSettings: Type.Optional(Type.Array(SubSetting, { maxItems: 1000 })),
+    caseSensitive: Type.Optional(
+      Type.Boolean({ description: 'match the prefix and patterns case-sensitively (default false: many routers ignore case)' }),
+    ),
   },
   strict,
 );
@@ -313,6 +325,7 @@ export const DecisionReason = Type.Union([
   Type.Literal('missing_roles'),
   Type.Literal('no_route'),
   Type.Literal('stale_cache'),
+  Type.Literal('invalid_path'),
 ]);
 export const Decision = Type.Object({
   allowed: Type.Boolean(),
@@ -396,4 +409,5 @@ export type BackendPatchBody = Static<typeof BackendPatch>;
 export type AuthorizeRequest = Static<typeof AuthorizeBody>;
 export type ExplainRequest = Static<typeof ExplainBody>;
 export type AuditListParams = Static<typeof AuditQuery>;
+export type SelfCredentialCreateBody = Static<typeof SelfCredentialCreate>;
 export type { Static, TSchema };

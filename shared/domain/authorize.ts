@@ -1,3 +1,4 @@
+import { canonicalPath } from './canonical-path.ts';
 import { ipInRanges, type ParsedCidr } from './cidr.ts';
 import type { Decision, DecisionReason, Explanation, HttpMethod, Id, RoleBreakdown } from './types.ts';
 import type { PathMatcher } from './path-regex.ts';
@@ -34,6 +35,8 @@ export interface BackendView {
   name: string;
   frontendPrefix: string;
   requiredRoleIds: readonly Id[];
+  /** Off by default: the prefix matches without regard to case, and the settings' regexes are compiled case-insensitive. */
+  caseSensitive: boolean;
   subSettings: readonly SubSettingView[];
 }
 
@@ -75,59 +78,31 @@ export function authorizeAction(credential: CredentialView | null, action: strin
   return { allowed: true, reason: 'granted', credentialId: credential!.id, roles: roles.map((r) => r.name), grantedBy, missingRoles: [] };
 }
 
-/**
- * The path that backends and sub-URL settings are matched against: the URI without query string
- * and fragment, normalised the way nginx picks a location (percent-encoded printable ASCII
- * decoded, repeated slashes merged, "." and ".." segments resolved). Matching the raw URI would
- * let "/public/../admin", "/api//admin" or "/api/%61dmin" slip past rules for "/admin" and
- * "/api/admin" while the proxy routes them there. Other bytes stay percent-encoded (upper case).
- */
-export function requestPath(uri: string): string {
-  // One scan (String#search is slow in V8) finds where the path ends and whether it needs
-  // normalising at all: without "%", "//" or "/." it is already in normal form.
-  let end = uri.length;
-  let plain = true;
-  for (let i = 0; i < uri.length; i += 1) {
-    const code = uri.charCodeAt(i);
-    if (code === 0x3f || code === 0x23) {
-      end = i;
-      break;
-    }
-    if (code === 0x25 || (code === 0x2f && (uri.charCodeAt(i + 1) === 0x2f || uri.charCodeAt(i + 1) === 0x2e))) plain = false;
+/** Whether path starts with prefix, ASCII letters compared without case (a canonical path is ASCII). */
+export function startsWithIgnoringCase(path: string, prefix: string): boolean {
+  if (path.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i += 1) {
+    const a = path.charCodeAt(i);
+    const b = prefix.charCodeAt(i);
+    if (a === b) continue;
+    // Only letters fold ("@" and "`" differ by the same bit, and are not letters).
+    const folded = a | 0x20;
+    if (folded !== (b | 0x20) || folded < 0x61 || folded > 0x7a) return false;
   }
-  const raw = end === uri.length ? uri : uri.slice(0, end);
-  // Absolute-form or "*" targets match no prefix as they are, which denies them.
-  if (!raw.startsWith('/') || plain) return raw;
-  const decoded = raw
-    .replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
-      const code = parseInt(hex, 16);
-      return code >= 0x20 && code <= 0x7e ? String.fromCharCode(code) : `%${hex.toUpperCase()}`;
-    })
-    .replace(/\/{2,}/g, '/');
-  const segments = decoded.split('/').slice(1);
-  const out: string[] = [];
-  segments.forEach((segment, i) => {
-    const last = i === segments.length - 1;
-    if (segment === '.' || segment === '..') {
-      if (segment === '..') out.pop();
-      if (last) out.push('');
-    } else {
-      out.push(segment);
-    }
-  });
-  return `/${out.join('/')}`;
+  return true;
 }
 
-function prefixMatches(prefix: string, path: string): boolean {
-  if (!path.startsWith(prefix)) return false;
+function prefixMatches(backend: BackendView, path: string): boolean {
+  const prefix = backend.frontendPrefix;
+  if (backend.caseSensitive ? !path.startsWith(prefix) : !startsWithIgnoringCase(path, prefix)) return false;
   return prefix.endsWith('/') || path.length === prefix.length || path[prefix.length] === '/';
 }
 
-/** The backend whose frontend prefix is the longest match for the path, or null. */
+/** The backend whose frontend prefix is the longest match for the (canonical) path, or null. */
 export function matchBackend(backends: readonly BackendView[], path: string): BackendView | null {
   let best: BackendView | null = null;
   for (const backend of backends) {
-    if (prefixMatches(backend.frontendPrefix, path) && (!best || backend.frontendPrefix.length > best.frontendPrefix.length)) {
+    if (prefixMatches(backend, path) && (!best || backend.frontendPrefix.length > best.frontendPrefix.length)) {
       best = backend;
     }
   }
@@ -155,9 +130,11 @@ export interface RouteRequirement {
   requiredRoleIds: Id[];
 }
 
-/** The roles a request needs: the backend's list, plus (or, with override, instead) the first matching setting's. */
-export function requiredRolesFor(backends: readonly BackendView[], method: string, uri: string): RouteRequirement | null {
-  const path = requestPath(uri);
+/**
+ * The roles a request needs: the backend's list, plus (or, with override, instead) the first
+ * matching setting's. `path` is canonical (canonicalPath); null when no backend serves it.
+ */
+export function requiredRolesFor(backends: readonly BackendView[], method: string, path: string): RouteRequirement | null {
   const backend = matchBackend(backends, path);
   if (!backend) return null;
   const index = matchSubSetting(backend, method, path);
@@ -181,7 +158,9 @@ export function authorizeRoute(
 ): Decision {
   const problem = credentialProblem(credential, ctx);
   if (problem) return deny(problem, credential);
-  const requirement = requiredRolesFor(backends, method, uri);
+  const path = canonicalPath(uri);
+  if (typeof path !== 'string') return deny('invalid_path', credential);
+  const requirement = requiredRolesFor(backends, method, path);
   if (!requirement) return deny('no_route', credential);
   // A credential holds a handful of roles: a scan beats building a Set on every request.
   const roles = credential!.roles;
@@ -216,7 +195,8 @@ export function explain(
     return { ...decision, breakdown, route: null };
   }
   const decision = authorizeRoute(credential, request.method, request.path, backends, roleName, ctx);
-  const requirement = requiredRolesFor(backends, request.method, request.path);
+  const path = canonicalPath(request.path);
+  const requirement = typeof path === 'string' ? requiredRolesFor(backends, request.method, path) : null;
   const required = new Set(requirement?.requiredRoleIds ?? []);
   const breakdown: RoleBreakdown[] = (credential?.roles ?? []).map((r) => ({
     roleId: r.id,

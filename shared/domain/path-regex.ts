@@ -12,15 +12,39 @@ export interface PathMatcher {
   test(path: string): boolean;
 }
 
+export interface PathRegexOptions {
+  /** The backend's caseSensitive: false (the default of a backend) compiles with RE2's case-insensitive flag. */
+  caseSensitive: boolean;
+}
+
 /** Compiles a sub-URL pattern; throws with RE2's parse message when it is unusable. */
-export function compilePathRegex(pattern: string): PathMatcher {
-  const compiled = RE2JS.compile(pattern);
+export function compilePathRegex(pattern: string, options: PathRegexOptions): PathMatcher {
+  const compiled = RE2JS.compile(pattern, options.caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
   // test() asks for no submatches, so RE2 can run its DFA: 1.2–4× faster than matcher().find().
   const prefix = anchoredLiteralPrefix(pattern);
   // A path that does not start with the pattern's literal prefix cannot match: answered
   // without running RE2 (~150 ns a pattern), which is most patterns of a backend for most paths.
-  if (prefix.length > 0) return { test: (path) => path.startsWith(prefix) && compiled.test(path) };
-  return { test: (path) => compiled.test(path) };
+  if (prefix.length === 0) return { test: (path) => compiled.test(path) };
+  if (options.caseSensitive) return { test: (path) => path.startsWith(prefix) && compiled.test(path) };
+  const lower = prefix.toLowerCase();
+  return { test: (path) => mayStartWithFolded(path, lower) && compiled.test(path) };
+}
+
+/**
+ * Whether a path may start with an (ASCII, lower-case) prefix under RE2's case folding. ASCII
+ * letters are folded here; any other character leaves the answer to RE2, whose Unicode folding
+ * also matches "ſ" for "s" and "K" (Kelvin) for "k".
+ */
+function mayStartWithFolded(path: string, lower: string): boolean {
+  if (path.length < lower.length) return false;
+  for (let i = 0; i < lower.length; i += 1) {
+    const a = path.charCodeAt(i);
+    const b = lower.charCodeAt(i);
+    if (a === b) continue;
+    if (a >= 0x80) return true;
+    if (a < 0x41 || a > 0x5a || (a | 0x20) !== b) return false;
+  }
+  return true;
 }
 
 /** Characters that are literal in a pattern outside a character class and never start a construct. */
@@ -65,9 +89,9 @@ const NEVER: PathMatcher = { test: () => false };
  * RE2 (a JavaScript-only lookaround) matches nothing rather than failing the whole cache; the
  * backend's own required roles still apply to those paths, and saving the backend again reports it.
  */
-export function storedPathMatcher(pattern: string): PathMatcher {
+export function storedPathMatcher(pattern: string, options: PathRegexOptions): PathMatcher {
   try {
-    return compilePathRegex(pattern);
+    return compilePathRegex(pattern, options);
   } catch {
     return NEVER;
   }

@@ -58,6 +58,8 @@ export interface Credential {
   allowedCidrs: string[];
   /** After a roll with a grace period: until when the previous secret still works, else null. */
   previousSecretValidUntil: Timestamp | null;
+  /** When a leak report revoked it (DESIGN §3.14), else null. */
+  leakedAt: Timestamp | null;
   version: number;
 }
 
@@ -96,6 +98,8 @@ export interface Backend {
   frontendPrefix: string;
   requiredRoles: Id[];
   subSettings: SubSetting[];
+  /** false (the default): the prefix and the settings' patterns match without regard to case. */
+  caseSensitive: boolean;
   version: number;
 }
 
@@ -112,6 +116,7 @@ export const DECISION_REASONS = [
   'no_route',
   /** The instance has not heard other instances' changes for longer than its bound: it fails closed. */
   'stale_cache',
+  'invalid_path',
 ] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 

@@ -1,5 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import * as L from '../api/lifecycle-schemas.ts';
 import * as S from '../api/schemas.ts';
+import type { CredentialUsage, LifetimePolicy, UsageOverview, Webhook, WebhookDelivery } from '../domain/lifecycle.ts';
 import type { AuditEntry, Backend, Catalog, Credential, Group, Id, IssuancePolicy, Role, User } from '../domain/types.ts';
 import type {
   AccessCheck,
@@ -20,6 +22,7 @@ import type {
   Profile,
   SecretHandle,
   SessionStatus,
+  IssuedWebhook,
 } from './types.ts';
 import type { ConflictKind, CopyFormat } from './types.ts';
 
@@ -254,6 +257,23 @@ export const IPC_CONTRACT = {
   policy: {
     get: none<IssuancePolicy>(),
     set: takes(S.IssuancePolicy).returns<IssuancePolicy>(),
+    getLifetime: none<LifetimePolicy>(),
+    setLifetime: takes(L.LifetimePolicy).returns<LifetimePolicy>(),
+  },
+  usage: {
+    /** One credential's allowed / denied requests over time (DESIGN §3.13). */
+    credential: takes(Type.Object({ id: S.Id, ...L.UsageQuery.properties }, strict)).returns<CredentialUsage>(),
+    /** Totals over every credential, the busiest and the most denied. */
+    overview: takes(L.UsageOverviewQuery).returns<UsageOverview>(),
+  },
+  webhooks: {
+    list: none<Webhook[]>(),
+    /** The signing secret stays in main like a token's: the answer carries a handle for secrets.*. */
+    create: takes(L.WebhookCreate).returns<IssuedWebhook>(),
+    update: takes(Update(L.WebhookPatch)).returns<Webhook>(),
+    delete: takes(Delete).returns<void>(),
+    deliveries: takes(ById).returns<WebhookDelivery[]>(),
+    resend: takes(Type.Object({ id: S.Id, deliveryId: S.Id }, strict)).returns<WebhookDelivery>(),
   },
   backends: {
     list: none<Backend[]>(),

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../api/errors.ts';
 import type { Credential, Explanation, Id, Role, Timestamp } from '../domain/types.ts';
+import type { Webhook } from '../domain/lifecycle.ts';
 
 // Result and event shapes of the IPC contract (shared/ipc/contract.ts) that are not plain server
 // objects. Server data itself (Role, Credential, ...) keeps its shared/domain type.
@@ -118,6 +119,12 @@ export interface SecretHandle {
 
 export interface IssuedCredential {
   credential: Credential;
+  secretHandle: SecretHandle;
+}
+
+/** A created webhook; its signing secret (whsec_…) is held in main under the handle, like a token. */
+export interface IssuedWebhook {
+  webhook: Webhook;
   secretHandle: SecretHandle;
 }
 

@@ -95,3 +95,27 @@ test('closing the backend editor with edits asks before discarding them; without
   const backends = await stack.rest<{ items: { name: string; frontendPrefix: string }[] }>('GET', '/v1/backends');
   assert.equal(backends.items.find((b) => b.name === 'Billing')!.frontendPrefix, '/billing');
 });
+
+test('"test a path" refuses a dot-segment path in words, and "Case-sensitive matching" (off by default) decides whether letter case matters', async () => {
+  const { page } = stack;
+  await page.getByRole('button', { name: 'Edit backend Billing' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit backend — Billing' });
+  const result = dialog.getByTestId('route-test-result');
+  await dialog.getByLabel('Test a path').fill('/billing/public/../v1');
+  await result.getByText('Refused (invalid_path) whatever the credential').waitFor();
+  await result.getByText('“.” or “..” segment', { exact: false }).waitFor();
+
+  const caseBox = dialog.getByLabel('Case-sensitive matching');
+  assert.equal(await caseBox.isChecked(), false);
+  await dialog.getByLabel('Test a path').fill('/BILLING/other');
+  await result.getByText('Required roles: Billing readers.', { exact: false }).waitFor();
+  await caseBox.check();
+  await result.getByText('is not under /billing', { exact: false }).waitFor();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const backends = await stack.rest<{ items: { name: string; caseSensitive: boolean }[] }>('GET', '/v1/backends');
+  assert.equal(backends.items.find((b) => b.name === 'Billing')!.caseSensitive, true);
+  const decide = (path: string) => stack.rest<{ reason: string }>('POST', '/v1/authorize', { token: readerToken, method: 'GET', path });
+  assert.equal((await decide('/BILLING/other')).reason, 'no_route');
+  assert.equal((await decide('/billing/public/../v1')).reason, 'invalid_path');
+});

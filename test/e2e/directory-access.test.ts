@@ -98,3 +98,15 @@ test('the access checker explains an allowed action, a denied action and a route
   await page.getByRole('button', { name: 'Check access' }).click();
   await result.getByText('Missing roles: Billing').waitFor();
 });
+
+test('the access checker says why a path is refused whatever the credential (invalid_path), in words an admin can act on', async () => {
+  const { page } = stack;
+  const result = page.getByTestId('access-result');
+  await page.getByLabel('URL path').fill('/billing/public;jsessionid=1/../invoices');
+  await page.getByRole('button', { name: 'Check access' }).click();
+  await result.getByText('The path is refused whatever the credential', { exact: false }).waitFor();
+  await result.getByText('a path parameter that some servers (Java servlet containers) cut off', { exact: false }).waitFor();
+  await page.getByLabel('URL path').fill('/billing/x%2Finvoices');
+  await page.getByRole('button', { name: 'Check access' }).click();
+  await result.getByText('an encoded slash or backslash', { exact: false }).waitFor();
+});

@@ -86,6 +86,7 @@ export interface BackendFields {
   frontendPrefix?: string;
   requiredRoles?: string[];
   subSettings?: Array<{ method: string; pathRegex: string; requiredRoles: string[]; override?: boolean }>;
+  caseSensitive?: boolean;
 }
 
 export async function makeBackend(api: Api, fields: BackendFields = {}, caller: Caller = {}): Promise<Json> {

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startServer } from '../../server/index.ts';
+import { startServer, type ServerOptions } from '../../server/index.ts';
 import { createTestDatabase } from './database.ts';
 import { makeRequest, type RequestFn } from './server.ts';
 
@@ -216,7 +216,7 @@ export interface InstanceGroup {
  */
 export async function startInstances(
   count: number,
-  options: { lastUsedFlushMs?: number; maxStaleSeconds?: number } = {},
+  options: { lastUsedFlushMs?: number; server?: Partial<ServerOptions> } = {},
 ): Promise<InstanceGroup> {
   const cluster = await startPostgres();
   const database = await createTestDatabase(cluster.url);
@@ -234,7 +234,7 @@ export async function startInstances(
       bootstrapTokenFile: tokenFile,
       logLevel: 'warn',
       ...(options.lastUsedFlushMs !== undefined ? { lastUsedFlushMs: options.lastUsedFlushMs } : {}),
-      ...(options.maxStaleSeconds !== undefined ? { maxStaleSeconds: options.maxStaleSeconds } : {}),
+      ...(options.server ?? {}),
       logStream: { write: (line: string) => void logs.push(line) },
     });
     token ||= readFileSync(tokenFile, 'utf8').trim();

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../../server/index.ts';
+import { startServer, type ServerOptions } from '../../server/index.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from './database.ts';
 
 // A real Keyward backend on a random loopback port with its own temp folder (SQLite file,
@@ -56,6 +56,8 @@ export interface TestServerOptions {
   sqlite?: boolean;
   /** The admin token to use when the database is not empty (a restart on an existing file). */
   adminToken?: string;
+  /** Lifecycle timings (usage flush, webhook retries and polling, expiry checks); see ServerOptions. */
+  lifecycle?: Pick<ServerOptions, 'usageFlushMs' | 'webhookBackoffMs' | 'webhookPollMs' | 'expiryCheckMs' | 'webhookAllowPrivate'>;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -83,6 +85,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       ...(opts.failedAuthLimit !== undefined ? { failedAuthLimit: opts.failedAuthLimit } : {}),
       ...(opts.lastUsedFlushMs !== undefined ? { lastUsedFlushMs: opts.lastUsedFlushMs } : {}),
       logLevel: opts.logLevel ?? 'debug',
+      ...(opts.lifecycle ?? {}),
       logStream: { write: (line: string) => void logs.push(line) },
     });
   } catch (error) {

@@ -33,6 +33,9 @@ test('the access checker agrees with the server for actions and routes, and name
     { action: 'AddClient' },
     { method: 'GET', path: '/api/billing/invoices' },
     { method: 'GET', path: '/nowhere' },
+    { method: 'GET', path: '/API/Billing/invoices' },
+    { method: 'GET', path: '/api/public/../billing/invoices' },
+    { method: 'GET', path: '/api/billing;x=1/invoices' },
   ]) {
     const local = await app.api.access.check({ credentialId, ...request });
     const remote = (await server.request('POST', '/v1/explain', { body: { credentialId, ...request } })).json;

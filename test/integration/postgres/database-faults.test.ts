@@ -187,7 +187,7 @@ test(
   'an instance whose change feed is down longer than --max-stale-seconds denies with stale_cache (503 at forward-auth), and answers again once it is back',
   { timeout: 60_000 },
   async () => {
-    const group = await startInstances(2, { maxStaleSeconds: 2 });
+    const group = await startInstances(2, { server: { maxStaleSeconds: 2 } });
     groups.push(group);
     const [a, b] = group.instances as [Instance, Instance];
     await seedCatalog(a);

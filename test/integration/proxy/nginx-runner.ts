@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accepts, exited, freePort } from './process.ts';
 
 // A real nginx for the proxy tests: its own prefix folder under the OS temp dir, loopback ports
 // only, no daemon (it is our child), and a hard lifetime through coreutils `timeout`, so it stops
@@ -55,8 +55,8 @@ http {
   server {
     listen 127.0.0.1:${listenPort};
 
-    # Every request under /api/ is first checked by Keyward; nginx passes it on only on a 2xx.
-    location /api/ {
+    # Every request is first checked by Keyward; nginx passes it on only on a 2xx.
+    location / {
       auth_request /_keyward_auth;
       auth_request_set $keyward_roles $upstream_http_x_api_roles;
       auth_request_set $keyward_credential $upstream_http_x_credential_id;
@@ -65,6 +65,11 @@ http {
       proxy_set_header X-Credential-Id $keyward_credential;
       proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header Host $host;
+      # Keyward allowed the request for the method and any override method; the API gets neither header.
+      proxy_set_header X-HTTP-Method-Override "";
+      proxy_set_header X-Method-Override "";
+      proxy_set_header X-HTTP-Method "";
+      # No URI part: the API receives the request target exactly as the client sent it ($request_uri).
       proxy_pass http://api_backend;
     }
 
@@ -83,29 +88,6 @@ http {
   }
 }
 `;
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-async function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function exited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
 }
 
 async function launch(options: NginxOptions): Promise<RunningNginx | string> {

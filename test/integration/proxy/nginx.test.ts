@@ -4,6 +4,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { expectStatus, makeBackend, makeCredential, makeRole, seedCatalog } from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
 import { startNginx, type RunningNginx } from './nginx-runner.ts';
+import { rawRequest } from './upstream-models.ts';
 
 // A real nginx with auth_request to Keyward's /v1/forward-auth in front of a small API backend
 // that records what reaches it: the configuration docs/operations.md gives, proven end to end.
@@ -153,3 +154,26 @@ test('a client cannot choose the URI or method Keyward checks by sending X-Origi
   assert.equal((await viaNginx('/api/orders', { method: 'DELETE', token: editorOnly.secret, headers: forged })).status, 403);
   assert.equal(received.length, 0);
 });
+
+test('a path nginx routes one way and an upstream another is refused: dot segments, ";" parameters, encoded slashes', async () => {
+  const viewerOnly = await makeCredential(keyward, { roles: [viewer.id] });
+  for (const path of ['/api/public/..;/clients', '/api/public/%2e%2e/orders', '/api/public/x%2f..%2f..%2forders', '/api/clients;x=1']) {
+    const response = await viaNginxRaw(path, viewerOnly.secret);
+    assert.ok(response === 403 || response === 400, `${path}: ${response}`);
+  }
+  assert.equal(received.length, 0);
+});
+
+test('a method-override header through nginx needs the overriding method’s roles, and never reaches the upstream', async () => {
+  const viewerOnly = await makeCredential(keyward, { roles: [viewer.id] });
+  const both = await makeCredential(keyward, { roles: [viewer.id, editor.id] });
+  const override = { 'x-http-method-override': 'POST' };
+  assert.equal((await viaNginx('/api/orders', { token: viewerOnly.secret, headers: override })).status, 403);
+  assert.equal(received.length, 0);
+  assert.equal((await viaNginx('/api/orders', { token: both.secret, headers: override })).status, 200);
+  assert.equal(received[0]!.headers['x-http-method-override'], undefined);
+});
+
+function viaNginxRaw(path: string, token: string): Promise<number> {
+  return rawRequest(nginx.port, 'GET', path, { Authorization: `Bearer ${token}` });
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import { makeBackend, makeCaller, makeCredential, makeRole, seedCatalog, unique } from '../../helpers/builders.ts';
+import { expectStatus, makeBackend, makeCaller, makeCredential, makeRole, seedCatalog, unique } from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
 
 let s: TestServer;
@@ -154,12 +154,60 @@ test('a backend change or delete reaches route decisions at once', async () => {
   const prefix = `/live-${Date.now()}`;
   const backend = await makeBackend(s, { frontendPrefix: prefix, requiredRoles: [roleA.id] });
   const { secret } = await makeCredential(s, { roles: [roleB.id] });
-  const decide = async () => (await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}/x` } })).json;
+  const decide = async () =>
+    (await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}/x` } })).json;
   assert.equal((await decide()).reason, 'missing_roles');
   assertStatus(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { requiredRoles: [roleB.id] } }), 200);
   assert.equal((await decide()).allowed, true);
   assertStatus(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { frontendPrefix: `${prefix}-moved` } }), 200);
   assert.equal((await decide()).reason, 'no_route');
   assertStatus(await s.request('DELETE', `/v1/backends/${backend.id}`), 204);
-  assert.equal((await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}-moved/x` } })).json.reason, 'no_route');
+  assert.equal(
+    (await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}-moved/x` } })).json.reason,
+    'no_route',
+  );
+});
+
+test('a backend matches without regard to case unless it is saved caseSensitive, and the field is kept', async () => {
+  const prefix = `/CaseApi-${Date.now()}`;
+  const backend = await makeBackend(s, { frontendPrefix: prefix, requiredRoles: [roleA.id] });
+  assert.equal(backend.caseSensitive, false, 'off by default');
+  const { secret } = await makeCredential(s, { roles: [roleA.id] });
+  const decide = async (path: string) =>
+    (await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path } })).json.reason;
+  assert.equal(await decide(`${prefix.toLowerCase()}/x`), 'granted');
+  assert.equal(await decide(`${prefix.toUpperCase()}/x`), 'granted');
+  const patched = expectStatus(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { caseSensitive: true } }), 200, 'PATCH');
+  assert.equal(patched.caseSensitive, true);
+  assert.equal((await s.request('GET', `/v1/backends/${backend.id}`)).json.caseSensitive, true);
+  assert.equal(await decide(`${prefix.toLowerCase()}/x`), 'no_route');
+  assert.equal(await decide(`${prefix}/x`), 'granted');
+  const renamed = expectStatus(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { name: unique('Renamed') } }), 200, 'PATCH');
+  assert.equal(renamed.caseSensitive, true, 'an edit that leaves the field out keeps it');
+});
+
+test('two prefixes that differ only in case are one prefix (prefix_taken)', async () => {
+  const backend = await makeBackend(s, { frontendPrefix: `/dup-${Date.now()}` });
+  assertError(
+    await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: backend.frontendPrefix.toUpperCase() } }),
+    409,
+    'prefix_taken',
+  );
+});
+
+test('a frontend prefix is stored canonical, and one no request could match is refused saying why', async () => {
+  const stamp = Date.now();
+  const canonical = await makeBackend(s, { frontendPrefix: `/canon-${stamp}//caf%c3%a9/%61/` });
+  assert.equal(canonical.frontendPrefix, `/canon-${stamp}/caf%C3%A9/a`);
+  for (const [prefix, problem] of [
+    [`/dots-${stamp}/../admin`, 'dot_segment'],
+    [`/param-${stamp};v=1`, 'path_parameter'],
+    [`/slash-${stamp}%2fadmin`, 'encoded_slash'],
+    [`/raw-${stamp}/café`, 'unencoded_character'],
+  ] as const) {
+    const res = await s.request('POST', '/v1/backends', { body: { name: unique('B'), frontendPrefix: prefix } });
+    assertError(res, 400, 'invalid_request');
+    assert.equal(res.json.error.details.pathProblem, problem, prefix);
+    assert.match(res.json.error.message, /not a usable path/);
+  }
 });

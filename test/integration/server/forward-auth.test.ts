@@ -146,7 +146,10 @@ test('forward-auth trusts X-Forwarded-For only from a configured trusted proxy',
   // A client that sends its own X-Forwarded-For gets the real address appended by the proxy;
   // the right-most address not of a trusted proxy is the client, whatever it claimed.
   assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '203.0.113.9, 198.51.100.1' })).status, 403);
-  assert.equal((await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9, 127.0.0.5' })).status, 200);
+  assert.equal(
+    (await forward(proxied, secret, 'GET', `${PREFIX}/x`, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9, 127.0.0.5' })).status,
+    200,
+  );
 });
 
 test('a malformed forward-auth request is a 4xx, never a 5xx', async () => {
@@ -192,4 +195,70 @@ test('dot segments, percent-encoding and doubled slashes cannot route around a s
     const decision = await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: uri } });
     assert.ok(decision.status === 400 || decision.json.allowed === false, `${uri} at /v1/authorize: ${decision.text}`);
   }
+});
+
+test('a forward-auth request that names no original URI is refused invalid_path, not judged as "/"', async () => {
+  // A backend at "/" that lets any credential with a role in: the old fallback would have let these pass.
+  const anyone = await makeRole(proxied, { name: 'Anyone', actions: [] });
+  await makeBackend(proxied, { frontendPrefix: '/', requiredRoles: [] });
+  const { secret } = await makeCredential(proxied, { roles: [anyone.id] });
+  assert.equal((await forward(proxied, secret, 'GET', '/anything')).status, 200, 'with a URI it is allowed');
+  const cases: Array<Record<string, string>> = [
+    {},
+    { 'x-original-method': 'GET' },
+    { 'x-original-uri': '' },
+    { 'x-forwarded-uri': '?x=1' },
+  ];
+  for (const headers of cases) {
+    const res = await proxied.request('GET', '/v1/forward-auth', { token: secret, headers });
+    assert.equal(res.status, 403, `${JSON.stringify(headers)}: ${res.text}`);
+    assert.equal(res.json.error.details.reason, 'invalid_path');
+    assert.equal(res.json.error.details.pathProblem, 'missing');
+  }
+  assert.equal((await proxied.request('GET', '/v1/forward-auth?x=/anything', { token: secret })).status, 403);
+  assert.equal((await proxied.request('GET', '/v1/forward-auth/anything', { token: secret })).status, 200, 'the Envoy form names its path');
+});
+
+test('a path upstreams read differently is 403 invalid_path at forward-auth, saying which rule refused it', async () => {
+  const { secret } = await makeCredential(s, { roles: [viewer.id, editor.id] });
+  for (const [uri, problem] of [
+    [`${PREFIX}\\items`, 'backslash'],
+    [`${PREFIX}/items/..;/orders`, 'path_parameter'],
+    [`${PREFIX}/x/%2e%2e/orders`, 'dot_segment'],
+    [`${PREFIX}/a%2forders`, 'encoded_slash'],
+    [`${PREFIX}/a%00`, 'control_character'],
+    [`${PREFIX}/a%c3`, 'invalid_utf8'],
+  ]) {
+    const res = await forward(s, secret, 'GET', uri!);
+    assert.equal(res.status, 403, `${uri}: ${res.text}`);
+    assert.equal(res.json.error.details.reason, 'invalid_path', uri);
+    assert.equal(res.json.error.details.pathProblem, problem, uri);
+    assert.match(res.json.error.message, /read it as a different route/);
+    const decision = await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: uri } });
+    assert.equal(decision.json.reason, 'invalid_path', `${uri} at /v1/authorize`);
+  }
+});
+
+test('changing the case of a path does not step around a sub-URL rule', async () => {
+  const viewerOnly = await makeCredential(s, { roles: [viewer.id] });
+  for (const uri of [`${PREFIX}/ORDERS`, `${PREFIX.toUpperCase()}/Orders/1`, `${PREFIX}/%4frders`]) {
+    const res = await forward(s, viewerOnly.secret, 'POST', uri);
+    assert.equal(res.status, 403, uri);
+    assert.equal(res.json.error.details.reason, 'missing_roles', uri);
+  }
+});
+
+test('a method-override header must be allowed too: GET overridden to POST needs the POST rule’s roles', async () => {
+  const viewerOnly = await makeCredential(s, { roles: [viewer.id] });
+  const both = await makeCredential(s, { roles: [viewer.id, editor.id] });
+  for (const name of ['x-http-method-override', 'x-method-override', 'x-http-method']) {
+    const res = await forward(s, viewerOnly.secret, 'GET', `${PREFIX}/orders`, { [name]: 'post' });
+    assert.equal(res.status, 403, `${name}: ${res.text}`);
+    assert.deepEqual(res.json.error.details.missingRoles, ['Editor'], name);
+    assert.equal((await forward(s, both.secret, 'GET', `${PREFIX}/orders`, { [name]: 'POST' })).status, 200, name);
+  }
+  assert.equal((await forward(s, viewerOnly.secret, 'GET', `${PREFIX}/orders`)).status, 200, 'without the header GET is allowed');
+  assert.equal((await forward(s, viewerOnly.secret, 'GET', `${PREFIX}/orders`, { 'x-http-method-override': 'GET, POST' })).status, 403);
+  // The other way round: a POST overridden to GET still needs the POST rule's roles.
+  assert.equal((await forward(s, viewerOnly.secret, 'POST', `${PREFIX}/orders`, { 'x-http-method-override': 'GET' })).status, 403);
 });

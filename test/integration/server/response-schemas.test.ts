@@ -103,6 +103,23 @@ test('every success answer matches its endpoint response schema', async () => {
   await call('getBackend', 'GET', `/v1/backends/${backend.id}`);
   await call('updateBackend', 'PATCH', `/v1/backends/${backend.id}`, { body: { name: unique('B') } });
   await call('listAudit', 'GET', '/v1/audit?limit=5');
+  await call('getCredentialUsage', 'GET', `/v1/credentials/${credential.id}/usage?bucket=hour`);
+  await call('getUsage', 'GET', '/v1/usage?limit=3');
+  await call('getLifetimePolicy', 'GET', '/v1/policy/lifetime');
+  await call('putLifetimePolicy', 'PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 } });
+  await call('reportLeak', 'POST', '/v1/leaks', { token: null, body: { token: 'kw_not-a-real-token', source: 'schema test' } });
+  const hook = await call('createWebhook', 'POST', '/v1/webhooks', { body: { name: unique('W'), url: 'http://127.0.0.1:9/hook', events: ['role.changed'] } });
+  const hookId = hook.json.webhook.id as string;
+  await call('listWebhooks', 'GET', '/v1/webhooks');
+  await call('getWebhook', 'GET', `/v1/webhooks/${hookId}`);
+  await makeRole(s);
+  const deliveries = await call('listWebhookDeliveries', 'GET', `/v1/webhooks/${hookId}/deliveries`);
+  await call('updateWebhook', 'PATCH', `/v1/webhooks/${hookId}`, { body: { enabled: false } });
+  // Disabled, the queued delivery fails on its next attempt; then it can be resent.
+  const deliveryId = deliveries.json.items[0].id as string;
+  await s.request('PATCH', `/v1/webhooks/${hookId}`, { body: { enabled: true } });
+  await call('resendWebhookDelivery', 'POST', `/v1/webhooks/${hookId}/deliveries/${deliveryId}/resend`);
+  await call('deleteWebhook', 'DELETE', `/v1/webhooks/${hookId}`);
   await call('deleteCredential', 'DELETE', `/v1/credentials/${(await makeCredential(s)).credential.id}`);
   await call('deleteUser', 'DELETE', `/v1/users/${(await makeUser(s)).id}`);
   await call('deleteGroup', 'DELETE', `/v1/groups/${(await makeGroup(s)).id}`);

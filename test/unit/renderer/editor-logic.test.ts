@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { testRoute } from '../../../renderer/backends/route-test.ts';
+import { prefixProblem, testRoute } from '../../../renderer/backends/route-test.ts';
 import { expiryTimestamp } from '../../../renderer/credentials/expiry.ts';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -16,18 +16,43 @@ const settings = [
   { method: 'POST' as const, pathRegex: '^/billing/invoices', requiredRoles: ['clerk'], override: false },
   { method: 'ANY' as const, pathRegex: '^/billing/public', requiredRoles: [], override: true },
 ];
+const billing = { prefix: '/billing', requiredRoles: ['reader'], settings, caseSensitive: false };
+const requirement = (result: ReturnType<typeof testRoute>) => (result?.kind === 'match' ? result.requirement : null);
 
 test('"test a path" shows the first matching sub-URL setting and the roles it requires', () => {
-  assert.deepEqual(testRoute('/billing', ['reader'], settings, 'POST', '/billing/invoices/7?x=1')?.requiredRoleIds, ['reader', 'clerk']);
-  assert.equal(testRoute('/billing', ['reader'], settings, 'POST', '/billing/invoices/7')?.subSettingIndex, 0);
-  assert.deepEqual(testRoute('/billing', ['reader'], settings, 'GET', '/billing/public/x')?.requiredRoleIds, []);
-  assert.equal(testRoute('/billing', ['reader'], settings, 'GET', '/billing/other')?.subSettingIndex, null);
+  assert.deepEqual(requirement(testRoute(billing, 'POST', '/billing/invoices/7?x=1'))?.requiredRoleIds, ['reader', 'clerk']);
+  assert.equal(requirement(testRoute(billing, 'POST', '/billing/invoices/7'))?.subSettingIndex, 0);
+  assert.deepEqual(requirement(testRoute(billing, 'GET', '/billing/public/x'))?.requiredRoleIds, []);
+  assert.equal(requirement(testRoute(billing, 'GET', '/billing/other'))?.subSettingIndex, null);
 });
 
-test('"test a path" answers nothing for a path outside the prefix or while a regex is invalid', () => {
-  assert.equal(testRoute('/billing', [], settings, 'GET', '/shop/x'), null);
+test('"test a path" judges the canonical path, ignoring case unless the backend is case-sensitive', () => {
+  assert.equal(requirement(testRoute(billing, 'POST', '/Billing//%49nvoices/7'))?.subSettingIndex, 0);
+  assert.deepEqual(testRoute({ ...billing, caseSensitive: true }, 'POST', '/Billing/invoices'), {
+    kind: 'no_route',
+    path: '/Billing/invoices',
+  });
+});
+
+test('"test a path" says in words why a path is refused whatever the credential', () => {
+  const refused = testRoute(billing, 'POST', '/billing/public/..%2Finvoices');
+  assert.equal(refused?.kind, 'invalid_path');
+  assert.match(refused?.kind === 'invalid_path' ? refused.message : '', /encoded slash/);
+  const dots = testRoute(billing, 'POST', '/billing/public/../invoices');
+  assert.deepEqual(dots && dots.kind === 'invalid_path' ? dots.problem : null, 'dot_segment');
+});
+
+test('"test a path" answers no_route for a path outside the prefix and nothing while a regex is invalid', () => {
+  assert.equal(testRoute({ ...billing, requiredRoles: [] }, 'GET', '/shop/x')?.kind, 'no_route');
   assert.equal(
-    testRoute('/billing', [], [{ method: 'ANY', pathRegex: '(', requiredRoles: [], override: false }], 'GET', '/billing/x'),
+    testRoute({ ...billing, settings: [{ method: 'ANY', pathRegex: '(', requiredRoles: [], override: false }] }, 'GET', '/billing/x'),
     null,
   );
+});
+
+test('the frontend prefix field explains a prefix the server would refuse', () => {
+  assert.equal(prefixProblem('/billing'), null);
+  assert.equal(prefixProblem('billing'), 'Must start with “/”.');
+  assert.match(prefixProblem('/billing/../admin') ?? '', /“\.\.”/);
+  assert.match(prefixProblem('/billing;v=1') ?? '', /path parameter/);
 });

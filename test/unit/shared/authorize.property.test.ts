@@ -84,43 +84,36 @@ function refAuthorizeAction(world: World, action: string): RefDecision {
 }
 
 /**
- * The path rules are matched against, as a proxy routes it: no query or fragment, printable ASCII
- * percent-decoded, slashes merged, then RFC 3986 §5.2.4 remove_dot_segments, step by step.
+ * The path rules are matched against (DESIGN §3.4), written independently of canonical-path.ts:
+ * no query or fragment; refused (null) when it holds what upstreams read differently; else
+ * unreserved escapes decoded, others upper-cased, slashes merged.
  */
-function refPath(uri: string): string {
-  let path = uri.split('?')[0]!.split('#')[0]!;
-  if (!path.startsWith('/')) return path;
-  path = path.replace(/%[0-9a-f]{2}/gi, (escape) => {
-    const code = Number.parseInt(escape.slice(1), 16);
-    return code >= 32 && code < 127 ? String.fromCharCode(code) : escape.toUpperCase();
-  });
-  while (path.includes('//')) path = path.replace('//', '/');
-  let input = path;
-  let output = '';
-  const dropLastSegment = () => (output = output.slice(0, Math.max(0, output.lastIndexOf('/'))));
-  while (input.length > 0) {
-    if (input.startsWith('/./')) input = input.slice(2);
-    else if (input === '/.') input = '/';
-    else if (input.startsWith('/../')) {
-      input = input.slice(3);
-      dropLastSegment();
-    } else if (input === '/..') {
-      input = '/';
-      dropLastSegment();
-    } else {
-      const next = input.indexOf('/', 1);
-      const segment = next === -1 ? input : input.slice(0, next);
-      output += segment;
-      input = input.slice(segment.length);
+function refPath(uri: string): string | null {
+  const path = uri.split('?')[0]!.split('#')[0]!;
+  if (!path.startsWith('/') || path.startsWith('//')) return null;
+  // eslint-disable-next-line no-control-regex -- control characters are what the rule refuses
+  if (/[\\;\x00-\x1f\x7f-\uffff]|%(?![0-9a-f]{2})|%2f|%5c|%[01][0-9a-f]|%7f/i.test(path)) return null;
+  // Runs of non-ASCII escapes must be UTF-8 (decodeURIComponent throws otherwise).
+  for (const run of path.match(/(%[89a-f][0-9a-f])+/gi) ?? []) {
+    try {
+      decodeURIComponent(run);
+    } catch {
+      return null;
     }
   }
-  return output;
+  const decoded = path.replace(/%[0-9a-f]{2}/gi, (escape) => {
+    const char = String.fromCharCode(Number.parseInt(escape.slice(1), 16));
+    return /[A-Za-z0-9\-._~]/.test(char) ? char : escape.toUpperCase();
+  });
+  if (decoded.split('/').some((segment) => segment === '.' || segment === '..')) return null;
+  return decoded.replace(/\/{2,}/g, '/');
 }
 
 function refAuthorizeRoute(world: World, method: string, uri: string): RefDecision {
   const problem = refCredentialProblem(world);
   if (problem) return refDeny(problem);
   const path = refPath(uri);
+  if (path === null) return refDeny('invalid_path');
   const under = (prefix: string) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
   const candidates = world.backends.filter((b) => under(b.prefix));
   if (candidates.length === 0) return refDeny('no_route');
@@ -163,6 +156,8 @@ function backendViews(world: World): BackendView[] {
     name: `Backend ${i}`,
     frontendPrefix: b.prefix,
     requiredRoleIds: b.requiredRoleIds,
+    // The reference model below compares paths exactly.
+    caseSensitive: true,
     subSettings: b.subSettings.map((s) => ({
       method: s.method,
       regex: new RegExp(s.pathRegex),

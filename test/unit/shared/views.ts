@@ -34,7 +34,7 @@ export function backend(
   subSettings: SubSettingView[] = [],
   name = frontendPrefix,
 ): BackendView {
-  return { id: `backend-${name}`, name, frontendPrefix, requiredRoleIds, subSettings };
+  return { id: `backend-${name}`, name, frontendPrefix, requiredRoleIds, caseSensitive: true, subSettings };
 }
 
 /** A roleName lookup over the given roles, as the server builds it from its cache. */

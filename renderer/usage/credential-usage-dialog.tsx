@@ -1,0 +1,63 @@
+import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Typography } from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useApi } from '../app/api.ts';
+import { qk } from '../app/query-keys.ts';
+import { useSession } from '../app/session.ts';
+import { ErrorState, LoadingRows } from '../common/states.tsx';
+import { RangePicker, rangeQuery, UsageChart, type RangeId } from './usage-chart.tsx';
+
+/** One credential's requests over 24 h / 7 d / 30 d (DESIGN §5 Usage, in the credential's details). */
+export function CredentialUsageDialog({
+  credentialId,
+  credentialName,
+  onClose,
+}: {
+  credentialId: string;
+  credentialName: string;
+  onClose: () => void;
+}) {
+  const api = useApi();
+  const session = useSession();
+  const [range, setRange] = useState<RangeId>('24h');
+  const titleId = useId();
+  const usage = useQuery({
+    queryKey: qk.usage(session.profileId, { credentialId, range }),
+    queryFn: () => api.usage.credential({ id: credentialId, ...rangeQuery(range) }),
+    enabled: session.state === 'online',
+  });
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      aria-labelledby={titleId}
+      maxWidth="md"
+      fullWidth
+      slotProps={{ paper: { 'data-testid': 'credential-usage-dialog' } as object }}
+    >
+      <DialogTitle id={titleId}>Usage of “{credentialName}”</DialogTitle>
+      <DialogContent>
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
+          <RangePicker value={range} onChange={setRange} />
+          {usage.data && (
+            <Typography color="text.secondary" data-testid="usage-totals">
+              {usage.data.totals.allowed.toLocaleString()} allowed · {usage.data.totals.denied.toLocaleString()} denied
+            </Typography>
+          )}
+        </Stack>
+        {session.state !== 'online' ? (
+          <Alert severity="info">Usage is counted on the server; connect to see it.</Alert>
+        ) : usage.isPending ? (
+          <LoadingRows rows={4} label="Loading usage" />
+        ) : usage.isError ? (
+          <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
+        ) : (
+          <UsageChart series={usage.data.series} bucket={usage.data.bucket} title="Requests" />
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { assertError } from '../../helpers/assert-api.ts';
+import { eventually, expiresIn, makeCredential, makeRole, unique } from '../../helpers/builders.ts';
+import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
+import { startReceiver, type Receiver } from './webhook-receiver.ts';
+
+// Webhooks (DESIGN §3.15) against a real local receiver: Standard Webhooks signatures that the
+// library verifies, retries after a failure and across a restart, the delivery log, resend, the
+// expiry events, target rules, and no secret in any payload.
+
+const FAST = { webhookBackoffMs: [300, 600], webhookPollMs: 100, expiryCheckMs: 200 };
+let s: TestServer;
+let receiver: Receiver;
+before(async () => {
+  s = await startTestServer({ sqlite: true, lifecycle: FAST });
+  receiver = await startReceiver();
+});
+after(async () => {
+  await s?.close();
+  await receiver?.close();
+});
+
+async function hook(events: string[], url = receiver.url): Promise<{ webhook: Json; secret: string }> {
+  const res = await s.request('POST', '/v1/webhooks', { body: { name: unique('Hook'), url, events } });
+  assert.equal(res.status, 201, res.text);
+  return res.json;
+}
+
+test('a revoke reaches the receiver signed so that the Standard Webhooks library verifies it', async () => {
+  const { webhook, secret } = await hook(['credential.revoked']);
+  assert.match(secret, /^whsec_/);
+  const { credential, secret: token } = await makeCredential(s);
+  await s.request('POST', `/v1/credentials/${credential.id}/revoke`);
+  const [delivery] = await receiver.waitFor(
+    1,
+    (r) => r.json.type === 'credential.revoked' && (r.json.data.credential as Json).id === credential.id,
+  );
+  const verified = new Webhook(secret).verify(delivery!.body, delivery!.headers as Record<string, string>) as Json;
+  assert.equal(verified.type, 'credential.revoked');
+  assert.equal(verified.data.credential.name, credential.name);
+  assert.ok(!delivery!.body.includes(token), 'the payload never holds the token');
+  assert.ok(!delivery!.body.includes(secret), 'nor the signing secret');
+  assert.throws(() =>
+    new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(delivery!.body, delivery!.headers as Record<string, string>),
+  );
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
+test('the signing secret is answered once: never in the list, a read or the audit log', async () => {
+  const { webhook, secret } = await hook(['role.changed']);
+  const list = await s.request('GET', '/v1/webhooks');
+  const one = await s.request('GET', `/v1/webhooks/${webhook.id}`);
+  const audit = await s.request('GET', `/v1/audit?targetId=${webhook.id}`);
+  for (const res of [list, one, audit]) assert.ok(!res.text.includes(secret), res.text.slice(0, 200));
+  assert.ok(!s.logs.join('\n').includes(secret));
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
+test('a receiver that answers 500 gets the same message again, and the log shows each status', async () => {
+  const { webhook } = await hook(['role.changed']);
+  receiver.answers.push(500);
+  const role = await makeRole(s);
+  const hits = await receiver.waitFor(2, (r) => r.json.type === 'role.changed' && (r.json.data.role as Json).id === role.id);
+  assert.equal(hits[0]!.headers['webhook-id'], hits[1]!.headers['webhook-id'], 'a retry carries the same webhook-id');
+  const log = await eventually(
+    async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items[0]?.status === 'delivered',
+    5000,
+  );
+  assert.ok(log);
+  const [entry] = (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items;
+  assert.equal(entry.attempts, 2);
+  assert.equal(entry.lastStatus, 204);
+  assert.equal(entry.payload.data.role.name, role.name);
+
+  const resent = await s.request('POST', `/v1/webhooks/${webhook.id}/deliveries/${entry.id}/resend`);
+  assert.equal(resent.status, 200);
+  await receiver.waitFor(3, (r) => r.headers['webhook-id'] === entry.id);
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
+test('a message queued while the receiver is down survives a server restart and is delivered after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-webhook-restart-'));
+  const dbPath = join(dir, 'keyward.sqlite');
+  const down = await startReceiver();
+  const port = Number(new URL(down.url).port);
+  await down.close();
+  const first = await startTestServer({ sqlite: true, dbPath, lifecycle: FAST });
+  let again: TestServer | null = null;
+  const back = { receiver: null as Receiver | null };
+  try {
+    const created = await first.request('POST', '/v1/webhooks', {
+      body: { name: 'restart', url: `http://127.0.0.1:${port}/hook`, events: ['policy.changed'] },
+    });
+    const id = created.json.webhook.id as string;
+    await first.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const deliveries = async (server: TestServer) => (await server.request('GET', `/v1/webhooks/${id}/deliveries`)).json.items;
+    assert.ok(await eventually(async () => (await deliveries(first))[0]?.attempts >= 1, 5000), 'a first attempt failed');
+    const pending = (await deliveries(first))[0];
+    assert.equal(pending.status, 'pending');
+    assert.match(pending.lastError, /ECONNREFUSED|connect/);
+    await first.close();
+
+    back.receiver = await startReceiver(port);
+    again = await startTestServer({ sqlite: true, dbPath, adminToken: first.token, lifecycle: FAST });
+    const [delivery] = await back.receiver.waitFor(1, (r) => r.json.type === 'policy.changed');
+    assert.equal(delivery!.headers['webhook-id'], pending.id, 'the same message, not a new one');
+  } finally {
+    await first.close();
+    await again?.close();
+    await back.receiver?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('credential.expiring is sent once when a credential enters its warning window, credential.expired once when it expires', async () => {
+  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
+  const { webhook } = await hook(['credential.expiring', 'credential.expired']);
+  const { credential } = await makeCredential(s, { expiresAt: expiresIn(2500) });
+  const mine = (type: string) => (r: { json: { type: string; data: Json } }) =>
+    r.json.type === type && r.json.data.credential.id === credential.id;
+  await receiver.waitFor(1, mine('credential.expiring'));
+  await receiver.waitFor(1, mine('credential.expired'));
+  // Several more checks run; neither event comes twice.
+  await eventually(
+    async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items.every((d: Json) => d.status === 'delivered'),
+    3000,
+  );
+  assert.equal(receiver.received.filter(mine('credential.expiring')).length, 1);
+  assert.equal(receiver.received.filter(mine('credential.expired')).length, 1);
+  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 } });
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
+test('webhook targets are https outside private ranges, or http to loopback; others are a clear 400', async () => {
+  for (const url of [
+    'http://example.com/hook',
+    'https://10.0.0.5/hook',
+    'https://192.168.1.2/x',
+    'https://[fd00::1]/x',
+    'ftp://127.0.0.1/x',
+    'https://user:pw@example.com/x',
+    'not a url',
+  ]) {
+    const res = await s.request('POST', '/v1/webhooks', { body: { name: unique('Bad'), url, events: ['role.changed'] } });
+    assertError(res, 400, 'invalid_url');
+    assert.equal(res.json.error.details.field, 'url');
+  }
+  for (const url of ['https://hooks.example.com/keyward', 'http://127.0.0.1:9/x', 'http://[::1]:9/x', 'http://localhost:9/x']) {
+    const res = await s.request('POST', '/v1/webhooks', { body: { name: unique('Good'), url, events: ['role.changed'] } });
+    assert.equal(res.status, 201, `${url}: ${res.text}`);
+    await s.request('DELETE', `/v1/webhooks/${res.json.webhook.id}`);
+  }
+  assertError(await s.request('POST', '/v1/webhooks', { body: { name: 'x', url: receiver.url, events: [] } }), 400, 'invalid_request');
+  assertError(
+    await s.request('POST', '/v1/webhooks', { body: { name: 'x', url: receiver.url, events: ['credential.rolled'] } }),
+    400,
+    'invalid_request',
+  );
+});
+
+test('a disabled webhook is not sent new events', async () => {
+  const { webhook } = await hook(['role.changed']);
+  const disabled = await s.request('PATCH', `/v1/webhooks/${webhook.id}`, { body: { enabled: false } });
+  assert.equal(disabled.json.enabled, false);
+  const before = receiver.received.length;
+  await makeRole(s);
+  const deliveries = (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items;
+  assert.equal(deliveries.length, 0);
+  assert.equal(receiver.received.filter((r) => r.json.type === 'role.changed').length <= before, true);
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
