@@ -16,6 +16,16 @@ let cluster: PostgresCluster;
 const groups: InstanceGroup[] = [];
 before(async () => {
   cluster = await startPostgres();
+  // The shared test cluster runs with synchronous_commit=off (fast, fine when nothing crashes);
+  // here PostgreSQL is crashed on purpose, so a commit must be on disk before it is
+  // acknowledged, as in production. A role setting outranks the command line, for new sessions.
+  const admin = new pg.Client({ connectionString: cluster.url });
+  await admin.connect();
+  try {
+    await admin.query('alter role postgres set synchronous_commit = on');
+  } finally {
+    await admin.end();
+  }
 });
 after(async () => {
   await Promise.allSettled(groups.map((g) => g.close()));
