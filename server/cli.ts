@@ -15,6 +15,8 @@ const USAGE = `Usage: npm run server -- [options]
   --tls-cert FILE --tls-key FILE   serve HTTPS
   --trusted-proxy CIDR         a reverse proxy whose X-Forwarded-For / X-Real-IP is believed (repeatable)
   --log-level LEVEL            fatal|error|warn|info|debug (default info)
+  --max-stale-seconds N        PostgreSQL: deny authorization (stale_cache) once the change feed has been
+                               out of sync this long (default 30)
   --webhook-allow-private      let https webhooks target private address ranges
   --help`;
 
@@ -37,6 +39,7 @@ try {
       'tls-key': { type: 'string' },
       'trusted-proxy': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      'max-stale-seconds': { type: 'string' },
       'webhook-allow-private': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -52,6 +55,9 @@ if (values.help) {
 const port = values.port === undefined ? 7700 : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535 (got "${values.port}").`);
 if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) fail('--tls-cert and --tls-key go together.');
+const maxStaleSeconds = values['max-stale-seconds'] === undefined ? 30 : Number(values['max-stale-seconds']);
+if (!Number.isFinite(maxStaleSeconds) || maxStaleSeconds < 1 || maxStaleSeconds > 86_400)
+  fail(`--max-stale-seconds must be a number of seconds from 1 to 86400 (got "${values['max-stale-seconds']}").`);
 
 let tls: { cert: Buffer; key: Buffer } | undefined;
 try {
@@ -70,6 +76,7 @@ try {
     ...(values['bootstrap-token-file'] ? { bootstrapTokenFile: values['bootstrap-token-file'] } : {}),
     trustedProxies: values['trusted-proxy'] ?? [],
     logLevel: values['log-level'] ?? 'info',
+    maxStaleSeconds,
     webhookAllowPrivate: values['webhook-allow-private'] === true,
     ...(tls ? { tls } : {}),
     // Logs go to stderr so stdout carries only the listening line and the one-time token.

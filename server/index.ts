@@ -11,6 +11,7 @@ import { buildApp } from './http/app.ts';
 import { ServiceContext } from './services/context.ts';
 import { loadOrCreateKey } from './settings.ts';
 import { openDatabase } from './storage/database.ts';
+import { Readiness } from './storage/readiness.ts';
 
 // The backend's public entry: the CLI, the tests and the desktop app's embedded default all
 // start the server through startServer.
@@ -30,6 +31,11 @@ export interface ServerOptions {
   failedAuthLimit?: number;
   /** How often lastUsedAt is flushed (default 5 s; each credential at most once a minute). */
   lastUsedFlushMs?: number;
+  /**
+   * PostgreSQL: how long the change feed may be out of sync (it cannot hear other instances'
+   * writes) before authorization fails closed with reason stale_cache (default 30 s).
+   */
+  maxStaleSeconds?: number;
   tls?: { cert: Buffer; key: Buffer };
   /** How often usage counts are added to the database (default 5 s; at most 10 s late). */
   usageFlushMs?: number;
@@ -88,8 +94,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const hasher = new SecretHasher(await loadOrCreateKey(database.db));
     const cache = new AuthzCache(database.db);
-    lastUsed = new LastUsedTracker(database.db, options.lastUsedFlushMs ?? 5000, (error) =>
-      logger.error({ err: error }, 'writing lastUsedAt failed'),
+    lastUsed = new LastUsedTracker(database.db, options.lastUsedFlushMs ?? 5000, (error, kept) =>
+      logger.warn({ err: error, kept }, 'writing lastUsedAt failed; the uses are kept and written by a later flush'),
     );
     const ctx = new ServiceContext({
       db: database.db,
@@ -110,6 +116,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const outbox = dispatcher;
     ctx.onNotify = () => outbox.kick();
     database.feed.subscribe((events) => cache.apply(events));
+    const maxStaleMs = (options.maxStaleSeconds ?? 30) * 1000;
+    let feedInSync = true;
+    database.feed.watch?.((inSync, sinceMs, how) => {
+      feedInSync = inSync;
+      ctx.cacheTrustedUntilMs = inSync ? Infinity : sinceMs + maxStaleMs;
+      if (inSync) logger.warn({ caughtUp: how }, 'the change feed is in sync again; authorization answers from the cache');
+      else logger.warn({ maxStaleSeconds: maxStaleMs / 1000 }, 'the change feed is out of sync; authorization fails closed if this lasts');
+    });
+    const readiness = new Readiness({ db: database.db, feedInSync: () => feedInSync });
     const bootstrapped = await bootstrap(ctx, { demo: options.demo === true, tokenFile: options.bootstrapTokenFile, logger });
     await database.ready?.();
     await cache.loadAll();
@@ -120,6 +135,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       trustedProxies: options.trustedProxies ?? [],
       failedAuthLimit: options.failedAuthLimit ?? 20,
       https: options.tls,
+      readiness,
       lifecycle: { usage, webhookAllowPrivate: options.webhookAllowPrivate === true },
     });
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 7700 });

@@ -33,6 +33,7 @@ const REASON: Record<AccessCheck['reason'], string> = {
   not_permitted: 'None of the credential’s roles includes this action.',
   missing_roles: 'The credential lacks roles this route requires.',
   no_route: 'No backend’s prefix matches this path.',
+  stale_cache: 'The server has lost contact with its database for too long to trust its cached permissions.',
   invalid_path: 'The path is refused whatever the credential, because servers could read it as a different route.',
 };
 

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { ENDPOINTS } from '../../shared/api/endpoints.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
+import type { Readiness } from '../storage/readiness.ts';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { makeAuthenticator } from './authenticate.ts';
 import { makeFastPath } from './fast-path.ts';
@@ -21,12 +23,14 @@ export interface AppOptions {
   trustedProxies: string[];
   failedAuthLimit: number;
   https?: { cert: Buffer; key: Buffer } | undefined;
+  /** GET /v1/ready: database reachable and change feed in sync. */
+  readiness: Readiness;
   lifecycle?: LifecycleParts;
 }
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 /** Hot-path routes log only warnings: a log line per authorization would halve throughput. */
-const QUIET = new Set(['authorize', 'forwardAuth', 'health']);
+const QUIET = new Set(['authorize', 'forwardAuth', 'health', 'ready']);
 
 export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInstance {
   const trusted = options.trustedProxies.map((text) => {
@@ -87,7 +91,7 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     done(null, body === '' ? undefined : String(body)),
   );
 
-  const handlers = makeHandlers(ctx, options.version, options.lifecycle);
+  const handlers = makeHandlers(ctx, options.version, options.readiness, options.lifecycle);
   for (const endpoint of ENDPOINTS) {
     const handler = handlers[endpoint.operationId];
     if (!handler) throw new Error(`No handler for ${endpoint.operationId}`);
@@ -151,6 +155,14 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500)
       return reply.code(status === 415 ? 400 : status).send(new ApiError('invalid_request', fastifyError.message).toBody());
+    if (isDatabaseUnavailable(error)) {
+      // A restart, failover or full disk: the client may repeat the request; the server stays up.
+      request.log.warn({ err: { message: fastifyError.message, code: fastifyError.code } }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('Retry-After', String(RETRY_AFTER_SECONDS))
+        .send(new ApiError('database_unavailable', 'The database is unavailable right now; try again in a few seconds.').toBody());
+    }
     request.log.error({ err: { message: fastifyError.message, code: fastifyError.code, stack: fastifyError.stack } }, 'request failed');
     return reply
       .code(500)

@@ -6,6 +6,7 @@ import { ipInRanges, parseIp, type ParsedCidr } from '../../shared/domain/cidr.t
 import type { Decision } from '../../shared/domain/types.ts';
 import { decide } from '../services/authorization-service.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
 import { presentedToken } from './authenticate.ts';
 
 // /v1/forward-auth for nginx auth_request, Traefik forwardAuth and Envoy ext_authz. The token
@@ -87,7 +88,7 @@ function overrideMethods(request: RawRequest, method: string): string[] | null {
 }
 
 export interface ForwardAuthAnswer {
-  status: 200 | 401 | 403;
+  status: 200 | 401 | 403 | 503;
   headers: Record<string, string>;
   body: unknown;
 }
@@ -105,6 +106,9 @@ export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trus
   }
   // Counted once per request, as the final decision (override methods are decided again above).
   ctx.usage.count(decision.credentialId, decision.reason, ctx.now());
+  // Not a permission problem: a 503 makes the proxy fail the request (nginx answers 500) without
+  // telling the client its token is bad, and the proxy's own retry or the next instance may pass.
+  if (decision.reason === 'stale_cache') return staleAnswer();
   const status = forwardAuthStatus(decision);
   if (status === 200) {
     return {
@@ -138,6 +142,19 @@ export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply:
   reply.code(answer.status).headers(answer.headers);
   return answer.body;
 }
+
+/** A fresh object each time: the fast path adds its content headers to `headers`. */
+const staleAnswer = (): ForwardAuthAnswer => ({
+  status: 503,
+  headers: { 'Cache-Control': 'no-store', 'Retry-After': String(RETRY_AFTER_SECONDS) },
+  body: {
+    error: {
+      code: 'database_unavailable',
+      message: 'This instance has lost contact with the database for too long to trust its cached permissions.',
+      details: { reason: 'stale_cache' },
+    },
+  },
+});
 
 const DENIAL_MESSAGES: Record<string, string> = {
   unknown_token: 'No valid API token was presented.',

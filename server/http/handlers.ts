@@ -34,6 +34,8 @@ import {
   updateUser,
 } from '../services/directory-service.ts';
 import { applyRoleChanges, createRole, deleteRole, getRole, listRoles, updateRole } from '../services/role-service.ts';
+import type { Readiness } from '../storage/readiness.ts';
+import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
 import { clientAddress, forwardAuth } from './forward-auth.ts';
 import type * as L from '../../shared/api/lifecycle-schemas.ts';
 import type { UsageCounter } from '../authz/usage-counter.ts';
@@ -69,12 +71,23 @@ export interface LifecycleParts {
   webhookAllowPrivate: boolean;
 }
 
-export function makeHandlers(ctx: ServiceContext, version: string, lifecycle: LifecycleParts = { usage: null, webhookAllowPrivate: false }): Record<string, Handler> {
+export function makeHandlers(
+  ctx: ServiceContext,
+  version: string,
+  readiness: Readiness,
+  lifecycle: LifecycleParts = { usage: null, webhookAllowPrivate: false },
+): Record<string, Handler> {
   const openapi = JSON.stringify(buildOpenApiDocument(version));
   const leaks = new ReportLimiter();
   const allowPrivate = lifecycle.webhookAllowPrivate;
   return {
     health: () => ({ status: 'ok', version }),
+    ready: async (_r, reply) => {
+      const result = await readiness.check();
+      if (result.ready) return { status: 'ready' };
+      reply.code(503).header('Retry-After', String(RETRY_AFTER_SECONDS)).header('Cache-Control', 'no-store');
+      return { status: 'unavailable', reason: result.reason } satisfies S.NotReadyBody;
+    },
     openapi: (_r, reply) => reply.type('application/json').send(openapi),
 
     getCatalog: () => readCatalog(ctx.db),

@@ -19,6 +19,19 @@ function checkIp(ip: string | undefined): string | undefined {
   return ip;
 }
 
+/**
+ * The change feed has been out of sync for longer than --max-stale-seconds: a revocation made
+ * through another instance may not have reached this cache, so every request is denied.
+ */
+const STALE_CACHE: Decision = Object.freeze({
+  allowed: false,
+  reason: 'stale_cache',
+  credentialId: null,
+  roles: Object.freeze([]) as unknown as string[],
+  grantedBy: Object.freeze([]) as unknown as string[],
+  missingRoles: Object.freeze([]) as unknown as string[],
+});
+
 export function decide(
   ctx: ServiceContext,
   token: string,
@@ -28,6 +41,10 @@ export function decide(
   countUsage = true,
 ): Decision {
   const nowMs = ctx.now();
+  if (!ctx.cacheTrusted(nowMs)) {
+    if (countUsage) ctx.usage.count(null, 'stale_cache', nowMs);
+    return STALE_CACHE;
+  }
   const view = resolveToken(ctx, token, nowMs);
   if (view) ctx.lastUsed.touch(view.id, nowMs);
   const context = { ip, nowMs };

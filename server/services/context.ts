@@ -66,6 +66,13 @@ export class ServiceContext {
   /** Called after a write queued webhook events, so the delivery worker looks at once. */
   onNotify: (() => void) | null = null;
 
+  /**
+   * Until when the authorization cache may answer (epoch ms): Infinity while the change feed is
+   * in sync; the moment it stopped hearing other instances plus --max-stale-seconds after that.
+   * One number so the hot path pays one comparison (cacheTrusted).
+   */
+  cacheTrustedUntilMs = Infinity;
+
   constructor(parts: { db: Kysely<Database>; feed: ChangeFeed; cache: AuthzCache; hasher: SecretHasher; lastUsed: LastUsedTracker; now?: () => number; serializable?: boolean }) {
     this.db = parts.db;
     this.serializable = parts.serializable ?? false;
@@ -74,6 +81,11 @@ export class ServiceContext {
     this.hasher = parts.hasher;
     this.lastUsed = parts.lastUsed;
     this.now = parts.now ?? Date.now;
+  }
+
+  /** Whether authorization may still answer from the cache (fail closed with stale_cache if not). */
+  cacheTrusted(nowMs: number): boolean {
+    return nowMs < this.cacheTrustedUntilMs;
   }
 
   nowIso(): string {

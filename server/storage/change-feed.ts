@@ -21,8 +21,17 @@ export interface ChangeFeed {
   /** Delivers to local subscribers (awaited) and to other instances. */
   publish(events: ChangeEvent[]): Promise<void>;
   subscribe(handler: ChangeHandler): void;
+  /**
+   * Optional (feeds that can lose contact): `listener(true, now)` once this instance hears every
+   * other instance's changes again and has caught up; `listener(false, since)` when it stopped
+   * hearing them at `since` (epoch ms). A feed without it is always in sync (in-process).
+   */
+  watch?(listener: FeedStatusListener): void;
   close(): Promise<void>;
 }
+
+/** `how` says how a feed that is in sync again caught up (for the log). */
+export type FeedStatusListener = (inSync: boolean, sinceMs: number, how?: string) => void;
 
 /** Single-instance feed: delivery is a direct call. */
 export class LocalChangeFeed implements ChangeFeed {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import { LocalChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -41,12 +41,15 @@ function openSqlite(path: string): OpenDatabase | Promise<OpenDatabase> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   // WAL lets readers run during a write; synchronous=FULL makes every acknowledged commit
-  // survive a power cut, not only a killed process. busy_timeout covers a second process.
+  // survive a power cut, not only a killed process. busy_timeout covers a second process that
+  // holds a lock (a backup, a maintenance shell); better-sqlite3 waits on the event loop, so
+  // the wait is short and a lock held longer answers 503 database_unavailable instead of
+  // stalling authorization.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqlite.pragma('busy_timeout = 1000');
+  const db = new Kysely<Database>({ dialect: new SafeRollbackSqliteDialect(sqlite) });
   const feed = new LocalChangeFeed();
   return migrateToLatest(db as Kysely<unknown>).then(
     () => ({
@@ -63,4 +66,28 @@ function openSqlite(path: string): OpenDatabase | Promise<OpenDatabase> {
       throw error;
     },
   );
+}
+
+/**
+ * SQLite ends a transaction by itself on some errors (SQLITE_FULL, SQLITE_IOERR, a busy
+ * deadlock); Kysely's ROLLBACK then fails with "no transaction is active" and that error
+ * replaces the real one, which would turn a full disk's 503 into a 500. Roll back only when a
+ * transaction is still open.
+ */
+class SafeRollbackSqliteDialect extends SqliteDialect {
+  readonly #sqlite: SQLite.Database;
+
+  constructor(sqlite: SQLite.Database) {
+    super({ database: sqlite });
+    this.#sqlite = sqlite;
+  }
+
+  override createDriver(): Driver {
+    const sqlite = this.#sqlite;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (sqlite.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database: sqlite });
+  }
 }

@@ -147,6 +147,27 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('backends').dropColumn('case_sensitive').execute();
     },
   },
+  /**
+   * PostgreSQL's change feed records every announced change with the writing transaction's id,
+   * so an instance whose LISTEN connection dropped reloads only what committed meanwhile
+   * (server/storage/postgres/change-feed.ts). Rows older than an hour are pruned. SQLite has the
+   * table too (one schema for both) but never writes it: its feed is in-process.
+   */
+  '0004_change_events': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('change_events')
+        .addColumn('xid', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addColumn('events', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('change_events_xid').on('change_events').column('xid').execute();
+      await db.schema.createIndex('change_events_at').on('change_events').column('at').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('change_events').ifExists().execute();
+    },
+  },
   '0005_lifecycle': lifecycleMigration,
 };
 

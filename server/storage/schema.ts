@@ -116,6 +116,15 @@ export interface AuditTable {
   after: string | null;
 }
 
+/** PostgreSQL only: what each committed write announced, for a feed catching up after a reconnect. */
+export interface ChangeEventsTable {
+  /** The writing transaction's id (xid8; pg returns bigint as a string). */
+  xid: string;
+  at: Date | string;
+  /** JSON: ChangeEvent[] */
+  events: string;
+}
+
 /** usage_minute and usage_hour: requests per credential ("" = unknown token), bucket start and reason. */
 export interface UsageTable {
   credential_id: string;
@@ -177,6 +186,7 @@ export interface Database {
   groups: GroupsTable;
   backends: BackendsTable;
   audit: AuditTable;
+  change_events: ChangeEventsTable;
   usage_minute: UsageTable;
   usage_hour: UsageTable;
   webhooks: WebhooksTable;

@@ -24,6 +24,8 @@ export interface Endpoint {
   /** Success status and body schema (null body for 204). */
   response: { status: number; schema: TSchema | null; description?: string };
   errors: ErrorCode[];
+  /** Answers other than success and the error shape (readiness's 503 body). */
+  otherResponses?: { status: number; schema: TSchema; description: string }[];
   /** Whether the write accepts `If-Match` and the object carries an ETag. */
   versioned?: boolean;
 }
@@ -34,6 +36,7 @@ const withId = { params: S.IdParams };
 
 export const ENDPOINTS: readonly Endpoint[] = [
   { operationId: 'health', method: 'GET', path: '/v1/health', tag: 'meta', summary: 'Liveness and version', auth: { kind: 'none' }, response: { status: 200, schema: S.Health }, errors: [] },
+  { operationId: 'ready', method: 'GET', path: '/v1/ready', tag: 'meta', summary: 'Readiness for load balancers: 503 while the database or the change feed is down', auth: { kind: 'none' }, response: { status: 200, schema: S.Ready }, otherResponses: [{ status: 503, schema: S.NotReady, description: 'The database or the change feed is down (with Retry-After)' }], errors: [] },
   { operationId: 'openapi', method: 'GET', path: '/v1/openapi.json', tag: 'meta', summary: 'This API as an OpenAPI 3.1 document', auth: { kind: 'none' }, response: { status: 200, schema: null, description: 'OpenAPI 3.1 document' }, errors: [] },
 
   { operationId: 'getCatalog', method: 'GET', path: '/v1/catalog', tag: 'catalog', summary: 'The action catalog, grouped', auth: token('keyward.catalog.read'), response: { status: 200, schema: S.CatalogOut }, errors: common, versioned: true },

@@ -19,6 +19,9 @@ function operation(e: Endpoint): Record<string, unknown> {
       ? { description: e.response.description ?? 'Success', content: { 'application/json': { schema: clean(e.response.schema) } } }
       : { description: e.response.description ?? 'No content' },
   };
+  for (const other of e.otherResponses ?? []) {
+    responses[String(other.status)] = { description: other.description, content: { 'application/json': { schema: clean(other.schema) } } };
+  }
   for (const code of new Set(e.errors)) {
     const status = String(ERROR_STATUS[code]);
     const existing = responses[status] as { description: string } | undefined;

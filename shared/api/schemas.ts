@@ -324,6 +324,7 @@ export const DecisionReason = Type.Union([
   Type.Literal('not_permitted'),
   Type.Literal('missing_roles'),
   Type.Literal('no_route'),
+  Type.Literal('stale_cache'),
   Type.Literal('invalid_path'),
 ]);
 export const Decision = Type.Object({
@@ -382,8 +383,13 @@ export const AuditEntry = Type.Object({
 });
 export const AuditList = Type.Object({ items: Type.Array(AuditEntry), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 export const Health = Type.Object({ status: Type.Literal('ok'), version: Type.String() });
+/** Why an instance is not ready: its database cannot be reached, or it cannot hear other instances' changes. */
+export const NotReadyReason = Type.Union([Type.Literal('database_unavailable'), Type.Literal('change_feed_down')]);
+export const Ready = Type.Object({ status: Type.Literal('ready') });
+export const NotReady = Type.Object({ status: Type.Literal('unavailable'), reason: NotReadyReason });
 export const IdParams = Type.Object({ id: Id }, strict);
 
+export type NotReadyBody = Static<typeof NotReady>;
 export type RoleCreateBody = Static<typeof RoleCreate>;
 export type RolePatchBody = Static<typeof RolePatch>;
 export type RoleChangeOp = Static<typeof RoleChange>;

@@ -114,6 +114,8 @@ export const DECISION_REASONS = [
   'not_permitted',
   'missing_roles',
   'no_route',
+  /** The instance has not heard other instances' changes for longer than its bound: it fails closed. */
+  'stale_cache',
   'invalid_path',
 ] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];

@@ -18,8 +18,11 @@ export interface PostgresCluster {
   url: string;
   port: number;
   dir: string;
-  /** Shuts the database server down (fast: sessions are cut) but keeps the cluster, for outage tests. */
-  pause(): void;
+  /**
+   * Shuts the database server down but keeps the cluster, for outage tests: `fast` ends sessions
+   * cleanly, `immediate` kills every server process at once (a crash: recovery on the next start).
+   */
+  pause(mode?: 'fast' | 'immediate'): void;
   /** Starts it again on the same port after pause(). */
   resume(): void;
   stop(): Promise<void>;
@@ -105,7 +108,7 @@ async function launch(): Promise<PostgresCluster> {
       url: `${base}/keyward`,
       port,
       dir,
-      pause: () => void run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']),
+      pause: (mode = 'fast') => void run('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '30', 'stop']),
       resume: () => void run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start']),
       stop: async () => {
         process.removeListener('exit', stopSync);

@@ -20,10 +20,23 @@ export interface PostgresOptions {
 
 /** Opens (and migrates) a PostgreSQL database given as postgres://… */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<OpenDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, keepAlive: true, application_name: 'keyward' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    keepAlive: true,
+    // A blackholed database host answers 503 after this instead of holding requests for minutes.
+    connectionTimeoutMillis: 5000,
+    application_name: 'keyward',
+  });
   // An idle client that loses its connection (server restart) emits here; without a listener
   // the process would crash. The pool drops that client and opens a fresh one on demand.
   pool.on('error', (error) => options.onBackgroundError?.(error, 'an idle PostgreSQL connection failed'));
+  // A checked-out client emits 'error' on itself (pg-pool listens only while it is idle): the
+  // query it runs fails with the same error (answered 503) and the pool discards the client on
+  // release, so this listener only keeps the event from crashing the process.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const feed = new PostgresChangeFeed({ url, ...(options.onBackgroundError ? { onError: options.onBackgroundError } : {}) });
   const lock = await StartupLock.acquire(url).catch(async (error: unknown) => {

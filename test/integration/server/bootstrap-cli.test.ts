@@ -136,9 +136,9 @@ test('--demo seeds a realistic catalog of 20+ groups and 300+ actions, with role
   await again.stop('SIGTERM');
 });
 
-test('the CLI refuses unknown flags and a bad port with a usage message and exit code 2', () => {
+test('the CLI refuses unknown flags, a bad port and a bad stale bound with a usage message and exit code 2', () => {
   const cli = fileURLToPath(new URL('../../../server/cli.ts', import.meta.url));
-  for (const args of [['--no-such-flag'], ['--port', 'seventy']]) {
+  for (const args of [['--no-such-flag'], ['--port', 'seventy'], ['--max-stale-seconds', '0'], ['--max-stale-seconds', 'soon']]) {
     const res = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(res.status, 2, `${args.join(' ')}: ${res.stderr}`);
     assert.match(res.stderr, /Usage/);

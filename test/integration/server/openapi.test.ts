@@ -20,6 +20,12 @@ test('GET /v1/health answers ok and the version without authentication', async (
   assert.match(res.json.version, /^\d+\.\d+\.\d+/);
 });
 
+test('GET /v1/ready answers ready without authentication while the database answers', async () => {
+  const res = await s.request('GET', '/v1/ready', { token: null });
+  assertStatus(res, 200);
+  assert.deepEqual(res.json, { status: 'ready' });
+});
+
 test('GET /v1/openapi.json is an OpenAPI 3.1 document listing every endpoint with its method', async () => {
   const res = await s.request('GET', '/v1/openapi.json', { token: null });
   assertStatus(res, 200);

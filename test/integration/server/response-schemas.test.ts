@@ -43,6 +43,7 @@ test('every success answer matches its endpoint response schema', async () => {
   const { credential, secret } = await makeCredential(s, { roles: [role.id], ownerId: user.id });
 
   await call('health', 'GET', '/v1/health', { token: null });
+  await call('ready', 'GET', '/v1/ready', { token: null });
   await call('getCatalog', 'GET', '/v1/catalog');
   await call('putCatalog', 'PUT', '/v1/catalog', { body: TEST_CATALOG });
   await call('importOpenApi', 'POST', '/v1/catalog/openapi', { body: PETSTORE_OPENAPI });

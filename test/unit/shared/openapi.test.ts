@@ -46,6 +46,7 @@ test('the endpoint table covers every route of the design', () => {
   const table = new Set(ENDPOINTS.map((e) => `${e.method} ${e.path}`));
   const design = [
     'GET /v1/health',
+    'GET /v1/ready',
     'GET /v1/openapi.json',
     'GET /v1/catalog',
     'PUT /v1/catalog',
@@ -113,4 +114,12 @@ test('versioned writes document If-Match and path ids are path parameters', () =
   const patch = doc.paths['/v1/roles/{id}']!.patch!;
   assert.ok(patch.parameters?.some((p) => p.name === 'If-Match' && p.in === 'header'));
   assert.ok(patch.parameters?.some((p) => p.name === 'id' && p.in === 'path'));
+});
+
+test('readiness needs no token and documents its 503 body for load balancers', () => {
+  const ready = doc.paths['/v1/ready']!.get!;
+  assert.deepEqual(ready.security, []);
+  assert.ok(ready.responses['200']);
+  const notReady = ready.responses['503'] as { content: { 'application/json': { schema: { required: string[] } } } };
+  assert.deepEqual(notReady.content['application/json'].schema.required.sort(), ['reason', 'status']);
 });
