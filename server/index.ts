@@ -25,6 +25,8 @@ export interface ServerOptions {
   logLevel?: string;
   /** Failed authentications per minute and address before 429 (default 20). */
   failedAuthLimit?: number;
+  /** Concurrent password checks (scrypt, ~16 MB each) for the server and per address (default 8 and 2). */
+  passwordChecks?: { global: number; perAddress: number };
   /** How often lastUsedAt is flushed (default 5 s; each credential at most once a minute). */
   lastUsedFlushMs?: number;
   tls?: { cert: Buffer; key: Buffer };
@@ -94,6 +96,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       version: SERVER_VERSION,
       trustedProxies: options.trustedProxies ?? [],
       failedAuthLimit: options.failedAuthLimit ?? 20,
+      passwordChecks: options.passwordChecks,
       https: options.tls,
     });
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 7700 });

@@ -11,15 +11,20 @@ import { makeFastPath } from './fast-path.ts';
 import { FORWARD_AUTH_PATH } from './forward-auth.ts';
 import { makeHandlers } from './handlers.ts';
 import { FailedAuthLimiter } from './rate-limit.ts';
+import { VerificationGate } from '../services/passwords.ts';
 import { RequestValidationError, typeboxValidatorCompiler } from './validation.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
+/** Default caps on concurrent scrypt checks (~16 MB each): 8 for the server, 2 per client address. */
+export const PASSWORD_CHECKS = { global: 8, perAddress: 2 } as const;
 
 export interface AppOptions {
   logger: Logger;
   version: string;
   trustedProxies: string[];
   failedAuthLimit: number;
+  /** Concurrent password (scrypt) checks: for the whole server and per client address. */
+  passwordChecks?: { global: number; perAddress: number } | undefined;
   https?: { cert: Buffer; key: Buffer } | undefined;
 }
 
@@ -34,6 +39,10 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     return parsed;
   });
   const limiter = new FailedAuthLimiter(options.failedAuthLimit);
+  const passwords = new VerificationGate({
+    global: options.passwordChecks?.global ?? PASSWORD_CHECKS.global,
+    perKey: options.passwordChecks?.perAddress ?? PASSWORD_CHECKS.perAddress,
+  });
   const fastPath = makeFastPath({
     ctx,
     limiter,
@@ -102,7 +111,7 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
         url,
         schema,
         ...(QUIET.has(endpoint.operationId) ? { logLevel: 'warn' } : {}),
-        onRequest: makeAuthenticator(ctx, limiter, endpoint.auth, trusted),
+        onRequest: makeAuthenticator(ctx, limiter, endpoint.auth, trusted, passwords),
         preValidation: async (request) => {
           if (!endpoint.body || request.body !== undefined) return;
           // A POST whose body has only optional fields (roll) may leave it out; everything else needs one.
