@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { CredentialCreateBody, CredentialImportBody, CredentialListParams, CredentialPatchBody } from '../../shared/api/schemas.ts';
 import { ADMIN_GROUP_ID } from '../../shared/domain/admin-actions.ts';
-import { COMPATIBILITY_ROLE_NAME, nameKey } from '../../shared/domain/policy.ts';
+import { COMPATIBILITY_ROLE_NAME, MIN_LEGACY_SECRET_LENGTH, nameKey } from '../../shared/domain/policy.ts';
 import { displayPrefix, hasValidChecksum, TOKEN_PATTERN } from '../../shared/domain/token.ts';
 import type { Credential } from '../../shared/domain/types.ts';
 import { credentialFromRow, newId, type Queryable } from '../storage/rows.ts';
@@ -339,6 +339,13 @@ export function importCredentials(
   // The hot path rejects a kw_-shaped token with a bad checksum before hashing it, so such a
   // secret could never authenticate: refuse it here rather than import a dead credential.
   for (const { item, index } of prepared) {
+    if ([...item.secret].length < MIN_LEGACY_SECRET_LENGTH) {
+      throw new ApiError(
+        'invalid_request',
+        `Item ${index} ("${item.name}") has a secret of ${[...item.secret].length} characters; imported secrets need at least ${MIN_LEGACY_SECRET_LENGTH}, since shorter ones can be guessed through the proxy. Issue a new credential instead. Nothing was imported.`,
+        { index, minLength: MIN_LEGACY_SECRET_LENGTH },
+      );
+    }
     if (TOKEN_PATTERN.test(item.secret) && !hasValidChecksum(item.secret)) {
       throw new ApiError(
         'invalid_request',
