@@ -4,7 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ENDPOINTS } from '../../shared/api/endpoints.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
+import { cidrProblem, parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { makeAuthenticator } from './authenticate.ts';
 import { makeFastPath } from './fast-path.ts';
@@ -35,7 +35,7 @@ const QUIET = new Set(['authorize', 'forwardAuth', 'health']);
 export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInstance {
   const trusted = options.trustedProxies.map((text) => {
     const parsed = parseCidr(text);
-    if (!parsed) throw new Error(`--trusted-proxy "${text}" is not a valid address or CIDR range.`);
+    if (!parsed) throw new Error(`--trusted-proxy: ${cidrProblem(text)}`);
     return parsed;
   });
   const limiter = new FailedAuthLimiter(options.failedAuthLimit);
