@@ -11,6 +11,8 @@ import { readCatalog, setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
 import { checkCidrs, checkExpiry, checkHandOver, checkOwner, checkRoles, newSecret } from './credential-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { checkedName } from './names.ts';
+import { nameSkeleton } from '../../shared/domain/names.ts';
 
 // Credentials (DESIGN §3.6, §3.9, §3.10). The secret exists in the create/roll answer only; the
 // database holds its HMAC and a short display prefix.
@@ -128,7 +130,7 @@ function newRow(
 ): CredentialsTable {
   return {
     id: newId('cred', ctx.now()),
-    name: fields.name.trim(),
+    name: checkedName(fields.name, 'credential'),
     description: fields.description ?? '',
     owner_id: fields.ownerId ?? null,
     status: 'active',
@@ -189,7 +191,7 @@ export function updateCredential(
     const roles = patch.roles === undefined ? currentRoles : await checkRoles(tx, actor, patch.roles, currentRoles);
     const next: CredentialsTable = {
       ...row,
-      name: patch.name?.trim() ?? row.name,
+      name: patch.name === undefined ? row.name : checkedName(patch.name, 'credential'),
       description: patch.description ?? row.description,
       owner_id: patch.ownerId === undefined ? row.owner_id : patch.ownerId,
       expires_at: expiresAt === undefined ? row.expires_at : expiresAt,
@@ -339,6 +341,7 @@ export function importCredentials(
   // The hot path rejects a kw_-shaped token with a bad checksum before hashing it, so such a
   // secret could never authenticate: refuse it here rather than import a dead credential.
   for (const { item, index } of prepared) {
+    checkedName(item.name, 'credential', index);
     if ([...item.secret].length < MIN_LEGACY_SECRET_LENGTH) {
       throw new ApiError(
         'invalid_request',
@@ -420,6 +423,7 @@ async function compatibilityRole(ctx: ServiceContext, tx: Queryable, audit: Audi
     id,
     name: COMPATIBILITY_ROLE_NAME,
     name_key: key,
+    name_skeleton: nameSkeleton(COMPATIBILITY_ROLE_NAME),
     description:
       'Created by the first import of unrestricted (full-access) credentials: every catalog action outside keyward at that time. Not kept up to date.',
     actions: JSON.stringify(actions),

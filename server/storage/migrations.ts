@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { nameSkeleton } from '../../shared/domain/names.ts';
 
 // Versioned migrations, written with Kysely's schema builder so they run unchanged on SQLite and
 // PostgreSQL. Never edit a released migration; add the next one.
@@ -117,6 +118,17 @@ const migrations: Record<string, Migration> = {
       for (const table of ['audit', 'backends', 'groups', 'credential_roles', 'credentials', 'users', 'roles', 'catalog_actions', 'catalog_groups', 'settings']) {
         await sql`drop table if exists ${sql.table(table)}`.execute(db);
       }
+    },
+  },
+  // Role names that look alike (UTS #39-style skeleton, shared/domain/names.ts) count as taken;
+  // the skeleton is kept beside the name so a write compares without recomputing every role's.
+  '0003_role_name_skeleton': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('roles').addColumn('name_skeleton', 'text', (c) => c.notNull().defaultTo('')).execute();
+      const roles = db as unknown as Kysely<{ roles: { id: string; name: string; name_skeleton: string } }>;
+      for (const { id, name } of await roles.selectFrom('roles').select(['id', 'name']).execute())
+        await roles.updateTable('roles').set({ name_skeleton: nameSkeleton(name) }).where('id', '=', id).execute();
+      await db.schema.createIndex('roles_name_skeleton').on('roles').column('name_skeleton').execute();
     },
   },
 };
