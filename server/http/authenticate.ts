@@ -63,18 +63,19 @@ export function authenticateToken(
     out['WWW-Authenticate'] = 'Bearer realm="keyward"';
     throw new ApiError('unauthorized', 'Send an API token as "Authorization: Bearer <token>" or "X-Api-Key: <token>".');
   }
-  // The attempt counts before the token is checked, and is given back if the token is good.
-  const { blockedMs, slot } = limiter.reserve(ip, nowMs);
-  if (!slot) throw tooManyFailures(blockedMs, out);
   const view = resolveToken(ctx, token, nowMs);
   // Whether the token itself is usable; what it may do is checked below. (No full decision is
   // built: this runs on every hot-path request.)
   const problem = credentialProblem(view, { ip, nowMs });
   if (problem !== null && TOKEN_FAILURES.has(problem)) {
+    // resolveToken is synchronous: nothing can run between the check above and this count, so
+    // parallel bad tokens are counted exactly as a reservation made before the lookup would
+    // count them (Basic passwords, checked asynchronously, do reserve first), and the hot path
+    // pays nothing for good tokens.
+    limiter.reserve(ip, nowMs);
     out['WWW-Authenticate'] = 'Bearer realm="keyward", error="invalid_token"';
     throw new ApiError('unauthorized', FAILURE_MESSAGES[problem] ?? 'The API token is not valid.');
   }
-  limiter.release(slot);
   ctx.lastUsed.touch(view!.id, nowMs);
   if (permission && !AuthzCache.permits(view!, permission)) {
     throw new ApiError('forbidden', `This token's roles do not include the permission "${permission}".`, { permission });

@@ -128,11 +128,6 @@ export class FailedAuthLimiter {
     }
   }
 
-  /** A failure counted after the fact (kept for callers that check synchronously). */
-  recordFailure(ip: string, nowMs: number): void {
-    this.reserve(ip, nowMs);
-  }
-
   /** Addresses tracked, counting and locked out (for tests and diagnostics). */
   get size(): { counting: number; locked: number } {
     return { counting: this.#counting.size, locked: this.#locked.size };
