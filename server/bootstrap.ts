@@ -1,5 +1,3 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
 import type { Logger } from 'pino';
 import { ADMIN_ACTION_IDS } from '../shared/domain/admin-actions.ts';
 import { ADMINISTRATOR_ROLE_NAME, BOOTSTRAP_CREDENTIAL_NAME, nameKey } from '../shared/domain/policy.ts';
@@ -7,9 +5,11 @@ import { setSetting } from './services/catalog-service.ts';
 import { BOOTSTRAP_REPAIR_ACTOR, SYSTEM_ACTOR, type ServiceContext } from './services/context.ts';
 import { createCredential, deleteCredential } from './services/credential-service.ts';
 import { createRole, deleteRole } from './services/role-service.ts';
+import { openSecretFile } from './private-files.ts';
 
 // First start on an empty database: the role "Administrator" (every keyward.* action) and the
-// credential "bootstrap" holding it. Its secret is written once — to a 0600 file, or returned
+// credential "bootstrap" holding it. Its secret is written once — to a 0600 file (created
+// exclusively under a random temp name, see private-files.ts), or returned
 // for the CLI to print — and never again.
 //
 // Creating them and delivering the secret succeed or fail together: the token file is opened
@@ -88,38 +88,4 @@ async function removeUndeliveredBootstrap(ctx: ServiceContext, logger: Logger): 
   logger.warn('An earlier first start did not deliver its bootstrap token; removing what it created and bootstrapping again.');
   for (const { id } of credentials) await deleteCredential(ctx, BOOTSTRAP_REPAIR_ACTOR, id);
   if (role) await deleteRole(ctx, BOOTSTRAP_REPAIR_ACTOR, role.id);
-}
-
-/**
- * A token file opened (as a temp file beside it, mode 0600) before anything is committed, so a
- * path that cannot be written fails the start while the database is still empty. `commit`
- * writes, syncs and renames it into place atomically; `discard` removes an uncommitted temp file.
- */
-function openSecretFile(path: string): { commit(content: string): void; discard(): void } {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  let fd: number | null;
-  try {
-    fd = openSync(temp, 'w', 0o600);
-  } catch (error) {
-    throw new Error(`cannot write the bootstrap token file ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  return {
-    commit(content) {
-      const open = fd!;
-      fd = null;
-      try {
-        writeSync(open, content);
-        fsyncSync(open);
-      } finally {
-        closeSync(open);
-      }
-      renameSync(temp, path);
-    },
-    discard() {
-      if (fd === null) return;
-      closeSync(fd);
-      fd = null;
-      rmSync(temp, { force: true });
-    },
-  };
 }

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import pino, { type DestinationStream } from 'pino';
 import { AuthzCache } from './authz/cache.ts';
 import { SecretHasher } from './authz/hasher.ts';
 import { LastUsedTracker } from './authz/last-used.ts';
@@ -8,6 +7,7 @@ import { WebhookDispatcher } from './webhooks/delivery.ts';
 import { startExpiryNotifier } from './webhooks/expiry-notifier.ts';
 import { bootstrap } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
+import { createLogger } from './logging.ts';
 import { ServiceContext } from './services/context.ts';
 import { loadOrCreateKey } from './settings.ts';
 import { openDatabase } from './storage/database.ts';
@@ -29,6 +29,8 @@ export interface ServerOptions {
   logLevel?: string;
   /** Failed authentications per minute and address before 429 (default 20). */
   failedAuthLimit?: number;
+  /** Concurrent password checks (scrypt, ~16 MB each) for the server and per address (default 8 and 2). */
+  passwordChecks?: { global: number; perAddress: number };
   /** How often lastUsedAt is flushed (default 5 s; each credential at most once a minute). */
   lastUsedFlushMs?: number;
   /**
@@ -59,28 +61,10 @@ export interface RunningServer {
 export const SERVER_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
-/** Secrets never reach the log: these paths are censored wherever they appear. */
-export const REDACTED_LOG_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'secret',
-  'token',
-  'password',
-  '*.secret',
-  '*.token',
-  '*.password',
-  '*.*.secret',
-  '*.*.token',
-  '*.*.password',
-];
+export { REDACTED_LOG_PATHS } from './logging.ts';
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = pino(
-    { level: options.logLevel ?? 'info', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' }, base: { service: 'keyward' } },
-    (options.logStream as DestinationStream | undefined) ?? pino.destination(1),
-  );
+  const logger = createLogger(options.logLevel ?? 'info', options.logStream);
   const database = await openDatabase({
     dbPath: options.dbPath,
     databaseUrl: options.databaseUrl,
@@ -134,6 +118,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       version: SERVER_VERSION,
       trustedProxies: options.trustedProxies ?? [],
       failedAuthLimit: options.failedAuthLimit ?? 20,
+      passwordChecks: options.passwordChecks,
       https: options.tls,
       readiness,
       lifecycle: { usage, webhookAllowPrivate: options.webhookAllowPrivate === true },

@@ -4,24 +4,29 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ENDPOINTS } from '../../shared/api/endpoints.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { Readiness } from '../storage/readiness.ts';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
+import { cidrProblem, parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { makeAuthenticator } from './authenticate.ts';
 import { makeFastPath } from './fast-path.ts';
 import { FORWARD_AUTH_PATH } from './forward-auth.ts';
 import { makeHandlers, type LifecycleParts } from './handlers.ts';
 import { FailedAuthLimiter } from './rate-limit.ts';
+import { VerificationGate } from '../services/passwords.ts';
 import { RequestValidationError, typeboxValidatorCompiler } from './validation.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
+/** Default caps on concurrent scrypt checks (~16 MB each): 8 for the server, 2 per client address. */
+export const PASSWORD_CHECKS = { global: 8, perAddress: 2 } as const;
 
 export interface AppOptions {
   logger: Logger;
   version: string;
   trustedProxies: string[];
   failedAuthLimit: number;
+  /** Concurrent password (scrypt) checks: for the whole server and per client address. */
+  passwordChecks?: { global: number; perAddress: number } | undefined;
   https?: { cert: Buffer; key: Buffer } | undefined;
   /** GET /v1/ready: database reachable and change feed in sync. */
   readiness: Readiness;
@@ -35,10 +40,14 @@ const QUIET = new Set(['authorize', 'forwardAuth', 'health', 'ready']);
 export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInstance {
   const trusted = options.trustedProxies.map((text) => {
     const parsed = parseCidr(text);
-    if (!parsed) throw new Error(`--trusted-proxy "${text}" is not a valid address or CIDR range.`);
+    if (!parsed) throw new Error(`--trusted-proxy: ${cidrProblem(text)}`);
     return parsed;
   });
   const limiter = new FailedAuthLimiter(options.failedAuthLimit);
+  const passwords = new VerificationGate({
+    global: options.passwordChecks?.global ?? PASSWORD_CHECKS.global,
+    perKey: options.passwordChecks?.perAddress ?? PASSWORD_CHECKS.perAddress,
+  });
   const fastPath = makeFastPath({
     ctx,
     limiter,
@@ -107,7 +116,7 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
         url,
         schema,
         ...(QUIET.has(endpoint.operationId) ? { logLevel: 'warn' } : {}),
-        onRequest: makeAuthenticator(ctx, limiter, endpoint.auth, trusted),
+        onRequest: makeAuthenticator(ctx, limiter, endpoint.auth, trusted, passwords),
         preValidation: async (request) => {
           if (!endpoint.body || request.body !== undefined) return;
           // A POST whose body has only optional fields (roll) may leave it out; everything else needs one.

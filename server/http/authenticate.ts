@@ -8,6 +8,7 @@ import { authenticateUser } from '../services/directory-service.ts';
 import { resolveToken } from '../services/authorization-service.ts';
 import type { UsersTable } from '../storage/schema.ts';
 import type { FailedAuthLimiter } from './rate-limit.ts';
+import type { VerificationGate } from '../services/passwords.ts';
 import { clientAddress } from './forward-auth.ts';
 import type { ParsedCidr } from '../../shared/domain/cidr.ts';
 
@@ -56,10 +57,7 @@ export function authenticateToken(
 ): CredentialView {
   const nowMs = ctx.now();
   const wait = limiter.blockedFor(ip, nowMs);
-  if (wait > 0) {
-    out['Retry-After'] = String(Math.ceil(wait / 1000));
-    throw new ApiError('too_many_requests', `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s.`);
-  }
+  if (wait > 0) throw tooManyFailures(wait, out);
   const token = presentedToken(headers);
   if (!token) {
     out['WWW-Authenticate'] = 'Bearer realm="keyward"';
@@ -70,7 +68,11 @@ export function authenticateToken(
   // built: this runs on every hot-path request.)
   const problem = credentialProblem(view, { ip, nowMs });
   if (problem !== null && TOKEN_FAILURES.has(problem)) {
-    limiter.recordFailure(ip, nowMs);
+    // resolveToken is synchronous: nothing can run between the check above and this count, so
+    // parallel bad tokens are counted exactly as a reservation made before the lookup would
+    // count them (Basic passwords, checked asynchronously, do reserve first), and the hot path
+    // pays nothing for good tokens.
+    limiter.reserve(ip, nowMs);
     out['WWW-Authenticate'] = 'Bearer realm="keyward", error="invalid_token"';
     throw new ApiError('unauthorized', FAILURE_MESSAGES[problem] ?? 'The API token is not valid.');
   }
@@ -81,8 +83,21 @@ export function authenticateToken(
   return view!;
 }
 
+/** The 429 for an address locked out by failed authentications; fills Retry-After into `out`. */
+function tooManyFailures(waitMs: number, out: AuthHeaders): ApiError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  out['Retry-After'] = String(seconds);
+  return new ApiError('too_many_requests', `Too many failed authentications from this address; try again in ${seconds} s.`);
+}
+
 /** An onRequest hook: authenticates before the body is read, so rejected callers cost little. */
-export function makeAuthenticator(ctx: ServiceContext, limiter: FailedAuthLimiter, auth: EndpointAuth, trusted: readonly ParsedCidr[]) {
+export function makeAuthenticator(
+  ctx: ServiceContext,
+  limiter: FailedAuthLimiter,
+  auth: EndpointAuth,
+  trusted: readonly ParsedCidr[],
+  passwords: VerificationGate,
+) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (auth.kind === 'none') return;
     // Behind a trusted proxy the client is the forwarded address: limits and CIDR checks apply to it.
@@ -90,47 +105,67 @@ export function makeAuthenticator(ctx: ServiceContext, limiter: FailedAuthLimite
       { headers: request.headers, url: request.url, method: request.method, remoteAddress: request.socket.remoteAddress ?? request.ip },
       trusted,
     );
-    if (auth.kind === 'basic') {
-      const nowMs = ctx.now();
-      const wait = limiter.blockedFor(ip, nowMs);
-      if (wait > 0) {
-        reply.header('Retry-After', String(Math.ceil(wait / 1000)));
-        throw new ApiError(
-          'too_many_requests',
-          `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s.`,
-        );
-      }
-      request.selfUser = await basicUser(ctx, limiter, request, reply, ip, nowMs);
-      return;
-    }
     const headers: AuthHeaders = {};
     try {
-      request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, ip, auth.permission, headers));
+      if (auth.kind === 'basic') request.selfUser = await basicUser(ctx, limiter, passwords, request, ip, headers);
+      else request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, ip, auth.permission, headers));
     } finally {
       for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     }
   };
 }
 
+/**
+ * HTTP Basic (self-service). The attempt is counted as a failure before scrypt runs and given
+ * back on success, so parallel guesses cannot all slip under the limit while the first hash is
+ * computed; concurrent checks are capped per address (429) and for the server (503).
+ */
 async function basicUser(
   ctx: ServiceContext,
   limiter: FailedAuthLimiter,
+  passwords: VerificationGate,
   request: FastifyRequest,
-  reply: FastifyReply,
   ip: string,
-  nowMs: number,
+  out: AuthHeaders,
 ): Promise<UsersTable> {
+  const nowMs = ctx.now();
+  const wait = limiter.blockedFor(ip, nowMs);
+  if (wait > 0) throw tooManyFailures(wait, out);
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
-  reply.header('WWW-Authenticate', 'Basic realm="keyward", charset="UTF-8"');
-  if (!match) throw new ApiError('unauthorized', 'Sign in with HTTP Basic authentication (your user name and password).');
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  const user = colon > 0 ? await authenticateUser(ctx.db, decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
-  if (!user) {
-    limiter.recordFailure(ip, nowMs);
-    throw new ApiError('unauthorized', 'The user name or password is wrong.');
+  const challenge = 'Basic realm="keyward", charset="UTF-8"';
+  if (!match) {
+    out['WWW-Authenticate'] = challenge;
+    throw new ApiError('unauthorized', 'Sign in with HTTP Basic authentication (your user name and password).');
   }
-  reply.removeHeader('WWW-Authenticate');
-  return user;
+  const key = limiter.keyOf(ip);
+  const entered = passwords.enter(key);
+  if (entered !== 'ok') {
+    out['Retry-After'] = '1';
+    throw entered === 'key_busy'
+      ? new ApiError('too_many_requests', `Too many sign-ins from this address at once (at most ${passwords.perKey}); try again in 1 s.`)
+      : new ApiError('server_busy', 'The server is checking too many passwords at once; try again in 1 s.');
+  }
+  try {
+    const { blockedMs, slot } = limiter.reserve(ip, nowMs);
+    if (!slot) throw tooManyFailures(blockedMs, out);
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    let user: UsersTable | null;
+    try {
+      user = colon > 0 ? await authenticateUser(ctx.db, decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
+    } catch (error) {
+      // The check never ran (the database failed): that was no failed authentication.
+      limiter.release(slot);
+      throw error;
+    }
+    if (!user) {
+      out['WWW-Authenticate'] = challenge;
+      throw new ApiError('unauthorized', 'The user name or password is wrong.');
+    }
+    limiter.release(slot);
+    return user;
+  } finally {
+    passwords.leave(key);
+  }
 }

@@ -6,6 +6,7 @@ import type { Backend, SubSetting } from '../../shared/domain/types.ts';
 import { backendFromRow, newId, type Queryable } from '../storage/rows.ts';
 import type { BackendsTable } from '../storage/schema.ts';
 import { checkVersion, notFound, unique, type Actor, type ServiceContext } from './context.ts';
+import { checkedName } from './names.ts';
 
 // API backends and their sub-URL settings (DESIGN §3.4).
 
@@ -82,7 +83,7 @@ export function createBackend(ctx: ServiceContext, actor: Actor, body: BackendCr
   return ctx.write(actor, async (tx) => {
     const requiredRoles = unique(body.requiredRoles ?? []);
     await checkRoleIds(tx, [...requiredRoles, ...subSettings.flatMap((s) => s.requiredRoles)]);
-    const name = body.name.trim();
+    const name = checkedName(body.name, 'backend');
     const row: BackendsTable = {
       id: newId('be', ctx.now()),
       name,
@@ -114,7 +115,7 @@ export function updateBackend(ctx: ServiceContext, actor: Actor, id: string, pat
     const requiredRoles = patch.requiredRoles === undefined ? before.requiredRoles : unique(patch.requiredRoles);
     const settings = subSettings ?? before.subSettings;
     await checkRoleIds(tx, [...requiredRoles, ...settings.flatMap((s) => s.requiredRoles)]);
-    const name = patch.name?.trim() ?? row.name;
+    const name = patch.name === undefined ? row.name : checkedName(patch.name, 'backend');
     const prefix = prefixInput ?? row.frontend_prefix;
     const next: BackendsTable = {
       ...row,

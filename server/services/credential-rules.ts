@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../shared/api/errors.ts';
-import { cidrProblem } from '../../shared/domain/cidr.ts';
+import { canonicalCidr, cidrProblem } from '../../shared/domain/cidr.ts';
 import { escalatingActions, mayObtainKey } from '../../shared/domain/policy.ts';
 import { generateToken } from '../../shared/domain/token.ts';
 import type { IssuancePolicy } from '../../shared/domain/types.ts';
@@ -49,13 +49,15 @@ export async function checkRoles(q: Queryable, actor: Actor, roleIds: readonly s
   return list;
 }
 
+/** Allowed CIDRs in their canonical form (DESIGN §3.3); ambiguous IPv4 spellings are refused. */
 export function checkCidrs(cidrs: readonly string[] | undefined, index?: number): string[] {
-  const list = unique((cidrs ?? []).map((c) => c.trim()));
-  for (const cidr of list) {
+  const list: string[] = [];
+  for (const cidr of cidrs ?? []) {
     const problem = cidrProblem(cidr);
-    if (problem) throw new ApiError('invalid_cidr', `"${cidr}" is not a valid address range: ${problem}`, { cidr, ...at(index) });
+    if (problem) throw new ApiError('invalid_cidr', problem, { cidr, ...at(index) });
+    list.push(canonicalCidr(cidr)!);
   }
-  return list;
+  return unique(list);
 }
 
 export function checkExpiry(expiresAt: string | null | undefined, nowMs: number, requireFuture: boolean): string | null {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { CredentialCreateBody, CredentialImportBody, CredentialListParams, CredentialPatchBody } from '../../shared/api/schemas.ts';
 import { ADMIN_GROUP_ID } from '../../shared/domain/admin-actions.ts';
-import { COMPATIBILITY_ROLE_NAME, nameKey } from '../../shared/domain/policy.ts';
+import { COMPATIBILITY_ROLE_NAME, MIN_LEGACY_SECRET_LENGTH, nameKey } from '../../shared/domain/policy.ts';
 import { displayPrefix, hasValidChecksum, TOKEN_PATTERN } from '../../shared/domain/token.ts';
 import type { Credential } from '../../shared/domain/types.ts';
 import { credentialFromRow, newId, type Queryable } from '../storage/rows.ts';
@@ -13,6 +13,8 @@ import { guardIfAdministrator } from './administrators.ts';
 import { checkCidrs, checkExpiry, checkHandOver, checkOwner, checkRoles, checkTakeAway, newSecret, sameRoles } from './credential-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { checkLifetime } from './lifetime-service.ts';
+import { checkedName } from './names.ts';
+import { nameSkeleton } from '../../shared/domain/names.ts';
 
 // Credentials (DESIGN §3.6, §3.9, §3.10). The secret exists in the create/roll answer only; the
 // database holds its HMAC and a short display prefix.
@@ -130,7 +132,7 @@ function newRow(
 ): CredentialsTable {
   return {
     id: newId('cred', ctx.now()),
-    name: fields.name.trim(),
+    name: checkedName(fields.name, 'credential'),
     description: fields.description ?? '',
     owner_id: fields.ownerId ?? null,
     status: 'active',
@@ -198,7 +200,7 @@ export function updateCredential(
     const guard = rolesChange || expiresAt !== undefined ? await guardIfAdministrator(tx, actor, ctx.now(), [id]) : null;
     const next: CredentialsTable = {
       ...row,
-      name: patch.name?.trim() ?? row.name,
+      name: patch.name === undefined ? row.name : checkedName(patch.name, 'credential'),
       description: patch.description ?? row.description,
       owner_id: patch.ownerId === undefined ? row.owner_id : patch.ownerId,
       expires_at: expiresAt === undefined ? row.expires_at : expiresAt,
@@ -363,6 +365,14 @@ export function importCredentials(
   // The hot path rejects a kw_-shaped token with a bad checksum before hashing it, so such a
   // secret could never authenticate: refuse it here rather than import a dead credential.
   for (const { item, index } of prepared) {
+    checkedName(item.name, 'credential', index);
+    if ([...item.secret].length < MIN_LEGACY_SECRET_LENGTH) {
+      throw new ApiError(
+        'invalid_request',
+        `Item ${index} ("${item.name}") has a secret of ${[...item.secret].length} characters; imported secrets need at least ${MIN_LEGACY_SECRET_LENGTH}, since shorter ones can be guessed through the proxy. Issue a new credential instead. Nothing was imported.`,
+        { index, minLength: MIN_LEGACY_SECRET_LENGTH },
+      );
+    }
     if (TOKEN_PATTERN.test(item.secret) && !hasValidChecksum(item.secret)) {
       throw new ApiError(
         'invalid_request',
@@ -441,6 +451,7 @@ async function compatibilityRole(ctx: ServiceContext, tx: Queryable, audit: Audi
     id,
     name: COMPATIBILITY_ROLE_NAME,
     name_key: key,
+    name_skeleton: nameSkeleton(COMPATIBILITY_ROLE_NAME),
     description:
       'Created by the first import of unrestricted (full-access) credentials: every catalog action outside keyward at that time. Not kept up to date.',
     actions: JSON.stringify(actions),

@@ -12,6 +12,8 @@ import { createCredential, type CredentialWithSecret } from './credential-servic
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import { latestAllowedExpiryMs } from '../../shared/domain/lifecycle.ts';
 import { readLifetimePolicy } from './lifetime-service.ts';
+import { checkedName } from './names.ts';
+import { normalizeName } from '../../shared/domain/names.ts';
 
 // Users, groups and the issuance policy (DESIGN §3.5, §3.6). Passwords are stored as scrypt
 // hashes and never returned or audited.
@@ -54,7 +56,7 @@ async function checkGroups(q: Queryable, ids: readonly string[]): Promise<string
 export async function createUser(ctx: ServiceContext, actor: Actor, body: UserCreateBody): Promise<User> {
   const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
   return ctx.write(actor, async (tx) => {
-    const name = body.name.trim();
+    const name = checkedName(body.name, 'user');
     const groups = await checkGroups(tx, body.groups ?? []);
     await checkHandOver(tx, actor, await defaultRolesOf(tx, groups), 'put a user in these groups');
     const row: UsersTable = {
@@ -83,7 +85,7 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
     const row = await tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('user', id);
     checkVersion(ifMatch, Number(row.version), 'user');
-    const name = patch.name?.trim() ?? row.name;
+    const name = patch.name === undefined ? row.name : checkedName(patch.name, 'user');
     const previousGroups = parseJson<string[]>(row.groups, []);
     const groups = patch.groups === undefined ? previousGroups : await checkGroups(tx, patch.groups);
     const added = groups.filter((g) => !previousGroups.includes(g));
@@ -181,7 +183,7 @@ async function checkGroupName(q: Queryable, name: string, selfId: string | null)
 
 export function createGroup(ctx: ServiceContext, actor: Actor, body: GroupCreateBody): Promise<Group> {
   return ctx.write(actor, async (tx) => {
-    const name = body.name.trim();
+    const name = checkedName(body.name, 'group');
     const row: GroupsTable = {
       id: newId('grp', ctx.now()),
       name,
@@ -201,7 +203,7 @@ export function updateGroup(ctx: ServiceContext, actor: Actor, id: string, patch
     const row = await tx.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('group', id);
     checkVersion(ifMatch, Number(row.version), 'group');
-    const name = patch.name?.trim() ?? row.name;
+    const name = patch.name === undefined ? row.name : checkedName(patch.name, 'group');
     const previousRoles = parseJson<string[]>(row.default_roles, []);
     if (patch.defaultRoles !== undefined && !sameRoles(patch.defaultRoles, previousRoles))
       await checkTakeAway(tx, actor, previousRoles, `the default roles of the group "${row.name}"`);
@@ -274,7 +276,7 @@ export function setIssuancePolicy(ctx: ServiceContext, actor: Actor, policy: Iss
 
 /** Checks HTTP Basic credentials; null when the name or password is wrong. */
 export async function authenticateUser(q: Queryable, name: string, password: string): Promise<UsersTable | null> {
-  const row = await q.selectFrom('users').selectAll().where('name_key', '=', nameKey(name)).executeTakeFirst();
+  const row = await q.selectFrom('users').selectAll().where('name_key', '=', nameKey(normalizeName(name))).executeTakeFirst();
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
   return row && row.password_hash && ok ? row : null;
 }

@@ -30,3 +30,37 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** Spent on unknown user names so timing does not reveal which names exist. */
 export const DUMMY_PASSWORD_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+/**
+ * Bounds concurrent password checks: each scrypt holds ~16 MB and a thread-pool thread for tens of
+ * milliseconds, so unbounded parallel sign-ins could exhaust memory or starve every other request.
+ * `perKey` caps one client address (its limiter key), `global` the whole server.
+ */
+export class VerificationGate {
+  readonly #running = new Map<string, number>();
+  #total = 0;
+  readonly global: number;
+  readonly perKey: number;
+
+  constructor(limits: { global: number; perKey: number }) {
+    this.global = limits.global;
+    this.perKey = limits.perKey;
+  }
+
+  /** Takes a place for `key`, or says which cap is full. Every 'ok' must be followed by `leave(key)`. */
+  enter(key: string): 'ok' | 'key_busy' | 'server_busy' {
+    const mine = this.#running.get(key) ?? 0;
+    if (mine >= this.perKey) return 'key_busy';
+    if (this.#total >= this.global) return 'server_busy';
+    this.#running.set(key, mine + 1);
+    this.#total += 1;
+    return 'ok';
+  }
+
+  leave(key: string): void {
+    const mine = this.#running.get(key) ?? 0;
+    if (mine <= 1) this.#running.delete(key);
+    else this.#running.set(key, mine - 1);
+    this.#total = Math.max(0, this.#total - 1);
+  }
+}

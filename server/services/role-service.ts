@@ -7,6 +7,8 @@ import { newId, parseJson, roleFromRow, type Queryable } from '../storage/rows.t
 import type { RolesTable } from '../storage/schema.ts';
 import { guardFor, holdsAdminActions, type AdministratorGuard } from './administrators.ts';
 import { catalogActionIds } from './catalog-service.ts';
+import { checkedName } from './names.ts';
+import { nameSkeleton } from '../../shared/domain/names.ts';
 import { checkVersion, notFound, unique, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
 
 // Roles (DESIGN §3.2): unique case-insensitive names, sets of catalog actions. Every check of a
@@ -27,6 +29,8 @@ export async function getRole(q: Queryable, id: string): Promise<Role> {
 class RoleSet {
   readonly byId = new Map<string, RolesTable>();
   readonly byName = new Map<string, string>();
+  /** Name skeleton → role id: names that look alike (DESIGN §4). */
+  readonly bySkeleton = new Map<string, string>();
   readonly knownActions: Set<string>;
 
   constructor(rows: RolesTable[], knownActions: Set<string>) {
@@ -36,15 +40,21 @@ class RoleSet {
 
   put(row: RolesTable): void {
     const old = this.byId.get(row.id);
-    if (old) this.byName.delete(old.name_key);
+    if (old) this.#forget(old);
     this.byId.set(row.id, row);
     this.byName.set(row.name_key, row.id);
+    this.bySkeleton.set(row.name_skeleton, row.id);
   }
 
   remove(id: string): void {
     const old = this.byId.get(id);
-    if (old) this.byName.delete(old.name_key);
+    if (old) this.#forget(old);
     this.byId.delete(id);
+  }
+
+  #forget(row: RolesTable): void {
+    this.byName.delete(row.name_key);
+    if (this.bySkeleton.get(row.name_skeleton) === row.id) this.bySkeleton.delete(row.name_skeleton);
   }
 
   static async load(q: Queryable): Promise<RoleSet> {
@@ -53,7 +63,7 @@ class RoleSet {
   }
 }
 
-function checkName(set: RoleSet, name: string, selfId: string | null, index?: number): string {
+function checkName(set: RoleSet, name: string, selfId: string | null, index?: number): { key: string; skeleton: string } {
   const key = nameKey(name);
   const holder = set.byName.get(key);
   if (holder !== undefined && holder !== selfId) {
@@ -63,7 +73,24 @@ function checkName(set: RoleSet, name: string, selfId: string | null, index?: nu
       ...(index === undefined ? {} : { index }),
     });
   }
-  return key;
+  checkLookalike(set, name, selfId, index);
+  return { key, skeleton: nameSkeleton(name) };
+}
+
+/** 409 name_taken for a name that looks like another role's (Unicode confusables, DESIGN §4). */
+function checkLookalike(set: RoleSet, name: string, selfId: string | null, index?: number): void {
+  const skeleton = nameSkeleton(name);
+  const lookalike = set.bySkeleton.get(skeleton);
+  // A name whose skeleton is already this role's (a case change, or a role kept from before) is no new look-alike.
+  const own = selfId === null ? undefined : set.byId.get(selfId)?.name_skeleton;
+  if (lookalike === undefined || lookalike === selfId || skeleton === own) return;
+  const existing = set.byId.get(lookalike)?.name;
+  throw new ApiError('name_taken', `The name "${name}" looks like the existing role "${existing}"; choose one that cannot be mistaken for it.`, {
+    name,
+    roleId: lookalike,
+    looksLike: existing,
+    ...(index === undefined ? {} : { index }),
+  });
 }
 
 function checkActions(set: RoleSet, actions: string[], previous: string[], actor: Actor, index?: number): string[] {
@@ -141,13 +168,14 @@ async function createIn(
   index?: number,
   pending?: PendingInserts,
 ): Promise<Role> {
-  const name = body.name.trim();
-  const key = checkName(set, name, null, index);
+  const name = checkedName(body.name, 'role', index);
+  const { key, skeleton } = checkName(set, name, null, index);
   const actions = checkActions(set, body.actions, [], actor, index);
   const row: RolesTable = {
     id: newId('role'),
     name,
     name_key: key,
+    name_skeleton: skeleton,
     description: body.description ?? '',
     actions: JSON.stringify(actions),
     version: 1,
@@ -174,13 +202,14 @@ async function updateIn(
 ): Promise<Role> {
   checkMayChange(row, actor, 'edit', index);
   const before = roleFromRow(row);
-  const name = patch.name === undefined ? row.name : patch.name.trim();
-  const key = checkName(set, name, row.id, index);
+  const name = patch.name === undefined ? row.name : checkedName(patch.name, 'role', index);
+  const { key, skeleton } = checkName(set, name, row.id, index);
   const actions = patch.actions === undefined ? before.actions : checkActions(set, patch.actions, before.actions, actor, index);
   const next: RolesTable = {
     ...row,
     name,
     name_key: key,
+    name_skeleton: skeleton,
     description: patch.description ?? row.description,
     actions: JSON.stringify(actions),
     version: Number(row.version) + 1,
@@ -188,7 +217,7 @@ async function updateIn(
   };
   await tx
     .updateTable('roles')
-    .set({ name, name_key: key, description: next.description, actions: next.actions, version: next.version, updated_at: now })
+    .set({ name, name_key: key, name_skeleton: skeleton, description: next.description, actions: next.actions, version: next.version, updated_at: now })
     .where('id', '=', row.id)
     .execute();
   set.put(next);

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import { LocalChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { migrateToLatest } from './migrations.ts';
+import { preparePrivateFile, restrictSqliteFiles } from '../private-files.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -38,7 +37,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
 }
 
 function openSqlite(path: string): OpenDatabase | Promise<OpenDatabase> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // The file holds every secret hash (and the HMAC key unless KEYWARD_HMAC_KEY is set): 0600.
+  if (path !== ':memory:') preparePrivateFile(path);
   const sqlite = new SQLite(path);
   // WAL lets readers run during a write; synchronous=FULL makes every acknowledged commit
   // survive a power cut, not only a killed process. busy_timeout covers a second process that
@@ -49,6 +49,7 @@ function openSqlite(path: string): OpenDatabase | Promise<OpenDatabase> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 1000');
+  if (path !== ':memory:') restrictSqliteFiles(path);
   const db = new Kysely<Database>({ dialect: new SafeRollbackSqliteDialect(sqlite) });
   const feed = new LocalChangeFeed();
   return migrateToLatest(db as Kysely<unknown>).then(

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { lifecycleMigration } from './migration-0005-lifecycle.ts';
+import { nameSkeleton } from '../../shared/domain/names.ts';
 
 // Versioned migrations, written with Kysely's schema builder so they run unchanged on SQLite and
 // PostgreSQL. Never edit a released migration; add the next one.
@@ -169,6 +170,17 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0005_lifecycle': lifecycleMigration,
+  // Role names that look alike (UTS #39-style skeleton, shared/domain/names.ts) count as taken;
+  // the skeleton is kept beside the name so a write compares without recomputing every role's.
+  '0003_role_name_skeleton': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('roles').addColumn('name_skeleton', 'text', (c) => c.notNull().defaultTo('')).execute();
+      const roles = db as unknown as Kysely<{ roles: { id: string; name: string; name_skeleton: string } }>;
+      for (const { id, name } of await roles.selectFrom('roles').select(['id', 'name']).execute())
+        await roles.updateTable('roles').set({ name_skeleton: nameSkeleton(name) }).where('id', '=', id).execute();
+      await db.schema.createIndex('roles_name_skeleton').on('roles').column('name_skeleton').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

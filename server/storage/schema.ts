@@ -29,6 +29,8 @@ export interface RolesTable {
   id: string;
   name: string;
   name_key: string;
+  /** nameSkeleton(name): roles whose names look alike share it (migration 0003) */
+  name_skeleton: string;
   description: string;
   /** JSON: string[] of action ids */
   actions: string;

@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   unavailable: 503,
   /** The database cannot be reached or cannot write right now; answered with Retry-After. */
   database_unavailable: 503,
+  server_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

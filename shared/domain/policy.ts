@@ -40,6 +40,9 @@ export function effectiveStatus(stored: 'active' | 'disabled' | 'revoked', expir
 /** Grace for a roll is at most 24 hours (DESIGN §3.9). */
 export const MAX_ROLL_GRACE_SECONDS = 24 * 60 * 60;
 
+/** Imported legacy secrets must be at least this long: shorter ones can be guessed through the proxy (DESIGN §3.10). */
+export const MIN_LEGACY_SECRET_LENGTH = 16;
+
 export const COMPATIBILITY_ROLE_NAME = 'Compatibility (all actions)';
 export const ADMINISTRATOR_ROLE_NAME = 'Administrator';
 export const BOOTSTRAP_CREDENTIAL_NAME = 'bootstrap';

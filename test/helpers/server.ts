@@ -48,6 +48,7 @@ export interface TestServerOptions {
   dbPath?: string;
   trustedProxies?: string[];
   failedAuthLimit?: number;
+  passwordChecks?: { global: number; perAddress: number };
   /** A PostgreSQL database to use as it is (not emptied, not dropped). */
   databaseUrl?: string;
   lastUsedFlushMs?: number;
@@ -83,6 +84,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       bootstrapTokenFile: tokenFile,
       ...(opts.trustedProxies ? { trustedProxies: opts.trustedProxies } : {}),
       ...(opts.failedAuthLimit !== undefined ? { failedAuthLimit: opts.failedAuthLimit } : {}),
+      ...(opts.passwordChecks ? { passwordChecks: opts.passwordChecks } : {}),
       ...(opts.lastUsedFlushMs !== undefined ? { lastUsedFlushMs: opts.lastUsedFlushMs } : {}),
       logLevel: opts.logLevel ?? 'debug',
       ...(opts.lifecycle ?? {}),

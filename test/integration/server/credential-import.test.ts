@@ -108,3 +108,23 @@ test('an imported legacy secret that merely looks like a kw_ token (bad checksum
     'and it authenticates (403 for lacking permission, not 401)',
   );
 });
+
+test('an imported legacy secret shorter than 16 characters is refused, saying why, and nothing is imported', async () => {
+  const before = (await s.request('GET', '/v1/credentials?limit=200')).json.items.length;
+  for (const secret of ['pw12', 'legacy-12345678', '1234567890abcde']) {
+    const res = await importItems([
+      { name: unique('Fine'), secret: legacySecret() },
+      { name: unique('Guessable'), secret },
+    ]);
+    assertError(res, 400, 'invalid_request');
+    assert.match(res.json.error.message, /Item 1 .*at least 16.*guessed/);
+    assert.equal(res.json.error.details.index, 1);
+    assert.ok(!res.text.includes(secret), 'the answer does not echo the secret');
+  }
+  assert.equal((await s.request('GET', '/v1/credentials?limit=200')).json.items.length, before);
+  // Sixteen characters are enough, and they keep working.
+  const sixteen = `L${Math.random().toString(36).slice(2, 9)}-legacy-`;
+  assert.equal(sixteen.length, 16);
+  assertStatus(await importItems([{ name: unique('Long enough'), secret: sixteen }]), 201);
+  assert.equal((await authorize(s, { token: sixteen, action: 'GetClients' })).reason, 'no_roles');
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrProblem, ipInCidrs, isValidCidr, parseCidr } from '../../../shared/domain/cidr.ts';
+import { canonicalCidr, cidrProblem, ipInCidrs, isValidCidr, parseCidr, parseIp } from '../../../shared/domain/cidr.ts';
 
 test('an IPv4 address inside an allowed range matches and one outside does not', () => {
   assert.equal(ipInCidrs('203.0.113.7', ['203.0.113.0/24']), true);
@@ -66,4 +66,73 @@ test('invalid ranges are rejected with a sentence that shows an example', () => 
 test('unparseable entries in a stored allowlist are ignored rather than matching everything', () => {
   assert.equal(ipInCidrs('10.0.0.1', ['not-a-cidr']), false);
   assert.equal(ipInCidrs('10.0.0.1', ['not-a-cidr', '10.0.0.0/8']), true);
+});
+
+// Spellings that parsers read differently (inet_aton and ipaddr.js: 010.0.0.1 = 8.0.0.1,
+// 0x7f.1 = 127.1 = 127.0.0.1) are refused, in ranges and in client addresses alike.
+const AMBIGUOUS: [string, RegExp][] = [
+  ['010.0.0.1', /leading zero.*write 10 instead of 010/],
+  ['10.0.0.01', /leading zero/],
+  ['010.0.0.0/8', /leading zero/],
+  ['00.0.0.0/0', /leading zero/],
+  ['0x7f.0.0.1', /hexadecimal/],
+  ['0x7f.1', /hexadecimal/],
+  ['0x0a000001', /hexadecimal/],
+  ['127.1', /fewer than four parts/],
+  ['10.1/16', /fewer than four parts/],
+  ['167772161', /fewer than four parts/],
+  ['1.2.3.4.5', /four parts, each a number from 0 to 255/],
+  ['::ffff:010.0.0.1', /leading zero/],
+  ['::ffff:127.1', /fewer than four parts/],
+  ['fe80::1%eth0', /zone index/],
+  ['10.0.0.0/08', /prefix length/],
+  ['10.0.0.0/+8', /prefix length/],
+];
+
+test('IPv4 spellings that parsers read differently are refused with a reason', () => {
+  for (const [text, reason] of AMBIGUOUS) {
+    assert.equal(parseCidr(text), null, text);
+    assert.match(cidrProblem(text) ?? '', reason, text);
+    assert.match(cidrProblem(text) ?? '', /is not an IP address or CIDR range/, text);
+  }
+});
+
+test('an ambiguously spelled client address is no address: it matches no range', () => {
+  for (const ip of ['010.0.0.1', '0x7f.0.0.1', '127.1', '::ffff:010.0.0.1', '2130706433']) {
+    assert.equal(parseIp(ip), null, ip);
+    assert.equal(ipInCidrs(ip, ['0.0.0.0/0', '::/0', '8.0.0.0/8', '127.0.0.0/8']), false, ip);
+  }
+});
+
+const CANONICAL: [string, string][] = [
+  ['10.0.0.0/8', '10.0.0.0/8'],
+  [' 10.1.2.3/8 ', '10.0.0.0/8'],
+  ['192.0.2.7', '192.0.2.7'],
+  ['192.0.2.7/32', '192.0.2.7'],
+  ['0.0.0.0/0', '0.0.0.0/0'],
+  ['2001:DB8:0:0::/32', '2001:db8::/32'],
+  ['2001:db8::1/128', '2001:db8::1'],
+  ['2001:db8:1:2:3:4:5:6/64', '2001:db8:1:2::/64'],
+  ['::ffff:10.0.0.0/104', '10.0.0.0/8'],
+  ['::ffff:10.1.2.3', '10.1.2.3'],
+  ['::ffff:a01:203/128', '10.1.2.3'],
+  ['::ffff:0.0.0.0/96', '0.0.0.0/0'],
+  ['::/0', '::/0'],
+];
+
+test('ranges are stored in one canonical spelling', () => {
+  for (const [text, canonical] of CANONICAL) {
+    assert.equal(canonicalCidr(text), canonical, text);
+    assert.equal(canonicalCidr(canonical), canonical, `${canonical} is its own canonical form`);
+  }
+});
+
+test('an IPv4-mapped range is the IPv4 range it maps, and one shorter than /96 is refused', () => {
+  assert.equal(ipInCidrs('10.200.0.1', ['::ffff:10.0.0.0/104']), true);
+  assert.equal(ipInCidrs('11.0.0.1', ['::ffff:10.0.0.0/104']), false);
+  for (const wide of ['::ffff:10.0.0.0/64', '::ffff:0:0/95', '::ffff:1.2.3.4/0']) {
+    assert.equal(parseCidr(wide), null, wide);
+    assert.match(cidrProblem(wide) ?? '', /IPv4-mapped range with a prefix shorter than \/96.*write the IPv4 range itself/, wide);
+    assert.equal(ipInCidrs('8.8.8.8', [wide]), false, `${wide} matches no IPv4 address`);
+  }
 });
