@@ -20,6 +20,7 @@ import {
   type SecretStore,
 } from './ports.ts';
 import { ProfileStore } from './profile-store.ts';
+import { parseProfileUrl, sameOrigin } from './profile-url.ts';
 import { Session } from './session.ts';
 
 // KeywardApi implemented from the services. Both hosts (Electron IPC, browser host) call
@@ -227,7 +228,9 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       update: async ({ id, ...patch }) => {
         if (patch.url !== undefined)
           assertTransportAllowed({ url: patch.url, allowInsecureHttp: patch.allowInsecureHttp ?? profiles.stored(id).allowInsecureHttp });
+        const before = profiles.stored(id).url;
         const updated = await profiles.update(id, patch);
+        if (!sameOrigin(before, updated.url)) log.info('profile moved to another server', { id, tokenKept: updated.hasToken });
         if (session.status().profileId === id) session.disconnect();
         return updated;
       },
@@ -240,7 +243,7 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       confirmCertificate: async ({ id, fingerprint }): Promise<Profile> => {
         const stored = profiles.stored(id);
         const live = await fetchCertificate(stored.url).catch((error: unknown) => {
-          throw networkError(error, new URL(stored.url));
+          throw networkError(error, parseProfileUrl(stored.url));
         });
         if (live.fingerprint !== fingerprint) {
           throw new KeywardError(
