@@ -7,6 +7,7 @@ import { checkAccess, hygieneReport } from './access-checker.ts';
 import { assertTransportAllowed, BackendClient, fetchCertificate, networkError } from './backend-client.ts';
 import { Drafts } from './drafts/drafts.ts';
 import { KeywardError, toIpcError } from './errors.ts';
+import { securePrivateTree } from './file-modes.ts';
 import { LocalServer } from './local-server.ts';
 import { OneTimeSecrets } from './one-time-secrets.ts';
 import {
@@ -62,6 +63,8 @@ const STATE_FRESH_MS = 30_000;
 export function createApiImplementation(deps: AppDeps): ApiImplementation {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? silentLogger;
+  const repaired = securePrivateTree(deps.userDataDir);
+  if (repaired.length) log.warn('user data was readable by others; permissions repaired', { paths: repaired.length });
   const settings = (): AppSettings => ({ ...DEFAULT_SETTINGS, ...(deps.kv.get<Partial<AppSettings>>('settings') ?? {}) });
   const profiles = new ProfileStore(deps.kv, deps.secrets);
   const session = new Session({ profiles, cache: deps.cache, emit: deps.emit, log });
