@@ -58,7 +58,7 @@ export async function startStack(opts: { demo?: boolean; tls?: TlsFiles } = {}):
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
   const page = await context.newPage();
-  await page.goto(host.url);
+  await page.goto(host.launchUrl());
 
   const rest = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers = { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
