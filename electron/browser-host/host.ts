@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { methodSpec } from '../../shared/ipc/contract.ts';
 import type { KeywardEventName, KeywardEvents } from '../../shared/ipc/types.ts';
 import { createApiImplementation, type ApiImplementation } from '../services/api-implementation.ts';
-import { createCommandClipboard, createMemoryClipboard } from '../services/clipboard.ts';
+import { clipboardUnavailableReason, createCommandClipboard, createUnavailableClipboard } from '../services/clipboard.ts';
 import { createConfStore } from '../services/conf-store.ts';
 import type { ClipboardPort, Logger, SecretStore } from '../services/ports.ts';
 import { createKeytarStore } from '../services/secret-store.ts';
@@ -24,7 +24,7 @@ export interface BrowserHostOptions {
   port?: number;
   rendererDir?: string;
   openBrowser?: boolean;
-  /** Test seam: the clipboard the one-time secrets use (default: system tool, else in-process). */
+  /** Test seam: the clipboard the one-time secrets use (default: the system's tool, else copying is unavailable). */
   clipboard?: ClipboardPort;
   /** Test seam: the keychain (default: keytar). */
   secrets?: SecretStore;
@@ -67,7 +67,10 @@ const TYPES: Record<string, string> = {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const secret = randomBytes(32).toString('base64url');
   const rendererDir = resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
-  const clipboard = options.clipboard ?? createCommandClipboard() ?? createMemoryClipboard();
+  const clipboard =
+    options.clipboard ??
+    createCommandClipboard() ??
+    createUnavailableClipboard(clipboardUnavailableReason() ?? 'no clipboard tool answered.');
   const streams = new Set<ServerResponse>();
   const emit = <E extends KeywardEventName>(event: E, payload: KeywardEvents[E]) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -196,6 +199,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     );
   }
 
+  await impl.start();
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());

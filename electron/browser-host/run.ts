@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import { installExitGuard } from '../services/exit-guard.ts';
 import { OPENED_CODE_TTL_MS, openInBrowser, startBrowserHost } from './host.ts';
 
 // Runs the browser host in the foreground until Ctrl+C (npm run start:browser, and npm start /
@@ -23,15 +24,11 @@ export async function runBrowserHost(options: RunOptions): Promise<void> {
     rendererDir: options.rendererDir,
     log: { info: () => {}, warn: (message, fields) => process.stderr.write(`${message} ${fields ? JSON.stringify(fields) : ''}\n`) },
   });
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    await host.close();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  const { stop } = installExitGuard({
+    shutdown: () => host.close(),
+    shutdownSync: () => host.impl.shutdownSync(),
+    report: (line) => process.stderr.write(`${line}\n`),
+  });
 
   if (options.demo) {
     try {

@@ -35,5 +35,7 @@ export function electronClipboard(platform: NodeJS.Platform = process.platform):
     readText: () => clipboard.readText(),
     writeText: (text) => clipboard.write([new ClipboardItem({ 'text/plain': text, ...marker })]),
     clear: async () => clipboard.clear(),
+    readTextSync: () => String(clipboard.readText()),
+    clearSync: () => clipboard.clear(),
   };
 }

@@ -52,8 +52,12 @@ export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: 
 export interface ApiImplementation {
   api: KeywardApi;
   dispatch(method: string, arg: unknown): Promise<DispatchResult>;
+  /** At start: clears a secret a killed earlier run left on the clipboard (matched by salted hash). */
+  start(): Promise<void>;
   /** At quit: clears a copied secret still on the clipboard, stops the local server. */
   shutdown(): Promise<void>;
+  /** From a process 'exit' handler: the clipboard part of shutdown, synchronously. */
+  shutdownSync(): void;
   services: { profiles: ProfileStore; session: Session; drafts: Drafts; secrets: OneTimeSecrets; localServer: LocalServer };
 }
 
@@ -75,6 +79,7 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
     emit: deps.emit,
     ttlMs: deps.secretTtlMs,
     clearDelaySeconds: () => settings().clipboardClearSeconds,
+    remember: deps.kv,
   });
   const localServer = new LocalServer({
     dataDir: join(deps.userDataDir, 'local-server'),
@@ -433,6 +438,10 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
   return {
     api,
     dispatch,
+    start: async () => {
+      if (await vault.clearLeftover()) log.info('cleared a secret an earlier run left on the clipboard');
+    },
+    shutdownSync: () => vault.shutdownSync(),
     shutdown: async () => {
       await vault.shutdown();
       await localServer.stop().catch(() => undefined);
