@@ -3,8 +3,8 @@ import { runBrowserHost } from './run.ts';
 import { defaultUserDataDir } from './user-data-dir.ts';
 
 // npm run start:browser [-- --port N --user-data-dir DIR --open]
-// Serves Keyward to a browser on 127.0.0.1 and prints the URL to open (it holds this launch's
-// secret, so only whoever can read this terminal can use the app).
+// Serves Keyward to a browser on 127.0.0.1 and prints a link to open (a one-time code, never the
+// launch secret; Enter prints another).
 
 const { values } = parseArgs({
   options: {

@@ -7,22 +7,24 @@ import { fileURLToPath } from 'node:url';
 import { methodSpec } from '../../shared/ipc/contract.ts';
 import type { KeywardEventName, KeywardEvents } from '../../shared/ipc/types.ts';
 import { createApiImplementation, type ApiImplementation } from '../services/api-implementation.ts';
-import { createCommandClipboard, createMemoryClipboard } from '../services/clipboard.ts';
+import { clipboardUnavailableReason, createCommandClipboard, createUnavailableClipboard } from '../services/clipboard.ts';
 import { createConfStore } from '../services/conf-store.ts';
 import type { ClipboardPort, Logger, SecretStore } from '../services/ports.ts';
 import { createKeytarStore } from '../services/secret-store.ts';
-import { apiProblem, hostProblem, REFUSAL_MESSAGES, SECRET_HEADER, SECURITY_HEADERS } from './security.ts';
+import { PageSessions } from './page-session.ts';
+import { apiProblem, hostProblem, originProblem, REFUSAL_MESSAGES, SECRET_HEADER, SECURITY_HEADERS } from './security.ts';
 
 // The browser host: the renderer and the IPC contract served to a browser on 127.0.0.1, for
 // machines without the Electron runtime and for the renderer's end-to-end tests. Only three
-// things are reachable: the built renderer's files, POST /rpc/<method> and POST /events.
+// things are reachable: the built renderer's files, POST /session (a one-time code for a page
+// session), POST /rpc/<method> and POST /events.
 
 export interface BrowserHostOptions {
   userDataDir: string;
   port?: number;
   rendererDir?: string;
   openBrowser?: boolean;
-  /** Test seam: the clipboard the one-time secrets use (default: system tool, else in-process). */
+  /** Test seam: the clipboard the one-time secrets use (default: the system's tool, else copying is unavailable). */
   clipboard?: ClipboardPort;
   /** Test seam: the keychain (default: keytar). */
   secrets?: SecretStore;
@@ -31,10 +33,13 @@ export interface BrowserHostOptions {
 }
 
 export interface BrowserHost {
-  /** Open this: it carries the per-launch secret in the fragment. */
+  /** The first link to open: a one-time code in the fragment (never the launch secret). */
   url: string;
+  /** Another link with a fresh one-time code (a second tab, the browser `--open` starts). */
+  launchUrl(options?: { ttlMs?: number }): string;
   origin: string;
   port: number;
+  /** The launch secret, for callers inside this process (tests); it is never printed or put in a URL. */
   secret: string;
   clipboard: ClipboardPort;
   impl: ApiImplementation;
@@ -42,6 +47,8 @@ export interface BrowserHost {
 }
 
 const MAX_BODY = 25 * 1024 * 1024;
+/** A code handed to a browser on its command line is valid this long, in case the browser never loads it. */
+export const OPENED_CODE_TTL_MS = 2 * 60_000;
 const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -60,7 +67,10 @@ const TYPES: Record<string, string> = {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const secret = randomBytes(32).toString('base64url');
   const rendererDir = resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
-  const clipboard = options.clipboard ?? createCommandClipboard() ?? createMemoryClipboard();
+  const clipboard =
+    options.clipboard ??
+    createCommandClipboard() ??
+    createUnavailableClipboard(clipboardUnavailableReason() ?? 'no clipboard tool answered.');
   const streams = new Set<ServerResponse>();
   const emit = <E extends KeywardEventName>(event: E, payload: KeywardEvents[E]) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -81,6 +91,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   let port = 0;
+  const sessions = new PageSessions(() => port);
   const refuse = (res: ServerResponse, status: number, code: string, message: string) => {
     res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code, message } }));
@@ -98,9 +109,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (hostRefusal) return refuse(res, 421, hostRefusal, REFUSAL_MESSAGES[hostRefusal]);
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 
+    if (path === '/session') return startSession(req, res);
     if (path.startsWith('/rpc/') || path === '/events') {
       if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'Use POST.');
-      const refusal = apiProblem(req, port, secret);
+      const refusal = apiProblem(req, port, secret, sessions.valid(req));
       if (refusal) {
         req.resume();
         return refuse(res, 403, refusal, REFUSAL_MESSAGES[refusal]);
@@ -132,6 +144,27 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method_not_allowed', 'Only GET for files.');
     serveFile(path, req, res);
+  }
+
+  /** POST /session {code}: a one-time code for a page session (cookie + token); the code is dead after. */
+  async function startSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'Use POST.');
+    // Checked before the code is looked at, so another page cannot burn the user's link.
+    const refusal = originProblem(req, port);
+    if (refusal) {
+      req.resume();
+      return refuse(res, 403, refusal, REFUSAL_MESSAGES[refusal]);
+    }
+    let code: unknown;
+    try {
+      code = (JSON.parse(await readBody(req, 4096)) as { code?: unknown } | null)?.code;
+    } catch {
+      return refuse(res, 400, 'invalid_argument', 'Send {"code": "…"} as JSON.');
+    }
+    if (!sessions.spend(code)) return refuse(res, 403, 'code_spent', REFUSAL_MESSAGES.code_spent);
+    const session = sessions.create();
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'set-cookie': sessions.cookie(session) });
+    res.end(JSON.stringify({ ok: true, token: session.token }));
   }
 
   function openStream(res: ServerResponse): void {
@@ -166,17 +199,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     );
   }
 
+  await impl.start();
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
-  const url = `${origin}/#k=${secret}`;
-  if (options.openBrowser) openInBrowser(url);
+  const launchUrl = (o: { ttlMs?: number } = {}) => `${origin}/#c=${sessions.issueCode(o.ttlMs)}`;
+  const url = launchUrl();
+  if (options.openBrowser) void openInBrowser(launchUrl({ ttlMs: OPENED_CODE_TTL_MS }));
 
   return {
     url,
+    launchUrl,
     origin,
     port,
     secret,
@@ -192,13 +228,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
+      if (size > limit) {
         reject(new Error('too_large'));
         req.destroy();
       } else chunks.push(chunk);
@@ -208,7 +244,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Opens the URL in the user's default browser (best effort: no browser, no error). */
+/**
+ * Opens the URL in the user's default browser (best effort: no browser, no error). The URL is on
+ * the helper's command line, which other local users can read: pass a one-time code URL only.
+ */
 export async function openInBrowser(url: string): Promise<void> {
   const { spawn } = await import('node:child_process');
   const [cmd, args] =

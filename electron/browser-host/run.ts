@@ -1,9 +1,11 @@
 import { relative } from 'node:path';
-import { openInBrowser, startBrowserHost } from './host.ts';
+import { createInterface } from 'node:readline';
+import { installExitGuard } from '../services/exit-guard.ts';
+import { OPENED_CODE_TTL_MS, openInBrowser, startBrowserHost } from './host.ts';
 
 // Runs the browser host in the foreground until Ctrl+C (npm run start:browser, and npm start /
-// npm run demo without an Electron runtime). Prints the URL to open: it holds this launch's
-// secret, so only whoever can read this terminal can use the app.
+// npm run demo without an Electron runtime). Prints a link to open: it holds a one-time code,
+// never the launch secret, and opens one tab once; Enter prints another.
 
 export interface RunOptions {
   userDataDir: string;
@@ -22,15 +24,11 @@ export async function runBrowserHost(options: RunOptions): Promise<void> {
     rendererDir: options.rendererDir,
     log: { info: () => {}, warn: (message, fields) => process.stderr.write(`${message} ${fields ? JSON.stringify(fields) : ''}\n`) },
   });
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    await host.close();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  const { stop } = installExitGuard({
+    shutdown: () => host.close(),
+    shutdownSync: () => host.impl.shutdownSync(),
+    report: (line) => process.stderr.write(`${line}\n`),
+  });
 
   if (options.demo) {
     try {
@@ -48,7 +46,7 @@ export async function runBrowserHost(options: RunOptions): Promise<void> {
     const where = shown.startsWith('..') ? options.demo.dir : shown;
     out(
       `Keyward demo: the app on its embedded local server (SQLite, demo data), connected and showing the Roles screen.
-Open this URL (it holds this launch's secret; it is only for you):
+Open this link (it opens one tab, once; press Enter here for another):
 
   ${host.url}
 
@@ -58,11 +56,13 @@ Press Ctrl+C to stop.
     );
   } else {
     out(
-      `Keyward is running in browser mode. Open this URL (it is only for you; it holds a one-time launch secret):\n\n  ${host.url}\n\nPress Ctrl+C to stop (a copied secret still on the clipboard is cleared).\n`,
+      `Keyward is running in browser mode. Open this link (it opens one tab, once; press Enter here for another):\n\n  ${host.url}\n\nPress Ctrl+C to stop (a copied secret still on the clipboard is cleared).\n`,
     );
   }
   if (!host.clipboard.concealment) {
     out('Note: in browser mode copies are not marked concealed for clipboard managers; they are still cleared after the delay.\n');
   }
-  if (options.open) await openInBrowser(host.url);
+  // The browser gets a code of its own: the printed link stays usable for another browser.
+  if (options.open) await openInBrowser(host.launchUrl({ ttlMs: OPENED_CODE_TTL_MS }));
+  createInterface({ input: process.stdin }).on('line', () => out(`A new one-time link:\n\n  ${host.launchUrl()}\n\n`));
 }

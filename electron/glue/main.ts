@@ -72,6 +72,8 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     onSettingsChanged: applyTheme,
   });
+  // A secret an earlier run (killed before it could clear) left on the clipboard goes first.
+  await impl.start().catch(() => undefined);
   applyTheme((await impl.api.app.info()).settings);
   // npm run demo: the embedded local server with the demo data, connected before the window
   // opens, so the renderer starts on the Roles screen (electron/demo.ts).
@@ -141,7 +143,10 @@ async function start(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  // At quit: wipe a copied secret that is still on the clipboard, stop the local server.
+  // At quit: wipe a copied secret that is still on the clipboard, stop the local server. Signals
+  // quit the same way; a bare exit still clears synchronously.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => app.quit());
+  process.on('exit', () => impl.shutdownSync());
   let cleaned = false;
   app.on('before-quit', (event) => {
     if (cleaned) return;

@@ -8,7 +8,8 @@ import type { ClipboardPort, KeyValueStore } from '../services/ports.ts';
 const clipboard = electronClipboardModule as unknown as Electron.Clipboard;
 
 export function electronStore(name: string): KeyValueStore {
-  const store = new ElectronStore<Record<string, unknown>>({ name, accessPropertiesByDotNotation: false });
+  // 0600: other users of the machine must not read profiles or the offline cache.
+  const store = new ElectronStore<Record<string, unknown>>({ name, accessPropertiesByDotNotation: false, configFileMode: 0o600 });
   return {
     get: <T>(key: string) => store.get(key) as T | undefined,
     set: (key, value) => store.set(key, value),
@@ -51,5 +52,7 @@ export function electronClipboard(platform: NodeJS.Platform = process.platform, 
     readText: () => clipboard.readText(),
     writeText: (text) => clipboard.write([new ClipboardItem({ 'text/plain': text, ...marker.format })]),
     clear: async () => clipboard.clear(),
+    readTextSync: () => String(clipboard.readText()),
+    clearSync: () => clipboard.clear(),
   };
 }

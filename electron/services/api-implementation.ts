@@ -8,6 +8,7 @@ import { assertTransportAllowed, BackendClient, fetchCertificate, networkError }
 import { Drafts } from './drafts/drafts.ts';
 import { KeywardError, toIpcError } from './errors.ts';
 import { lifecycleApi } from './lifecycle-api.ts';
+import { securePrivateTree } from './file-modes.ts';
 import { LocalServer } from './local-server.ts';
 import { OneTimeSecrets } from './one-time-secrets.ts';
 import {
@@ -21,6 +22,7 @@ import {
   type SecretStore,
 } from './ports.ts';
 import { ProfileStore } from './profile-store.ts';
+import { parseProfileUrl, sameOrigin } from './profile-url.ts';
 import { Session } from './session.ts';
 
 // KeywardApi implemented from the services. Both hosts (Electron IPC, browser host) call
@@ -51,8 +53,12 @@ export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: 
 export interface ApiImplementation {
   api: KeywardApi;
   dispatch(method: string, arg: unknown): Promise<DispatchResult>;
+  /** At start: clears a secret a killed earlier run left on the clipboard (matched by salted hash). */
+  start(): Promise<void>;
   /** At quit: clears a copied secret still on the clipboard, stops the local server. */
   shutdown(): Promise<void>;
+  /** From a process 'exit' handler: the clipboard part of shutdown, synchronously. */
+  shutdownSync(): void;
   services: { profiles: ProfileStore; session: Session; drafts: Drafts; secrets: OneTimeSecrets; localServer: LocalServer };
 }
 
@@ -62,6 +68,8 @@ const STATE_FRESH_MS = 30_000;
 export function createApiImplementation(deps: AppDeps): ApiImplementation {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? silentLogger;
+  const repaired = securePrivateTree(deps.userDataDir);
+  if (repaired.length) log.warn('user data was readable by others; permissions repaired', { paths: repaired.length });
   const settings = (): AppSettings => ({ ...DEFAULT_SETTINGS, ...(deps.kv.get<Partial<AppSettings>>('settings') ?? {}) });
   const profiles = new ProfileStore(deps.kv, deps.secrets);
   const session = new Session({ profiles, cache: deps.cache, emit: deps.emit, log });
@@ -72,6 +80,7 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
     emit: deps.emit,
     ttlMs: deps.secretTtlMs,
     clearDelaySeconds: () => settings().clipboardClearSeconds,
+    remember: deps.kv,
   });
   const localServer = new LocalServer({
     dataDir: join(deps.userDataDir, 'local-server'),
@@ -230,7 +239,9 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       update: async ({ id, ...patch }) => {
         if (patch.url !== undefined)
           assertTransportAllowed({ url: patch.url, allowInsecureHttp: patch.allowInsecureHttp ?? profiles.stored(id).allowInsecureHttp });
+        const before = profiles.stored(id).url;
         const updated = await profiles.update(id, patch);
+        if (!sameOrigin(before, updated.url)) log.info('profile moved to another server', { id, tokenKept: updated.hasToken });
         if (session.status().profileId === id) session.disconnect();
         return updated;
       },
@@ -243,7 +254,7 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       confirmCertificate: async ({ id, fingerprint }): Promise<Profile> => {
         const stored = profiles.stored(id);
         const live = await fetchCertificate(stored.url).catch((error: unknown) => {
-          throw networkError(error, new URL(stored.url));
+          throw networkError(error, parseProfileUrl(stored.url));
         });
         if (live.fingerprint !== fingerprint) {
           throw new KeywardError(
@@ -433,6 +444,10 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
   return {
     api,
     dispatch,
+    start: async () => {
+      if (await vault.clearLeftover()) log.info('cleared a secret an earlier run left on the clipboard');
+    },
+    shutdownSync: () => vault.shutdownSync(),
     shutdown: async () => {
       await vault.shutdown();
       await localServer.stop().catch(() => undefined);

@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import { isApiErrorBody } from '../../shared/api/errors.ts';
 import type { CertificateInfo } from '../../shared/ipc/types.ts';
 import { KeywardError } from './errors.ts';
+import { parseProfileUrl, requestUrl, type ProfileUrl } from './profile-url.ts';
 
 // Authenticated REST calls to a Keyward backend. HTTPS is required except to loopback or with
 // the profile's explicit opt-in. For HTTPS we open the TLS connection ourselves, compare the
@@ -33,12 +34,14 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-/** Refuses plain HTTP to anything but loopback unless the profile opted in. */
-export function assertTransportAllowed(target: Pick<ClientTarget, 'url' | 'allowInsecureHttp'>): URL {
-  const url = new URL(target.url);
+/**
+ * Parses the profile URL (origin + base path, see profile-url.ts) and refuses plain HTTP to
+ * anything but loopback unless the profile opted in. The rule is applied to the origin's host,
+ * which is the only host requests built with `requestUrl` can reach.
+ */
+export function assertTransportAllowed(target: Pick<ClientTarget, 'url' | 'allowInsecureHttp'>): ProfileUrl {
+  const url = parseProfileUrl(target.url);
   if (url.protocol === 'https:') return url;
-  if (url.protocol !== 'http:')
-    throw new KeywardError('insecure_url', `Keyward talks to servers over https:// only (got ${url.protocol}).`);
   if (!isLoopbackHost(url.hostname) && !target.allowInsecureHttp) {
     throw new KeywardError(
       'insecure_url',
@@ -60,19 +63,22 @@ function certificateInfo(socket: tls.TLSSocket): CertificateInfo {
 
 /** Opens a TLS connection and reports the server's certificate (no HTTP request is sent). */
 export function fetchCertificate(urlString: string, timeoutMs = 10_000): Promise<CertificateInfo> {
-  const url = new URL(urlString);
+  const url = parseProfileUrl(urlString);
   return openTls(url, timeoutMs).then(({ socket, certificate }) => {
     socket.destroy();
     return certificate;
   });
 }
 
-function openTls(url: URL, timeoutMs: number): Promise<{ socket: tls.TLSSocket; certificate: CertificateInfo }> {
+function openTls(
+  url: Pick<ProfileUrl, 'hostname' | 'port'>,
+  timeoutMs: number,
+): Promise<{ socket: tls.TLSSocket; certificate: CertificateInfo }> {
   return new Promise((resolve, reject) => {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const host = url.hostname;
     const socket = tls.connect({
       host,
-      port: Number(url.port || 443),
+      port: url.port,
       servername: !/^[\d.:]+$/.test(host) ? host : undefined,
       // Identity is established by the pinned fingerprint (checked below), not by a CA chain,
       // so self-signed certificates of internal servers work once the admin confirmed them.
@@ -119,7 +125,7 @@ export class BackendClient {
 
   async #once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
     const base = assertTransportAllowed(this.#target);
-    const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
+    const url = requestUrl(base, path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -141,7 +147,7 @@ export class BackendClient {
       }
       try {
         ({ socket } = await (async () => {
-          const opened = await openTls(url, timeoutMs);
+          const opened = await openTls(base, timeoutMs);
           if (opened.certificate.fingerprint !== this.#target.fingerprint) {
             opened.socket.destroy();
             throw new KeywardError(
@@ -162,11 +168,12 @@ export class BackendClient {
       const req = http.request(
         {
           protocol: 'http:',
-          host: url.hostname.replace(/^\[|\]$/g, ''),
-          port: url.port || (socket ? 443 : 80),
+          // Connect to the profile's origin only; the path cannot change where the bytes go.
+          host: base.hostname,
+          port: base.port,
           path: url.pathname + url.search,
           method,
-          headers: { host: url.host, ...headers },
+          headers: { host: base.host, ...headers },
           timeout: timeoutMs,
           ...(socket ? { createConnection: () => socket } : { agent: false }),
         },
@@ -241,7 +248,7 @@ export function httpError(status: number, body: unknown, retryAfter?: string | s
 }
 
 /** Connection-level failures as errors that say what to check. */
-export function networkError(error: unknown, url: URL): KeywardError {
+export function networkError(error: unknown, url: { host: string; hostname: string }): KeywardError {
   if (error instanceof KeywardError) return error;
   const code = (error as NodeJS.ErrnoException)?.code ?? '';
   const host = url.host;

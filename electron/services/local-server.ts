@@ -73,7 +73,7 @@ export class LocalServer {
     try {
       if (existing) {
         if (running.bootstrapToken) await this.#d.profiles.update(existing.id, { token: running.bootstrapToken });
-        await this.#d.profiles.update(existing.id, { url: running.url, allowInsecureHttp: false });
+        await this.#d.profiles.update(existing.id, { url: running.url, allowInsecureHttp: false }, { keepTokenOnMove: true });
         this.#profileId = existing.id;
       } else {
         if (!running.bootstrapToken) {

@@ -1,14 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DISPLAY_PREFIX_LENGTH, TOKEN_PATTERN } from '../../shared/domain/token.ts';
 import type { CopyFormat, CopyResult, SecretHandle } from '../../shared/ipc/types.ts';
 import { KeywardError } from './errors.ts';
-import type { ClipboardPort, Clock, EmitEvent } from './ports.ts';
+import type { ClipboardPort, Clock, EmitEvent, KeyValueStore } from './ports.ts';
 
 // One-time secrets (DESIGN §5): a created or rolled secret stays here, in main-process memory,
 // under a short-lived handle. The renderer sees a masked preview and asks explicitly to reveal
 // or copy. A copy is cleared from the clipboard after a delay and at quit — but only while the
 // clipboard still holds it (compared by hash, so nothing the user copied since is wiped and the
-// secret is not kept around just to compare).
+// secret is not kept around just to compare). A process killed before it could clear leaves
+// the secret on the clipboard (xclip keeps serving it); so the copy is remembered on disk as a
+// salted SHA-256 (never the secret) and the next start clears the clipboard if it still matches.
 
 interface Entry {
   secret: string;
@@ -33,9 +35,17 @@ export interface OneTimeSecretsOptions {
   clearDelaySeconds: () => number;
   /** URL used in the curl example. */
   exampleUrl?: () => string;
+  /** Where the salted hash of a pending copy is kept for the next start (the app's own store). */
+  remember?: KeyValueStore;
 }
 
 const digestOf = (text: string) => createHash('sha256').update(text).digest('hex');
+const saltedDigest = (salt: string, text: string) => createHash('sha256').update(salt).update(text).digest('hex');
+const REMEMBERED = 'clipboardCopy';
+interface Remembered {
+  salt: string;
+  digest: string;
+}
 
 export function maskSecret(secret: string): string {
   const shown = TOKEN_PATTERN.test(secret) ? DISPLAY_PREFIX_LENGTH : Math.min(4, Math.floor(secret.length / 4));
@@ -101,13 +111,19 @@ export class OneTimeSecrets {
     const text = formatSecret(this.#entry(handle).secret, format, this.#o.exampleUrl?.());
     try {
       await this.#o.clipboard.writeText(text);
-    } catch {
+    } catch (error) {
+      if (error instanceof KeywardError) throw error;
       throw new KeywardError('clipboard_unavailable', 'The clipboard could not be written. Reveal the secret and copy it by hand instead.');
     }
     this.#cancelPending();
     const delay = this.#o.clearDelaySeconds();
-    if (delay <= 0) return { format, clearsAt: null, concealed: this.#o.clipboard.concealment };
+    if (delay <= 0) {
+      this.#o.remember?.delete(REMEMBERED);
+      return { format, clearsAt: null, concealed: this.#o.clipboard.concealment };
+    }
     const clearsAt = this.#o.clock.now() + delay * 1000;
+    const salt = randomBytes(16).toString('hex');
+    this.#o.remember?.set(REMEMBERED, { salt, digest: saltedDigest(salt, text) } satisfies Remembered);
     this.#pending = { handleId: handle, digest: digestOf(text), clearsAt, tick: null };
     this.#schedule();
     return { format, clearsAt: new Date(clearsAt).toISOString(), concealed: this.#o.clipboard.concealment };
@@ -125,6 +141,37 @@ export class OneTimeSecrets {
   async shutdown(): Promise<void> {
     await this.#clearIfUnchanged('quit');
     for (const id of [...this.#entries.keys()]) this.discard(id);
+  }
+
+  /** The same from a process 'exit' handler, where only synchronous work runs. */
+  shutdownSync(): void {
+    const pending = this.#pending;
+    const { readTextSync, clearSync } = this.#o.clipboard;
+    if (!pending || !readTextSync || !clearSync) return;
+    this.#cancelPending();
+    try {
+      if (digestOf(readTextSync()) === pending.digest) clearSync();
+      this.#o.remember?.delete(REMEMBERED);
+    } catch {
+      // The next start checks the remembered hash.
+    }
+  }
+
+  /** At start: clear a secret that a previous run copied and could not clear (it was killed). */
+  async clearLeftover(): Promise<boolean> {
+    const left = this.#o.remember?.get<Remembered>(REMEMBERED);
+    if (!left) return false;
+    let cleared = false;
+    try {
+      if (saltedDigest(left.salt, await this.#o.clipboard.readText()) === left.digest) {
+        await this.#o.clipboard.clear();
+        cleared = true;
+      }
+    } catch {
+      cleared = false;
+    }
+    this.#o.remember?.delete(REMEMBERED);
+    return cleared;
   }
 
   #schedule(): void {
@@ -158,6 +205,7 @@ export class OneTimeSecrets {
         await this.#o.clipboard.clear();
         cleared = true;
       }
+      this.#o.remember?.delete(REMEMBERED);
     } catch {
       cleared = false;
     }

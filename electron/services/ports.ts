@@ -24,6 +24,9 @@ export interface ClipboardPort {
   readText(): Promise<string>;
   writeText(text: string): Promise<void>;
   clear(): Promise<void>;
+  /** Synchronous twins for the last moment of the process ('exit'), where no promise runs any more. */
+  readTextSync?(): string;
+  clearSync?(): void;
 }
 
 export interface Clock {

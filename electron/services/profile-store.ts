@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Profile } from '../../shared/ipc/types.ts';
 import { KeywardError } from './errors.ts';
 import type { KeyValueStore, SecretStore } from './ports.ts';
+import { parseProfileUrl } from './profile-url.ts';
 
 // Server profiles: name, URL and pinned certificate in the key-value store, the admin token in
 // the keychain. The token is written to the keychain first, so a keychain failure leaves no
-// half-made profile behind.
+// half-made profile behind. A profile pointed at another origin (scheme, host or port) loses its
+// token and its pin: the token was given for one server and must not follow the profile to
+// whatever listener the new URL names.
 
 type StoredProfile = Omit<Profile, 'hasToken'>;
 const KEY = 'profiles';
@@ -70,17 +73,26 @@ export class ProfileStore {
     return { ...profile, hasToken: true };
   }
 
+  /**
+   * Changes a profile. A new origin drops the stored token (unless this patch brings one) and the
+   * pin; `keepTokenOnMove` is for the embedded local server only, which restarts on a new
+   * loopback port with the same database and so the same valid token.
+   */
   async update(
     id: string,
     patch: { name?: string; url?: string; token?: string; allowInsecureHttp?: boolean; fingerprint?: string | null },
+    options: { keepTokenOnMove?: boolean } = {},
   ): Promise<Profile> {
     const current = this.stored(id);
+    const url = patch.url === undefined ? current.url : normalizeUrl(patch.url);
+    const moved = parseProfileUrl(url).origin !== originOf(current.url);
     if (patch.token !== undefined) await this.#secrets.set(id, patch.token);
+    else if (moved && !options.keepTokenOnMove) await this.#secrets.delete(id);
     const next: StoredProfile = { ...current };
     if (patch.name !== undefined) next.name = patch.name;
     if (patch.allowInsecureHttp !== undefined) next.allowInsecureHttp = patch.allowInsecureHttp;
-    if (patch.url !== undefined && normalizeUrl(patch.url) !== current.url) {
-      next.url = normalizeUrl(patch.url);
+    if (url !== current.url) {
+      next.url = url;
       // A new address is a new server: its certificate must be confirmed again.
       next.fingerprint = null;
     }
@@ -108,7 +120,16 @@ export class ProfileStore {
   }
 }
 
+/** The stored form of a profile URL: origin + base path (refuses what parseProfileUrl refuses). */
 export function normalizeUrl(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
+  return parseProfileUrl(url).href;
+}
+
+/** A stored URL's origin; a URL stored before the stricter parsing still has one. */
+function originOf(stored: string): string {
+  try {
+    return new URL(stored).origin;
+  } catch {
+    return '';
+  }
 }

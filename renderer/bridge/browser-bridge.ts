@@ -3,37 +3,70 @@ import type { KeywardApi } from '../../shared/ipc/contract.ts';
 import type { KeywardEventName } from '../../shared/ipc/types.ts';
 
 // The IPC contract over the loopback browser host (electron/browser-host): POST /rpc/<method>
-// for calls, one streamed POST /events for events from main. The per-launch secret arrives in
-// the URL fragment (never sent to a server, never in a Referer); we move it to sessionStorage
-// and strip it from the address bar at once.
+// for calls, one streamed POST /events for events from main. The page arrives with a one-time
+// code in the URL fragment (never sent to a server, never in a Referer); we strip it from the
+// address bar at once and exchange it (POST /session) for an HttpOnly, SameSite=Strict cookie
+// and a request token kept in sessionStorage. The code is dead after that, so the copy in the
+// browser's history or on a command line opens nothing. A reload keeps the session.
 
-const SECRET_KEY = 'keyward.hostSecret';
-const SECRET_HEADER = 'x-keyward-secret';
+const TOKEN_KEY = 'keyward.hostSession';
+const SESSION_HEADER = 'x-keyward-session';
 
-function hostSecret(): string {
-  const match = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(window.location.hash);
-  if (match) {
-    sessionStorage.setItem(SECRET_KEY, match[1]!);
-    history.replaceState(null, '', window.location.pathname + window.location.search);
+/** Takes the one-time code out of the address bar (synchronously, before anything else runs). */
+function takeCode(): string | null {
+  const match = /(?:^#|&)c=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (!match) return null;
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  return match[1]!;
+}
+
+type SessionAnswer = { token: string } | { refused: string };
+
+async function exchange(code: string | null): Promise<SessionAnswer> {
+  if (code === null) {
+    const kept = sessionStorage.getItem(TOKEN_KEY);
+    return kept
+      ? { token: kept }
+      : { refused: 'This page has no session. Open a link the browser host printed (press Enter in its terminal for a new one).' };
   }
-  return sessionStorage.getItem(SECRET_KEY) ?? '';
+  try {
+    const res = await fetch('/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+    const body = (await res.json()) as { token?: string; error?: { message?: string } };
+    if (!res.ok || !body.token) return { refused: body.error?.message ?? 'The browser host refused this link.' };
+    sessionStorage.setItem(TOKEN_KEY, body.token);
+    return { token: body.token };
+  } catch {
+    return { refused: 'The Keyward browser host is not running any more. Start it again with npm run start:browser.' };
+  }
 }
 
 const hostError = (message: string): Outcome => ({ ok: false, error: { code: 'offline', message } });
 
 export function createBrowserBridge(): KeywardApi {
-  const secret = hostSecret();
+  const session = exchange(takeCode());
+  const headers = async (): Promise<Record<string, string> | string> => {
+    const answer = await session;
+    return 'token' in answer ? { [SESSION_HEADER]: answer.token } : answer.refused;
+  };
   const listeners = new Map<KeywardEventName, Set<(payload: unknown) => void>>();
   let streaming = false;
 
   const call = async (method: string, arg: unknown): Promise<Outcome> => {
+    const auth = await headers();
+    if (typeof auth === 'string') return { ok: false, error: { code: 'forbidden_sender', message: auth } };
     let res: Response;
     try {
       res = await fetch(`/rpc/${method}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SECRET_HEADER]: secret },
+        headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify(arg === undefined ? null : arg),
-        credentials: 'omit',
+        credentials: 'same-origin',
         cache: 'no-store',
       });
     } catch {
@@ -44,7 +77,7 @@ export function createBrowserBridge(): KeywardApi {
         ok: false,
         error: {
           code: 'forbidden_sender',
-          message: 'The browser host refused this page. Open the exact URL it printed at start (it holds a per-launch secret).',
+          message: 'The browser host refused this page. Open a new link from its terminal (press Enter there for one).',
         },
       };
     }
@@ -56,12 +89,14 @@ export function createBrowserBridge(): KeywardApi {
   };
 
   const stream = async (): Promise<void> => {
+    const auth = await headers();
+    if (typeof auth === 'string') return;
     for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
       try {
         const res = await fetch('/events', {
           method: 'POST',
-          headers: { [SECRET_HEADER]: secret },
-          credentials: 'omit',
+          headers: auth,
+          credentials: 'same-origin',
           cache: 'no-store',
         });
         if (res.status === 403 || !res.body) return;

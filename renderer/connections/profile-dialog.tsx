@@ -37,6 +37,8 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
   const titleId = useId();
 
   const needsPin = test?.pin === 'unpinned' && !existing;
+  // Main drops the stored token when a profile moves to another server (scheme, host or port).
+  const movesServer = existing !== null && originOf(url) !== originOf(existing.url);
   const runTest = async () => {
     setBusy(true);
     setError(null);
@@ -68,7 +70,11 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
       setBusy(false);
     }
   };
-  const canSave = name.trim() !== '' && /^https?:\/\/\S+/.test(url) && (existing !== null || token !== '') && (!needsPin || fingerprintOk);
+  const canSave =
+    name.trim() !== '' &&
+    /^https?:\/\/\S+/.test(url) &&
+    ((existing !== null && !movesServer) || token !== '') &&
+    (!needsPin || fingerprintOk);
 
   return (
     <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
@@ -94,8 +100,14 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
               setToken(e.target.value);
               setTest(null);
             }}
-            required={!existing}
-            helperText={existing ? 'Leave empty to keep the token stored in the keychain.' : 'Stored in the OS keychain, never on disk.'}
+            required={!existing || movesServer}
+            helperText={
+              movesServer
+                ? 'This is another server: enter its admin token. The stored token and the confirmed certificate belong to the old address and are removed.'
+                : existing
+                  ? 'Leave empty to keep the token stored in the keychain.'
+                  : 'Stored in the OS keychain, never on disk.'
+            }
             autoComplete="off"
           />
           <FormControlLabel
@@ -134,4 +146,12 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
       </DialogActions>
     </Dialog>
   );
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }

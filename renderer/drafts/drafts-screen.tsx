@@ -23,6 +23,7 @@ export function DraftsScreen() {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement | null>(null);
+  const [importWarnings, setImportWarnings] = useState<string[]>([]);
   const online = session.state === 'online';
   const refresh = () => client.invalidateQueries({ queryKey: [session.profileId] });
 
@@ -81,7 +82,8 @@ export function DraftsScreen() {
   const exportAs = (format: 'json' | 'yaml') => run('export', async () => downloadFile(await api.drafts.export({ format })));
   const importFile = (file: File) =>
     run('import', async () => {
-      await api.drafts.import({ content: await file.text(), fileName: file.name });
+      const imported = await api.drafts.import({ content: await file.text(), fileName: file.name });
+      setImportWarnings(imported.importWarnings ?? []);
       await refresh();
     });
 
@@ -114,6 +116,12 @@ export function DraftsScreen() {
       {error && (
         <Alert severity="error" sx={{ mb: 2 }} data-testid="drafts-error">
           {error}
+        </Alert>
+      )}
+      {importWarnings.length > 0 && (
+        <Alert severity="warning" sx={{ mb: 2 }} onClose={() => setImportWarnings([])} data-testid="import-warnings">
+          The file was imported, with {importWarnings.length} warning{importWarnings.length === 1 ? '' : 's'} from the YAML reader:{' '}
+          {importWarnings.slice(0, 5).join('; ')}. Check those lines of the file.
         </Alert>
       )}
       {busy && <LinearProgress sx={{ mb: 2 }} aria-label={busy === 'apply' ? 'Applying changes' : 'Working'} />}

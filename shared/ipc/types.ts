@@ -165,6 +165,8 @@ export interface DraftSet {
   syncedAt: Timestamp | null;
   catalogVersion: number | null;
   roles: DraftRole[];
+  /** drafts.import only: what the YAML reader warned about, as code and position (never file content). */
+  importWarnings?: string[];
 }
 
 export const CONFLICT_KINDS = ['name', 'description', 'deleted_on_server', 'edited_on_server', 'name_taken', 'unknown_actions'] as const;

@@ -20,7 +20,7 @@ import { startStack, type Stack } from './helpers/stack.ts';
 // starts a private gnome-keyring of its own, and where it cannot, it says what to do.
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/#k=[\w-]+/;
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/#c=[\w-]+/g;
 const FULL_TOKEN = /kw_[0-9A-Za-z]{38}/;
 const DEMO_ROLES = ['Billing read-only', 'Billing clerk', 'Support agent', 'Provisioning', 'Reseller', 'Order desk'];
 
@@ -40,30 +40,51 @@ async function startDemo(args: string[], env: NodeJS.ProcessEnv = process.env): 
     cwd: ROOT,
     env: { ...env, KEYWARD_SKIP_BUILD: '1' },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
+  let seen = 0;
+  /** The next link the demo prints (its first at start; another after each Enter). */
+  const nextLink = () =>
+    new Promise<string>((resolve, reject) => {
+      const look = () => {
+        const found = [...output.matchAll(URL_PATTERN)];
+        if (found.length <= seen) return;
+        child.stdout!.off('data', look);
+        resolve(found[seen++]![0]);
+      };
+      child.stdout!.on('data', look);
+      child.once('exit', (code, signal) => reject(new Error(`npm run demo ended (${code ?? signal}) before printing a link:\n${output}`)));
+      look();
+    });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = URL_PATTERN.exec(output);
-      if (found) resolve(found[0]);
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    child.once('exit', (code, signal) => reject(new Error(`npm run demo ended (${code ?? signal}) before printing its URL:\n${output}`)));
-  });
+  const collect = (chunk: Buffer) => void (output += chunk.toString());
+  child.stdout!.prependListener('data', collect);
+  child.stderr!.on('data', collect);
+  const url = await nextLink();
   const origin = new URL(url).origin;
-  const secret = new URL(url).hash.slice('#k='.length);
+  // The test's own calls use a session of their own: Enter prints another one-time link.
+  let session: Promise<Record<string, string>> | null = null;
+  const openSession = async () => {
+    child.stdin!.write('\n');
+    const code = new URL(await nextLink()).hash.slice('#c='.length);
+    const res = await fetch(`${origin}/session`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, 'x-keyward-session': token };
+  };
   return {
     url,
     origin,
     output: () => output,
     rpc: async <T>(method: string, arg?: unknown) => {
+      session ??= openSession();
       const res = await fetch(`${origin}/rpc/${method}`, {
         method: 'POST',
-        headers: { origin, 'x-keyward-secret': secret, 'content-type': 'application/json' },
+        headers: { origin, ...(await session), 'content-type': 'application/json' },
         body: arg === undefined ? '' : JSON.stringify(arg),
       });
       const answer = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };

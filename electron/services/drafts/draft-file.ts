@@ -6,6 +6,7 @@ import * as S from '../../../shared/api/schemas.ts';
 import type { DraftFile, DraftRole } from '../../../shared/ipc/types.ts';
 import { RoleContentSchema } from '../../../shared/ipc/contract.ts';
 import { KeywardError } from '../errors.ts';
+import { parseLimited, type ParseLimits } from './parse-limited.ts';
 
 // Drafts as a file ("roles as code"): a versioned JSON or YAML document, validated on import
 // with the same schemas the server uses. It holds role definitions only — never a token.
@@ -55,13 +56,9 @@ export function exportDrafts(
     : { fileName: `keyward-drafts-${stamp}.yaml`, mediaType: 'application/yaml', content: YAML.stringify(doc) };
 }
 
-export function importDrafts(content: string, now: Date): DraftRole[] {
-  let doc: unknown;
-  try {
-    doc = content.trimStart().startsWith('{') ? JSON.parse(content) : YAML.parse(content, { maxAliasCount: 100 });
-  } catch (error) {
-    throw new KeywardError('invalid_file', `The file is neither valid JSON nor YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
+/** Reads a drafts file (limits and parsing in parse-limited.ts); warnings carry no file content. */
+export async function importDrafts(content: string, now: Date, limits?: ParseLimits): Promise<{ roles: DraftRole[]; warnings: string[] }> {
+  const { value: doc, warnings } = await parseLimited(content, limits);
   if (!checker.Check(doc)) {
     const problems = [...checker.Errors(doc)]
       .map((e) => {
@@ -79,13 +76,14 @@ export function importDrafts(content: string, now: Date): DraftRole[] {
     );
   }
   const editedAt = now.toISOString();
-  return doc.roles.map((entry): DraftRole => {
+  const roles = doc.roles.map((entry): DraftRole => {
     const draftId = randomUUID();
     if (entry.op === 'create') return { draftId, op: 'create', roleId: null, base: null, draft: withDescription(entry.role), editedAt };
     if (entry.op === 'update')
       return { draftId, op: 'update', roleId: entry.roleId, base: entry.base, draft: withDescription(entry.role), editedAt };
     return { draftId, op: 'delete', roleId: entry.roleId, base: entry.base, draft: null, editedAt };
   });
+  return { roles, warnings };
 }
 
 const withDescription = (r: { name: string; description: string; actions: string[] }) => ({

@@ -208,11 +208,11 @@ export class Drafts {
   }
 
   /** Adds the file's drafts; a draft for a role that already has one replaces it. */
-  import(content: string): DraftSet {
-    const incoming = importDrafts(content, new Date());
+  async import(content: string): Promise<DraftSet> {
+    const { roles: incoming, warnings } = await importDrafts(content, new Date());
     const replaced = new Set(incoming.map((d) => d.roleId).filter((id): id is string => id !== null));
     this.#store([...this.#load().filter((d) => !d.roleId || !replaced.has(d.roleId)), ...incoming]);
-    return this.list();
+    return warnings.length ? { ...this.list(), importWarnings: warnings } : this.list();
   }
 }
 

@@ -52,7 +52,7 @@ export async function openApp(options: {
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: viewport ?? { width: 1360, height: 860 } });
   const page = await context.newPage();
-  await page.goto(host.url);
+  await page.goto(host.launchUrl());
   return {
     kind,
     page,

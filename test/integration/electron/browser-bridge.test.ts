@@ -11,9 +11,10 @@ import { build } from 'rolldown';
 import { startBrowserHost, type BrowserHost } from '../../../electron/browser-host/index.ts';
 import { createMemoryClipboard } from '../../../electron/services/clipboard.ts';
 
-// The browser bridge in real Chromium against the real browser host: the launch secret leaves
-// the address bar at once, calls and events work, and a page of another origin in the same
-// browser cannot use the API even when it knows the port.
+// The browser bridge in real Chromium against the real browser host: the one-time code leaves
+// the address bar at once and is exchanged for an HttpOnly, SameSite=Strict cookie, calls and
+// events work, the same link opens nothing a second time, and a page of another origin in the
+// same browser cannot use the API even when it knows the port.
 
 const dir = mkdtempSync(join(tmpdir(), 'keyward-bridge-'));
 const rendererDir = join(dir, 'renderer');
@@ -60,7 +61,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('the page strips the launch secret from the address bar and calls the API through the bridge', async () => {
+test('the page strips the one-time code from the address bar, gets a session cookie and calls the API through the bridge', async () => {
   const page = await browser.newPage();
   await page.goto(host.url);
   await page.waitForFunction(() => 'keywardApi' in globalThis);
@@ -69,6 +70,27 @@ test('the page strips the launch secret from the address bar and calls the API t
     (globalThis as unknown as { keywardApi: { app: { info(): Promise<{ host: string }> } } }).keywardApi.app.info(),
   );
   assert.equal(info.host, 'browser');
+  const cookies = await page.context().cookies();
+  assert.equal(cookies.length, 1);
+  assert.equal(cookies[0]!.name, `keyward-session-${host.port}`);
+  assert.equal(cookies[0]!.domain, '127.0.0.1');
+  assert.equal(cookies[0]!.path, '/');
+  assert.equal(cookies[0]!.httpOnly, true);
+  assert.equal(cookies[0]!.sameSite, 'Strict');
+  assert.equal(cookies[0]!.expires, -1, 'a session cookie, gone with the browser');
+  assert.equal(await page.evaluate('document.cookie'), '', 'the page script cannot read the cookie');
+  assert.ok(!JSON.stringify(await page.evaluate(() => ({ ...sessionStorage }))).includes(host.secret));
+  // A reload keeps the session.
+  await page.reload();
+  await page.waitForFunction(() => 'keywardApi' in globalThis);
+  assert.equal(
+    (
+      await page.evaluate(() =>
+        (globalThis as unknown as { keywardApi: { app: { info(): Promise<{ host: string }> } } }).keywardApi.app.info(),
+      )
+    ).host,
+    'browser',
+  );
   const error = await page.evaluate(async () => {
     try {
       await (globalThis as unknown as { keywardApi: { roles: { get(a: unknown): Promise<unknown> } } }).keywardApi.roles.get({ id: 7 });
@@ -96,6 +118,33 @@ test('the page strips the launch secret from the address bar and calls the API t
   );
   assert.equal(await event, 20);
   await page.close();
+});
+
+test('a link already used opens nothing: another browser that replays it from history or a command line is refused', async () => {
+  const link = host.launchUrl();
+  const first = await browser.newContext();
+  const page = await first.newPage();
+  await page.goto(link);
+  await page.waitForFunction(() => 'keywardApi' in globalThis);
+  await page.evaluate(() => (globalThis as unknown as { keywardApi: { app: { info(): Promise<unknown> } } }).keywardApi.app.info());
+
+  const replay = await browser.newContext();
+  const again = await replay.newPage();
+  await again.goto(link);
+  await again.waitForFunction(() => 'keywardApi' in globalThis);
+  const refused = await again.evaluate(async () => {
+    try {
+      await (globalThis as unknown as { keywardApi: { profiles: { list(): Promise<unknown> } } }).keywardApi.profiles.list();
+      return null;
+    } catch (e) {
+      return e as { code: string; message: string };
+    }
+  });
+  assert.equal(refused?.code, 'forbidden_sender');
+  assert.match(refused!.message, /already used or has expired/);
+  assert.deepEqual(await replay.cookies(), []);
+  await first.close();
+  await replay.close();
 });
 
 test('a page of another origin cannot call the API, even with the secret', async () => {

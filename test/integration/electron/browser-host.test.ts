@@ -58,11 +58,13 @@ const good = () => ({ origin: host.origin, 'x-keyward-secret': host.secret, 'con
 const rpc = (method: string, arg: unknown, headers: Record<string, string> = good()) =>
   send('POST', `/rpc/${method}`, headers, JSON.stringify(arg ?? null));
 
-test('the printed URL is on 127.0.0.1 and carries the launch secret in the fragment only', () => {
+test('the printed URL is on 127.0.0.1 and carries a one-time code in the fragment, never the launch secret', () => {
   const url = new URL(host.url);
   assert.equal(url.hostname, '127.0.0.1');
-  assert.equal(url.hash, `#k=${host.secret}`);
+  assert.match(url.hash, /^#c=[\w-]{43}$/);
+  assert.ok(!host.url.includes(host.secret));
   assert.ok(host.secret.length >= 43);
+  assert.notEqual(host.launchUrl(), host.url, 'each link has its own code');
 });
 
 test('the renderer is served with a strict Content-Security-Policy', async () => {
@@ -150,4 +152,60 @@ test('events from main stream to the page', async () => {
   await rpc('app.updateSettings', { clipboardClearSeconds: 45 });
   const text = await events;
   assert.match(text, /event: app\.settingsChanged\ndata: \{"theme":"system","clipboardClearSeconds":45\}/);
+});
+
+const codeOf = (url: string) => new URL(url).hash.slice('#c='.length);
+const exchange = (code: string, headers: Record<string, string> = { origin: host.origin }) =>
+  send('POST', '/session', { 'content-type': 'application/json', ...headers }, JSON.stringify({ code }));
+const sessionHeaders = (answer: Answer) => ({
+  origin: host.origin,
+  cookie: String(answer.headers['set-cookie']).split(';')[0]!,
+  'x-keyward-session': (JSON.parse(answer.body) as { token: string }).token,
+  'content-type': 'application/json',
+});
+
+test('a one-time code opens a session once: HttpOnly, SameSite=Strict cookie on Path=/, and a second use is refused', async () => {
+  const code = codeOf(host.launchUrl());
+  const first = await exchange(code);
+  assert.equal(first.status, 200);
+  const cookie = String(first.headers['set-cookie']);
+  assert.match(cookie, new RegExp(`^keyward-session-${host.port}=[\\w-]{43}; `));
+  assert.match(cookie, /; HttpOnly(;|$)/);
+  assert.match(cookie, /; SameSite=Strict(;|$)/);
+  assert.match(cookie, /; Path=\/(;|$)/);
+  assert.doesNotMatch(cookie, /Domain=/i, 'host-only: bound to 127.0.0.1');
+  assert.ok(!cookie.includes(host.secret) && !first.body.includes(host.secret));
+
+  const call = await rpc('app.info', null, sessionHeaders(first));
+  assert.equal(JSON.parse(call.body).ok, true);
+
+  const second = await exchange(code);
+  assert.equal(second.status, 403);
+  assert.equal(JSON.parse(second.body).error.code, 'code_spent');
+  assert.equal(second.headers['set-cookie'], undefined);
+  assert.equal((await exchange('made-up-code')).status, 403);
+});
+
+test('a page session needs the cookie, its token and our Origin together', async () => {
+  const headers = sessionHeaders(await exchange(codeOf(host.launchUrl())));
+  const { cookie: _c, ...tokenOnly } = headers;
+  const { 'x-keyward-session': _t, ...cookieOnly } = headers;
+  assert.equal((await rpc('profiles.list', null, tokenOnly)).status, 403);
+  assert.equal((await rpc('profiles.list', null, cookieOnly)).status, 403, 'a cookie leaked to another port of 127.0.0.1 is not enough');
+  assert.equal((await rpc('profiles.list', null, { ...headers, origin: 'http://127.0.0.1:1' })).status, 403);
+  assert.equal((await rpc('profiles.list', null, headers)).status, 200);
+});
+
+test("another page cannot spend the user's code: a foreign Origin is refused before the code is looked at", async () => {
+  const code = codeOf(host.launchUrl());
+  const foreign = await exchange(code, { origin: `http://127.0.0.1:${host.port + 1}` });
+  assert.equal(foreign.status, 403);
+  assert.equal(JSON.parse(foreign.body).error.code, 'foreign_origin');
+  assert.equal((await exchange(code, { origin: host.origin, 'sec-fetch-site': 'same-site' })).status, 403);
+  assert.equal((await exchange(code)).status, 200, 'the code still works for our own page');
+});
+
+test('a code handed out with a lifetime dies unused after it', async () => {
+  const expired = codeOf(host.launchUrl({ ttlMs: -1 }));
+  assert.equal((await exchange(expired)).status, 403);
 });

@@ -45,12 +45,12 @@ test('a created credential reaches the renderer only as a masked handle; reveal 
   assert.ok(secret.startsWith(issued.credential.prefix));
 
   const copy = await app.api.secrets.copy({ handle: issued.secretHandle.id, format: 'header' });
-  assert.equal(app.clipboard.history.at(-1), `Authorization: Bearer ${secret}`);
+  assert.equal(await app.clipboard.readText(), `Authorization: Bearer ${secret}`);
   assert.ok(copy.clearsAt && Date.parse(copy.clearsAt) > Date.now());
   await app.api.secrets.copy({ handle: issued.secretHandle.id, format: 'env' });
-  assert.equal(app.clipboard.history.at(-1), `KEYWARD_TOKEN=${secret}`);
+  assert.equal(await app.clipboard.readText(), `KEYWARD_TOKEN=${secret}`);
   await app.api.secrets.copy({ handle: issued.secretHandle.id, format: 'curl' });
-  assert.match(app.clipboard.history.at(-1)!, new RegExp(`^curl .*Authorization: Bearer ${secret}`));
+  assert.match(await app.clipboard.readText(), new RegExp(`^curl .*Authorization: Bearer ${secret}`));
 
   await app.api.secrets.discard({ handle: issued.secretHandle.id });
   const gone = await rejection(app.api.secrets.reveal({ handle: issued.secretHandle.id }));
