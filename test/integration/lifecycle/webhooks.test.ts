@@ -142,6 +142,13 @@ test('webhook targets are https outside private ranges, or http to loopback; oth
     'https://10.0.0.5/hook',
     'https://192.168.1.2/x',
     'https://[fd00::1]/x',
+    // IPv4 written inside IPv6: mapped (::ffff:), IPv4-compatible (::/96), NAT64 — all refused.
+    'https://[::ffff:10.0.0.1]/x',
+    'https://[::127.0.0.1]/x',
+    'https://[::10.0.0.1]/x',
+    'https://[64:ff9b::a00:1]/x',
+    'https://0x7f.1/x',
+    'https://2130706433/x',
     'ftp://127.0.0.1/x',
     'https://user:pw@example.com/x',
     'not a url',
