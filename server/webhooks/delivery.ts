@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { newId } from '../storage/rows.ts';
@@ -199,6 +199,11 @@ function send(target: string, secret: string, row: WebhookOutboxTable, allowPriv
     timeout: TIMEOUT_MS,
     lookup,
   };
+  // Node connects to an address literal without calling lookup: check it here, so a URL admitted
+  // under --webhook-allow-private is not contacted after a restart without it.
+  const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (isIP(literal) !== 0 && !addressAllowed(url, literal, allowPrivate))
+    return Promise.resolve({ status: null, error: `${literal} is an address webhooks may not reach.`, durationMs: 0 });
   return new Promise((resolve) => {
     const done = (status: number | null, error: string | null) => resolve({ status, error, durationMs: Date.now() - started });
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {

@@ -117,6 +117,36 @@ test('a message queued while the receiver is down survives a server restart and 
   }
 });
 
+test('a private address literal allowed under --webhook-allow-private is not contacted after a restart without it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-webhook-private-'));
+  const dbPath = join(dir, 'keyward.sqlite');
+  const port = Number(new URL(receiver.url).port);
+  const first = await startTestServer({ sqlite: true, dbPath, lifecycle: { ...FAST, webhookAllowPrivate: true } });
+  let again: TestServer | null = null;
+  try {
+    // https to a loopback literal: private, so only --webhook-allow-private admits it.
+    const created = await first.request('POST', '/v1/webhooks', {
+      body: { name: 'private', url: `https://127.0.0.1:${port}/private`, events: ['policy.changed'] },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.json.webhook.id as string;
+    await first.close();
+
+    again = await startTestServer({ sqlite: true, dbPath, adminToken: first.token, lifecycle: FAST });
+    const server = again;
+    await server.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const deliveries = async () => (await server.request('GET', `/v1/webhooks/${id}/deliveries`)).json.items;
+    assert.ok(await eventually(async () => (await deliveries())[0]?.attempts >= 1, 5000), 'an attempt was made');
+    const [attempt] = await deliveries();
+    assert.equal(attempt.status, 'pending');
+    assert.match(attempt.lastError, /may not reach/, 'refused by the target rules, not a TLS or connection error');
+  } finally {
+    await first.close();
+    await again?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('credential.expiring is sent once when a credential enters its warning window, credential.expired once when it expires', async () => {
   await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
   const { webhook } = await hook(['credential.expiring', 'credential.expired']);
