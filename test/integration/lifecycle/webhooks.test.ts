@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -144,6 +146,35 @@ test('a private address literal allowed under --webhook-allow-private is not con
     await first.close();
     await again?.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a receiver that trickles its answer and never finishes it is cut off at the 10 s deadline, and the message retried', async () => {
+  const trickles = new Set<NodeJS.Timeout>();
+  const slow = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const timer = setInterval(() => res.write('.'), 300);
+    trickles.add(timer);
+    res.on('close', () => {
+      clearInterval(timer);
+      trickles.delete(timer);
+    });
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = slow.address() as AddressInfo;
+    const { webhook } = await hook(['policy.changed'], `http://127.0.0.1:${port}/slow`);
+    await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const first = async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items[0];
+    assert.ok(await eventually(async () => (await first())?.attempts >= 1, 20_000), 'the attempt ended although the answer never did');
+    const attempt = await first();
+    assert.notEqual(attempt.status, 'delivered', 'an unfinished answer is no delivery');
+    assert.match(attempt.lastError, /within 10 s/);
+    await s.request('PATCH', `/v1/webhooks/${webhook.id}`, { body: { enabled: false }, headers: { 'if-match': `"${webhook.version}"` } });
+  } finally {
+    slow.closeAllConnections();
+    await new Promise((resolve) => slow.close(resolve));
+    for (const timer of trickles) clearInterval(timer);
   }
 });
 
