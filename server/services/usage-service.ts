@@ -24,10 +24,18 @@ interface Range {
   bucket: UsageBucket;
 }
 
+/** The instant of a date-time the schema admitted; 400 for one no clock has (a leap second :60). */
+function instant(text: string, field: 'from' | 'to'): number {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms))
+    throw new ApiError('invalid_request', `"${field}" (${text.slice(0, 40)}) is not a date-time the server can place.`, { field });
+  return ms;
+}
+
 /** Validates the range: from < to, at most MAX_USAGE_POINTS buckets; defaults to the last 24 hours. */
 export function usageRange(params: UsageParams, nowMs: number): Range {
-  const toMs = params.to ? Date.parse(params.to) : nowMs;
-  const span = params.from ? toMs - Date.parse(params.from) : DAY_MS;
+  const toMs = params.to ? instant(params.to, 'to') : nowMs;
+  const span = params.from ? toMs - instant(params.from, 'from') : DAY_MS;
   const bucket: UsageBucket = params.bucket ?? (span <= 6 * 3_600_000 ? 'minute' : span <= 14 * DAY_MS ? 'hour' : 'day');
   const size = BUCKET_MS[bucket];
   const fromMs = Math.floor((toMs - span) / size) * size;

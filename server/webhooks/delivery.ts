@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { newId } from '../storage/rows.ts';
@@ -199,8 +199,25 @@ function send(target: string, secret: string, row: WebhookOutboxTable, allowPriv
     timeout: TIMEOUT_MS,
     lookup,
   };
+  // Node connects to an address literal without calling lookup: check it here, so a URL admitted
+  // under --webhook-allow-private is not contacted after a restart without it.
+  const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (isIP(literal) !== 0 && !addressAllowed(url, literal, allowPrivate))
+    return Promise.resolve({ status: null, error: `${literal} is an address webhooks may not reach.`, durationMs: 0 });
   return new Promise((resolve) => {
-    const done = (status: number | null, error: string | null) => resolve({ status, error, durationMs: Date.now() - started });
+    let finished = false;
+    // The socket timeout only measures silence: a receiver that trickles a byte now and then
+    // would hold the delivery (and a clean shutdown) forever. The whole answer has a deadline.
+    const deadline = setTimeout(() => {
+      done(null, `No complete answer within ${TIMEOUT_MS / 1000} s.`);
+      req.destroy();
+    }, TIMEOUT_MS);
+    const done = (status: number | null, error: string | null) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(deadline);
+      resolve({ status, error, durationMs: Date.now() - started });
+    };
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;

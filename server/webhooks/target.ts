@@ -15,10 +15,16 @@ export function isLoopback(address: string): boolean {
   return parsed.range() === 'loopback';
 }
 
+// ipaddr.js calls ::/96 "unicast", but those are IPv4-compatible addresses ([::127.0.0.1]),
+// deprecated (RFC 4291 §2.5.5.1) and on some stacks routed to the IPv4 address they hold.
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+
 /** Whether an address is a public unicast one (not private, loopback, link-local, multicast, …). */
 export function isPublic(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  return PUBLIC_RANGES.has(ipaddr.process(address).range());
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv6' && parsed.match(IPV4_COMPATIBLE)) return false;
+  return PUBLIC_RANGES.has(parsed.range());
 }
 
 function hostOf(url: URL): string {

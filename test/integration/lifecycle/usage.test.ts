@@ -114,6 +114,17 @@ test('usage ranges are validated: from before to, at most 2,000 points, a known 
   assertError(await s.request('GET', '/v1/usage?limit=0'), 400, 'invalid_request');
 });
 
+test('a usage range with a date-time the schema admits but no clock has (a leap second) is a clear 400, not an empty answer', async () => {
+  const { credential } = await makeCredential(s);
+  for (const query of ['to=2026-12-31T23:59:60Z', 'from=2026-12-31T23:59:60Z&to=2027-01-01T00:00:10Z']) {
+    for (const path of [`/v1/credentials/${credential.id}/usage`, '/v1/usage']) {
+      const res = await s.request('GET', `${path}?${query}`);
+      assertError(res, 400, 'invalid_request');
+      assert.equal(res.json.error.details.field, query.startsWith('to=') ? 'to' : 'from', res.text);
+    }
+  }
+});
+
 test('reading usage needs keyward.credentials.read', async () => {
   const { credential } = await makeCredential(s);
   const weak = await makeCaller(s, ['keyward.roles.read']);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -117,6 +119,65 @@ test('a message queued while the receiver is down survives a server restart and 
   }
 });
 
+test('a private address literal allowed under --webhook-allow-private is not contacted after a restart without it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-webhook-private-'));
+  const dbPath = join(dir, 'keyward.sqlite');
+  const port = Number(new URL(receiver.url).port);
+  const first = await startTestServer({ sqlite: true, dbPath, lifecycle: { ...FAST, webhookAllowPrivate: true } });
+  let again: TestServer | null = null;
+  try {
+    // https to a loopback literal: private, so only --webhook-allow-private admits it.
+    const created = await first.request('POST', '/v1/webhooks', {
+      body: { name: 'private', url: `https://127.0.0.1:${port}/private`, events: ['policy.changed'] },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.json.webhook.id as string;
+    await first.close();
+
+    again = await startTestServer({ sqlite: true, dbPath, adminToken: first.token, lifecycle: FAST });
+    const server = again;
+    await server.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const deliveries = async () => (await server.request('GET', `/v1/webhooks/${id}/deliveries`)).json.items;
+    assert.ok(await eventually(async () => (await deliveries())[0]?.attempts >= 1, 5000), 'an attempt was made');
+    const [attempt] = await deliveries();
+    assert.equal(attempt.status, 'pending');
+    assert.match(attempt.lastError, /may not reach/, 'refused by the target rules, not a TLS or connection error');
+  } finally {
+    await first.close();
+    await again?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a receiver that trickles its answer and never finishes it is cut off at the 10 s deadline, and the message retried', async () => {
+  const trickles = new Set<NodeJS.Timeout>();
+  const slow = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const timer = setInterval(() => res.write('.'), 300);
+    trickles.add(timer);
+    res.on('close', () => {
+      clearInterval(timer);
+      trickles.delete(timer);
+    });
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = slow.address() as AddressInfo;
+    const { webhook } = await hook(['policy.changed'], `http://127.0.0.1:${port}/slow`);
+    await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const first = async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items[0];
+    assert.ok(await eventually(async () => (await first())?.attempts >= 1, 20_000), 'the attempt ended although the answer never did');
+    const attempt = await first();
+    assert.notEqual(attempt.status, 'delivered', 'an unfinished answer is no delivery');
+    assert.match(attempt.lastError, /within 10 s/);
+    await s.request('PATCH', `/v1/webhooks/${webhook.id}`, { body: { enabled: false }, headers: { 'if-match': `"${webhook.version}"` } });
+  } finally {
+    slow.closeAllConnections();
+    await new Promise((resolve) => slow.close(resolve));
+    for (const timer of trickles) clearInterval(timer);
+  }
+});
+
 test('credential.expiring is sent once when a credential enters its warning window, credential.expired once when it expires', async () => {
   await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
   const { webhook } = await hook(['credential.expiring', 'credential.expired']);
@@ -142,6 +203,13 @@ test('webhook targets are https outside private ranges, or http to loopback; oth
     'https://10.0.0.5/hook',
     'https://192.168.1.2/x',
     'https://[fd00::1]/x',
+    // IPv4 written inside IPv6: mapped (::ffff:), IPv4-compatible (::/96), NAT64 — all refused.
+    'https://[::ffff:10.0.0.1]/x',
+    'https://[::127.0.0.1]/x',
+    'https://[::10.0.0.1]/x',
+    'https://[64:ff9b::a00:1]/x',
+    'https://0x7f.1/x',
+    'https://2130706433/x',
     'ftp://127.0.0.1/x',
     'https://user:pw@example.com/x',
     'not a url',
