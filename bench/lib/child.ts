@@ -28,12 +28,16 @@ export interface ChildOptions {
   /** Extra node flags for the child (e.g. V8 heap settings). */
   nodeFlags?: string[];
   timeoutMs?: number;
+  /** Pin the process to these cores (taskset -c), e.g. SERVER_CPU, so load and server do not share one. */
+  cpus?: string | undefined;
 }
 
 export async function startChild(script: URL, config: unknown, options: ChildOptions = {}): Promise<ChildServer> {
   const flags = [...(options.nodeFlags ?? []), ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, script.pathname, JSON.stringify(config)], {
+  const argv = [...flags, script.pathname, JSON.stringify(config)];
+  // taskset execs node, so the pid is the server's own.
+  const child = spawn(options.cpus ? 'taskset' : process.execPath, options.cpus ? ['-c', options.cpus, process.execPath, ...argv] : argv, {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
