@@ -3,7 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { encodeRolesHeader, forwardAuthStatus } from '../../shared/domain/authorize.ts';
 import { ipInRanges, parseIp, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { Decision } from '../../shared/domain/types.ts';
-import { decide } from '../services/authorization-service.ts';
+import { serialiseAnswer, type CachedAnswer } from '../authz/cache.ts';
+import { decideFor, resolveToken } from '../services/authorization-service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { presentedToken } from './authenticate.ts';
 
@@ -39,7 +40,10 @@ export function clientAddress(request: RawRequest, trusted: readonly ParsedCidr[
   const forwarded = header(request, 'x-forwarded-for');
   if (forwarded) {
     // Walk from the right: the first address that is not itself a trusted proxy is the client.
-    const hops = forwarded.split(',').map((h) => h.trim()).filter(Boolean);
+    const hops = forwarded
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
     for (let i = hops.length - 1; i >= 0; i -= 1) {
       const hop = hops[i]!;
       if (parseIp(hop) === null) break;
@@ -61,26 +65,41 @@ function originalRequest(request: RawRequest): { method: string; uri: string } {
   return { method: method.toUpperCase(), uri };
 }
 
-export interface ForwardAuthAnswer {
-  status: 200 | 401 | 403;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trusted: readonly ParsedCidr[]): ForwardAuthAnswer {
+/**
+ * The answer to a forward-auth request, as bytes. An answer about a known credential is kept
+ * (server/authz/cache.ts, by credential id and original method and URI) and sent again for the
+ * same request until anything changes; the token is still resolved and its use recorded each time.
+ */
+export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trusted: readonly ParsedCidr[]): CachedAnswer {
   const token = presentedToken(request.headers);
   const { method, uri } = originalRequest(request);
   const ip = clientAddress(request, trusted);
-  const decision: Decision = token
-    ? decide(ctx, token, { method, path: uri }, ip)
-    : { allowed: false, reason: 'unknown_token', credentialId: null, roles: [], grantedBy: [], missingRoles: [] };
+  if (!token) return UNKNOWN_TOKEN;
+  const nowMs = ctx.now();
+  const view = resolveToken(ctx, token, nowMs);
+  if (!view) return UNKNOWN_TOKEN;
+  ctx.lastUsed.touch(view.id, nowMs);
+  const key = `${method} ${uri}`;
+  const cached = ctx.cache.answers.get(view, key, nowMs);
+  if (cached) return cached;
+  const decision = decideFor(ctx, view, { method, path: uri }, ip, nowMs);
+  const { status, headers, body } = answerParts(decision);
+  return ctx.cache.answers.put(view, key, nowMs, status, headers, body);
+}
+
+function answerParts(decision: Decision): { status: number; headers: Record<string, string>; body: unknown } {
   const status = forwardAuthStatus(decision);
   if (status === 200) {
-    return { status, headers: { 'Cache-Control': 'no-store', 'X-Api-Roles': encodeRolesHeader(decision.roles), 'X-Credential-Id': decision.credentialId! }, body: decision };
+    return {
+      status,
+      headers: { 'Cache-Control': 'no-store', 'X-Api-Roles': encodeRolesHeader(decision.roles), 'X-Credential-Id': decision.credentialId! },
+      body: decision,
+    };
   }
   return {
     status,
-    headers: status === 401 ? { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="keyward"' } : { 'Cache-Control': 'no-store' },
+    headers:
+      status === 401 ? { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="keyward"' } : { 'Cache-Control': 'no-store' },
     body: {
       error: {
         code: status === 401 ? 'unauthorized' : 'forbidden',
@@ -92,7 +111,12 @@ export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trus
 }
 
 export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): unknown {
-  const raw: RawRequest = { headers: request.headers, url: request.url, method: request.method, remoteAddress: request.socket.remoteAddress ?? request.ip };
+  const raw: RawRequest = {
+    headers: request.headers,
+    url: request.url,
+    method: request.method,
+    remoteAddress: request.socket.remoteAddress ?? request.ip,
+  };
   const answer = forwardAuthAnswer(ctx, raw, request.server.trustedProxies);
   reply.code(answer.status).headers(answer.headers);
   return answer.body;
@@ -108,3 +132,17 @@ const DENIAL_MESSAGES: Record<string, string> = {
   missing_roles: 'The API token lacks roles this URL requires.',
   no_route: 'No API backend serves this URL.',
 };
+
+/** The answer without a known credential: the same for every such request, serialised once. */
+const UNKNOWN_DECISION: Decision = {
+  allowed: false,
+  reason: 'unknown_token',
+  credentialId: null,
+  roles: [],
+  grantedBy: [],
+  missingRoles: [],
+};
+const UNKNOWN_TOKEN = (() => {
+  const { status, headers, body } = answerParts(UNKNOWN_DECISION);
+  return serialiseAnswer(status, headers, body);
+})();
