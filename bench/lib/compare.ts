@@ -10,7 +10,7 @@ import { runWrk, type WrkRequest, type WrkResult } from './wrk.ts';
 
 export interface Contender {
   name: string;
-  server: ChildServer;
+  server: Pick<ChildServer, 'url' | 'cpuMicros'>;
   requests: readonly WrkRequest[];
 }
 
