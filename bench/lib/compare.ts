@@ -36,6 +36,8 @@ export interface CompareOptions {
   /** Names of the bare server and of the health probe: a round where bare is not faster is refused. */
   bare: string;
   health?: string | undefined;
+  /** A round where bare's median latency exceeds this is refused: its core was busy with other work. */
+  maxBareP50Ms?: number;
   log: (line: string) => void;
   label: string;
 }
@@ -83,6 +85,9 @@ function refusal(results: Map<string, WrkResult>, options: CompareOptions): stri
     if (result.loadBound) return `wrk used ${(result.loadCpuShare * 100).toFixed(0)} % of its core against ${name}`;
     if (result.errors > 0) return `${result.errors} socket errors against ${name}`;
   }
+  const bareP50 = results.get(options.bare)!.p50Ms;
+  if (options.maxBareP50Ms !== undefined && bareP50 > options.maxBareP50Ms)
+    return `bare's p50 was ${bareP50.toFixed(3)} ms (> ${options.maxBareP50Ms} ms): its core was busy with other work`;
   if (options.health) {
     const bare = results.get(options.bare)!.requestsPerSec;
     const health = results.get(options.health)!.requestsPerSec;
