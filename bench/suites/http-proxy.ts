@@ -20,7 +20,7 @@ export const httpProxy: Suite = {
       record.skip('http-proxy', 'needs two CPUs: the servers and wrk must run on different cores');
       return;
     }
-    const plan = ctx.quick ? { seconds: 2, warmup: 1, rounds: 2 } : { seconds: 4, warmup: 2, rounds: 5 };
+    const plan = ctx.quick ? { seconds: 2, warmup: 1, rounds: 2 } : { seconds: 3, warmup: 2, rounds: 5 };
     const keyward = await startKeyward({ cpuProfDir: ctx.cpuProfDir, cpus: SERVER_CPU });
     let nginx: Awaited<ReturnType<typeof startBenchNginx>> | null = null;
     try {

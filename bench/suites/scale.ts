@@ -118,12 +118,14 @@ export const scale: Suite = {
             contenders: [
               { name: 'bare', server: bare, requests },
               { name: 'keyward', server: keyward.server, requests },
+              { name: 'health', server: keyward.server, requests: [{ method: 'GET', path: '/v1/health' }] },
             ],
             connections: 50,
             seconds: plan.seconds,
             rounds: plan.rounds,
             warmupSec: plan.warmup,
             bare: 'bare',
+            health: 'health',
             log: ctx.log,
             label,
           });
