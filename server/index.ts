@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
 import { AuthzCache } from './authz/cache.ts';
 import { SecretHasher } from './authz/hasher.ts';
 import { LastUsedTracker } from './authz/last-used.ts';
@@ -55,6 +56,8 @@ export interface RunningServer {
   port: number;
   /** The bootstrap admin token, when this start created it and no token file was given. */
   bootstrapToken: string | null;
+  /** light-my-request against the fastify routes, which the raw hot path in front of them skips (tests compare the two). */
+  inject: FastifyInstance['inject'];
   close(): Promise<void>;
 }
 
@@ -142,6 +145,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       url,
       port,
       bootstrapToken,
+      inject: listening.inject.bind(listening),
       close() {
         closing ??= (async () => {
           await listening.close();

@@ -19,6 +19,8 @@ export interface ChildServer {
   startMs: number;
   /** CPU time (user + system, microseconds) the child has used so far. */
   cpuMicros(): Promise<number>;
+  /** The child's memory after a full GC when it runs with --expose-gc (bytes). */
+  memory(): Promise<{ heapUsed: number; rss: number }>;
   stop(): Promise<void>;
 }
 
@@ -28,12 +30,16 @@ export interface ChildOptions {
   /** Extra node flags for the child (e.g. V8 heap settings). */
   nodeFlags?: string[];
   timeoutMs?: number;
+  /** Pin the process to these cores (taskset -c), e.g. SERVER_CPU, so load and server do not share one. */
+  cpus?: string | undefined;
 }
 
 export async function startChild(script: URL, config: unknown, options: ChildOptions = {}): Promise<ChildServer> {
   const flags = [...(options.nodeFlags ?? []), ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, script.pathname, JSON.stringify(config)], {
+  const argv = [...flags, script.pathname, JSON.stringify(config)];
+  // taskset execs node, so the pid is the server's own.
+  const child = spawn(options.cpus ? 'taskset' : process.execPath, options.cpus ? ['-c', options.cpus, process.execPath, ...argv] : argv, {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
@@ -64,6 +70,7 @@ export async function startChild(script: URL, config: unknown, options: ChildOpt
     pid: child.pid!,
     startMs,
     cpuMicros: () => askCpu(child),
+    memory: () => ask(child, 'memory') as Promise<{ heapUsed: number; rss: number }>,
     stop: () => stopChild(child),
   };
 }
@@ -77,6 +84,18 @@ function askCpu(child: ChildProcess): Promise<number> {
     };
     child.on('message', onMessage);
     if (!child.send({ type: 'cpu' })) reject(new Error('the server process is gone'));
+  });
+}
+
+function ask(child: ChildProcess, type: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string; value?: unknown }) => {
+      if (message?.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message.value);
+    };
+    child.on('message', onMessage);
+    if (!child.send({ type })) reject(new Error('the server process is gone'));
   });
 }
 
@@ -105,6 +124,11 @@ export function onStopRequest(stop: () => Promise<void>): void {
     if (message?.type === 'cpu') {
       const usage = process.cpuUsage();
       process.send!({ type: 'cpu', micros: usage.user + usage.system });
+    }
+    if (message?.type === 'memory') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { heapUsed, rss } = process.memoryUsage();
+      process.send!({ type: 'memory', value: { heapUsed, rss } });
     }
   });
   process.on('disconnect', finish);

@@ -30,6 +30,10 @@ export interface StartOptions {
   trustedProxies?: string[];
   /** A fresh PostgreSQL database (postgres://…) to use instead of a SQLite file. */
   databaseUrl?: string | undefined;
+  /** Pin the server process to these cores (taskset -c). */
+  cpus?: string | undefined;
+  /** Extra node flags for the server process (e.g. --expose-gc for memory figures). */
+  nodeFlags?: string[];
 }
 
 export async function startKeyward(options: StartOptions = {}): Promise<KeywardInstance> {
@@ -42,7 +46,13 @@ export async function startKeyward(options: StartOptions = {}): Promise<KeywardI
     trustedProxies: options.trustedProxies ?? [],
   };
   // Seeding is not what a profile should show: only processes started by restart() are profiled.
-  const start = (profile: boolean) => startChild(KEYWARD_CHILD, config, { cpuProfDir: profile ? options.cpuProfDir : undefined });
+  const start = (profile: boolean) =>
+    startChild(KEYWARD_CHILD, config, {
+      cpuProfDir: profile ? options.cpuProfDir : undefined,
+      cpus: options.cpus,
+      nodeFlags: options.nodeFlags ?? [],
+      timeoutMs: 600_000,
+    });
   const instance: KeywardInstance = {
     dir,
     dbPath: config.dbPath,

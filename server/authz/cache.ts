@@ -30,8 +30,103 @@ interface HashEntry {
   validUntilMs: number | null;
 }
 
+/**
+ * A decision's answer, serialised once: the hot endpoints send the same bytes for the same
+ * credential and request until something changes, so repeated requests skip building the
+ * decision object and JSON.stringify. Keyed by credential id (never by token: DESIGN §6) and the
+ * request (action, or method and URI); cleared on every change the cache takes in.
+ */
+export interface CachedAnswer {
+  readonly status: number;
+  /** Response headers including content type and length; shared, never mutated. */
+  readonly headers: Readonly<Record<string, string | number>>;
+  readonly body: Buffer;
+  /** The answer stands until then (the credential's expiry), exclusive. */
+  readonly untilMs: number;
+  /** What the decision was, so a cached answer is still counted as usage (DESIGN §3.13). */
+  readonly credentialId: string | null;
+  readonly reason: string;
+}
+
+/** Entries over all credentials before the answer cache starts over (bounds its memory). */
+const MAX_ANSWERS = 50_000;
+/** Longer request keys (long URIs) are not cached. */
+const MAX_KEY_LENGTH = 512;
+
+/** An answer as bytes with its content headers (not cached: for answers about no credential). */
+export function serialiseAnswer(
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+  untilMs = Number.POSITIVE_INFINITY,
+  decision: { credentialId: string | null; reason: string } = { credentialId: null, reason: 'unknown_token' },
+): CachedAnswer {
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  return {
+    status,
+    headers: Object.freeze({ ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length }),
+    body: bytes,
+    untilMs,
+    credentialId: decision.credentialId,
+    reason: decision.reason,
+  };
+}
+
+export class AnswerCache {
+  #byCredential = new Map<string, Map<string, CachedAnswer>>();
+  #size = 0;
+
+  /** The answer for this credential and request key, if cached and still standing at nowMs. */
+  get(view: CredentialView, key: string, nowMs: number): CachedAnswer | undefined {
+    const answer = this.#byCredential.get(view.id)?.get(key);
+    return answer !== undefined && nowMs < answer.untilMs ? answer : undefined;
+  }
+
+  /**
+   * Serialises and keeps an answer. Only for decisions that depend on nothing but the
+   * credential view and the key: callers must not cache when the credential has an address
+   * allowlist (the decision then depends on the client's address).
+   */
+  put(
+    view: CredentialView,
+    key: string,
+    nowMs: number,
+    status: number,
+    headers: Record<string, string>,
+    body: unknown,
+    /** The decision the answer states (counted as usage on every hit); the view's grant by default. */
+    decision: { credentialId: string | null; reason: string } = { credentialId: view.id, reason: 'granted' },
+  ): CachedAnswer {
+    const answer = serialiseAnswer(
+      status,
+      headers,
+      body,
+      view.expiresAtMs !== null && view.expiresAtMs > nowMs ? view.expiresAtMs : undefined,
+      decision,
+    );
+    if (key.length > MAX_KEY_LENGTH || view.cidrs !== null) return answer;
+    if (this.#size >= MAX_ANSWERS) this.clear();
+    let answers = this.#byCredential.get(view.id);
+    if (!answers) this.#byCredential.set(view.id, (answers = new Map()));
+    if (!answers.has(key)) this.#size += 1;
+    answers.set(key, answer);
+    return answer;
+  }
+
+  clear(): void {
+    this.#byCredential = new Map();
+    this.#size = 0;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+}
+
 export class AuthzCache {
   readonly #db: Kysely<Database>;
+  /** Serialised answers; cleared whenever roles, credentials or backends change here. */
+  readonly answers = new AnswerCache();
   #roles = new Map<string, MutableRoleView>();
   #byHash = new Map<string, HashEntry>();
   #byId = new Map<string, { view: MutableCredentialView; hashes: string[] }>();
@@ -85,6 +180,7 @@ export class AuthzCache {
     this.#backends = backends.map((b) =>
       backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings, Number(b.case_sensitive) === 1),
     );
+    this.answers.clear();
   }
 
   async apply(events: readonly ChangeEvent[]): Promise<void> {
@@ -114,6 +210,7 @@ export class AuthzCache {
         rows.set(row.id, row);
     }
     // Applied without an await in between, after every query has answered.
+    this.answers.clear();
     const deleted = new Set<MutableRoleView>();
     for (const id of ids) {
       const row = rows.get(id);
@@ -145,6 +242,7 @@ export class AuthzCache {
     // Swap without an await in between: a lookup during the reload sees the old or the new
     // entry, never none (which would answer unknown_token for a valid token).
     this.#dropCredential(id);
+    this.answers.clear();
     if (row)
       this.#putCredential(
         row,
@@ -157,6 +255,7 @@ export class AuthzCache {
     this.#backends = rows.map((b) =>
       backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings, Number(b.case_sensitive) === 1),
     );
+    this.answers.clear();
   }
 
   #dropCredential(id: string): void {

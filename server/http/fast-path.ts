@@ -3,7 +3,8 @@ import type { ParsedCidr } from '../../shared/domain/cidr.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { AuthorizeBody, type AuthorizeRequest } from '../../shared/api/schemas.ts';
 import { Compile } from 'typebox/compile';
-import { authorizeBody } from '../services/authorization-service.ts';
+import type { CachedAnswer } from '../authz/cache.ts';
+import { authorizeAnswer } from '../services/authorization-service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { authenticateToken, type AuthHeaders } from './authenticate.ts';
 import { clientAddress, FORWARD_AUTH_PATH, forwardAuthAnswer } from './forward-auth.ts';
@@ -26,6 +27,12 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   headers['content-length'] = Buffer.byteLength(text);
   res.writeHead(status, headers);
   res.end(text);
+}
+
+/** Sends a precomputed answer: its headers object is shared between requests and never changed. */
+function sendAnswer(res: ServerResponse, answer: CachedAnswer): void {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
 }
 
 function sendError(res: ServerResponse, error: ApiError, headers: Record<string, string> = {}): void {
@@ -60,7 +67,7 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
         );
         // Drain any proxied body; forward-auth never reads it.
         req.resume();
-        send(res, answer.status, answer.body, answer.headers);
+        sendAnswer(res, answer);
       } catch (error) {
         options.onError(error);
         send(res, 500, { error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
@@ -87,7 +94,7 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
           const { message, problems } = describeErrors('body', [...checkAuthorize.Errors(body)] as Parameters<typeof describeErrors>[1]);
           return sendError(res, new ApiError('invalid_request', message, { problems }));
         }
-        send(res, 200, authorizeBody(ctx, body as AuthorizeRequest));
+        sendAnswer(res, authorizeAnswer(ctx, body as AuthorizeRequest));
       } catch (failure) {
         if (failure instanceof ApiError) return sendError(res, failure);
         options.onError(failure);

@@ -4,7 +4,8 @@ import { encodeRolesHeader, forwardAuthStatus } from '../../shared/domain/author
 import { canonicalPath, isInvalidPath } from '../../shared/domain/canonical-path.ts';
 import { ipInRanges, parseIp, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { Decision } from '../../shared/domain/types.ts';
-import { decide } from '../services/authorization-service.ts';
+import { serialiseAnswer, type CachedAnswer } from '../authz/cache.ts';
+import { decideFor, resolveToken } from '../services/authorization-service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
 import { presentedToken } from './authenticate.ts';
@@ -87,28 +88,46 @@ function overrideMethods(request: RawRequest, method: string): string[] | null {
   return methods;
 }
 
-export interface ForwardAuthAnswer {
-  status: 200 | 401 | 403 | 503;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trusted: readonly ParsedCidr[]): ForwardAuthAnswer {
-  const token = presentedToken(request.headers);
-  const { method, uri } = originalRequest(request);
-  const ip = clientAddress(request, trusted);
-  let decision: Decision = token
-    ? decide(ctx, token, { method, path: uri }, ip, false)
-    : { allowed: false, reason: 'unknown_token', credentialId: null, roles: [], grantedBy: [], missingRoles: [] };
-  if (decision.allowed && token) {
-    const others = overrideMethods(request, method);
-    if (others) for (const other of others) if (decision.allowed) decision = decide(ctx, token, { method: other, path: uri }, ip, false);
-  }
-  // Counted once per request, as the final decision (override methods are decided again above).
-  ctx.usage.count(decision.credentialId, decision.reason, ctx.now());
+/**
+ * The answer to a forward-auth request, as bytes. An answer about a known credential is kept
+ * (server/authz/cache.ts, by credential id and original method and URI) and sent again for the
+ * same request until anything changes; the token is still resolved, its use recorded and the
+ * decision counted each time. Requests with method-override headers are decided afresh.
+ */
+export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trusted: readonly ParsedCidr[]): CachedAnswer {
+  const nowMs = ctx.now();
   // Not a permission problem: a 503 makes the proxy fail the request (nginx answers 500) without
   // telling the client its token is bad, and the proxy's own retry or the next instance may pass.
-  if (decision.reason === 'stale_cache') return staleAnswer();
+  if (!ctx.cacheTrusted(nowMs)) {
+    ctx.usage.count(null, 'stale_cache', nowMs);
+    return STALE;
+  }
+  const token = presentedToken(request.headers);
+  const view = token ? resolveToken(ctx, token, nowMs) : null;
+  if (!view) {
+    ctx.usage.count(null, 'unknown_token', nowMs);
+    return UNKNOWN_TOKEN;
+  }
+  ctx.lastUsed.touch(view.id, nowMs);
+  const { method, uri } = originalRequest(request);
+  const others = overrideMethods(request, method);
+  const key = `${method} ${uri}`;
+  if (!others) {
+    const cached = ctx.cache.answers.get(view, key, nowMs);
+    if (cached) {
+      ctx.usage.count(cached.credentialId, cached.reason, nowMs);
+      return cached;
+    }
+  }
+  const ip = clientAddress(request, trusted);
+  let decision = decideFor(ctx, view, { method, path: uri }, ip, nowMs);
+  if (others) for (const other of others) if (decision.allowed) decision = decideFor(ctx, view, { method: other, path: uri }, ip, nowMs);
+  ctx.usage.count(decision.credentialId, decision.reason, nowMs);
+  const { status, headers, body } = answerParts(decision, uri);
+  return others ? serialiseAnswer(status, headers, body) : ctx.cache.answers.put(view, key, nowMs, status, headers, body, decision);
+}
+
+function answerParts(decision: Decision, uri: string): { status: number; headers: Record<string, string>; body: unknown } {
   const status = forwardAuthStatus(decision);
   if (status === 200) {
     return {
@@ -143,19 +162,6 @@ export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply:
   return answer.body;
 }
 
-/** A fresh object each time: the fast path adds its content headers to `headers`. */
-const staleAnswer = (): ForwardAuthAnswer => ({
-  status: 503,
-  headers: { 'Cache-Control': 'no-store', 'Retry-After': String(RETRY_AFTER_SECONDS) },
-  body: {
-    error: {
-      code: 'database_unavailable',
-      message: 'This instance has lost contact with the database for too long to trust its cached permissions.',
-      details: { reason: 'stale_cache' },
-    },
-  },
-});
-
 const DENIAL_MESSAGES: Record<string, string> = {
   unknown_token: 'No valid API token was presented.',
   revoked: 'The API token has been revoked.',
@@ -174,3 +180,29 @@ function pathDetails(decision: Decision, uri: string): { pathProblem?: string } 
   const canonical = canonicalPath(uri);
   return isInvalidPath(canonical) ? { pathProblem: canonical.invalid } : {};
 }
+/** The answer without a known credential: the same for every such request, serialised once. */
+const UNKNOWN_DECISION: Decision = {
+  allowed: false,
+  reason: 'unknown_token',
+  credentialId: null,
+  roles: [],
+  grantedBy: [],
+  missingRoles: [],
+};
+const UNKNOWN_TOKEN = (() => {
+  const { status, headers, body } = answerParts(UNKNOWN_DECISION, '/');
+  return serialiseAnswer(status, headers, body, undefined, UNKNOWN_DECISION);
+})();
+
+/** The instance cannot trust its cache (the change feed is down too long): 503, see above. */
+const STALE = serialiseAnswer(
+  503,
+  { 'Cache-Control': 'no-store', 'Retry-After': String(RETRY_AFTER_SECONDS) },
+  {
+    error: {
+      code: 'database_unavailable',
+      message: 'This instance has lost contact with the database for too long to trust its cached permissions.',
+      details: { reason: 'stale_cache' },
+    },
+  },
+);

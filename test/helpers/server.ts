@@ -40,6 +40,8 @@ export interface TestServer {
   databaseUrl: string | undefined;
   logs: string[];
   request: RequestFn;
+  /** The same request through fastify's routes in process (light-my-request), skipping the raw hot path. */
+  inject: Awaited<ReturnType<typeof startServer>>['inject'];
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     databaseUrl: database.databaseUrl,
     logs,
     request,
+    inject: started.inject,
     close: async () => {
       if (closed) return;
       closed = true;
