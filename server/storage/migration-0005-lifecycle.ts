@@ -69,5 +69,8 @@ export const lifecycleMigration: Migration = {
     for (const table of ['webhook_attempts', 'webhook_outbox', 'webhooks', 'usage_hour', 'usage_minute']) {
       await sql`drop table if exists ${sql.table(table)}`.execute(db);
     }
+    for (const column of ['expired_notified_at', 'expiring_notified_at', 'leaked_at']) {
+      await db.schema.alterTable('credentials').dropColumn(column).execute();
+    }
   },
 };

@@ -148,6 +148,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('backends').dropColumn('case_sensitive').execute();
     },
   },
+  // Role names that look alike (UTS #39-style skeleton, shared/domain/names.ts) count as taken;
+  // the skeleton is kept beside the name so a write compares without recomputing every role's.
+  '0003_role_name_skeleton': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('roles').addColumn('name_skeleton', 'text', (c) => c.notNull().defaultTo('')).execute();
+      const roles = db as unknown as Kysely<{ roles: { id: string; name: string; name_skeleton: string } }>;
+      for (const { id, name } of await roles.selectFrom('roles').select(['id', 'name']).execute())
+        await roles.updateTable('roles').set({ name_skeleton: nameSkeleton(name) }).where('id', '=', id).execute();
+      await db.schema.createIndex('roles_name_skeleton').on('roles').column('name_skeleton').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('roles_name_skeleton').ifExists().execute();
+      await db.schema.alterTable('roles').dropColumn('name_skeleton').execute();
+    },
+  },
   /**
    * PostgreSQL's change feed records every announced change with the writing transaction's id,
    * so an instance whose LISTEN connection dropped reloads only what committed meanwhile
@@ -170,20 +185,15 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0005_lifecycle': lifecycleMigration,
-  // Role names that look alike (UTS #39-style skeleton, shared/domain/names.ts) count as taken;
-  // the skeleton is kept beside the name so a write compares without recomputing every role's.
-  '0003_role_name_skeleton': {
-    async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('roles').addColumn('name_skeleton', 'text', (c) => c.notNull().defaultTo('')).execute();
-      const roles = db as unknown as Kysely<{ roles: { id: string; name: string; name_skeleton: string } }>;
-      for (const { id, name } of await roles.selectFrom('roles').select(['id', 'name']).execute())
-        await roles.updateTable('roles').set({ name_skeleton: nameSkeleton(name) }).where('id', '=', id).execute();
-      await db.schema.createIndex('roles_name_skeleton').on('roles').column('name_skeleton').execute();
-    },
-  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema to (or back to) the named migration: upgrade tests start from an older schema. */
+export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error;
+}
 
 /** Brings the schema to the latest version; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

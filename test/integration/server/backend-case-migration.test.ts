@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateTo } from '../../../server/storage/migrations.ts';
 import { makeBackend, makeCredential, makeRole, seedCatalog } from '../../helpers/builders.ts';
 import { startTestServer } from '../../helpers/server.ts';
 
@@ -27,11 +29,10 @@ test('a backend saved before caseSensitive existed matches without regard to cas
     const adminToken = first.token;
     await first.close();
 
-    // The database as the release before 0002 left it.
-    const db = new Database(dbPath);
-    db.prepare("delete from kysely_migration where name = '0002_backend_case_sensitive'").run();
-    db.prepare('alter table backends drop column case_sensitive').run();
-    db.close();
+    // The database as the release before 0002 left it (every later migration undone too).
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(dbPath) }) });
+    await migrateTo(db, '0001_initial');
+    await db.destroy();
 
     const second = await startTestServer({ dbPath, sqlite: true, adminToken });
     try {
