@@ -1,4 +1,5 @@
 import type { Backend, Catalog, Credential, Role } from '../../shared/domain/types.ts';
+import { displayPrefix } from '../../shared/domain/token.ts';
 import type { SessionStatus } from '../../shared/ipc/types.ts';
 import { BackendClient, type RequestOptions } from './backend-client.ts';
 import { KeywardError } from './errors.ts';
@@ -28,8 +29,18 @@ export class Session {
   readonly #cache: KeyValueStore;
   readonly #emit: EmitEvent;
   readonly #log: Logger;
-  #status: SessionStatus = { profileId: null, profileName: null, state: 'disconnected', serverVersion: null, syncedAt: null, error: null };
+  #status: SessionStatus = {
+    profileId: null,
+    profileName: null,
+    state: 'disconnected',
+    serverVersion: null,
+    syncedAt: null,
+    error: null,
+    credentialId: null,
+  };
   #client: BackendClient | null = null;
+  /** The connected token's display prefix (not a secret: lists show it), to find its credential. */
+  #tokenPrefix: string | null = null;
 
   constructor(deps: { profiles: ProfileStore; cache: KeyValueStore; emit: EmitEvent; log: Logger }) {
     this.#profiles = deps.profiles;
@@ -60,6 +71,7 @@ export class Session {
       { url: profile.url, allowInsecureHttp: profile.allowInsecureHttp, fingerprint: profile.fingerprint },
       token,
     );
+    this.#tokenPrefix = displayPrefix(token);
     this.#set({
       profileId,
       profileName: profile.name,
@@ -67,6 +79,7 @@ export class Session {
       serverVersion: null,
       error: null,
       syncedAt: this.cached(profileId).syncedAt,
+      credentialId: this.#ownCredential(this.cached(profileId).credentials),
     });
     this.#log.info('connecting', { profileId });
     try {
@@ -81,7 +94,16 @@ export class Session {
 
   disconnect(): SessionStatus {
     this.#client = null;
-    this.#set({ profileId: null, profileName: null, state: 'disconnected', serverVersion: null, syncedAt: null, error: null });
+    this.#tokenPrefix = null;
+    this.#set({
+      profileId: null,
+      profileName: null,
+      state: 'disconnected',
+      serverVersion: null,
+      syncedAt: null,
+      error: null,
+      credentialId: null,
+    });
     return this.status();
   }
 
@@ -96,8 +118,15 @@ export class Session {
     const credentials = await this.allCredentials();
     const syncedAt = new Date().toISOString();
     this.saveCache({ syncedAt, catalog, roles: roles.items, backends: backends.items, credentials });
-    this.#set({ serverVersion: health.version, syncedAt });
+    this.#set({ serverVersion: health.version, syncedAt, credentialId: this.#ownCredential(credentials) });
     return this.status();
+  }
+
+  /** The one live credential with the connected token's prefix; null when none or ambiguous. */
+  #ownCredential(credentials: Credential[]): string | null {
+    if (!this.#tokenPrefix) return null;
+    const matches = credentials.filter((c) => c.prefix === this.#tokenPrefix && c.status !== 'revoked');
+    return matches.length === 1 ? matches[0]!.id : null;
   }
 
   async allCredentials(): Promise<Credential[]> {

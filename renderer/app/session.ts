@@ -11,6 +11,7 @@ const NO_SESSION: SessionStatus = {
   serverVersion: null,
   syncedAt: null,
   error: null,
+  credentialId: null,
 };
 
 /** The connection state, kept current by main's connectivity events. */

@@ -5,8 +5,10 @@ import { regexProblem } from '../../shared/domain/policy.ts';
 import { HTTP_METHODS, type SubSetting } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
-import { errorMessage } from '../app/errors.ts';
 import { useSession } from '../app/session.ts';
+import { useToast } from '../app/toasts.tsx';
+import { DialogError } from '../common/dialog-parts.tsx';
+import { useFieldErrors } from '../common/use-field-errors.ts';
 import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { MultiPicker } from '../directory/multi-picker.tsx';
 import { testRoute } from './route-test.ts';
@@ -26,7 +28,11 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const [testMethod, setTestMethod] = useState('GET');
   const [testPath, setTestPath] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const toast = useToast();
+  const errors = useFieldErrors(
+    { name: 'Name', frontendPrefix: 'Frontend prefix', requiredRoles: 'Required roles', roles: 'Required roles', subSettings: 'Sub-URL settings' },
+    { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, roles: required, subSettings: settings },
+  );
   const titleId = useId();
   // Escape, the backdrop and Cancel ask before throwing edits away ("test a path" is not an edit).
   const fieldsNow = JSON.stringify([name, prefix, required, settings]);
@@ -40,15 +46,15 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
 
   const save = async () => {
     setBusy(true);
-    setError(null);
     const fields = { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, subSettings: settings };
     try {
       if (backend) await api.backends.update({ id: backend.id, expectedVersion: backend.version, set: fields });
       else await api.backends.create(fields);
-      await client.invalidateQueries({ queryKey: [session.profileId] });
+      void client.invalidateQueries({ queryKey: [session.profileId] });
       onClose();
+      toast({ message: `Backend “${fields.name}” saved.`, severity: 'success' });
     } catch (e) {
-      setError(errorMessage(e));
+      errors.report(e);
       setBusy(false);
     }
   };
@@ -60,13 +66,22 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
       <DialogContent dividers>
         <Stack spacing={2}>
           <Stack direction="row" spacing={2}>
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus sx={{ flex: 1 }} />
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              autoFocus
+              error={errors.field('name') !== null}
+              helperText={errors.field('name') ?? ' '}
+              sx={{ flex: 1 }}
+            />
             <TextField
               label="Frontend prefix"
               value={prefix}
               onChange={(e) => setPrefix(e.target.value)}
-              error={!prefixOk}
-              helperText={prefixOk ? 'e.g. /billing' : 'Must start with “/”.'}
+              error={!prefixOk || errors.field('frontendPrefix') !== null}
+              helperText={errors.field('frontendPrefix') ?? (prefixOk ? 'e.g. /billing' : 'Must start with “/”.')}
               sx={{ flex: 1 }}
             />
           </Stack>
@@ -75,7 +90,7 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
             options={roles}
             value={required}
             onChange={setRequired}
-            helperText="A request must come with a credential holding all of these."
+            helperText={errors.field('requiredRoles') ?? errors.field('roles') ?? 'A request must come with a credential holding all of these.'}
           />
           <Typography variant="subtitle2" component="h3">
             Sub-URL settings (the first match applies)
@@ -129,8 +144,9 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
                 : `${match.subSettingIndex === null ? 'No sub-URL setting matches; the backend’s list applies.' : `Setting ${match.subSettingIndex + 1} matches.`} Required roles: ${match.requiredRoleIds.length ? match.requiredRoleIds.map(roleName).join(', ') : 'none'}.`}
             </Alert>
           )}
-          {error && <Alert severity="error">{error}</Alert>}
+          {errors.field('subSettings') && <Alert severity="error">{errors.field('subSettings')}</Alert>}
         </Stack>
+        <DialogError error={errors.other} />
       </DialogContent>
       <DialogActions>
         <Button onClick={discard.requestClose} disabled={busy}>

@@ -12,6 +12,10 @@ export type DialogSpec =
       destructive?: boolean;
       fingerprint?: string;
       maxWidth?: 'xs' | 'sm' | 'md';
+      cancelLabel?: string;
+      warning?: string;
+      typeToConfirm?: string;
+      success?: string;
       onConfirm: () => Promise<unknown> | void;
     }
   | { type: 'credential-editor'; credentialId: string | null }

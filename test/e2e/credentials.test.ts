@@ -242,7 +242,7 @@ test('closing the credential editor with edits asks before discarding them, and 
   await editor.getByLabel('Description').fill('kept until discarded');
   await page.keyboard.press('Escape');
   await prompt.getByText('Your edits to this credential will be lost.').waitFor();
-  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  await prompt.getByRole('button', { name: 'Keep editing' }).click();
   await prompt.waitFor({ state: 'detached' });
   assert.equal(await editor.getByLabel('Description').inputValue(), 'kept until discarded');
 
