@@ -19,6 +19,11 @@ export interface CachedState {
   backends: Backend[];
 }
 
+/** Health polling: how often while online, and the backoff while offline (first, then doubling, capped). */
+export const HEALTH_ONLINE_MS = 3000;
+export const HEALTH_OFFLINE_FIRST_MS = 1000;
+export const HEALTH_OFFLINE_MAX_MS = 5000;
+
 const EMPTY: CachedState = { syncedAt: null, catalog: null, roles: [], credentials: [], backends: [] };
 const NETWORK_CODES = new Set(['offline', 'timeout', 'tls_error', 'unavailable']);
 /** Refusals that no retry fixes: the admin must look (re-trust the certificate, replace the token). */
@@ -41,6 +46,8 @@ export class Session {
   #client: BackendClient | null = null;
   /** The connected token's display prefix (not a secret: lists show it), to find its credential. */
   #tokenPrefix: string | null = null;
+  #watch: ReturnType<typeof setTimeout> | null = null;
+  #failures = 0;
 
   constructor(deps: { profiles: ProfileStore; cache: KeyValueStore; emit: EmitEvent; log: Logger }) {
     this.#profiles = deps.profiles;
@@ -82,6 +89,8 @@ export class Session {
       credentialId: this.#ownCredential(this.cached(profileId).credentials),
     });
     this.#log.info('connecting', { profileId });
+    this.#failures = 0;
+    this.#scheduleWatch();
     try {
       await this.sync();
     } catch (error) {
@@ -95,6 +104,7 @@ export class Session {
   disconnect(): SessionStatus {
     this.#client = null;
     this.#tokenPrefix = null;
+    this.stopWatch();
     this.#set({
       profileId: null,
       profileName: null,
@@ -105,6 +115,47 @@ export class Session {
       credentialId: null,
     });
     return this.status();
+  }
+
+  /**
+   * Polls GET /v1/health so a server that went away (or came back) is noticed within seconds,
+   * not at the next click: every HEALTH_ONLINE_MS while online; while offline with backoff,
+   * and a server answering again is synced and the session goes back online by itself. A
+   * refusal (changed certificate, rejected token) is not retried: the admin must look.
+   */
+  #scheduleWatch(): void {
+    this.stopWatch();
+    if (!this.#client) return;
+    const delay =
+      this.#status.state === 'offline'
+        ? Math.min(HEALTH_OFFLINE_MAX_MS, HEALTH_OFFLINE_FIRST_MS * 2 ** Math.min(this.#failures, 8))
+        : HEALTH_ONLINE_MS;
+    this.#watch = setTimeout(() => void this.#checkHealth(), delay);
+    this.#watch.unref?.();
+  }
+
+  async #checkHealth(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    const refused = this.#status.error !== null && REFUSAL_CODES.has(this.#status.error.code);
+    try {
+      if (this.#status.state === 'offline' && !refused) {
+        await this.sync();
+        this.#failures = 0;
+      } else if (this.#status.state === 'online') {
+        await this.call('GET', '/v1/health');
+        this.#failures = 0;
+      }
+    } catch {
+      this.#failures += 1;
+    }
+    if (client === this.#client) this.#scheduleWatch();
+  }
+
+  /** Stops health polling (disconnect, shutdown). */
+  stopWatch(): void {
+    if (this.#watch) clearTimeout(this.#watch);
+    this.#watch = null;
   }
 
   /** Refetches everything the offline features need into the cache. */

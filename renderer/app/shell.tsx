@@ -36,6 +36,17 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
     };
   }, [api]);
 
+  // The host's network events: main checks the server at once rather than at its next poll.
+  useEffect(() => {
+    const check = () => void api.session.sync().catch(() => undefined);
+    window.addEventListener('online', check);
+    window.addEventListener('offline', check);
+    return () => {
+      window.removeEventListener('online', check);
+      window.removeEventListener('offline', check);
+    };
+  }, [api]);
+
   useEffect(() => {
     document.title = session.profileName ? `${session.profileName} — Keyward` : 'Keyward';
   }, [session.profileName]);
