@@ -111,10 +111,10 @@ test('disabling says what happens and the token is then denied as disabled; revo
   await revoke.getByRole('button', { name: 'Revoke' }).click();
   // Revoked credentials leave the default view; the status filter brings them back.
   await page.getByRole('gridcell', { name: 'ci deploy' }).waitFor({ state: 'detached' });
-  await page.getByLabel('Status').click();
+  await page.getByRole('combobox', { name: 'Status' }).click();
   await page.getByRole('option', { name: 'Any status, revoked too' }).click();
   await page.getByRole('gridcell', { name: 'revoked' }).waitFor();
-  await page.getByLabel('Status').click();
+  await page.getByRole('combobox', { name: 'Status' }).click();
   await page.getByRole('option', { name: 'All but revoked' }).click();
   assert.equal((await decide(secret, 'GetClients')).reason, 'revoked');
   assert.ok(readersId);
