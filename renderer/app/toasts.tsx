@@ -70,4 +70,3 @@ const nowhere = () => undefined;
 export function useToast(): (toast: Toast) => void {
   return useContext(ToastContext) ?? nowhere;
 }
-

@@ -30,7 +30,13 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const [busy, setBusy] = useState(false);
   const toast = useToast();
   const errors = useFieldErrors(
-    { name: 'Name', frontendPrefix: 'Frontend prefix', requiredRoles: 'Required roles', roles: 'Required roles', subSettings: 'Sub-URL settings' },
+    {
+      name: 'Name',
+      frontendPrefix: 'Frontend prefix',
+      requiredRoles: 'Required roles',
+      roles: 'Required roles',
+      subSettings: 'Sub-URL settings',
+    },
     { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, roles: required, subSettings: settings },
   );
   const titleId = useId();
@@ -90,7 +96,9 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
             options={roles}
             value={required}
             onChange={setRequired}
-            helperText={errors.field('requiredRoles') ?? errors.field('roles') ?? 'A request must come with a credential holding all of these.'}
+            helperText={
+              errors.field('requiredRoles') ?? errors.field('roles') ?? 'A request must come with a credential holding all of these.'
+            }
           />
           <Typography variant="subtitle2" component="h3">
             Sub-URL settings (the first match applies)

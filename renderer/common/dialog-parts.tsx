@@ -30,7 +30,18 @@ export interface FooterProps {
   okTestId?: string;
 }
 
-export function DialogFooter({ okLabel, onOk, onCancel, cancelLabel = 'Cancel', okDisabled, busy, destructive, focus, info, okTestId }: FooterProps) {
+export function DialogFooter({
+  okLabel,
+  onOk,
+  onCancel,
+  cancelLabel = 'Cancel',
+  okDisabled,
+  busy,
+  destructive,
+  focus,
+  info,
+  okTestId,
+}: FooterProps) {
   return (
     <DialogActions>
       {info && (

@@ -32,7 +32,8 @@ export function problemInWords(problem: string): string {
   const p = problem.trim().replace(/\.$/, '');
   let m: RegExpMatchArray | null;
   if ((m = p.match(/^must not have more than (\d+) characters?$/))) return `at most ${m[1]} characters`;
-  if ((m = p.match(/^must not have fewer than (\d+) characters?$/))) return m[1] === '1' ? 'must not be empty' : `at least ${m[1]} characters`;
+  if ((m = p.match(/^must not have fewer than (\d+) characters?$/)))
+    return m[1] === '1' ? 'must not be empty' : `at least ${m[1]} characters`;
   if ((m = p.match(/^must not have more than (\d+) items?$/))) return `at most ${m[1]} entries`;
   if ((m = p.match(/^must not have fewer than (\d+) items?$/))) return `at least ${m[1]} ${m[1] === '1' ? 'entry' : 'entries'}`;
   if ((m = p.match(/^must be (?:less|<) (?:than or equal to|or equal to|=) (\d+)$/))) return `at most ${m[1]}`;

@@ -68,7 +68,12 @@ export function CredentialActionDialog({
       const issued = await api.credentials.roll({ id: credentialId, ...(grace ? { graceSeconds: grace } : {}) });
       return { rolled: { issued, sentAt }, done: issued.credential };
     },
-    { success: action === 'roll' ? undefined : () => `“${credentialName}” ${action === 'disable' ? 'disabled' : action === 'enable' ? 'enabled' : 'revoked'}.` },
+    {
+      success:
+        action === 'roll'
+          ? undefined
+          : () => `“${credentialName}” ${action === 'disable' ? 'disabled' : action === 'enable' ? 'enabled' : 'revoked'}.`,
+    },
   );
   const run = async () => {
     if (!confirmed) return;

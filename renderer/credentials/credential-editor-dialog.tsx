@@ -106,7 +106,9 @@ function EditorForm({
   const cidrErrors = cidrs.map((c) => cidrProblem(c)).filter((p): p is string => p !== null);
   const trimmed = name.trim();
   const nameError = trimmed === '' ? 'Give the credential a name.' : trimmed.length > 100 ? 'Name: at most 100 characters.' : null;
-  const sameName = (others.data ?? []).find((c) => c.id !== credential?.id && c.status !== 'revoked' && nameKey(c.name) === nameKey(trimmed));
+  const sameName = (others.data ?? []).find(
+    (c) => c.id !== credential?.id && c.status !== 'revoked' && nameKey(c.name) === nameKey(trimmed),
+  );
   const expiresAt = expiryTimestamp(expiry.choice, expiry.date);
   const expiryError =
     expiry.choice === 'date' && !expiry.date
@@ -116,26 +118,49 @@ function EditorForm({
         : null;
   const allowed = (u: User) => !policy.data || mayObtainKey(u.groups, policy.data);
   const ownerRefused = owner && !allowed(owner) ? `The issuance policy does not let ${owner.name} hold a key.` : null;
-  const loss = credential ? ownLoss(own.own, own.roles, { kind: 're-role', credentialId: credential.id, roles: chosen.map((r) => r.id) }) : null;
+  const loss = credential
+    ? ownLoss(own.own, own.roles, { kind: 're-role', credentialId: credential.id, roles: chosen.map((r) => r.id) })
+    : null;
 
   const values = { name: trimmed, description, ownerId: owner?.id ?? null, roles: chosen.map((r) => r.id), expiresAt, allowedCidrs: cidrs };
   const errors = useFieldErrors(
-    { name: 'Name', description: 'Description', ownerId: 'Owner', roles: 'Access Roles', expiresAt: 'Expiry', allowedCidrs: 'Allowed networks' },
+    {
+      name: 'Name',
+      description: 'Description',
+      ownerId: 'Owner',
+      roles: 'Access Roles',
+      expiresAt: 'Expiry',
+      allowedCidrs: 'Allowed networks',
+    },
     values,
   );
-  const write = useWrite(async () => {
-    if (credential) return { issued: null, saved: await api.credentials.update({ id: credential.id, expectedVersion: credential.version, set: values }) };
-    return { issued: await api.credentials.create(values), saved: null };
-  }, { success: credential ? `Credential “${trimmed}” saved.` : undefined });
+  const write = useWrite(
+    async () => {
+      if (credential)
+        return {
+          issued: null,
+          saved: await api.credentials.update({ id: credential.id, expectedVersion: credential.version, set: values }),
+        };
+      return { issued: await api.credentials.create(values), saved: null };
+    },
+    { success: credential ? `Credential “${trimmed}” saved.` : undefined },
+  );
   const busy = write.isPending;
-  const canSave = !busy && nameError === null && cidrErrors.length === 0 && expiryError === null && ownerRefused === null && (loss === null || typed === credential?.name);
+  const canSave =
+    !busy &&
+    nameError === null &&
+    cidrErrors.length === 0 &&
+    expiryError === null &&
+    ownerRefused === null &&
+    (loss === null || typed === credential?.name);
 
   const save = async () => {
     if (!canSave) return;
     try {
       const { issued } = await write.mutateAsync(undefined);
       onClose();
-      if (issued) openDialog({ type: 'one-time-token', credentialName: issued.credential.name, handle: issued.secretHandle, rolled: false });
+      if (issued)
+        openDialog({ type: 'one-time-token', credentialName: issued.credential.name, handle: issued.secretHandle, rolled: false });
     } catch (e) {
       errors.report(e);
     }

@@ -16,7 +16,10 @@ export function GroupDialog({ groupId, onClose }: { groupId: string | null; onCl
   const trimmed = name.trim();
   const nameProblem = trimmed.length > 100 ? 'Name: at most 100 characters' : null;
   const values = { name: trimmed, description, defaultRoles: roleIds };
-  const errors = useFieldErrors({ name: 'Name', description: 'Description', defaultRoles: 'Default roles', roles: 'Default roles' }, values);
+  const errors = useFieldErrors(
+    { name: 'Name', description: 'Description', defaultRoles: 'Default roles', roles: 'Default roles' },
+    values,
+  );
   const save = async () => {
     if (group) await api.groups.update({ id: group.id, expectedVersion: group.version, set: values });
     else await api.groups.create(values);

@@ -72,7 +72,13 @@ export function UserDialog({ userId, onClose }: { userId: string | null; onClose
         helperText={errors.field('password') ?? (passwordOk ? passwordHint : 'At least 8 characters.')}
         autoComplete="new-password"
       />
-      <MultiPicker label="Groups" options={groups} value={groupIds} onChange={setGroupIds} helperText={errors.field('groups') ?? undefined} />
+      <MultiPicker
+        label="Groups"
+        options={groups}
+        value={groupIds}
+        onChange={setGroupIds}
+        helperText={errors.field('groups') ?? undefined}
+      />
     </EntityDialog>
   );
 }

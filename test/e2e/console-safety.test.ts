@@ -48,7 +48,10 @@ test('deleting a role the connected token holds says so plainly and needs the ro
   await del.click();
   await confirm.waitFor({ state: 'detached' });
   await page.getByTestId('toast').filter({ hasText: 'Safety server: Role “Side job” deleted.' }).waitFor();
-  assert.equal((await stack.rest<{ items: Named[] }>('GET', '/v1/roles')).items.find((r) => r.name === 'Side job'), undefined);
+  assert.equal(
+    (await stack.rest<{ items: Named[] }>('GET', '/v1/roles')).items.find((r) => r.name === 'Side job'),
+    undefined,
+  );
 });
 
 test('a role nobody’s console depends on is deleted with the plain confirmation, Cancel focused', async () => {
@@ -147,7 +150,8 @@ test('a server refusal lands on the field it names, in words, and clears once th
 test('the credentials grid shows two role chips and "+N" with the rest in a tooltip; revoked ones are hidden until asked for', async () => {
   const { page } = stack;
   const ids = [];
-  for (const n of ['Chip one', 'Chip two', 'Chip three']) ids.push((await stack.rest<Named>('POST', '/v1/roles', { name: n, actions: ['GetClients'] })).id);
+  for (const n of ['Chip one', 'Chip two', 'Chip three'])
+    ids.push((await stack.rest<Named>('POST', '/v1/roles', { name: n, actions: ['GetClients'] })).id);
   await stack.rest('POST', '/v1/credentials', { name: 'many roles', roles: ids });
   const gone = await stack.rest<{ credential: Named }>('POST', '/v1/credentials', { name: 'long gone', roles: [] });
   await stack.rest('POST', `/v1/credentials/${gone.credential.id}/revoke`);

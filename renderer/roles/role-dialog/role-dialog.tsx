@@ -250,8 +250,8 @@ export function RoleDialog({
             <>
               {selected.size === 0 && (
                 <Alert severity="warning" sx={{ mb: 2 }} data-testid="no-actions-warning">
-                  This role permits no action: a credential holding only this role is denied everything. Go back to pick
-                  actions, or save it empty on purpose.
+                  This role permits no action: a credential holding only this role is denied everything. Go back to pick actions, or save it
+                  empty on purpose.
                 </Alert>
               )}
               <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} />

@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkIpcArgument } from '../../../shared/ipc/validate.ts';
 import { placeErrors, problemInWords } from '../../../renderer/common/field-errors.ts';
-import { ownLoss } from '../../../renderer/app/own-access.ts';
+import { ownLoss } from '../../../renderer/app/own-loss.ts';
 import type { Credential, Role } from '../../../shared/domain/types.ts';
 
-const LABELS = { name: 'Name', description: 'Description', expiresAt: 'Expiry', allowedCidrs: 'Allowed networks', ownerId: 'Owner', roles: 'Access Roles' };
+const LABELS = {
+  name: 'Name',
+  description: 'Description',
+  expiresAt: 'Expiry',
+  allowedCidrs: 'Allowed networks',
+  ownerId: 'Owner',
+  roles: 'Access Roles',
+};
 
 test('an IPC validation error lands on its field in words: "Name: at most 100 characters"', () => {
   const error = checkIpcArgument('credentials.create', { name: 'x'.repeat(101), roles: [], expiresAt: 'soon' });
@@ -21,11 +28,19 @@ test('an edit’s nested argument (set.name) lands on the same field as a create
 });
 
 test('the server’s HTTP problems and its coded refusals land on their fields; the rest stays for the dialog', () => {
-  const http = { code: 'invalid_request', message: 'Invalid request: …', details: { problems: [{ field: 'body.description', problem: 'must not have more than 1000 characters' }] } };
+  const http = {
+    code: 'invalid_request',
+    message: 'Invalid request: …',
+    details: { problems: [{ field: 'body.description', problem: 'must not have more than 1000 characters' }] },
+  };
   assert.equal(placeErrors(http, LABELS).byField['description'], 'Description: at most 1000 characters');
   const future = { code: 'invalid_request', message: 'expiresAt must be in the future.', details: { expiresAt: '2020-01-01T00:00:00Z' } };
   assert.equal(placeErrors(future, LABELS).byField['expiresAt'], 'Expiry: must be in the future');
-  const cidr = { code: 'invalid_cidr', message: '"10.0.0.0/33" is not a valid address range: prefix too long', details: { cidr: '10.0.0.0/33' } };
+  const cidr = {
+    code: 'invalid_cidr',
+    message: '"10.0.0.0/33" is not a valid address range: prefix too long',
+    details: { cidr: '10.0.0.0/33' },
+  };
   assert.match(placeErrors(cidr, LABELS).byField['allowedCidrs']!, /^Allowed networks: "10\.0\.0\.0\/33"/);
   const stale = { code: 'version_mismatch', message: 'Someone else changed it.' };
   assert.deepEqual(placeErrors(stale, LABELS), { byField: {}, other: 'Someone else changed it.' });
@@ -36,7 +51,15 @@ test('schema wording becomes plain words', () => {
   assert.equal(problemInWords('must not be blank'), 'must not be empty');
 });
 
-const role = (id: string, actions: string[]): Role => ({ id, name: id, description: '', actions, version: 1, createdAt: '', updatedAt: '' });
+const role = (id: string, actions: string[]): Role => ({
+  id,
+  name: id,
+  description: '',
+  actions,
+  version: 1,
+  createdAt: '',
+  updatedAt: '',
+});
 const me = { id: 'me', roles: ['admin', 'side'], status: 'active' } as Credential;
 const roles = [role('admin', ['keyward.roles.read', 'keyward.roles.write']), role('side', ['GetClients', 'keyward.roles.read'])];
 
