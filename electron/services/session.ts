@@ -42,6 +42,7 @@ export class Session {
     syncedAt: null,
     error: null,
     credentialId: null,
+    workingOffline: false,
   };
   #client: BackendClient | null = null;
   /** The connected token's display prefix (not a secret: lists show it), to find its credential. */
@@ -85,6 +86,7 @@ export class Session {
       state: 'connecting',
       serverVersion: null,
       error: null,
+      workingOffline: false,
       syncedAt: this.cached(profileId).syncedAt,
       credentialId: this.#ownCredential(this.cached(profileId).credentials),
     });
@@ -113,6 +115,7 @@ export class Session {
       syncedAt: null,
       error: null,
       credentialId: null,
+      workingOffline: false,
     });
     return this.status();
   }
@@ -136,7 +139,7 @@ export class Session {
 
   async #checkHealth(): Promise<void> {
     const client = this.#client;
-    if (!client) return;
+    if (!client || this.#status.workingOffline) return;
     const refused = this.#status.error !== null && REFUSAL_CODES.has(this.#status.error.code);
     try {
       if (this.#status.state === 'offline' && !refused) {
@@ -149,7 +152,23 @@ export class Session {
     } catch {
       this.#failures += 1;
     }
-    if (client === this.#client) this.#scheduleWatch();
+    if (client === this.#client && !this.#status.workingOffline) this.#scheduleWatch();
+  }
+
+  /**
+   * "Work offline" by choice: every call is answered from the cache (reads) or refused as offline
+   * (writes; role edits become drafts), and health polling does not bring the session back.
+   * Switching it off reconnects.
+   */
+  async workOffline(offline: boolean): Promise<SessionStatus> {
+    const profileId = this.profileId;
+    if (offline) {
+      this.stopWatch();
+      this.#set({ state: 'offline', error: null, workingOffline: true });
+      return this.status();
+    }
+    this.#set({ workingOffline: false });
+    return this.connect(profileId);
   }
 
   /** Stops health polling (disconnect, shutdown). */
@@ -200,6 +219,9 @@ export class Session {
    */
   async call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
     if (!this.#client) throw new KeywardError('not_connected', 'Choose a server profile (or start the local server) first.');
+    if (this.#status.workingOffline) {
+      throw new KeywardError('offline', 'You chose to work offline: switch "Work offline" off to reach the server.');
+    }
     try {
       const result = await this.#client.request<T>(method, path, options);
       if (this.#status.state !== 'online') this.#set({ state: 'online', error: null });

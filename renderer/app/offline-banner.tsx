@@ -14,7 +14,8 @@ export function OfflineBanner() {
   const reconnect = async () => {
     setProblem(null);
     try {
-      await api.session.connect({ profileId: session.profileId! });
+      if (session.workingOffline) await api.session.workOffline({ offline: false });
+      else await api.session.connect({ profileId: session.profileId! });
     } catch (e) {
       setProblem(errorMessage(e));
     }
@@ -27,11 +28,11 @@ export function OfflineBanner() {
       data-testid="offline-banner"
       action={
         <Button color="inherit" size="small" onClick={() => void reconnect()}>
-          Reconnect
+          {session.workingOffline ? 'Go online' : 'Reconnect'}
         </Button>
       }
     >
-      Offline — showing {session.profileName}'s cached data{since}. Role changes are saved as drafts to review when you reconnect.
+      {session.workingOffline ? 'Working offline by choice' : 'Offline'} — showing {session.profileName}'s cached data{since}. Role changes are saved as drafts to review when you reconnect.
       {session.error && ` ${session.error.message}`}
       {problem && ` ${problem}`}
     </Alert>

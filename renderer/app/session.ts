@@ -12,6 +12,7 @@ const NO_SESSION: SessionStatus = {
   syncedAt: null,
   error: null,
   credentialId: null,
+  workingOffline: false,
 };
 
 /** The connection state, kept current by main's connectivity events. */

@@ -1,4 +1,4 @@
-import { AppBar, Box, Chip, Drawer, List, ListItemButton, ListItemText, Toolbar, Typography } from '@mui/material';
+import { AppBar, Box, Chip, Drawer, FormControlLabel, List, ListItemButton, ListItemText, Switch, Toolbar, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from './api.ts';
 import { useDrafts } from './data.ts';
@@ -75,6 +75,19 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
               data-testid="connection-state"
             />
             <Box sx={{ flex: 1 }} />
+            {session.profileId && (
+              <FormControlLabel
+                control={
+                  <Switch
+                    size="small"
+                    checked={session.workingOffline}
+                    onChange={(e) => void api.session.workOffline({ offline: e.target.checked }).catch(() => undefined)}
+                  />
+                }
+                label="Work offline"
+                title="Draft role changes without reaching the server; review and apply them when you go online."
+              />
+            )}
             <SyncButton />
             <ThemeMenu setting={themeSetting} />
           </Toolbar>

@@ -183,7 +183,7 @@ export function CredentialsScreen() {
             setStatus(e.target.value as CredentialStatus | '' | 'live');
             setPaging((p) => ({ ...p, page: 0 }));
           }}
-          sx={{ width: 160 }}
+          sx={{ width: 230 }}
           slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
         >
           <MenuItem value="live">All but revoked</MenuItem>
@@ -228,7 +228,7 @@ export function CredentialsScreen() {
             showToolbar
             slotProps={{
               loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' },
-              toolbar: { csvOptions: { disableToolbarButton: true }, printOptions: { disableToolbarButton: true } },
+              toolbar: { csvOptions: { disableToolbarButton: true }, printOptions: { disableToolbarButton: true }, showQuickFilter: false },
             }}
             density="compact"
             disableRowSelectionOnClick

@@ -101,6 +101,8 @@ export interface SessionStatus {
    * so the console can warn before a change that takes its own permissions away; null if unknown.
    */
   credentialId: Id | null;
+  /** The admin chose "Work offline": nothing is sent to the server until they switch it off. */
+  workingOffline: boolean;
 }
 
 export interface LocalServerStatus {

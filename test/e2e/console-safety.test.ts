@@ -155,6 +155,7 @@ test('the credentials grid shows two role chips and "+N" with the rest in a tool
   await stack.rest('POST', '/v1/credentials', { name: 'many roles', roles: ids });
   const gone = await stack.rest<{ credential: Named }>('POST', '/v1/credentials', { name: 'long gone', roles: [] });
   await stack.rest('POST', `/v1/credentials/${gone.credential.id}/revoke`);
+  await page.getByRole('button', { name: 'Sync' }).click();
   await goTo(page, 'Credentials');
   const row = page.getByRole('row').filter({ hasText: 'many roles' });
   await row.getByText('+1').hover();
@@ -177,4 +178,22 @@ test('a server that goes away is noticed within seconds without pressing Sync, a
   await stack.restartServer();
   await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor({ timeout: 15_000 });
   await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
+});
+
+test('"Work offline" keeps the console off the server by choice: edits become drafts until you go online', async () => {
+  const { page } = stack;
+  await goTo(page, 'Roles');
+  await page.getByRole('checkbox', { name: 'Work offline' }).check();
+  await page.getByTestId('offline-banner').filter({ hasText: 'Working offline by choice' }).waitFor();
+  await page.getByRole('button', { name: 'Edit role Spare' }).click();
+  const dialog = page.getByTestId('role-dialog');
+  await dialog.getByTestId('draft-badge').waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  // Health polling does not bring it back by itself.
+  const before = await page.getByTestId('connection-state').textContent();
+  assert.equal(before, 'Offline');
+  await page.getByTestId('offline-banner').getByRole('button', { name: 'Go online' }).click();
+  await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
+  assert.equal(await page.getByRole('checkbox', { name: 'Work offline' }).isChecked(), false);
 });
