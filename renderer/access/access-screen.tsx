@@ -32,7 +32,10 @@ const REASON: Record<AccessCheck['reason'], string> = {
   not_permitted: 'None of the credential’s roles includes this action.',
   missing_roles: 'The credential lacks roles this route requires.',
   no_route: 'No backend’s prefix matches this path.',
-};
+  // Another engineer adds this decision (DESIGN §3: a path upstreams may read differently is denied).
+  invalid_path:
+    'The path is denied because servers could read it differently (encoded slashes, dot segments or similar): Keyward never judges another path than the one the upstream serves.',
+} as Record<AccessCheck['reason'], string>;
 
 /** "May this credential do this?" with the reason, computed by main from server state or the offline cache. */
 export function AccessScreen() {
@@ -52,6 +55,14 @@ export function AccessScreen() {
   const [result, setResult] = useState<AccessCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
   const chosen = credentials.data?.find((c) => c.id === credentialId) ?? null;
+  // An answer belongs to the question asked: changing any part of it clears the old one.
+  const question = JSON.stringify([credentialId, mode, action, method, path, ip]);
+  const [answered, setAnswered] = useState(question);
+  if (answered !== question) {
+    setAnswered(question);
+    setResult(null);
+    setError(null);
+  }
 
   const check = async () => {
     setError(null);
@@ -137,16 +148,22 @@ export function AccessScreen() {
           {error}
         </Alert>
       )}
-      {result && <Decision result={result} />}
+      {result && <Decision result={result} allowedNetworks={chosen?.allowedCidrs ?? []} askedFrom={ip} />}
     </Page>
   );
 }
 
-function Decision({ result }: { result: AccessCheck }) {
+function Decision({ result, allowedNetworks, askedFrom }: { result: AccessCheck; allowedNetworks: string[]; askedFrom: string }) {
+  const reason =
+    result.reason === 'ip_not_allowed'
+      ? askedFrom
+        ? `${askedFrom} is outside the credential’s allowed networks: ${allowedNetworks.join(', ')}.`
+        : `This credential only works from ${allowedNetworks.join(', ')}. Enter a client address to check a request from one of them.`
+      : (REASON[result.reason] ?? result.reason);
   return (
     <Alert severity={result.allowed ? 'success' : 'error'} sx={{ mt: 2 }} data-testid="access-result">
       <AlertTitle>{result.allowed ? 'Allowed' : 'Denied'}</AlertTitle>
-      <Typography>{REASON[result.reason]}</Typography>
+      <Typography>{reason}</Typography>
       {result.grantedBy.length > 0 && <Typography>Granted by: {result.grantedBy.join(', ')}</Typography>}
       {result.missingRoles.length > 0 && <Typography>Missing roles: {result.missingRoles.join(', ')}</Typography>}
       {result.route && (

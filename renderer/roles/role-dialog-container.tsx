@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { nameKey } from '../../shared/domain/policy.ts';
 import type { RoleContent } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
-import { useCatalog, useDrafts, useRoles } from '../app/data.ts';
+import { useCatalog, useDrafts, useRoleUsage, useRoles } from '../app/data.ts';
 import { ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { useToast } from '../app/toasts.tsx';
 import { qk } from '../app/query-keys.ts';
@@ -31,6 +31,7 @@ export function RoleDialogContainer({ roleId, draftId, copyOfRoleId, onClose }: 
   const roles = useRoles();
   const drafts = useDrafts();
   const own = useOwnCredential();
+  const usage = useRoleUsage();
   const toast = useToast();
   const index = useMemo(() => (catalog.data ? buildCatalogIndex(catalog.data) : null), [catalog.data]);
 
@@ -121,6 +122,7 @@ export function RoleDialogContainer({ roleId, draftId, copyOfRoleId, onClose }: 
       loadServerVersion={loadServerVersion}
       onSave={onSave}
       onClose={onClose}
+      {...(role && usage.data ? { affects: usage.data[role.id] ?? 0 } : {})}
       {...(role ? { ownLossFor: (actions: string[]) => ownLoss(own.own, own.roles, { kind: 'edit-role', roleId: role.id, actions }) } : {})}
     />
   );

@@ -183,7 +183,7 @@ test('a server that goes away is noticed within seconds without pressing Sync, a
 test('"Work offline" keeps the console off the server by choice: edits become drafts until you go online', async () => {
   const { page } = stack;
   await goTo(page, 'Roles');
-  await page.getByRole('checkbox', { name: 'Work offline' }).check();
+  await page.getByRole('switch', { name: 'Work offline' }).check();
   await page.getByTestId('offline-banner').filter({ hasText: 'Working offline by choice' }).waitFor();
   await page.getByRole('button', { name: 'Edit role Spare' }).click();
   const dialog = page.getByTestId('role-dialog');
@@ -195,5 +195,5 @@ test('"Work offline" keeps the console off the server by choice: edits become dr
   assert.equal(before, 'Offline');
   await page.getByTestId('offline-banner').getByRole('button', { name: 'Go online' }).click();
   await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
-  assert.equal(await page.getByRole('checkbox', { name: 'Work offline' }).isChecked(), false);
+  assert.equal(await page.getByRole('switch', { name: 'Work offline' }).isChecked(), false);
 });

@@ -31,6 +31,8 @@ export interface RoleDialogProps {
   onClose: () => void;
   /** What the console's own token would lose if the role had these actions (null: nothing). */
   ownLossFor?: (actions: string[]) => OwnLoss | null;
+  /** How many credentials hold the role (they get the change at once). */
+  affects?: number;
 }
 
 /** "5,000", not "5000": the footer counts re-render on every toggle, so one formatter is kept. */
@@ -49,6 +51,7 @@ export function RoleDialog({
   onSave,
   onClose,
   ownLossFor,
+  affects,
 }: RoleDialogProps) {
   const [selected, dispatch] = useReducer(selectionReducer, initial.actions, initSelection);
   const [name, setName] = useState(initial.name);
@@ -255,6 +258,13 @@ export function RoleDialog({
                 </Alert>
               )}
               <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} />
+              {affects !== undefined && review.content && (
+                <Typography sx={{ mt: 2 }} data-testid="role-affects">
+                  {affects === 0
+                    ? 'No credential holds this role yet.'
+                    : `Affects ${affects} credential${affects === 1 ? '' : 's'} holding this role, at once.`}
+                </Typography>
+              )}
               {loss && (
                 <Box sx={{ mt: 2 }}>
                   <Alert severity="warning" data-testid="lockout-warning">
