@@ -32,7 +32,8 @@ export function OfflineBanner() {
         </Button>
       }
     >
-      {session.workingOffline ? 'Working offline by choice' : 'Offline'} — showing {session.profileName}'s cached data{since}. Role changes are saved as drafts to review when you reconnect.
+      {session.workingOffline ? 'Working offline by choice' : 'Offline'} — showing {session.profileName}'s cached data{since}. Role changes
+      are saved as drafts to review when you reconnect.
       {session.error && ` ${session.error.message}`}
       {problem && ` ${problem}`}
     </Alert>

@@ -1,4 +1,16 @@
-import { AppBar, Box, Chip, Drawer, FormControlLabel, List, ListItemButton, ListItemText, Switch, Toolbar, Typography } from '@mui/material';
+import {
+  AppBar,
+  Box,
+  Chip,
+  Drawer,
+  FormControlLabel,
+  List,
+  ListItemButton,
+  ListItemText,
+  Switch,
+  Toolbar,
+  Typography,
+} from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from './api.ts';
 import { useDrafts } from './data.ts';
@@ -6,6 +18,7 @@ import { NavigationContext, SCREENS, type ScreenId } from './navigation.ts';
 import { OfflineBanner } from './offline-banner.tsx';
 import { ScreenView } from './screen-view.tsx';
 import { useSession } from './session.ts';
+import { useShortcuts } from './shortcuts.tsx';
 import { SyncButton } from './sync-button.tsx';
 import { ThemeMenu } from './theme-menu.tsx';
 import type { ThemeSetting } from '../../shared/ipc/types.ts';
@@ -22,6 +35,7 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
   const drafts = useDrafts();
   const draftCount = drafts.data?.roles.length ?? 0;
   const nav = useMemo(() => ({ screen, go: setScreen }), [screen]);
+  useShortcuts({ go: setScreen, online: session.state === 'online' });
 
   // Opened with a session already online (npm run demo connects before the window opens): start
   // on Roles rather than Connections. Asked once, when the shell mounts.

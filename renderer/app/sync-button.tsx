@@ -33,7 +33,7 @@ export function SyncButton() {
     setBusy(false);
   };
   return (
-    <Button size="small" variant="outlined" onClick={() => void sync()} disabled={busy}>
+    <Button size="small" variant="outlined" onClick={() => void sync()} disabled={busy} data-shortcut="sync" title="Sync (s)">
       {busy ? 'Syncing…' : 'Sync'}
     </Button>
   );

@@ -18,7 +18,8 @@ export function DialogError({ error, testId = 'dialog-error' }: { error: unknown
 export interface FooterProps {
   okLabel: string;
   onOk: () => void;
-  onCancel: () => void;
+  /** Without it the footer has only the action (an information dialog). */
+  onCancel?: () => void;
   cancelLabel?: string;
   okDisabled?: boolean;
   busy?: boolean;
@@ -49,9 +50,11 @@ export function DialogFooter({
           {info}
         </Typography>
       )}
-      <Button onClick={onCancel} disabled={busy} autoFocus={focus === 'cancel'}>
-        {cancelLabel}
-      </Button>
+      {onCancel && (
+        <Button onClick={onCancel} disabled={busy} autoFocus={focus === 'cancel'}>
+          {cancelLabel}
+        </Button>
+      )}
       <Button
         variant="contained"
         color={destructive ? 'error' : 'primary'}

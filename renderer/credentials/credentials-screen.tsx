@@ -166,6 +166,7 @@ export function CredentialsScreen() {
           onChange={(e) => setTyped(e.target.value)}
           sx={{ width: 320 }}
           slotProps={{
+            htmlInput: { 'data-shortcut': 'search' },
             input: {
               startAdornment: (
                 <InputAdornment position="start">

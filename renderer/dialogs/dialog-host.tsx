@@ -1,3 +1,4 @@
+import { ShortcutsDialog } from '../app/shortcuts.tsx';
 import { BackendDialog } from '../backends/backend-dialog.tsx';
 import { ConfirmDialog } from '../common/confirm-dialog.tsx';
 import { ProfileDialog } from '../connections/profile-dialog.tsx';
@@ -45,6 +46,8 @@ export function DialogHost({ spec, onClose }: { spec: DialogSpec; onClose: () =>
       return <GroupDialog groupId={spec.groupId} onClose={onClose} />;
     case 'backend':
       return <BackendDialog backendId={spec.backendId} onClose={onClose} />;
+    case 'shortcuts':
+      return <ShortcutsDialog onClose={onClose} />;
     default:
       return assertNever(spec);
   }

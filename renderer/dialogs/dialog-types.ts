@@ -31,7 +31,8 @@ export type DialogSpec =
   | { type: 'profile'; profileId: string | null }
   | { type: 'user'; userId: string | null }
   | { type: 'group'; groupId: string | null }
-  | { type: 'backend'; backendId: string | null };
+  | { type: 'backend'; backendId: string | null }
+  | { type: 'shortcuts' };
 
 export type CredentialAction = 'disable' | 'enable' | 'roll' | 'revoke';
 export type DialogType = DialogSpec['type'];

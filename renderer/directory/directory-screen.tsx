@@ -52,7 +52,8 @@ export function DirectoryScreen() {
 
   const invalidate = (u: User) => {
     const live = liveTokens(u);
-    const mine = own.own && live.some((c) => c.id === own.own!.id) ? ownLoss(own.own, own.roles, { kind: 'stop', credentialId: own.own.id }) : null;
+    const mine =
+      own.own && live.some((c) => c.id === own.own!.id) ? ownLoss(own.own, own.roles, { kind: 'stop', credentialId: own.own.id }) : null;
     openDialog({
       type: 'confirm',
       title: `Invalidate every token of ${u.name}?`,

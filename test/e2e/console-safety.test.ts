@@ -197,3 +197,24 @@ test('"Work offline" keeps the console off the server by choice: edits become dr
   await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
   assert.equal(await page.getByRole('switch', { name: 'Work offline' }).isChecked(), false);
 });
+
+test('keyboard shortcuts open the main jobs and are listed in a help dialog; typing in a field never triggers them', async () => {
+  const { page } = stack;
+  await goTo(page, 'Credentials');
+  await page.locator('body').focus();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.getByText('New credential (on Credentials, online)').waitFor();
+  await help.getByRole('button', { name: 'Close' }).click();
+  await help.waitFor({ state: 'detached' });
+  await page.keyboard.press('/');
+  await page.getByLabel('Search credentials').fill('r');
+  assert.equal(await page.getByTestId('role-dialog').count(), 0, 'typing "r" in the search opened the role dialog');
+  await page.getByLabel('Search credentials').fill('');
+  await page.locator('body').focus();
+  await page.keyboard.press('r');
+  await page.getByTestId('role-dialog').waitFor();
+  await page.locator('#page-title').filter({ hasText: 'Roles' }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('role-dialog').waitFor({ state: 'detached' });
+});

@@ -106,7 +106,9 @@ view('the credentials grid at 1280 px and a toast', async (page, shoot) => {
   await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
   await page.getByTestId('toast').waitFor();
   await shoot('credentials-toast');
-  await page.getByTestId('toast').getByRole('button', { name: 'Close' }).click();
+  // Escape dismisses the toast (it also goes by itself after 5 s).
+  await page.keyboard.press('Escape');
+  await page.getByTestId('toast').waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Enable nightly export' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Enable' }).click();
   await page.getByRole('dialog').waitFor({ state: 'detached' });
