@@ -25,6 +25,7 @@ const CODE_FIELD: Record<string, string> = {
   prefix_taken: 'frontendPrefix',
   invalid_regex: 'subSettings',
   unknown_group: 'groups',
+  insecure_url: 'url',
 };
 
 /** "must not have more than 100 characters" → "at most 100 characters", and the like. */

@@ -16,6 +16,8 @@ import { useId, useState } from 'react';
 import type { ConnectionTest } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { errorMessage } from '../app/errors.ts';
+import { DialogError } from '../common/dialog-parts.tsx';
+import { useFieldErrors } from '../common/use-field-errors.ts';
 import { qk } from '../app/query-keys.ts';
 import { Fingerprint } from '../common/fingerprint.tsx';
 import { TestResult } from './test-result.tsx';
@@ -35,6 +37,7 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
+  const errors = useFieldErrors({ name: 'Name', url: 'Server URL', token: 'Admin token' }, { name, url, token });
 
   const needsPin = test?.pin === 'unpinned' && !existing;
   const runTest = async () => {
@@ -64,7 +67,7 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
       await client.invalidateQueries({ queryKey: qk.profiles });
       onClose();
     } catch (e) {
-      setError(errorMessage(e));
+      errors.report(e);
       setBusy(false);
     }
   };
@@ -75,7 +78,16 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
       <DialogTitle id={titleId}>{existing ? `Edit ${existing.name}` : 'Add a server'}</DialogTitle>
       <DialogContent dividers>
         <Stack spacing={2}>
-          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Production" autoFocus required />
+          <TextField
+            label="Name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="Production"
+            autoFocus
+            required
+            error={errors.field('name') !== null}
+            helperText={errors.field('name') ?? ' '}
+          />
           <TextField
             label="Server URL"
             value={url}
@@ -84,7 +96,8 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
               setTest(null);
             }}
             required
-            helperText="https:// — plain http only to this machine, or with the opt-in below."
+            error={errors.field('url') !== null}
+            helperText={errors.field('url') ?? 'https:// — plain http only to this machine, or with the opt-in below.'}
           />
           <TextField
             label="Admin token"
@@ -95,7 +108,8 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
               setTest(null);
             }}
             required={!existing}
-            helperText={existing ? 'Leave empty to keep the token stored in the keychain.' : 'Stored in the OS keychain, never on disk.'}
+            error={errors.field('token') !== null}
+            helperText={errors.field('token') ?? (existing ? 'Leave empty to keep the token stored in the keychain.' : 'Stored in the OS keychain, never on disk.')}
             autoComplete="off"
           />
           <FormControlLabel
@@ -122,6 +136,7 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
             </Alert>
           )}
           {error && <Alert severity="error">{error}</Alert>}
+          <DialogError error={errors.other} />
         </Stack>
       </DialogContent>
       <DialogActions>
