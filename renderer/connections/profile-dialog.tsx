@@ -109,7 +109,10 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
             }}
             required={!existing}
             error={errors.field('token') !== null}
-            helperText={errors.field('token') ?? (existing ? 'Leave empty to keep the token stored in the keychain.' : 'Stored in the OS keychain, never on disk.')}
+            helperText={
+              errors.field('token') ??
+              (existing ? 'Leave empty to keep the token stored in the keychain.' : 'Stored in the OS keychain, never on disk.')
+            }
             autoComplete="off"
           />
           <FormControlLabel

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { BOOTSTRAP_CREDENTIAL_NAME } from '../../shared/domain/policy.ts';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
@@ -183,7 +184,7 @@ test('a server that goes away is noticed within seconds without pressing Sync, a
 test('"Work offline" keeps the console off the server by choice: edits become drafts until you go online', async () => {
   const { page } = stack;
   await goTo(page, 'Roles');
-  await page.getByRole('switch', { name: 'Work offline' }).check();
+  await page.getByRole('switch', { name: 'Work offline' }).click();
   await page.getByTestId('offline-banner').filter({ hasText: 'Working offline by choice' }).waitFor();
   await page.getByRole('button', { name: 'Edit role Spare' }).click();
   const dialog = page.getByTestId('role-dialog');
@@ -211,10 +212,25 @@ test('keyboard shortcuts open the main jobs and are listed in a help dialog; typ
   await page.getByLabel('Search credentials').fill('r');
   assert.equal(await page.getByTestId('role-dialog').count(), 0, 'typing "r" in the search opened the role dialog');
   await page.getByLabel('Search credentials').fill('');
-  await page.locator('body').focus();
+  await page.getByLabel('Search credentials').blur();
   await page.keyboard.press('r');
   await page.getByTestId('role-dialog').waitFor();
   await page.locator('#page-title').filter({ hasText: 'Roles' }).waitFor();
   await page.keyboard.press('Escape');
   await page.getByTestId('role-dialog').waitFor({ state: 'detached' });
+});
+
+test('the audit log shows the change itself and exports the entries as JSON and CSV', async () => {
+  const { page } = stack;
+  const role = await stack.rest<Named & { actions: string[] }>('POST', '/v1/roles', { name: 'Audited', actions: ['GetClients'] });
+  await stack.rest('PATCH', `/v1/roles/${role.id}`, { actions: ['GetClients', 'AddClient'] });
+  await goTo(page, 'Audit log');
+  const row = page.getByRole('row').filter({ hasText: 'Audited' }).filter({ hasText: 'role.update' });
+  await row.getByRole('button', { name: /Show the change of role\.update/ }).click();
+  await page.getByTestId('audit-change').getByText('actions: + AddClient').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const entries = JSON.parse(await readFile((await download.path())!, 'utf8')) as { action: string }[];
+  assert.ok(entries.some((e) => e.action === 'role.update'));
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  assert.match(await readFile((await csv.path())!, 'utf8'), /^at,actorId,action,targetType,targetId,change\n.*actions: \+ AddClient/s);
 });

@@ -116,9 +116,9 @@ view('the credentials grid at 1280 px and a toast', async (page, shoot) => {
 
 view('working offline by choice', async (page, shoot) => {
   await goTo(page, 'Roles');
-  await page.getByRole('switch', { name: 'Work offline' }).check();
+  await page.getByRole('switch', { name: 'Work offline' }).click();
   await page.getByTestId('offline-banner').filter({ hasText: 'Working offline by choice' }).waitFor();
   await shoot('roles-working-offline');
-  await page.getByRole('switch', { name: 'Work offline' }).uncheck();
+  await page.getByRole('switch', { name: 'Work offline' }).click();
   await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
 });

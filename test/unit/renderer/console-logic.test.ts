@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { checkIpcArgument } from '../../../shared/ipc/validate.ts';
 import { placeErrors, problemInWords } from '../../../renderer/common/field-errors.ts';
 import { ownLoss } from '../../../renderer/app/own-loss.ts';
+import { auditCsv, auditDiff } from '../../../renderer/audit/audit-diff.ts';
 import type { Credential, Role } from '../../../shared/domain/types.ts';
 
 const LABELS = {
@@ -73,4 +74,31 @@ test('the console’s own token loses only what no other of its roles still gran
   assert.equal(ownLoss(me, roles, { kind: 'stop', credentialId: 'someone else' }), null);
   assert.equal(ownLoss(me, roles, { kind: 'stop', credentialId: 'me' })?.lost, 'all');
   assert.equal(ownLoss(me, roles, { kind: 're-role', credentialId: 'me', roles: ['admin'] })?.lost.length, 1);
+});
+
+test('an audit entry’s change reads as actions added and removed and fields old → new, without bookkeeping', () => {
+  const lines = auditDiff(
+    { name: 'Ops', actions: ['GetClients', 'DeleteClient'], version: 1 },
+    { name: 'Operations', actions: ['GetClients', 'AddClient'], version: 2 },
+  ).map((l) => l.text);
+  assert.deepEqual(lines, ['actions: + AddClient', 'actions: − DeleteClient', 'name: “Ops” → “Operations”']);
+  assert.deepEqual(
+    auditDiff(null, { name: 'New' }).map((l) => l.text),
+    ['name: — → “New”'],
+  );
+});
+
+test('the audit CSV quotes what needs quoting and carries the readable change', () => {
+  const csv = auditCsv([
+    {
+      id: 'a1',
+      at: '2026-01-01T00:00:00Z',
+      actorId: 'c1',
+      action: 'role.update',
+      target: { type: 'role', id: 'r1' },
+      before: { name: 'a,b' },
+      after: { name: 'c' },
+    },
+  ]);
+  assert.equal(csv, 'at,actorId,action,targetType,targetId,change\n2026-01-01T00:00:00Z,c1,role.update,role,r1,"name: “a,b” → “c”"\n');
 });
