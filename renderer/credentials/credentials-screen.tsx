@@ -19,7 +19,7 @@ import { formatDate, formatDateTime, STATUS_COLOR } from './format.ts';
 export const SEARCH_DEBOUNCE_MS = 250;
 
 /** The top bar, the page's padding, title and search row: what the grid leaves of the window. */
-const GRID_CHROME_PX = 300;
+const GRID_CHROME_PX = 250;
 
 /**
  * Credentials as a server-paged grid: the backend pages by cursor, so we remember each page's.
@@ -224,13 +224,10 @@ export function CredentialsScreen() {
             onPaginationModelChange={setPaging}
             pageSizeOptions={[25, 50, 100]}
             // Fits 1280 px without scrolling sideways (column pinning is in MUI X Pro only): Name first,
-            // operations last, Prefix and Created hidden until chosen in "Columns"; columns resize.
+            // operations last, Prefix and Created hidden until chosen in a header's menu ("Manage
+            // columns"); columns resize by dragging their edge.
             initialState={{ columns: { columnVisibilityModel: { prefix: false, createdAt: false } } }}
-            showToolbar
-            slotProps={{
-              loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' },
-              toolbar: { csvOptions: { disableToolbarButton: true }, printOptions: { disableToolbarButton: true }, showQuickFilter: false },
-            }}
+            slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
             density="compact"
             disableRowSelectionOnClick
             localeText={{

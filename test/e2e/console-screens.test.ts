@@ -104,7 +104,8 @@ view('the credentials grid at 1280 px and a toast', async (page, shoot) => {
   await shoot('credentials-grid-1280');
   await page.getByRole('button', { name: 'Disable nightly export' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
-  await page.getByTestId('toast').waitFor();
+  // Hovering keeps the toast up (it goes by itself after 5 s) while the scan runs.
+  await page.getByTestId('toast').hover();
   await shoot('credentials-toast');
   // Escape dismisses the toast (it also goes by itself after 5 s).
   await page.keyboard.press('Escape');

@@ -268,9 +268,8 @@ test('the credentials grid is as tall as its rows, and with a full page no talle
   await page.getByRole('gridcell', { name: 'search alpha two' }).waitFor({ state: 'detached' });
   const oneRow = (await grid.boundingBox())!;
   const row = (await page.getByRole('row').filter({ hasText: 'search alpha one' }).boundingBox())!;
-  const toolbar = (await grid.locator('.MuiDataGrid-toolbar').boundingBox())!;
-  // Toolbar (columns), header, the row and the paging footer: no band of empty grid under the row.
-  assert.ok(oneRow.height - toolbar.height < row.height * 5, `a grid of one ${row.height}px row is ${oneRow.height}px tall`);
+  // Header, the row and the paging footer: no band of empty grid under the row.
+  assert.ok(oneRow.height < row.height * 5, `a grid of one ${row.height}px row is ${oneRow.height}px tall`);
 
   for (let i = 0; i < 30; i++) await stack.rest('POST', '/v1/credentials', { name: `bulk ${String(i).padStart(2, '0')}` });
   await box.fill('bulk');
