@@ -61,24 +61,6 @@ export function AuditScreen() {
         valueGetter: (_v, row) => (row.actorId ? (names.credential(row.actorId) ?? row.actorId) : 'system'),
       },
       {
-        field: 'change',
-        headerName: 'Change',
-        width: 120,
-        sortable: false,
-        renderCell: ({ row }) => {
-          const n = auditDiff(row.before, row.after).length;
-          return n === 0 ? (
-            <Typography variant="body2" color="text.secondary" sx={{ lineHeight: 'inherit' }}>
-              —
-            </Typography>
-          ) : (
-            <Button size="small" onClick={() => setOpenedId(row.id)} aria-label={`Show the change of ${row.action} at ${row.at}`}>
-              {n} change{n === 1 ? '' : 's'}
-            </Button>
-          );
-        },
-      },
-      {
         field: 'target',
         headerName: 'Target',
         flex: 1.4,
@@ -105,6 +87,24 @@ export function AuditScreen() {
                 </Tooltip>
               )}
             </Stack>
+          );
+        },
+      },
+      {
+        field: 'change',
+        headerName: 'Change',
+        width: 120,
+        sortable: false,
+        renderCell: ({ row }) => {
+          const n = auditDiff(row.before, row.after).length;
+          return n === 0 ? (
+            <Typography variant="body2" color="text.secondary" sx={{ lineHeight: 'inherit' }}>
+              —
+            </Typography>
+          ) : (
+            <Button size="small" onClick={() => setOpenedId(row.id)} aria-label={`Show the change of ${row.action} at ${row.at}`}>
+              {n} change{n === 1 ? '' : 's'}
+            </Button>
           );
         },
       },
