@@ -27,7 +27,7 @@ export function OfflineBanner() {
       role="status"
       data-testid="offline-banner"
       action={
-        <Button color="inherit" size="small" onClick={() => void reconnect()}>
+        <Button color="inherit" size="small" onClick={() => void reconnect()} sx={{ whiteSpace: 'nowrap' }}>
           {session.workingOffline ? 'Go online' : 'Reconnect'}
         </Button>
       }
