@@ -57,8 +57,9 @@ export function lossSentence(loss: OwnLoss): string {
     return 'This is the token this console is connected with: once it stops working, every screen here is refused until you connect with another token.';
   }
   const n = loss.lost.length;
+  const list = (xs: string[]) => `${xs.slice(0, 6).join(', ')}${xs.length > 6 ? `, and ${xs.length - 6} more` : ''}`;
   const admin = loss.admin.length
-    ? ` including ${loss.admin.length === 1 ? '' : `${loss.admin.length} administration actions: `}${loss.admin.slice(0, 6).join(', ')}${loss.admin.length > 6 ? ', …' : ''}. Without them this console may no longer be able to read or change what it needs`
+    ? ` ${loss.admin.length} of them administration actions (${list(loss.admin)}): without them this console may no longer be able to read or change what it needs.`
     : '';
-  return `The token this console is connected with loses ${n} action${n === 1 ? '' : 's'}${admin}.`;
+  return `The token this console is connected with loses ${n} action${n === 1 ? '' : 's'}: ${list(loss.lost)}.${admin}`;
 }
