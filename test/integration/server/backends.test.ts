@@ -154,16 +154,12 @@ test('a backend change or delete reaches route decisions at once', async () => {
   const prefix = `/live-${Date.now()}`;
   const backend = await makeBackend(s, { frontendPrefix: prefix, requiredRoles: [roleA.id] });
   const { secret } = await makeCredential(s, { roles: [roleB.id] });
-  const decide = async () =>
-    (await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}/x` } })).json;
+  const decide = async () => (await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}/x` } })).json;
   assert.equal((await decide()).reason, 'missing_roles');
   assertStatus(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { requiredRoles: [roleB.id] } }), 200);
   assert.equal((await decide()).allowed, true);
   assertStatus(await s.request('PATCH', `/v1/backends/${backend.id}`, { body: { frontendPrefix: `${prefix}-moved` } }), 200);
   assert.equal((await decide()).reason, 'no_route');
   assertStatus(await s.request('DELETE', `/v1/backends/${backend.id}`), 204);
-  assert.equal(
-    (await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}-moved/x` } })).json.reason,
-    'no_route',
-  );
+  assert.equal((await s.request('POST', '/v1/authorize', { body: { token: secret, method: 'GET', path: `${prefix}-moved/x` } })).json.reason, 'no_route');
 });
