@@ -273,6 +273,7 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       disconnect: async () => session.disconnect(),
       status: async () => session.status(),
       sync: () => session.sync(),
+      workOffline: ({ offline }) => session.workOffline(offline),
     },
     localServer: {
       start: async ({ demo }) => {

@@ -1,4 +1,5 @@
 import type { Backend, Catalog, Credential, Role } from '../../shared/domain/types.ts';
+import { displayPrefix } from '../../shared/domain/token.ts';
 import type { SessionStatus } from '../../shared/ipc/types.ts';
 import { BackendClient, type RequestOptions } from './backend-client.ts';
 import { KeywardError } from './errors.ts';
@@ -18,6 +19,11 @@ export interface CachedState {
   backends: Backend[];
 }
 
+/** Health polling: how often while online, and the backoff while offline (first, then doubling, capped). */
+export const HEALTH_ONLINE_MS = 3000;
+export const HEALTH_OFFLINE_FIRST_MS = 1000;
+export const HEALTH_OFFLINE_MAX_MS = 5000;
+
 const EMPTY: CachedState = { syncedAt: null, catalog: null, roles: [], credentials: [], backends: [] };
 const NETWORK_CODES = new Set(['offline', 'timeout', 'tls_error', 'unavailable']);
 /** Refusals that no retry fixes: the admin must look (re-trust the certificate, replace the token). */
@@ -28,8 +34,21 @@ export class Session {
   readonly #cache: KeyValueStore;
   readonly #emit: EmitEvent;
   readonly #log: Logger;
-  #status: SessionStatus = { profileId: null, profileName: null, state: 'disconnected', serverVersion: null, syncedAt: null, error: null };
+  #status: SessionStatus = {
+    profileId: null,
+    profileName: null,
+    state: 'disconnected',
+    serverVersion: null,
+    syncedAt: null,
+    error: null,
+    credentialId: null,
+    workingOffline: false,
+  };
   #client: BackendClient | null = null;
+  /** The connected token's display prefix (not a secret: lists show it), to find its credential. */
+  #tokenPrefix: string | null = null;
+  #watch: ReturnType<typeof setTimeout> | null = null;
+  #failures = 0;
 
   constructor(deps: { profiles: ProfileStore; cache: KeyValueStore; emit: EmitEvent; log: Logger }) {
     this.#profiles = deps.profiles;
@@ -60,15 +79,20 @@ export class Session {
       { url: profile.url, allowInsecureHttp: profile.allowInsecureHttp, fingerprint: profile.fingerprint },
       token,
     );
+    this.#tokenPrefix = displayPrefix(token);
     this.#set({
       profileId,
       profileName: profile.name,
       state: 'connecting',
       serverVersion: null,
       error: null,
+      workingOffline: false,
       syncedAt: this.cached(profileId).syncedAt,
+      credentialId: this.#ownCredential(this.cached(profileId).credentials),
     });
     this.#log.info('connecting', { profileId });
+    this.#failures = 0;
+    this.#scheduleWatch();
     try {
       await this.sync();
     } catch (error) {
@@ -81,8 +105,76 @@ export class Session {
 
   disconnect(): SessionStatus {
     this.#client = null;
-    this.#set({ profileId: null, profileName: null, state: 'disconnected', serverVersion: null, syncedAt: null, error: null });
+    this.#tokenPrefix = null;
+    this.stopWatch();
+    this.#set({
+      profileId: null,
+      profileName: null,
+      state: 'disconnected',
+      serverVersion: null,
+      syncedAt: null,
+      error: null,
+      credentialId: null,
+      workingOffline: false,
+    });
     return this.status();
+  }
+
+  /**
+   * Polls GET /v1/health so a server that went away (or came back) is noticed within seconds,
+   * not at the next click: every HEALTH_ONLINE_MS while online; while offline with backoff,
+   * and a server answering again is synced and the session goes back online by itself. A
+   * refusal (changed certificate, rejected token) is not retried: the admin must look.
+   */
+  #scheduleWatch(): void {
+    this.stopWatch();
+    if (!this.#client) return;
+    const delay =
+      this.#status.state === 'offline'
+        ? Math.min(HEALTH_OFFLINE_MAX_MS, HEALTH_OFFLINE_FIRST_MS * 2 ** Math.min(this.#failures, 8))
+        : HEALTH_ONLINE_MS;
+    this.#watch = setTimeout(() => void this.#checkHealth(), delay);
+    this.#watch.unref?.();
+  }
+
+  async #checkHealth(): Promise<void> {
+    const client = this.#client;
+    if (!client || this.#status.workingOffline) return;
+    const refused = this.#status.error !== null && REFUSAL_CODES.has(this.#status.error.code);
+    try {
+      if (this.#status.state === 'offline' && !refused) {
+        await this.sync();
+        this.#failures = 0;
+      } else if (this.#status.state === 'online') {
+        await this.call('GET', '/v1/health');
+        this.#failures = 0;
+      }
+    } catch {
+      this.#failures += 1;
+    }
+    if (client === this.#client && !this.#status.workingOffline) this.#scheduleWatch();
+  }
+
+  /**
+   * "Work offline" by choice: every call is answered from the cache (reads) or refused as offline
+   * (writes; role edits become drafts), and health polling does not bring the session back.
+   * Switching it off reconnects.
+   */
+  async workOffline(offline: boolean): Promise<SessionStatus> {
+    const profileId = this.profileId;
+    if (offline) {
+      this.stopWatch();
+      this.#set({ state: 'offline', error: null, workingOffline: true });
+      return this.status();
+    }
+    this.#set({ workingOffline: false });
+    return this.connect(profileId);
+  }
+
+  /** Stops health polling (disconnect, shutdown). */
+  stopWatch(): void {
+    if (this.#watch) clearTimeout(this.#watch);
+    this.#watch = null;
   }
 
   /** Refetches everything the offline features need into the cache. */
@@ -96,8 +188,15 @@ export class Session {
     const credentials = await this.allCredentials();
     const syncedAt = new Date().toISOString();
     this.saveCache({ syncedAt, catalog, roles: roles.items, backends: backends.items, credentials });
-    this.#set({ serverVersion: health.version, syncedAt });
+    this.#set({ serverVersion: health.version, syncedAt, credentialId: this.#ownCredential(credentials) });
     return this.status();
+  }
+
+  /** The one live credential with the connected token's prefix; null when none or ambiguous. */
+  #ownCredential(credentials: Credential[]): string | null {
+    if (!this.#tokenPrefix) return null;
+    const matches = credentials.filter((c) => c.prefix === this.#tokenPrefix && c.status !== 'revoked');
+    return matches.length === 1 ? matches[0]!.id : null;
   }
 
   async allCredentials(): Promise<Credential[]> {
@@ -120,6 +219,9 @@ export class Session {
    */
   async call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
     if (!this.#client) throw new KeywardError('not_connected', 'Choose a server profile (or start the local server) first.');
+    if (this.#status.workingOffline) {
+      throw new KeywardError('offline', 'You chose to work offline: switch "Work offline" off to reach the server.');
+    }
     try {
       const result = await this.#client.request<T>(method, path, options);
       if (this.#status.state !== 'online') this.#set({ state: 'online', error: null });

@@ -35,7 +35,7 @@ const REASON: Record<AccessCheck['reason'], string> = {
   no_route: 'No backend’s prefix matches this path.',
   stale_cache: 'The server has lost contact with its database for too long to trust its cached permissions.',
   invalid_path: 'The path is refused whatever the credential, because servers could read it as a different route.',
-};
+} as Record<AccessCheck['reason'], string>;
 
 /** "May this credential do this?" with the reason, computed by main from server state or the offline cache. */
 export function AccessScreen() {
@@ -56,6 +56,14 @@ export function AccessScreen() {
   const [checkedPath, setCheckedPath] = useState('');
   const [error, setError] = useState<string | null>(null);
   const chosen = credentials.data?.find((c) => c.id === credentialId) ?? null;
+  // An answer belongs to the question asked: changing any part of it clears the old one.
+  const question = JSON.stringify([credentialId, mode, action, method, path, ip]);
+  const [answered, setAnswered] = useState(question);
+  if (answered !== question) {
+    setAnswered(question);
+    setResult(null);
+    setError(null);
+  }
 
   const check = async () => {
     setError(null);
@@ -142,7 +150,7 @@ export function AccessScreen() {
           {error}
         </Alert>
       )}
-      {result && <Decision result={result} path={checkedPath} />}
+      {result && <Decision result={result} path={checkedPath} allowedNetworks={chosen?.allowedCidrs ?? []} askedFrom={ip} />}
     </Page>
   );
 }
@@ -153,12 +161,18 @@ function pathProblemText(path: string): string | null {
   return typeof canonical === 'string' ? null : PATH_PROBLEM_TEXT[canonical.invalid];
 }
 
-function Decision({ result, path }: { result: AccessCheck; path: string }) {
+function Decision({ result, path, allowedNetworks, askedFrom }: { result: AccessCheck; path: string; allowedNetworks: string[]; askedFrom: string }) {
   const pathProblem = result.reason === 'invalid_path' ? pathProblemText(path) : null;
+  const reason =
+    result.reason === 'ip_not_allowed'
+      ? askedFrom
+        ? `${askedFrom} is outside the credential’s allowed networks: ${allowedNetworks.join(', ')}.`
+        : `This credential only works from ${allowedNetworks.join(', ')}. Enter a client address to check a request from one of them.`
+      : (REASON[result.reason] ?? result.reason);
   return (
     <Alert severity={result.allowed ? 'success' : 'error'} sx={{ mt: 2 }} data-testid="access-result">
       <AlertTitle>{result.allowed ? 'Allowed' : 'Denied'}</AlertTitle>
-      <Typography>{REASON[result.reason]}</Typography>
+      <Typography>{reason}</Typography>
       {pathProblem && <Typography>{pathProblem}</Typography>}
       {result.grantedBy.length > 0 && <Typography>Granted by: {result.grantedBy.join(', ')}</Typography>}
       {result.missingRoles.length > 0 && <Typography>Missing roles: {result.missingRoles.join(', ')}</Typography>}

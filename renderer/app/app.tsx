@@ -7,6 +7,7 @@ import { DialogProvider } from '../dialogs/dialog-provider.tsx';
 import { ApiContext, useApi } from './api.ts';
 import { qk } from './query-keys.ts';
 import { Shell } from './shell.tsx';
+import { ToastProvider } from './toasts.tsx';
 import { useAppTheme } from './theme.ts';
 
 function makeClient() {
@@ -62,9 +63,11 @@ function Themed() {
           },
         }}
       />
-      <DialogProvider>
-        <Shell themeSetting={setting} />
-      </DialogProvider>
+      <ToastProvider>
+        <DialogProvider>
+          <Shell themeSetting={setting} />
+        </DialogProvider>
+      </ToastProvider>
     </ThemeProvider>
   );
 }

@@ -14,7 +14,8 @@ export function OfflineBanner() {
   const reconnect = async () => {
     setProblem(null);
     try {
-      await api.session.connect({ profileId: session.profileId! });
+      if (session.workingOffline) await api.session.workOffline({ offline: false });
+      else await api.session.connect({ profileId: session.profileId! });
     } catch (e) {
       setProblem(errorMessage(e));
     }
@@ -26,12 +27,13 @@ export function OfflineBanner() {
       role="status"
       data-testid="offline-banner"
       action={
-        <Button color="inherit" size="small" onClick={() => void reconnect()}>
-          Reconnect
+        <Button color="inherit" size="small" onClick={() => void reconnect()} sx={{ whiteSpace: 'nowrap' }}>
+          {session.workingOffline ? 'Go online' : 'Reconnect'}
         </Button>
       }
     >
-      Offline — showing {session.profileName}'s cached data{since}. Role changes are saved as drafts to review when you reconnect.
+      {session.workingOffline ? 'Working offline by choice' : 'Offline'} — showing {session.profileName}'s cached data{since}. Role changes
+      are saved as drafts to review when you reconnect.
       {session.error && ` ${session.error.message}`}
       {problem && ` ${problem}`}
     </Alert>

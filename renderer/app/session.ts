@@ -11,6 +11,8 @@ const NO_SESSION: SessionStatus = {
   serverVersion: null,
   syncedAt: null,
   error: null,
+  credentialId: null,
+  workingOffline: false,
 };
 
 /** The connection state, kept current by main's connectivity events. */

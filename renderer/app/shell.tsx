@@ -1,4 +1,16 @@
-import { AppBar, Box, Chip, Drawer, List, ListItemButton, ListItemText, Toolbar, Typography } from '@mui/material';
+import {
+  AppBar,
+  Box,
+  Chip,
+  Drawer,
+  FormControlLabel,
+  List,
+  ListItemButton,
+  ListItemText,
+  Switch,
+  Toolbar,
+  Typography,
+} from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from './api.ts';
 import { useDrafts } from './data.ts';
@@ -6,6 +18,7 @@ import { NavigationContext, SCREENS, type ScreenId } from './navigation.ts';
 import { OfflineBanner } from './offline-banner.tsx';
 import { ScreenView } from './screen-view.tsx';
 import { useSession } from './session.ts';
+import { useShortcuts } from './shortcuts.tsx';
 import { SyncButton } from './sync-button.tsx';
 import { ThemeMenu } from './theme-menu.tsx';
 import type { ThemeSetting } from '../../shared/ipc/types.ts';
@@ -22,6 +35,7 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
   const drafts = useDrafts();
   const draftCount = drafts.data?.roles.length ?? 0;
   const nav = useMemo(() => ({ screen, go: setScreen }), [screen]);
+  useShortcuts({ go: setScreen, online: session.state === 'online' });
 
   // Opened with a session already online (npm run demo connects before the window opens): start
   // on Roles rather than Connections. Asked once, when the shell mounts.
@@ -33,6 +47,17 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
     });
     return () => {
       mounted = false;
+    };
+  }, [api]);
+
+  // The host's network events: main checks the server at once rather than at its next poll.
+  useEffect(() => {
+    const check = () => void api.session.sync().catch(() => undefined);
+    window.addEventListener('online', check);
+    window.addEventListener('offline', check);
+    return () => {
+      window.removeEventListener('online', check);
+      window.removeEventListener('offline', check);
     };
   }, [api]);
 
@@ -64,6 +89,19 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
               data-testid="connection-state"
             />
             <Box sx={{ flex: 1 }} />
+            {session.profileId && (
+              <FormControlLabel
+                control={
+                  <Switch
+                    size="small"
+                    checked={session.workingOffline}
+                    onChange={(e) => void api.session.workOffline({ offline: e.target.checked }).catch(() => undefined)}
+                  />
+                }
+                label="Work offline"
+                title="Draft role changes without reaching the server; review and apply them when you go online."
+              />
+            )}
             <SyncButton />
             <ThemeMenu setting={themeSetting} />
           </Toolbar>

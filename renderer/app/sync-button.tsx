@@ -1,10 +1,11 @@
-import { Alert, Button, Snackbar } from '@mui/material';
+import { Button } from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from './api.ts';
 import { errorMessage } from './errors.ts';
 import { qk } from './query-keys.ts';
 import { useSession } from './session.ts';
+import { useToast } from './toasts.tsx';
 
 /**
  * Refetches the server state into the offline cache; a failure here is how the app learns it is
@@ -15,33 +16,25 @@ export function SyncButton() {
   const api = useApi();
   const client = useQueryClient();
   const session = useSession();
+  const toast = useToast();
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   if (!session.profileId) return null;
   const sync = async () => {
     setBusy(true);
-    setProblem(null);
     try {
       client.setQueryData(qk.session, await api.session.sync());
     } catch (e) {
       const status = await api.session.status();
       client.setQueryData(qk.session, status);
       // Offline is already explained by the banner; anything else is said here.
-      if (status.state !== 'offline') setProblem(errorMessage(e));
+      if (status.state !== 'offline') toast({ message: `Sync failed: ${errorMessage(e)}`, severity: 'error' });
     }
     await client.invalidateQueries({ queryKey: [session.profileId] });
     setBusy(false);
   };
   return (
-    <>
-      <Button size="small" variant="outlined" onClick={() => void sync()} disabled={busy}>
-        {busy ? 'Syncing…' : 'Sync'}
-      </Button>
-      <Snackbar open={problem !== null} anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}>
-        <Alert severity="error" variant="filled" onClose={() => setProblem(null)} data-testid="sync-problem" sx={{ maxWidth: 720 }}>
-          Sync failed: {problem}
-        </Alert>
-      </Snackbar>
-    </>
+    <Button size="small" variant="outlined" onClick={() => void sync()} disabled={busy} data-shortcut="sync" title="Sync (s)">
+      {busy ? 'Syncing…' : 'Sync'}
+    </Button>
   );
 }

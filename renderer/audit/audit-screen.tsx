@@ -11,6 +11,7 @@ import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, Page } from '../common/states.tsx';
 import { abandonOnAbort } from '../common/use-debounced-value.ts';
+import { auditCsv, auditDiff } from './audit-diff.ts';
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, entryName } from './audit-names.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -30,6 +31,7 @@ export function AuditScreen() {
   const [targetType, setTargetType] = useState('');
   const [target, setTarget] = useState<TargetFilter | null>(null);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [openedId, setOpenedId] = useState<string | null>(null);
   const cursor = cursors[cursors.length - 1];
   const filter = {
     ...(action ? { action } : {}),
@@ -88,6 +90,24 @@ export function AuditScreen() {
           );
         },
       },
+      {
+        field: 'change',
+        headerName: 'Change',
+        width: 120,
+        sortable: false,
+        renderCell: ({ row }) => {
+          const n = auditDiff(row.before, row.after).length;
+          return n === 0 ? (
+            <Typography variant="body2" color="text.secondary" sx={{ lineHeight: 'inherit' }}>
+              —
+            </Typography>
+          ) : (
+            <Button size="small" onClick={() => setOpenedId(row.id)} aria-label={`Show the change of ${row.action} at ${row.at}`}>
+              {n} change{n === 1 ? '' : 's'}
+            </Button>
+          );
+        },
+      },
     ],
     [names],
   );
@@ -101,6 +121,7 @@ export function AuditScreen() {
   }
   const first = (cursors.length - 1) * AUDIT_PAGE_SIZE + 1;
   const shown = page.data?.items.length ?? 0;
+  const opened = page.data?.items.find((e) => e.id === openedId) ?? null;
   const filtered = Boolean(action || targetType || target);
   return (
     <Page title="Audit log" intro="Every change made on the server, by whom and to what. Secrets never appear here.">
@@ -180,6 +201,7 @@ export function AuditScreen() {
               slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
             />
           </Paper>
+          {opened && <ChangePanel entry={opened} onClose={() => setOpenedId(null)} />}
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 1 }} component="nav" aria-label="Audit log pages">
             <Button onClick={() => setCursors(cursors.slice(0, -1))} disabled={cursors.length === 1}>
               Newer
@@ -193,6 +215,16 @@ export function AuditScreen() {
               disabled={!page.data?.nextCursor || page.isPlaceholderData}
             >
               Older
+            </Button>
+            <Box sx={{ flex: 1 }} />
+            <Button onClick={() => download('audit.csv', 'text/csv', auditCsv(page.data?.items ?? []))} disabled={!shown}>
+              Export CSV
+            </Button>
+            <Button
+              onClick={() => download('audit.json', 'application/json', JSON.stringify(page.data?.items ?? [], null, 2))}
+              disabled={!shown}
+            >
+              Export JSON
             </Button>
           </Stack>
         </>
@@ -222,4 +254,40 @@ function useNames() {
       credential: (id: string) => byType.credential!.get(id),
     };
   }, [roles, users, groups, backends, credentials]);
+}
+
+/** Saves text as a file through the browser (no Node in the renderer). */
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+const KIND_COLOR = { added: 'success.main', removed: 'error.main', changed: 'text.primary' } as const;
+
+/** The change one entry records: items added and removed, fields old → new. */
+function ChangePanel({ entry, onClose }: { entry: AuditEntry; onClose: () => void }) {
+  const lines = auditDiff(entry.before, entry.after);
+  return (
+    <Paper variant="outlined" sx={{ mt: 1, p: 2 }} data-testid="audit-change" component="section" aria-label="Change of the chosen entry">
+      <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
+        <Typography variant="subtitle2" component="h2">
+          {entry.action} · {new Date(entry.at).toLocaleString()}
+        </Typography>
+        <Button size="small" onClick={onClose}>
+          Hide change
+        </Button>
+      </Stack>
+      <Box component="ul" sx={{ m: 0, pl: 2.5, fontFamily: 'monospace', fontSize: 14 }}>
+        {lines.map((l, i) => (
+          <Box component="li" key={i} sx={{ color: KIND_COLOR[l.kind] }}>
+            {l.text}
+          </Box>
+        ))}
+      </Box>
+    </Paper>
+  );
 }

@@ -19,8 +19,10 @@ import { regexProblem } from '../../shared/domain/policy.ts';
 import { HTTP_METHODS, type SubSetting } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
-import { errorMessage } from '../app/errors.ts';
 import { useSession } from '../app/session.ts';
+import { useToast } from '../app/toasts.tsx';
+import { DialogError } from '../common/dialog-parts.tsx';
+import { useFieldErrors } from '../common/use-field-errors.ts';
 import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { MultiPicker } from '../directory/multi-picker.tsx';
 import { prefixProblem, testRoute, type RouteTestResult } from './route-test.ts';
@@ -41,7 +43,17 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const [testMethod, setTestMethod] = useState('GET');
   const [testPath, setTestPath] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const toast = useToast();
+  const errors = useFieldErrors(
+    {
+      name: 'Name',
+      frontendPrefix: 'Frontend prefix',
+      requiredRoles: 'Required roles',
+      roles: 'Required roles',
+      subSettings: 'Sub-URL settings',
+    },
+    { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, roles: required, subSettings: settings },
+  );
   const titleId = useId();
   // Escape, the backdrop and Cancel ask before throwing edits away ("test a path" is not an edit).
   const fieldsNow = JSON.stringify([name, prefix, required, settings, caseSensitive]);
@@ -57,15 +69,15 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
 
   const save = async () => {
     setBusy(true);
-    setError(null);
     const fields = { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, subSettings: settings, caseSensitive };
     try {
       if (backend) await api.backends.update({ id: backend.id, expectedVersion: backend.version, set: fields });
       else await api.backends.create(fields);
-      await client.invalidateQueries({ queryKey: [session.profileId] });
+      void client.invalidateQueries({ queryKey: [session.profileId] });
       onClose();
+      toast({ message: `Backend “${fields.name}” saved.`, severity: 'success' });
     } catch (e) {
-      setError(errorMessage(e));
+      errors.report(e);
       setBusy(false);
     }
   };
@@ -77,13 +89,22 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
       <DialogContent dividers>
         <Stack spacing={2}>
           <Stack direction="row" spacing={2}>
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus sx={{ flex: 1 }} />
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              autoFocus
+              error={errors.field('name') !== null}
+              helperText={errors.field('name') ?? ' '}
+              sx={{ flex: 1 }}
+            />
             <TextField
               label="Frontend prefix"
               value={prefix}
               onChange={(e) => setPrefix(e.target.value)}
-              error={!prefixOk}
-              helperText={prefixIssue ?? 'e.g. /billing'}
+              error={!prefixOk || errors.field('frontendPrefix') !== null}
+              helperText={errors.field('frontendPrefix') ?? prefixIssue ?? 'e.g. /billing'}
               sx={{ flex: 1 }}
             />
           </Stack>
@@ -92,7 +113,9 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
             options={roles}
             value={required}
             onChange={setRequired}
-            helperText="A request must come with a credential holding all of these."
+            helperText={
+              errors.field('requiredRoles') ?? errors.field('roles') ?? 'A request must come with a credential holding all of these.'
+            }
           />
           <div>
             <FormControlLabel
@@ -157,8 +180,9 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
               {routeTestText(tested, testPath, prefix, roleName)}
             </Alert>
           )}
-          {error && <Alert severity="error">{error}</Alert>}
+          {errors.field('subSettings') && <Alert severity="error">{errors.field('subSettings')}</Alert>}
         </Stack>
+        <DialogError error={errors.other} />
       </DialogContent>
       <DialogActions>
         <Button onClick={discard.requestClose} disabled={busy}>

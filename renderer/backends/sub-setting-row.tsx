@@ -71,7 +71,8 @@ export function SubSettingRow({
         </div>
         <FormControlLabel
           control={<Checkbox checked={value.override} onChange={(e) => onChange({ ...value, override: e.target.checked })} />}
-          label="Override"
+          label="Only these roles"
+          title="On: a matching request needs only this setting's roles (it overrides the backend's). Off: the backend's roles and these."
         />
         <Tooltip title="Remove setting">
           <IconButton aria-label={`Remove sub-URL setting ${index + 1}`} onClick={onRemove}>

@@ -16,6 +16,8 @@ import { useId, useState } from 'react';
 import type { ConnectionTest } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { errorMessage } from '../app/errors.ts';
+import { DialogError } from '../common/dialog-parts.tsx';
+import { useFieldErrors } from '../common/use-field-errors.ts';
 import { qk } from '../app/query-keys.ts';
 import { Fingerprint } from '../common/fingerprint.tsx';
 import { TestResult } from './test-result.tsx';
@@ -35,6 +37,7 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
+  const errors = useFieldErrors({ name: 'Name', url: 'Server URL', token: 'Admin token' }, { name, url, token });
 
   const needsPin = test?.pin === 'unpinned' && !existing;
   // Main drops the stored token when a profile moves to another server (scheme, host or port).
@@ -66,7 +69,7 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
       await client.invalidateQueries({ queryKey: qk.profiles });
       onClose();
     } catch (e) {
-      setError(errorMessage(e));
+      errors.report(e);
       setBusy(false);
     }
   };
@@ -81,7 +84,16 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
       <DialogTitle id={titleId}>{existing ? `Edit ${existing.name}` : 'Add a server'}</DialogTitle>
       <DialogContent dividers>
         <Stack spacing={2}>
-          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Production" autoFocus required />
+          <TextField
+            label="Name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="Production"
+            autoFocus
+            required
+            error={errors.field('name') !== null}
+            helperText={errors.field('name') ?? ' '}
+          />
           <TextField
             label="Server URL"
             value={url}
@@ -90,7 +102,8 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
               setTest(null);
             }}
             required
-            helperText="https:// — plain http only to this machine, or with the opt-in below."
+            error={errors.field('url') !== null}
+            helperText={errors.field('url') ?? 'https:// — plain http only to this machine, or with the opt-in below.'}
           />
           <TextField
             label="Admin token"
@@ -101,12 +114,14 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
               setTest(null);
             }}
             required={!existing || movesServer}
+            error={errors.field('token') !== null}
             helperText={
-              movesServer
+              errors.field('token') ??
+              (movesServer
                 ? 'This is another server: enter its admin token. The stored token and the confirmed certificate belong to the old address and are removed.'
                 : existing
                   ? 'Leave empty to keep the token stored in the keychain.'
-                  : 'Stored in the OS keychain, never on disk.'
+                  : 'Stored in the OS keychain, never on disk.')
             }
             autoComplete="off"
           />
@@ -134,6 +149,7 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
             </Alert>
           )}
           {error && <Alert severity="error">{error}</Alert>}
+          <DialogError error={errors.other} />
         </Stack>
       </DialogContent>
       <DialogActions>

@@ -1,20 +1,9 @@
-import {
-  Alert,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@mui/material';
-import { useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { DialogContentText, MenuItem, TextField, Typography, Alert } from '@mui/material';
+import { useState } from 'react';
 import { useApi } from '../app/api.ts';
-import { errorMessage } from '../app/errors.ts';
-import { useSession } from '../app/session.ts';
+import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
+import { useWrite } from '../app/use-write.ts';
+import { DialogFooter, DialogFrame } from '../common/dialog-parts.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import type { CredentialAction } from '../dialogs/dialog-types.ts';
 
@@ -60,88 +49,111 @@ export function CredentialActionDialog({
   onClose: () => void;
 }) {
   const api = useApi();
-  const client = useQueryClient();
-  const session = useSession();
   const { openDialog } = useDialogs();
+  const own = useOwnCredential();
   const [grace, setGrace] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const titleId = useId();
+  const [typed, setTyped] = useState('');
   const text = TEXT[action];
+  // Revoking, disabling or rolling (without grace) the console's own token stops it working.
+  const stops = action === 'revoke' || action === 'disable' || (action === 'roll' && grace === 0);
+  const loss = stops ? ownLoss(own.own, own.roles, { kind: 'stop', credentialId }) : null;
+  const confirmed = loss === null || typed === credentialName;
 
+  const write = useWrite(
+    async () => {
+      if (action !== 'roll') return { rolled: null, done: await api.credentials[action]({ id: credentialId }) };
+      // The server says until when the old secret works; should it not, counting from just
+      // before the call errs on the early side, never promising too much.
+      const sentAt = Date.now();
+      const issued = await api.credentials.roll({ id: credentialId, ...(grace ? { graceSeconds: grace } : {}) });
+      return { rolled: { issued, sentAt }, done: issued.credential };
+    },
+    {
+      success:
+        action === 'roll'
+          ? undefined
+          : () => `“${credentialName}” ${action === 'disable' ? 'disabled' : action === 'enable' ? 'enabled' : 'revoked'}.`,
+    },
+  );
   const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      if (action === 'roll') {
-        // The server says until when the old secret works; should it not, counting from just
-        // before the call errs on the early side, never promising too much.
-        const sentAt = Date.now();
-        const issued = await api.credentials.roll({ id: credentialId, ...(grace ? { graceSeconds: grace } : {}) });
-        const serverUntil = issued.credential.previousSecretValidUntil ? Date.parse(issued.credential.previousSecretValidUntil) : null;
-        onClose();
-        openDialog({
-          type: 'one-time-token',
-          credentialName,
-          handle: issued.secretHandle,
-          rolled: true,
-          ...(grace ? { graceUntil: serverUntil ?? sentAt + grace * 1000 } : {}),
-        });
-      } else {
-        await api.credentials[action]({ id: credentialId });
-        onClose();
-      }
-      await client.invalidateQueries({ queryKey: [session.profileId] });
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
+    if (!confirmed) return;
+    const { rolled } = await write.mutateAsync(undefined).catch(() => ({ rolled: undefined }));
+    if (rolled === undefined) return;
+    onClose();
+    if (rolled) {
+      const serverUntil = rolled.issued.credential.previousSecretValidUntil
+        ? Date.parse(rolled.issued.credential.previousSecretValidUntil)
+        : null;
+      openDialog({
+        type: 'one-time-token',
+        credentialName,
+        handle: rolled.issued.secretHandle,
+        rolled: true,
+        ...(grace ? { graceUntil: serverUntil ?? rolled.sentAt + grace * 1000 } : {}),
+      });
     }
   };
 
   return (
-    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
-      <DialogTitle id={titleId}>
-        {text.title} “{credentialName}”?
-      </DialogTitle>
-      <DialogContent>
-        <DialogContentText>{text.body}</DialogContentText>
-        {action === 'roll' && (
-          <TextField
-            select
-            label="Grace period for the old secret"
-            value={grace}
-            onChange={(e) => setGrace(Number(e.target.value))}
-            fullWidth
-            sx={{ mt: 2 }}
-          >
-            {GRACE.map((g) => (
-              <MenuItem key={g.seconds} value={g.seconds}>
-                {g.label}
-              </MenuItem>
-            ))}
-          </TextField>
-        )}
-        {action === 'roll' && (
-          <Typography variant="body2" sx={{ mt: 1.5 }} data-testid="roll-grace-summary">
-            {grace
-              ? `Both secrets work for ${GRACE.find((g) => g.seconds === grace)!.span} after you roll; then only the new one does. The next dialog says until when.`
-              : 'Services still using the current secret are denied as soon as you roll.'}
-          </Typography>
-        )}
-        {error && (
-          <Alert severity="error" sx={{ mt: 2 }}>
-            {error}
+    <DialogFrame
+      title={`${text.title} “${credentialName}”?`}
+      onClose={onClose}
+      busy={write.isPending}
+      dividers={false}
+      error={write.error}
+      footer={
+        <DialogFooter
+          okLabel={text.confirm}
+          onOk={() => void run()}
+          onCancel={onClose}
+          busy={write.isPending}
+          okDisabled={!confirmed}
+          destructive={text.destructive}
+          {...(text.destructive && !loss ? { focus: 'cancel' as const } : {})}
+        />
+      }
+    >
+      <DialogContentText>{text.body}</DialogContentText>
+      {action === 'roll' && (
+        <TextField
+          select
+          label="Grace period for the old secret"
+          value={grace}
+          onChange={(e) => setGrace(Number(e.target.value))}
+          fullWidth
+          sx={{ mt: 2 }}
+        >
+          {GRACE.map((g) => (
+            <MenuItem key={g.seconds} value={g.seconds}>
+              {g.label}
+            </MenuItem>
+          ))}
+        </TextField>
+      )}
+      {action === 'roll' && (
+        <Typography variant="body2" sx={{ mt: 1.5 }} data-testid="roll-grace-summary">
+          {grace
+            ? `Both secrets work for ${GRACE.find((g) => g.seconds === grace)!.span} after you roll; then only the new one does. The next dialog says until when.`
+            : 'Services still using the current secret are denied as soon as you roll.'}
+        </Typography>
+      )}
+      {loss && (
+        <>
+          <Alert severity="warning" sx={{ mt: 2 }} data-testid="lockout-warning">
+            Your own access: {lossSentence(loss)}
           </Alert>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button variant="contained" color={text.destructive ? 'error' : 'primary'} onClick={() => void run()} disabled={busy}>
-          {text.confirm}
-        </Button>
-      </DialogActions>
-    </Dialog>
+          <TextField
+            label={`Type “${credentialName}” to confirm`}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoFocus
+            fullWidth
+            autoComplete="off"
+            sx={{ mt: 2 }}
+            slotProps={{ htmlInput: { 'data-testid': 'type-to-confirm', spellCheck: false } }}
+          />
+        </>
+      )}
+    </DialogFrame>
   );
 }

@@ -1,25 +1,18 @@
-import {
-  Alert,
-  Autocomplete,
-  Button,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Stack,
-  TextField,
-  Typography,
-} from '@mui/material';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Autocomplete, Box, Chip, Dialog, DialogContent, DialogTitle, Stack, TextField, Typography } from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { cidrProblem } from '../../shared/domain/cidr.ts';
+import { mayObtainKey, nameKey } from '../../shared/domain/policy.ts';
 import type { Credential, Role, User } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
-import { useCatalog, useRoles, useUsers } from '../app/data.ts';
+import { useAllCredentials, useCatalog, usePolicy, useRoles, useUsers } from '../app/data.ts';
 import { errorMessage } from '../app/errors.ts';
+import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { useSession } from '../app/session.ts';
+import { useWrite } from '../app/use-write.ts';
+import { DialogError, DialogFooter } from '../common/dialog-parts.tsx';
 import { LoadingRows } from '../common/states.tsx';
+import { useFieldErrors } from '../common/use-field-errors.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { EffectivePermissions } from './effective-permissions.tsx';
@@ -84,9 +77,10 @@ function EditorForm({
   onClose: () => void;
 }) {
   const api = useApi();
-  const client = useQueryClient();
-  const session = useSession();
   const catalog = useCatalog();
+  const policy = usePolicy();
+  const others = useAllCredentials();
+  const own = useOwnCredential();
   const { openDialog } = useDialogs();
   const [name, setName] = useState(credential?.name ?? '');
   const [description, setDescription] = useState(credential?.description ?? '');
@@ -100,44 +94,78 @@ function EditorForm({
       : { choice: '90', date: '' },
   );
   const [cidrText, setCidrText] = useState((credential?.allowedCidrs ?? []).join('\n'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const [openedAt] = useState(() => Date.now());
   const fieldsNow = JSON.stringify([name, description, owner?.id ?? null, chosen.map((r) => r.id), expiry, cidrText]);
   const [fieldsAtOpen] = useState(fieldsNow);
   const dirty = fieldsNow !== fieldsAtOpen;
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
 
+  // Checked here before anything is sent; the server's own refusals land on the same fields.
   const cidrs = cidrText.split(/[\s,]+/).filter(Boolean);
   const cidrErrors = cidrs.map((c) => cidrProblem(c)).filter((p): p is string => p !== null);
-  const nameError = name.trim() === '' ? 'Give the credential a name.' : null;
+  const trimmed = name.trim();
+  const nameError = trimmed === '' ? 'Give the credential a name.' : trimmed.length > 100 ? 'Name: at most 100 characters.' : null;
+  const sameName = (others.data ?? []).find(
+    (c) => c.id !== credential?.id && c.status !== 'revoked' && nameKey(c.name) === nameKey(trimmed),
+  );
+  const expiresAt = expiryTimestamp(expiry.choice, expiry.date);
+  const expiryError =
+    expiry.choice === 'date' && !expiry.date
+      ? 'Pick a date, or another choice.'
+      : expiresAt !== null && Date.parse(expiresAt) <= openedAt
+        ? 'Expiry: must be in the future.'
+        : null;
+  const allowed = (u: User) => !policy.data || mayObtainKey(u.groups, policy.data);
+  const ownerRefused = owner && !allowed(owner) ? `The issuance policy does not let ${owner.name} hold a key.` : null;
+  const loss = credential
+    ? ownLoss(own.own, own.roles, { kind: 're-role', credentialId: credential.id, roles: chosen.map((r) => r.id) })
+    : null;
+
+  const values = { name: trimmed, description, ownerId: owner?.id ?? null, roles: chosen.map((r) => r.id), expiresAt, allowedCidrs: cidrs };
+  const errors = useFieldErrors(
+    {
+      name: 'Name',
+      description: 'Description',
+      ownerId: 'Owner',
+      roles: 'Access Roles',
+      expiresAt: 'Expiry',
+      allowedCidrs: 'Allowed networks',
+    },
+    values,
+  );
+  const write = useWrite(
+    async () => {
+      if (credential)
+        return {
+          issued: null,
+          saved: await api.credentials.update({ id: credential.id, expectedVersion: credential.version, set: values }),
+        };
+      return { issued: await api.credentials.create(values), saved: null };
+    },
+    { success: credential ? `Credential “${trimmed}” saved.` : undefined },
+  );
+  const busy = write.isPending;
+  const canSave =
+    !busy &&
+    nameError === null &&
+    cidrErrors.length === 0 &&
+    expiryError === null &&
+    ownerRefused === null &&
+    (loss === null || typed === credential?.name);
 
   const save = async () => {
-    setBusy(true);
-    setError(null);
-    const expiresAt = expiryTimestamp(expiry.choice, expiry.date);
-    const fields = {
-      name: name.trim(),
-      description,
-      ownerId: owner?.id ?? null,
-      roles: chosen.map((r) => r.id),
-      expiresAt,
-      allowedCidrs: cidrs,
-    };
+    if (!canSave) return;
     try {
-      if (credential) {
-        await api.credentials.update({ id: credential.id, expectedVersion: credential.version, set: fields });
-        onClose();
-      } else {
-        const issued = await api.credentials.create(fields);
-        onClose();
+      const { issued } = await write.mutateAsync(undefined);
+      onClose();
+      if (issued)
         openDialog({ type: 'one-time-token', credentialName: issued.credential.name, handle: issued.secretHandle, rolled: false });
-      }
-      await client.invalidateQueries({ queryKey: [session.profileId] });
     } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
+      errors.report(e);
     }
   };
+  const fieldText = (key: string, fallback: string) => errors.field(key) ?? fallback;
 
   return (
     <>
@@ -149,8 +177,12 @@ function EditorForm({
               value={name}
               onChange={(e) => setName(e.target.value)}
               required
-              error={nameError !== null && name !== ''}
-              helperText={nameError ?? ' '}
+              error={(nameError !== null && name !== '') || errors.field('name') !== null}
+              helperText={
+                errors.field('name') ??
+                (name !== '' ? nameError : null) ??
+                (sameName ? `Another credential is already called “${sameName.name}”; a distinct name tells them apart.` : ' ')
+              }
               autoFocus
               sx={{ flex: 1 }}
             />
@@ -159,8 +191,28 @@ function EditorForm({
               value={owner}
               onChange={(_, v) => setOwner(v)}
               getOptionLabel={(u) => (u.email ? `${u.name} <${u.email}>` : u.name)}
+              getOptionDisabled={(u) => !allowed(u)}
+              renderOption={(props, u) => (
+                <li {...props} key={u.id}>
+                  <Box>
+                    {u.email ? `${u.name} <${u.email}>` : u.name}
+                    {!allowed(u) && (
+                      <Typography variant="caption" component="div" color="text.secondary">
+                        The issuance policy does not let this user hold a key.
+                      </Typography>
+                    )}
+                  </Box>
+                </li>
+              )}
               isOptionEqualToValue={(a, b) => a.id === b.id}
-              renderInput={(p) => <TextField {...p} label="Owner" helperText="Optional; the issuance policy must allow them." />}
+              renderInput={(p) => (
+                <TextField
+                  {...p}
+                  label="Owner"
+                  error={ownerRefused !== null || errors.field('ownerId') !== null}
+                  helperText={errors.field('ownerId') ?? ownerRefused ?? 'Optional; the issuance policy must allow them.'}
+                />
+              )}
               sx={{ flex: 1 }}
             />
           </Stack>
@@ -170,6 +222,8 @@ function EditorForm({
             onChange={(e) => setDescription(e.target.value)}
             multiline
             minRows={2}
+            error={errors.field('description') !== null}
+            helperText={errors.field('description') ?? undefined}
             slotProps={{ htmlInput: { maxLength: 1000 } }}
           />
           <Autocomplete
@@ -187,7 +241,13 @@ function EditorForm({
                 {...p}
                 label="Access Roles"
                 placeholder={chosen.length ? '' : 'Search roles'}
-                helperText="The credential may do what any of its roles permits."
+                error={errors.field('roles') !== null}
+                helperText={fieldText(
+                  'roles',
+                  chosen.length === 0
+                    ? 'No role yet: a credential without roles is denied every action.'
+                    : 'The credential may do what any of its roles permits.',
+                )}
               />
             )}
           />
@@ -195,7 +255,12 @@ function EditorForm({
             <Typography variant="subtitle2" component="h3" gutterBottom>
               Expiry
             </Typography>
-            <ExpiryField choice={expiry.choice} date={expiry.date} onChange={(choice, date) => setExpiry({ choice, date })} />
+            <ExpiryField
+              choice={expiry.choice}
+              date={expiry.date}
+              onChange={(choice, date) => setExpiry({ choice, date })}
+              error={errors.field('expiresAt') ?? expiryError}
+            />
           </div>
           <TextField
             label="Allowed networks (CIDR)"
@@ -204,8 +269,16 @@ function EditorForm({
             multiline
             minRows={2}
             placeholder={'10.0.0.0/8\n2001:db8::/32'}
-            error={cidrErrors.length > 0}
-            helperText={cidrErrors[0] ?? 'One per line; leave empty to allow any address.'}
+            error={cidrErrors.length > 0 || errors.field('allowedCidrs') !== null}
+            helperText={
+              errors.field('allowedCidrs') ??
+              (cidrErrors.length
+                ? cidrErrors.length === 1
+                  ? cidrErrors[0]
+                  : `${cidrErrors.length} lines are not valid: ${cidrErrors.join(' ')}`
+                : 'One per line; leave empty to allow any address.')
+            }
+            slotProps={{ formHelperText: { 'data-testid': 'cidr-help' } as object }}
           />
           <div>
             <Typography variant="subtitle2" component="h3" gutterBottom>
@@ -213,17 +286,32 @@ function EditorForm({
             </Typography>
             <EffectivePermissions catalog={catalog.data} roles={chosen} />
           </div>
-          {error && <Alert severity="error">{error}</Alert>}
+          {loss && credential && (
+            <div>
+              <Alert severity="warning" data-testid="lockout-warning">
+                Your own access: {lossSentence(loss)}
+              </Alert>
+              <TextField
+                label={`Type “${credential.name}” to confirm`}
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+                fullWidth
+                autoComplete="off"
+                sx={{ mt: 2 }}
+                slotProps={{ htmlInput: { 'data-testid': 'type-to-confirm', spellCheck: false } }}
+              />
+            </div>
+          )}
         </Stack>
+        <DialogError error={errors.other} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-        <Button variant="contained" onClick={() => void save()} disabled={busy || nameError !== null || cidrErrors.length > 0}>
-          {credential ? 'Save' : 'Create and show token'}
-        </Button>
-      </DialogActions>
+      <DialogFooter
+        okLabel={credential ? 'Save' : 'Create and show token'}
+        onOk={() => void save()}
+        onCancel={onCancel}
+        busy={busy}
+        okDisabled={!canSave}
+      />
     </>
   );
 }

@@ -33,7 +33,8 @@ export function CredentialsScreen() {
   const users = useUsers();
   const [typed, setTyped] = useState('');
   const q = useDebouncedValue(typed.trim(), SEARCH_DEBOUNCE_MS);
-  const [status, setStatus] = useState<CredentialStatus | ''>('');
+  // Revoked credentials are final and mostly noise: hidden unless asked for.
+  const [status, setStatus] = useState<CredentialStatus | '' | 'live'>('live');
   const [paging, setPaging] = useState<GridPaginationModel>({ page: 0, pageSize: 25 });
   // A new search starts on its first page (reset when the debounced text changes, not per key).
   const [pagedFor, setPagedFor] = useState(q);
@@ -50,7 +51,12 @@ export function CredentialsScreen() {
     queryKey: qk.credentials(session.profileId, { q, status, pageSize: paging.pageSize, cursor: cursor ?? null }),
     queryFn: ({ signal }) =>
       abandonOnAbort(
-        api.credentials.list({ limit: paging.pageSize, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
+        api.credentials.list({
+          limit: paging.pageSize,
+          ...(q ? { q } : {}),
+          ...(status === 'live' ? { hideRevoked: true } : status ? { status } : {}),
+          ...(cursor ? { cursor } : {}),
+        }),
         signal,
       ),
     placeholderData: keepPreviousData,
@@ -62,7 +68,7 @@ export function CredentialsScreen() {
 
   const columns = useMemo<GridColDef<Credential>[]>(
     () => [
-      { field: 'name', headerName: 'Name', flex: 1.2, minWidth: 140 },
+      { field: 'name', headerName: 'Name', flex: 1.2, minWidth: 150, hideable: false },
       {
         field: 'ownerId',
         headerName: 'Owner',
@@ -76,15 +82,25 @@ export function CredentialsScreen() {
         flex: 1.5,
         minWidth: 150,
         sortable: false,
-        renderCell: ({ row }) => (
-          <Stack direction="row" spacing={0.5} sx={{ overflow: 'hidden', alignItems: 'center', height: '100%' }}>
-            {row.roles.length === 0 ? (
-              <Chip size="small" variant="outlined" label="No roles" />
-            ) : (
-              row.roles.map((id) => <Chip key={id} size="small" label={roleName.get(id) ?? id} />)
-            )}
-          </Stack>
-        ),
+        renderCell: ({ row }) => {
+          // Two chips fit the column; the rest are "+N" with their names in a tooltip.
+          const names = row.roles.map((id) => roleName.get(id) ?? id);
+          const rest = names.slice(2);
+          return (
+            <Stack direction="row" spacing={0.5} sx={{ overflow: 'hidden', alignItems: 'center', height: '100%' }}>
+              {names.length === 0 ? (
+                <Chip size="small" variant="outlined" color="warning" label="No roles" />
+              ) : (
+                names.slice(0, 2).map((n, i) => <Chip key={row.roles[i]} size="small" label={n} sx={{ maxWidth: 120 }} title={n} />)
+              )}
+              {rest.length > 0 && (
+                <Tooltip title={rest.join(', ')}>
+                  <Chip size="small" variant="outlined" label={`+${rest.length}`} aria-label={`and ${rest.join(', ')}`} tabIndex={0} />
+                </Tooltip>
+              )}
+            </Stack>
+          );
+        },
       },
       {
         field: 'status',
@@ -118,8 +134,11 @@ export function CredentialsScreen() {
       {
         field: 'ops',
         headerName: 'Operations',
-        width: 170,
+        width: 150,
         sortable: false,
+        hideable: false,
+        resizable: false,
+        disableColumnMenu: true,
         renderCell: ({ row }) => <CredentialRowActions credential={row} />,
       },
     ],
@@ -153,6 +172,7 @@ export function CredentialsScreen() {
           onChange={(e) => setTyped(e.target.value)}
           sx={{ width: 320 }}
           slotProps={{
+            htmlInput: { 'data-shortcut': 'search' },
             input: {
               startAdornment: (
                 <InputAdornment position="start">
@@ -167,13 +187,14 @@ export function CredentialsScreen() {
           label="Status"
           value={status}
           onChange={(e) => {
-            setStatus(e.target.value as CredentialStatus | '');
+            setStatus(e.target.value as CredentialStatus | '' | 'live');
             setPaging((p) => ({ ...p, page: 0 }));
           }}
-          sx={{ width: 160 }}
+          sx={{ width: 230 }}
           slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
         >
-          <MenuItem value="">Any status</MenuItem>
+          <MenuItem value="live">All but revoked</MenuItem>
+          <MenuItem value="">Any status, revoked too</MenuItem>
           {(['active', 'disabled', 'expired', 'revoked'] as const).map((s) => (
             <MenuItem key={s} value={s}>
               {s}
@@ -183,7 +204,7 @@ export function CredentialsScreen() {
       </Stack>
       {page.error ? (
         <ErrorState error={page.error} onRetry={() => void page.refetch()} />
-      ) : empty && !q && !status ? (
+      ) : empty && !q && (!status || status === 'live') ? (
         <EmptyState title="No credentials yet" hint="Create a credential, give it roles, and copy its token once." action={newButton} />
       ) : (
         // A flex column parent lets the grid be as tall as its rows, up to the window's height left
@@ -208,15 +229,19 @@ export function CredentialsScreen() {
             paginationModel={paging}
             onPaginationModelChange={setPaging}
             pageSizeOptions={[25, 50, 100]}
+            // Fits 1280 px without scrolling sideways (column pinning is in MUI X Pro only): Name first,
+            // operations last, Prefix and Created hidden until chosen in a header's menu ("Manage
+            // columns"); columns resize by dragging their edge.
+            initialState={{ columns: { columnVisibilityModel: { prefix: false, createdAt: false } } }}
+            slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
             density="compact"
             disableRowSelectionOnClick
             localeText={{
               noRowsLabel:
-                q || status
+                q || (status && status !== 'live')
                   ? 'No credential matches this search. It looks in names, descriptions and token prefixes (kw_…).'
                   : 'No credentials.',
             }}
-            slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
           />
         </Paper>
       )}

@@ -1,4 +1,4 @@
-import { Stack, TextField, ToggleButton, ToggleButtonGroup } from '@mui/material';
+import { Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
 import type { ExpiryChoice } from './expiry.ts';
 
 /** Expiry as presets (30 / 90 / 365 days / never) or an explicit date. */
@@ -6,10 +6,13 @@ export function ExpiryField({
   choice,
   date,
   onChange,
+  error,
 }: {
   choice: ExpiryChoice;
   date: string;
   onChange: (choice: ExpiryChoice, date: string) => void;
+  /** A problem with the expiry, shown under the date (or beside the presets). */
+  error?: string | null;
 }) {
   return (
     <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
@@ -32,8 +35,15 @@ export function ExpiryField({
           label="Expires on"
           value={date}
           onChange={(e) => onChange('date', e.target.value)}
+          error={Boolean(error)}
+          helperText={error ?? ' '}
           slotProps={{ inputLabel: { shrink: true } }}
         />
+      )}
+      {choice !== 'date' && error && (
+        <Typography color="error" variant="body2" role="alert">
+          {error}
+        </Typography>
       )}
     </Stack>
   );

@@ -1,3 +1,4 @@
+import { ShortcutsDialog } from '../app/shortcuts.tsx';
 import { BackendDialog } from '../backends/backend-dialog.tsx';
 import { ConfirmDialog } from '../common/confirm-dialog.tsx';
 import { ProfileDialog } from '../connections/profile-dialog.tsx';
@@ -55,6 +56,8 @@ export function DialogHost({ spec, onClose }: { spec: DialogSpec; onClose: () =>
       return <WebhookEditorDialog webhookId={spec.webhookId} onClose={onClose} />;
     case 'webhook-deliveries':
       return <WebhookDeliveriesDialog webhookId={spec.webhookId} webhookName={spec.webhookName} onClose={onClose} />;
+    case 'shortcuts':
+      return <ShortcutsDialog onClose={onClose} />;
     default:
       return assertNever(spec);
   }

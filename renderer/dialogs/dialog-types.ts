@@ -12,6 +12,10 @@ export type DialogSpec =
       destructive?: boolean;
       fingerprint?: string;
       maxWidth?: 'xs' | 'sm' | 'md';
+      cancelLabel?: string;
+      warning?: string;
+      typeToConfirm?: string;
+      success?: string;
       onConfirm: () => Promise<unknown> | void;
     }
   | { type: 'credential-editor'; credentialId: string | null }
@@ -32,7 +36,8 @@ export type DialogSpec =
   | { type: 'profile'; profileId: string | null }
   | { type: 'user'; userId: string | null }
   | { type: 'group'; groupId: string | null }
-  | { type: 'backend'; backendId: string | null };
+  | { type: 'backend'; backendId: string | null }
+  | { type: 'shortcuts' };
 
 export type CredentialAction = 'disable' | 'enable' | 'roll' | 'revoke';
 export type DialogType = DialogSpec['type'];

@@ -4,7 +4,8 @@ import { ConfirmDialog } from '../common/confirm-dialog.tsx';
 /**
  * Closing an editor that has edits asks "Discard unsaved changes?" first; a clean one closes at
  * once. `requestClose` goes to the dialog's onClose (Escape, backdrop) and its Cancel button;
- * `prompt` is rendered inside the editor so it sits on top of it.
+ * `prompt` is rendered inside the editor so it sits on top of it. The prompt opens with "Keep
+ * editing" focused: Escape then Enter (or a second Escape) keeps the work.
  */
 export function useDiscardGuard(
   dirty: boolean,
@@ -21,6 +22,7 @@ export function useDiscardGuard(
       title="Discard unsaved changes?"
       body={`Your edits to this ${what} will be lost.`}
       confirmLabel="Discard"
+      cancelLabel="Keep editing"
       destructive
       onConfirm={onClose}
       onClose={() => setPrompting(false)}

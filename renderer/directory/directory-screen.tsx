@@ -15,7 +15,9 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import type { Group, User } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
-import { useGroups, usePolicy, useRoles, useUsers } from '../app/data.ts';
+import { useAllCredentials, useGroups, usePolicy, useRoles, useUsers } from '../app/data.ts';
+import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
+import { useToast } from '../app/toasts.tsx';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
@@ -31,6 +33,11 @@ export function DirectoryScreen() {
   const groups = useGroups();
   const policy = usePolicy();
   const roles = useRoles();
+  const credentials = useAllCredentials();
+  const own = useOwnCredential();
+  const toast = useToast();
+  // Tokens a user owns that still work or could again (not revoked): what "Invalidate" revokes.
+  const liveTokens = (u: User) => (credentials.data ?? []).filter((c) => c.ownerId === u.id && c.status !== 'revoked');
   const refresh = () => client.invalidateQueries({ queryKey: [session.profileId] });
   const groupName = (id: string) => groups.data?.find((g) => g.id === id)?.name ?? id;
   const roleName = (id: string) => roles.data?.find((r) => r.id === id)?.name ?? id;
@@ -43,18 +50,24 @@ export function DirectoryScreen() {
     );
   }
 
-  const invalidate = (u: User) =>
+  const invalidate = (u: User) => {
+    const live = liveTokens(u);
+    const mine =
+      own.own && live.some((c) => c.id === own.own!.id) ? ownLoss(own.own, own.roles, { kind: 'stop', credentialId: own.own.id }) : null;
     openDialog({
       type: 'confirm',
       title: `Invalidate every token of ${u.name}?`,
-      body: 'Every credential this user owns that is not revoked yet (disabled ones too) is revoked now. This cannot be undone. It does not stop them from obtaining a new key — change the issuance policy or their groups for that.',
-      confirmLabel: 'Revoke their tokens',
+      body: `${live.length === 0 ? 'This user owns no token that works.' : `${live.length} token${live.length === 1 ? '' : 's'} this user owns (disabled ones too) ${live.length === 1 ? 'is' : 'are'} revoked now: ${live.map((c) => c.name).join(', ')}.`} This cannot be undone. It does not stop them from obtaining a new key — change the issuance policy or their groups for that.`,
+      confirmLabel: live.length ? `Revoke ${live.length} token${live.length === 1 ? '' : 's'}` : 'Revoke their tokens',
       destructive: true,
+      ...(mine ? { warning: `Your own access: ${lossSentence(mine)}`, typeToConfirm: u.name } : {}),
       onConfirm: async () => {
-        await api.users.invalidateTokens({ id: u.id });
+        const result = await api.users.invalidateTokens({ id: u.id });
+        toast({ message: `Revoked ${result.revoked} token${result.revoked === 1 ? '' : 's'} of ${u.name}.`, severity: 'success' });
         await refresh();
       },
     });
+  };
   const removeUser = (u: User) =>
     openDialog({
       type: 'confirm',
@@ -113,6 +126,7 @@ export function DirectoryScreen() {
                     <TableCell>Name</TableCell>
                     <TableCell>Email</TableCell>
                     <TableCell>Groups</TableCell>
+                    <TableCell align="right">Tokens</TableCell>
                     <TableCell align="right">Operations</TableCell>
                   </TableRow>
                 </TableHead>
@@ -126,6 +140,7 @@ export function DirectoryScreen() {
                           <Chip key={g} size="small" label={groupName(g)} sx={{ mr: 0.5 }} />
                         ))}
                       </TableCell>
+                      <TableCell align="right">{credentials.data ? liveTokens(u).length : '—'}</TableCell>
                       <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                         <Button size="small" onClick={() => openDialog({ type: 'user', userId: u.id })} aria-label={`Edit user ${u.name}`}>
                           Edit

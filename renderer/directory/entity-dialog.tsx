@@ -1,52 +1,52 @@
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack } from '@mui/material';
-import { useId, useState, type ReactNode } from 'react';
-import { errorMessage } from '../app/errors.ts';
+import { Stack } from '@mui/material';
+import type { ReactNode } from 'react';
+import { useWrite } from '../app/use-write.ts';
+import { DialogFooter, DialogFrame } from '../common/dialog-parts.tsx';
+import type { FieldErrors } from '../common/use-field-errors.ts';
 
-/** Shared frame of the small create/edit dialogs: title, fields, server error, Cancel/Save. */
+/**
+ * Shared frame of the small create/edit dialogs: title, fields, Cancel/Save. A failed save lands
+ * on the fields it names (`errors`, from the form's useFieldErrors); the rest under the fields.
+ */
 export function EntityDialog({
   title,
   children,
   canSave,
   onSave,
   onClose,
+  errors,
+  success,
 }: {
   title: string;
   children: ReactNode;
   canSave: boolean;
-  onSave: () => Promise<void>;
+  onSave: () => Promise<unknown>;
   onClose: () => void;
+  errors: FieldErrors;
+  /** The confirmation toast. */
+  success: string;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const titleId = useId();
+  const write = useWrite(onSave, { success });
   const save = async () => {
-    setBusy(true);
-    setError(null);
+    if (!canSave) return;
     try {
-      await onSave();
+      await write.mutateAsync(undefined);
       onClose();
     } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
+      errors.report(e);
     }
   };
   return (
-    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
-      <DialogTitle id={titleId}>{title}</DialogTitle>
-      <DialogContent dividers>
-        <Stack spacing={2}>
-          {children}
-          {error && <Alert severity="error">{error}</Alert>}
-        </Stack>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button variant="contained" onClick={() => void save()} disabled={busy || !canSave}>
-          Save
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <DialogFrame
+      title={title}
+      onClose={onClose}
+      busy={write.isPending}
+      error={errors.other}
+      footer={<DialogFooter okLabel="Save" onOk={() => void save()} onCancel={onClose} busy={write.isPending} okDisabled={!canSave} />}
+    >
+      <Stack spacing={2} sx={{ pt: 0.5 }}>
+        {children}
+      </Stack>
+    </DialogFrame>
   );
 }

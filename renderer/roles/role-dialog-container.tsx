@@ -4,7 +4,9 @@ import { useMemo } from 'react';
 import { nameKey } from '../../shared/domain/policy.ts';
 import type { RoleContent } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
-import { useCatalog, useDrafts, useRoles } from '../app/data.ts';
+import { useCatalog, useDrafts, useRoleUsage, useRoles } from '../app/data.ts';
+import { ownLoss, useOwnCredential } from '../app/own-access.ts';
+import { useToast } from '../app/toasts.tsx';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { ErrorState, LoadingRows } from '../common/states.tsx';
@@ -28,6 +30,9 @@ export function RoleDialogContainer({ roleId, draftId, copyOfRoleId, onClose }: 
   const catalog = useCatalog();
   const roles = useRoles();
   const drafts = useDrafts();
+  const own = useOwnCredential();
+  const usage = useRoleUsage();
+  const toast = useToast();
   const index = useMemo(() => (catalog.data ? buildCatalogIndex(catalog.data) : null), [catalog.data]);
 
   if (catalog.error || roles.error) {
@@ -89,10 +94,18 @@ export function RoleDialogContainer({ roleId, draftId, copyOfRoleId, onClose }: 
     if (draftMode) {
       await api.drafts.saveRole({ ...(editedId ? { roleId: editedId } : {}), ...(draft ? { draftId: draft.draftId } : {}), role: content });
       await client.invalidateQueries({ queryKey: qk.drafts(profileId) });
+      toast({ message: `Draft of “${content.name}” saved; review it under Drafts when you are online.`, severity: 'success' });
       return;
     }
     if (role) await api.roles.update({ id: role.id, expectedVersion: role.version, set: content });
     else await api.roles.create(content);
+    const n = role ? (client.getQueryData<Record<string, number>>(qk.roleUsage(profileId))?.[role.id] ?? 0) : 0;
+    toast({
+      message: role
+        ? `Role “${content.name}” saved${n ? `; ${n} credential${n === 1 ? '' : 's'} holding it changed at once` : ''}.`
+        : `Role “${content.name}” created.`,
+      severity: 'success',
+    });
     await Promise.all([
       client.invalidateQueries({ queryKey: qk.roles(profileId) }),
       client.invalidateQueries({ queryKey: qk.roleUsage(profileId) }),
@@ -109,6 +122,8 @@ export function RoleDialogContainer({ roleId, draftId, copyOfRoleId, onClose }: 
       loadServerVersion={loadServerVersion}
       onSave={onSave}
       onClose={onClose}
+      {...(role && usage.data ? { affects: usage.data[role.id] ?? 0 } : {})}
+      {...(role ? { ownLossFor: (actions: string[]) => ownLoss(own.own, own.roles, { kind: 'edit-role', roleId: role.id, actions }) } : {})}
     />
   );
 }

@@ -20,6 +20,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { Role } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useDrafts, useRoleUsage, useRoles } from '../app/data.ts';
+import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
@@ -33,6 +34,7 @@ export function RolesScreen() {
   const { openDialog } = useDialogs();
   const roles = useRoles();
   const usage = useRoleUsage();
+  const own = useOwnCredential();
   const drafts = useDrafts();
   const online = session.state === 'online';
   const draftFor = new Map((drafts.data?.roles ?? []).filter((d) => d.roleId).map((d) => [d.roleId!, d]));
@@ -46,6 +48,7 @@ export function RolesScreen() {
           .catch(() => usage.data)
       : usage.data;
     const n = fresh?.[role.id] ?? 0;
+    const loss = online ? ownLoss(own.own, own.roles, { kind: 'delete-role', roleId: role.id }) : null;
     openDialog({
       type: 'confirm',
       title: `Delete role “${role.name}”?`,
@@ -54,6 +57,8 @@ export function RolesScreen() {
         : 'You are offline: this records a draft deletion to review and apply when you reconnect.',
       confirmLabel: online ? 'Delete role' : 'Draft deletion',
       destructive: true,
+      success: online ? `Role “${role.name}” deleted.` : `Deletion of “${role.name}” saved as a draft.`,
+      ...(loss ? { warning: `Your own access: ${lossSentence(loss)}`, typeToConfirm: role.name } : {}),
       onConfirm: async () => {
         if (online) await api.roles.delete({ id: role.id, expectedVersion: role.version });
         else await api.drafts.deleteRole({ roleId: role.id });

@@ -76,6 +76,7 @@ export async function listCredentials(
   else if (params.status) {
     query = query.where('status', '=', params.status).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
   }
+  if (params.hideRevoked) query = query.where('status', '!=', 'revoked');
   if (params.owner) query = query.where('owner_id', '=', params.owner);
   if (params.role) {
     const role = params.role;

@@ -158,6 +158,8 @@ export const CredentialListQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 200 })),
     status: Type.Optional(CredentialStatus),
+    /** Leaves revoked credentials out (the console's default view). */
+    hideRevoked: Type.Optional(Type.Boolean()),
     role: Type.Optional(Id),
     owner: Type.Optional(Id),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),

@@ -187,6 +187,8 @@ export const IPC_CONTRACT = {
     status: none<SessionStatus>(),
     /** Refetches catalog, roles, credentials and backends into the offline cache. */
     sync: none<SessionStatus>(),
+    /** "Work offline": no request reaches the server (reads come from the cache, role edits become drafts) until switched off. */
+    workOffline: takes(Type.Object({ offline: Type.Boolean() }, strict)).returns<SessionStatus>(),
   },
   localServer: {
     /**

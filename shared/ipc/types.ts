@@ -97,6 +97,13 @@ export interface SessionStatus {
   syncedAt: Timestamp | null;
   /** Why the session is offline or disconnected, when it is not by choice. */
   error: IpcError | null;
+  /**
+   * The credential whose token this session connects with (matched by display prefix at sync),
+   * so the console can warn before a change that takes its own permissions away; null if unknown.
+   */
+  credentialId: Id | null;
+  /** The admin chose "Work offline": nothing is sent to the server until they switch it off. */
+  workingOffline: boolean;
 }
 
 export interface LocalServerStatus {

@@ -85,7 +85,7 @@ test('closing the backend editor with edits asks before discarding them; without
   await editor.getByLabel('Frontend prefix').fill('/billing-renamed');
   await page.keyboard.press('Escape');
   await prompt.getByText('Your edits to this backend will be lost.').waitFor();
-  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  await prompt.getByRole('button', { name: 'Keep editing' }).click();
   await prompt.waitFor({ state: 'detached' });
   assert.equal(await editor.getByLabel('Frontend prefix').inputValue(), '/billing-renamed');
 

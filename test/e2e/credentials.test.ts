@@ -109,7 +109,13 @@ test('disabling says what happens and the token is then denied as disabled; revo
   const revoke = page.getByRole('dialog', { name: 'Revoke “ci deploy”?' });
   await revoke.getByText('This cannot be undone').waitFor();
   await revoke.getByRole('button', { name: 'Revoke' }).click();
+  // Revoked credentials leave the default view; the status filter brings them back.
+  await page.getByRole('gridcell', { name: 'ci deploy' }).waitFor({ state: 'detached' });
+  await page.getByRole('combobox', { name: 'Status' }).click();
+  await page.getByRole('option', { name: 'Any status, revoked too' }).click();
   await page.getByRole('gridcell', { name: 'revoked' }).waitFor();
+  await page.getByRole('combobox', { name: 'Status' }).click();
+  await page.getByRole('option', { name: 'All but revoked' }).click();
   assert.equal((await decide(secret, 'GetClients')).reason, 'revoked');
   assert.ok(readersId);
 });
@@ -178,7 +184,7 @@ test('the credentials search asks the server once typing pauses, not once per ke
   for (const name of ['search alpha one', 'search alpha two', 'search beta']) await stack.rest('POST', '/v1/credentials', { name });
   const box = page.getByLabel('Search credentials');
   await box.fill('');
-  await page.getByRole('gridcell', { name: 'ci deploy' }).waitFor();
+  await page.getByRole('gridcell', { name: 'payments worker' }).waitFor();
 
   const searches: (string | undefined)[] = [];
   const onRequest = (r: Request) => {
@@ -242,7 +248,7 @@ test('closing the credential editor with edits asks before discarding them, and 
   await editor.getByLabel('Description').fill('kept until discarded');
   await page.keyboard.press('Escape');
   await prompt.getByText('Your edits to this credential will be lost.').waitFor();
-  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  await prompt.getByRole('button', { name: 'Keep editing' }).click();
   await prompt.waitFor({ state: 'detached' });
   assert.equal(await editor.getByLabel('Description').inputValue(), 'kept until discarded');
 

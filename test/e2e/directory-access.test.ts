@@ -61,12 +61,17 @@ test('narrowing the issuance policy saves at once; widening it asks for confirma
   assert.deepEqual((await policy()).allowedGroups, [groupId], 'cancelling the confirmation changes nothing');
 });
 
-test('invalidating a user’s tokens revokes the credentials they own', async () => {
+test('invalidating a user’s tokens says how many it revokes before and after, and revokes the credentials they own', async () => {
   const { page } = stack;
+  await page.getByRole('button', { name: 'Sync' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'Dana' });
+  await row.getByRole('cell', { name: '1', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Invalidate tokens of Dana' }).click();
   const confirm = page.getByRole('dialog', { name: 'Invalidate every token of Dana?' });
-  await confirm.getByRole('button', { name: 'Revoke their tokens' }).click();
+  await confirm.getByText('1 token this user owns (disabled ones too) is revoked now').waitFor();
+  await confirm.getByRole('button', { name: 'Revoke 1 token' }).click();
   await confirm.waitFor({ state: 'detached' });
+  await page.getByTestId('toast').filter({ hasText: 'Revoked 1 token of Dana.' }).waitFor();
   const { items } = await stack.rest<{ items: { name: string; status: string }[] }>('GET', `/v1/credentials?owner=${userId}`);
   assert.deepEqual(
     items.map((c) => c.status),

@@ -75,7 +75,7 @@ test('Ctrl+F searches across groups, results show their group, and select-all se
   await page.close();
 });
 
-test('Esc with unsaved changes asks before discarding; the name is checked as you type', async () => {
+test('Esc with unsaved changes asks before discarding and Enter right after keeps editing; the name is checked as you type', async () => {
   const page = await openBench('dark');
   const name = page.getByLabel('Name');
   await name.fill('taken');
@@ -85,7 +85,10 @@ test('Esc with unsaved changes asks before discarding; the name is checked as yo
   await page.keyboard.press('Escape');
   await page.getByRole('dialog', { name: 'Discard unsaved changes?' }).waitFor();
   await screenshot(page, 'role-dialog-discard', 'dark');
-  await page.getByRole('button', { name: 'Cancel' }).last().click();
+  // Escape then Enter must not throw the role away: "Keep editing" has the focus.
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Discard unsaved changes?' }).waitFor({ state: 'detached' });
   assert.equal(await page.getByTestId('role-dialog').isVisible(), true);
+  assert.equal(await name.inputValue(), 'Fresh');
   await page.close();
 });

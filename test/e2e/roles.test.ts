@@ -78,6 +78,7 @@ test('editing a role shows the actions removed against the server version, and t
       await dialog.locator('input[data-action-id="OpenTicket"]').uncheck();
       await dialog.getByRole('button', { name: 'Review changes' }).click();
       await dialog.getByTestId('role-review').getByText('Removed (1)').waitFor();
+      await dialog.getByTestId('role-affects').filter({ hasText: 'No credential holds this role yet.' }).waitFor();
       await dialog.getByRole('button', { name: 'Save role' }).click();
       await dialog.waitFor({ state: 'detached' });
       const saved = await roleByName(api, 'Support desk');

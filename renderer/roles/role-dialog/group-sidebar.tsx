@@ -21,7 +21,7 @@ const GroupItem = memo(function GroupItem({ group, count, active, onSelect }: It
       aria-current={active ? 'true' : undefined}
       title={group.name}
     >
-      <ListItemText primary={group.name} sx={{ minWidth: 0 }} slotProps={{ primary: { noWrap: true } }} />
+      <ListItemText primary={group.name} sx={{ minWidth: 0, overflowWrap: 'anywhere' }} />
       <Typography
         variant="caption"
         sx={{

@@ -1,7 +1,8 @@
-import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Typography } from '@mui/material';
+import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, TextField, Typography } from '@mui/material';
 import { useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import type { RoleContent } from '../../../shared/ipc/types.ts';
 import { errorMessage } from '../../app/errors.ts';
+import { lossSentence, type OwnLoss } from '../../app/own-access.ts';
 import { useDiscardGuard } from '../../dialogs/discard-guard.tsx';
 import { ActionList } from './action-list.tsx';
 import { countByGroup, searchActions, type CatalogIndex } from './catalog-index.ts';
@@ -28,6 +29,10 @@ export interface RoleDialogProps {
   loadServerVersion: () => Promise<ServerVersion>;
   onSave: (content: RoleContent) => Promise<void>;
   onClose: () => void;
+  /** What the console's own token would lose if the role had these actions (null: nothing). */
+  ownLossFor?: (actions: string[]) => OwnLoss | null;
+  /** How many credentials hold the role (they get the change at once). */
+  affects?: number;
 }
 
 /** "5,000", not "5000": the footer counts re-render on every toggle, so one formatter is kept. */
@@ -36,7 +41,18 @@ const COUNT = new Intl.NumberFormat();
 const initSelection = (ids: readonly string[]): ReadonlySet<string> => new Set(ids);
 
 /** The role editor: name, description and the grouped action checkboxes, then a diff to confirm. */
-export function RoleDialog({ index, initial, title, draftMode, isNameTaken, loadServerVersion, onSave, onClose }: RoleDialogProps) {
+export function RoleDialog({
+  index,
+  initial,
+  title,
+  draftMode,
+  isNameTaken,
+  loadServerVersion,
+  onSave,
+  onClose,
+  ownLossFor,
+  affects,
+}: RoleDialogProps) {
   const [selected, dispatch] = useReducer(selectionReducer, initial.actions, initSelection);
   const [name, setName] = useState(initial.name);
   const [description, setDescription] = useState(initial.description);
@@ -48,10 +64,15 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
   const [review, setReview] = useState<ServerVersion | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [typedName, setTypedName] = useState('');
   const searchRef = useRef<HTMLInputElement | null>(null);
   const titleId = useId();
   // The review replaces the focused field; focus its content so Enter (save) still reaches the dialog.
-  const focusOnMount = useCallback((el: HTMLDivElement | null) => el?.focus(), []);
+  const reviewRef = useRef<HTMLDivElement | null>(null);
+  const focusOnMount = useCallback((el: HTMLDivElement | null) => {
+    reviewRef.current = el;
+    el?.focus();
+  }, []);
 
   useLayoutEffect(() => measureRoleDialogOpen(), []);
   useLayoutEffect(() => endInteraction('toggle'), [selected]);
@@ -111,6 +132,10 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
     review.content.actions.length === selected.size &&
     review.content.actions.every((a) => selected.has(a));
 
+  // Taking permissions from the console's own token needs the role's name typed (DESIGN §3.11).
+  const loss = step === 'review' && !draftMode && ownLossFor ? ownLossFor([...selected]) : null;
+  const lossConfirmed = loss === null || typedName === initial.name;
+
   const goReview = async () => {
     if (nameError) return;
     setStep('review');
@@ -148,17 +173,17 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
         setStep('edit');
         requestAnimationFrame(() => searchRef.current?.focus());
       }
-    } else if (
-      e.key === 'Enter' &&
-      !e.shiftKey &&
-      !e.altKey &&
-      target.tagName !== 'TEXTAREA' &&
-      target.tagName !== 'BUTTON' &&
-      !discard.prompting
-    ) {
-      e.preventDefault();
-      if (step === 'edit') void goReview();
-      else if (review && !busy && !unchanged) void save();
+    } else if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !discard.prompting) {
+      // Enter submits only from the name field (edit) or the review itself: Enter on a group,
+      // a checkbox or the search field never jumps ahead, and a role with no actions is saved
+      // only by clicking its explicit button.
+      if (step === 'edit' && target.dataset['submitOnEnter'] === 'true') {
+        e.preventDefault();
+        void goReview();
+      } else if (step === 'review' && (target === reviewRef.current || target.dataset['submitOnEnter'] === 'true')) {
+        e.preventDefault();
+        if (review && !busy && !unchanged && selected.size > 0 && lossConfirmed) void save();
+      }
     }
   };
 
@@ -225,7 +250,38 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
       ) : (
         <DialogContent dividers tabIndex={-1} ref={focusOnMount} sx={{ outline: 'none' }}>
           {review ? (
-            <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} />
+            <>
+              {selected.size === 0 && (
+                <Alert severity="warning" sx={{ mb: 2 }} data-testid="no-actions-warning">
+                  This role permits no action: a credential holding only this role is denied everything. Go back to pick actions, or save it
+                  empty on purpose.
+                </Alert>
+              )}
+              <RoleReview server={review.content} changedMeanwhile={review.changedMeanwhile} edited={content()} draftMode={draftMode} />
+              {affects !== undefined && review.content && (
+                <Typography sx={{ mt: 2 }} data-testid="role-affects">
+                  {affects === 0
+                    ? 'No credential holds this role yet.'
+                    : `Affects ${affects} credential${affects === 1 ? '' : 's'} holding this role, at once.`}
+                </Typography>
+              )}
+              {loss && (
+                <Box sx={{ mt: 2 }}>
+                  <Alert severity="warning" data-testid="lockout-warning">
+                    Your own access: {lossSentence(loss)}
+                  </Alert>
+                  <TextField
+                    label={`Type “${initial.name}” to confirm`}
+                    value={typedName}
+                    onChange={(e) => setTypedName(e.target.value)}
+                    autoComplete="off"
+                    fullWidth
+                    sx={{ mt: 2 }}
+                    slotProps={{ htmlInput: { 'data-testid': 'type-to-confirm', 'data-submit-on-enter': 'true', spellCheck: false } }}
+                  />
+                </Box>
+              )}
+            </>
           ) : (
             !error && <Typography>Comparing with the server…</Typography>
           )}
@@ -252,8 +308,8 @@ export function RoleDialog({ index, initial, title, draftMode, isNameTaken, load
             <Button onClick={() => setStep('edit')} disabled={busy}>
               Back
             </Button>
-            <Button variant="contained" onClick={() => void save()} disabled={busy || !review || unchanged}>
-              {draftMode ? 'Save draft' : 'Save role'}
+            <Button variant="contained" onClick={() => void save()} disabled={busy || !review || unchanged || !lossConfirmed}>
+              {draftMode ? 'Save draft' : selected.size === 0 ? 'Save role with no actions' : 'Save role'}
             </Button>
           </>
         )}

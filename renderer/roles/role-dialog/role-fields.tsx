@@ -20,6 +20,7 @@ export const RoleFields = memo(function RoleFields({ name, description, nameErro
         onChange={(e) => onName(e.target.value)}
         error={showNameError}
         helperText={nameError ?? ' '}
+        slotProps={{ htmlInput: { 'data-submit-on-enter': 'true' } }}
         autoFocus
         required
         sx={{ flex: 1 }}

@@ -382,3 +382,15 @@ test('paging stays exact while credentials are created and deleted between pages
   for (const id of made.filter((x) => x !== gone)) assert.ok(seen.includes(id), 'every credential that existed throughout is seen');
   assert.ok(!seen.includes(gone), 'a deleted one is not returned');
 });
+
+test('hideRevoked leaves revoked credentials out of the list, whatever else it filters by', async () => {
+  const tag = unique('hidden').replace(/\s/g, '-');
+  const kept = await makeCredential(s, { name: `${tag} kept`, roles: [reader.id] });
+  const gone = await makeCredential(s, { name: `${tag} gone`, roles: [reader.id] });
+  assertStatus(await s.request('POST', `/v1/credentials/${gone.credential.id}/revoke`), 200);
+  const ids = async (query: string) =>
+    ((await s.request('GET', `/v1/credentials?q=${encodeURIComponent(tag)}${query}`)).json.items as Json[]).map((c) => c.id).sort();
+  assert.deepEqual(await ids(''), [kept.credential.id, gone.credential.id].sort());
+  assert.deepEqual(await ids('&hideRevoked=true'), [kept.credential.id]);
+  assert.deepEqual(await ids('&hideRevoked=false'), [kept.credential.id, gone.credential.id].sort());
+});
