@@ -14,16 +14,19 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { cidrProblem } from '../../shared/domain/cidr.ts';
+import { latestAllowedExpiryMs, type LifetimePolicy } from '../../shared/domain/lifecycle.ts';
 import type { Credential, Role, User } from '../../shared/domain/types.ts';
+import { isIpcError } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { useCatalog, useRoles, useUsers } from '../app/data.ts';
 import { errorMessage } from '../app/errors.ts';
+import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { LoadingRows } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { EffectivePermissions } from './effective-permissions.tsx';
-import { expiryTimestamp, type ExpiryChoice } from './expiry.ts';
+import { expiryTimestamp, initialExpiry, type ExpiryChoice } from './expiry.ts';
 import { ExpiryField } from './expiry-field.tsx';
 
 /** Creates or edits a credential; a create ends in the one-time token dialog. */
@@ -37,8 +40,10 @@ export function CredentialEditorDialog({ credentialId, onClose }: { credentialId
   });
   const roles = useRoles();
   const users = useUsers();
+  // The lifetime policy decides the pre-selected expiry; a server without one (or an error) means none.
+  const lifetime = useQuery({ queryKey: qk.lifetime(session.profileId), queryFn: () => api.policy.getLifetime() });
   const titleId = useId();
-  const ready = roles.data && (credentialId === null || existing.data);
+  const ready = roles.data && !lifetime.isPending && (credentialId === null || existing.data);
   // Escape, the backdrop and Cancel ask before throwing edits away; a clean editor closes at once.
   const [dirty, setDirty] = useState(false);
   const discard = useDiscardGuard(dirty, onClose, 'credential');
@@ -54,6 +59,7 @@ export function CredentialEditorDialog({ credentialId, onClose }: { credentialId
           credential={existing.data ?? null}
           roles={roles.data!}
           users={users.data ?? []}
+          lifetime={lifetime.data ?? null}
           onDirtyChange={setDirty}
           onCancel={discard.requestClose}
           onClose={onClose}
@@ -72,6 +78,7 @@ function EditorForm({
   credential,
   roles,
   users,
+  lifetime,
   onDirtyChange,
   onCancel,
   onClose,
@@ -79,6 +86,7 @@ function EditorForm({
   credential: Credential | null;
   roles: Role[];
   users: User[];
+  lifetime: LifetimePolicy | null;
   onDirtyChange: (dirty: boolean) => void;
   onCancel: () => void;
   onClose: () => void;
@@ -92,13 +100,14 @@ function EditorForm({
   const [description, setDescription] = useState(credential?.description ?? '');
   const [owner, setOwner] = useState<User | null>(users.find((u) => u.id === credential?.ownerId) ?? null);
   const [chosen, setChosen] = useState<Role[]>(roles.filter((r) => credential?.roles.includes(r.id)));
-  const [expiry, setExpiry] = useState<{ choice: ExpiryChoice; date: string }>(
+  const [expiry, setExpiry] = useState<{ choice: ExpiryChoice; date: string }>(() =>
     credential
       ? credential.expiresAt
         ? { choice: 'date', date: credential.expiresAt.slice(0, 10) }
         : { choice: 'never', date: '' }
-      : { choice: '90', date: '' },
+      : initialExpiry(lifetime),
   );
+  const [expiryError, setExpiryError] = useState<string | null>(null);
   const [cidrText, setCidrText] = useState((credential?.allowedCidrs ?? []).join('\n'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -114,7 +123,13 @@ function EditorForm({
   const save = async () => {
     setBusy(true);
     setError(null);
-    const expiresAt = expiryTimestamp(expiry.choice, expiry.date);
+    setExpiryError(null);
+    const expiresAt = expiryTimestamp(
+      expiry.choice,
+      expiry.date,
+      Date.now(),
+      lifetime ? latestAllowedExpiryMs(lifetime, Date.now()) : null,
+    );
     const fields = {
       name: name.trim(),
       description,
@@ -134,7 +149,9 @@ function EditorForm({
       }
       await client.invalidateQueries({ queryKey: [session.profileId] });
     } catch (e) {
-      setError(errorMessage(e));
+      // A lifetime_exceeded answer names the latest allowed date: show it where the date is chosen.
+      if (isIpcError(e) && e.details?.['field'] === 'expiresAt') setExpiryError(errorMessage(e));
+      else setError(errorMessage(e));
       setBusy(false);
     }
   };
@@ -195,7 +212,16 @@ function EditorForm({
             <Typography variant="subtitle2" component="h3" gutterBottom>
               Expiry
             </Typography>
-            <ExpiryField choice={expiry.choice} date={expiry.date} onChange={(choice, date) => setExpiry({ choice, date })} />
+            <ExpiryField
+              choice={expiry.choice}
+              date={expiry.date}
+              onChange={(choice, date) => {
+                setExpiry({ choice, date });
+                setExpiryError(null);
+              }}
+              policy={lifetime}
+              error={expiryError}
+            />
           </div>
           <TextField
             label="Allowed networks (CIDR)"
