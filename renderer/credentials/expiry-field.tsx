@@ -1,5 +1,5 @@
 import { FormHelperText, Stack, TextField, ToggleButton, ToggleButtonGroup } from '@mui/material';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { latestAllowedExpiryMs, type LifetimePolicy } from '../../shared/domain/lifecycle.ts';
 import type { ExpiryChoice } from './expiry.ts';
 
@@ -21,7 +21,9 @@ export function ExpiryField({
   error?: string | null;
 }) {
   const helpId = useId();
-  const latest = policy ? latestAllowedExpiryMs(policy, Date.now()) : null;
+  // The latest allowed day as of opening the editor (it moves on by a day only at midnight).
+  const [openedAt] = useState(() => Date.now());
+  const latest = policy ? latestAllowedExpiryMs(policy, openedAt) : null;
   const help =
     latest !== null
       ? `The lifetime policy allows at most ${policy!.maxLifetimeDays} days: the latest allowed expiry is ${new Date(latest).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })}.`
