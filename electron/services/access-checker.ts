@@ -2,6 +2,7 @@ import { explain, type BackendView, type CredentialView } from '../../shared/dom
 import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import { ADMIN_GROUP_ID, isAdminAction } from '../../shared/domain/admin-actions.ts';
 import { storedPathMatcher } from '../../shared/domain/path-regex.ts';
+import { exceedsLifetime, isExpiring, type LifetimePolicy } from '../../shared/domain/lifecycle.ts';
 import { hygieneFlags } from '../../shared/domain/policy.ts';
 import type { Backend, Credential, Role } from '../../shared/domain/types.ts';
 import type { AccessCheck, HygieneReport } from '../../shared/ipc/types.ts';
@@ -71,7 +72,23 @@ export function checkAccess(
   return { ...explanation, basis, stateAt: state.syncedAt };
 }
 
-export function hygieneReport(state: CachedState, basis: 'server' | 'cache', nowMs: number): HygieneReport {
+/** What the server knows beyond the cached state, when it was reachable. */
+export interface HygieneLifecycle {
+  lifetime: LifetimePolicy | null;
+  /**
+   * Credentials with at least one counted request (allowed or denied) in the last 90 days, or
+   * null when the server's counts were not available or not complete.
+   */
+  usedIn90Days: ReadonlySet<string> | null;
+}
+
+export function hygieneReport(
+  state: CachedState,
+  basis: 'server' | 'cache',
+  nowMs: number,
+  lifecycle: HygieneLifecycle = { lifetime: null, usedIn90Days: null },
+): HygieneReport {
+  const { lifetime, usedIn90Days } = lifecycle;
   const used = new Set(state.credentials.filter((c) => c.status !== 'revoked').flatMap((c) => c.roles));
   const adminByRole = new Map(
     state.roles.map((r) => [r.id, r.actions.filter((a) => isAdminAction(a) || a.startsWith(`${ADMIN_GROUP_ID}.`))]),
@@ -91,7 +108,22 @@ export function hygieneReport(state: CachedState, basis: 'server' | 'cache', now
   return {
     generatedAt: new Date(nowMs).toISOString(),
     basis,
-    credentials: state.credentials.map((credential) => ({ credential, flags: hygieneFlags(credential, nowMs) })),
+    credentials: state.credentials.map((credential) => {
+      const flags = hygieneFlags(credential, nowMs);
+      const live = credential.status === 'active' || credential.status === 'disabled';
+      return {
+        credential,
+        flags: {
+          ...flags,
+          expiringSoon: lifetime ? live && isExpiring(lifetime, credential.expiresAt, nowMs) : flags.expiringSoon,
+          // A counted request is use even when the last-used time lags (or was never written).
+          unused90Days: flags.unused90Days && !(usedIn90Days?.has(credential.id) ?? false),
+          exceedsLifetime: lifetime !== null && live && exceedsLifetime(lifetime, credential.createdAt, credential.expiresAt),
+        },
+      };
+    }),
+    lifetime,
+    usageCounted: usedIn90Days !== null,
     unusedRoles: state.roles.filter((r) => !used.has(r.id)),
     adminHolders,
   };

@@ -392,7 +392,24 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
     hygiene: {
       report: async () => {
         const { basis } = await state();
-        return hygieneReport(session.cached(), basis, clock.now());
+        const now = clock.now();
+        if (basis !== 'server') return hygieneReport(session.cached(), basis, now);
+        // The lifetime policy and 90 days of request counts, where the server has them (an older
+        // server, or one the token may not read them from, leaves the cached-state flags).
+        const [lifetime, usage] = await Promise.all([
+          lifecycle.lifetime.getLifetime().catch(() => null),
+          lifecycle.usage
+            .overview({ from: new Date(now - 90 * 86_400_000).toISOString(), to: new Date(now).toISOString(), bucket: 'day', limit: 100 })
+            .catch(() => null),
+        ]);
+        const usedIn90Days = usage
+          ? new Set(
+              [...usage.top, ...usage.mostDenied]
+                .filter((t) => t.credentialId !== null && t.allowed + t.denied > 0)
+                .map((t) => t.credentialId!),
+            )
+          : null;
+        return hygieneReport(session.cached(), basis, now, { lifetime, usedIn90Days });
       },
     },
     app: {

@@ -3,11 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { cidrProblem } from '../../shared/domain/cidr.ts';
 import { mayObtainKey, nameKey } from '../../shared/domain/policy.ts';
+import { latestAllowedExpiryMs, type LifetimePolicy } from '../../shared/domain/lifecycle.ts';
 import type { Credential, Role, User } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useAllCredentials, useCatalog, usePolicy, useRoles, useUsers } from '../app/data.ts';
 import { errorMessage } from '../app/errors.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
+import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { useWrite } from '../app/use-write.ts';
 import { DialogError, DialogFooter } from '../common/dialog-parts.tsx';
@@ -16,7 +18,7 @@ import { useFieldErrors } from '../common/use-field-errors.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { EffectivePermissions } from './effective-permissions.tsx';
-import { expiryTimestamp, type ExpiryChoice } from './expiry.ts';
+import { expiryTimestamp, initialExpiry, type ExpiryChoice } from './expiry.ts';
 import { ExpiryField } from './expiry-field.tsx';
 
 /** Creates or edits a credential; a create ends in the one-time token dialog. */
@@ -30,8 +32,10 @@ export function CredentialEditorDialog({ credentialId, onClose }: { credentialId
   });
   const roles = useRoles();
   const users = useUsers();
+  // The lifetime policy decides the pre-selected expiry; a server without one (or an error) means none.
+  const lifetime = useQuery({ queryKey: qk.lifetime(session.profileId), queryFn: () => api.policy.getLifetime() });
   const titleId = useId();
-  const ready = roles.data && (credentialId === null || existing.data);
+  const ready = roles.data && !lifetime.isPending && (credentialId === null || existing.data);
   // Escape, the backdrop and Cancel ask before throwing edits away; a clean editor closes at once.
   const [dirty, setDirty] = useState(false);
   const discard = useDiscardGuard(dirty, onClose, 'credential');
@@ -47,6 +51,7 @@ export function CredentialEditorDialog({ credentialId, onClose }: { credentialId
           credential={existing.data ?? null}
           roles={roles.data!}
           users={users.data ?? []}
+          lifetime={lifetime.data ?? null}
           onDirtyChange={setDirty}
           onCancel={discard.requestClose}
           onClose={onClose}
@@ -65,6 +70,7 @@ function EditorForm({
   credential,
   roles,
   users,
+  lifetime,
   onDirtyChange,
   onCancel,
   onClose,
@@ -72,6 +78,7 @@ function EditorForm({
   credential: Credential | null;
   roles: Role[];
   users: User[];
+  lifetime: LifetimePolicy | null;
   onDirtyChange: (dirty: boolean) => void;
   onCancel: () => void;
   onClose: () => void;
@@ -86,12 +93,12 @@ function EditorForm({
   const [description, setDescription] = useState(credential?.description ?? '');
   const [owner, setOwner] = useState<User | null>(users.find((u) => u.id === credential?.ownerId) ?? null);
   const [chosen, setChosen] = useState<Role[]>(roles.filter((r) => credential?.roles.includes(r.id)));
-  const [expiry, setExpiry] = useState<{ choice: ExpiryChoice; date: string }>(
+  const [expiry, setExpiry] = useState<{ choice: ExpiryChoice; date: string }>(() =>
     credential
       ? credential.expiresAt
         ? { choice: 'date', date: credential.expiresAt.slice(0, 10) }
         : { choice: 'never', date: '' }
-      : { choice: '90', date: '' },
+      : initialExpiry(lifetime),
   );
   const [cidrText, setCidrText] = useState((credential?.allowedCidrs ?? []).join('\n'));
   const [typed, setTyped] = useState('');
@@ -109,7 +116,8 @@ function EditorForm({
   const sameName = (others.data ?? []).find(
     (c) => c.id !== credential?.id && c.status !== 'revoked' && nameKey(c.name) === nameKey(trimmed),
   );
-  const expiresAt = expiryTimestamp(expiry.choice, expiry.date);
+  // The last allowed day means the latest allowed moment, not the end of that day (DESIGN §3.12).
+  const expiresAt = expiryTimestamp(expiry.choice, expiry.date, undefined, lifetime ? latestAllowedExpiryMs(lifetime, openedAt) : null);
   const expiryError =
     expiry.choice === 'date' && !expiry.date
       ? 'Pick a date, or another choice.'
@@ -259,6 +267,7 @@ function EditorForm({
               choice={expiry.choice}
               date={expiry.date}
               onChange={(choice, date) => setExpiry({ choice, date })}
+              policy={lifetime}
               error={errors.field('expiresAt') ?? expiryError}
             />
           </div>

@@ -19,7 +19,7 @@ export function CredentialRowActions({ credential: c }: { credential: Credential
   const button = (label: string, icon: React.ReactNode, onClick: () => void, disabled = false) => (
     <Tooltip title={label}>
       <span>
-        <IconButton size="small" aria-label={`${label} ${c.name}`} onClick={onClick} disabled={disabled || !online}>
+        <IconButton size="small" sx={{ p: 0.5 }} aria-label={`${label} ${c.name}`} onClick={onClick} disabled={disabled || !online}>
           {icon}
         </IconButton>
       </span>

@@ -68,19 +68,19 @@ export function CredentialsScreen() {
 
   const columns = useMemo<GridColDef<Credential>[]>(
     () => [
-      { field: 'name', headerName: 'Name', flex: 1.2, minWidth: 150, hideable: false },
+      { field: 'name', headerName: 'Name', flex: 1.2, minWidth: 110, hideable: false },
       {
         field: 'ownerId',
         headerName: 'Owner',
         flex: 0.8,
-        minWidth: 100,
+        minWidth: 90,
         valueGetter: (_v, row) => (row.ownerId ? (userName.get(row.ownerId) ?? row.ownerId) : '—'),
       },
       {
         field: 'roles',
         headerName: 'Roles',
         flex: 1.5,
-        minWidth: 150,
+        minWidth: 110,
         sortable: false,
         renderCell: ({ row }) => {
           // Two chips fit the column; the rest are "+N" with their names in a tooltip.
@@ -127,14 +127,15 @@ export function CredentialsScreen() {
           );
         },
       },
-      { field: 'prefix', headerName: 'Prefix', width: 105, renderCell: ({ row }) => <code>{row.prefix}</code> },
-      { field: 'createdAt', headerName: 'Created', width: 118, valueFormatter: (v: string) => formatDate(v) },
-      { field: 'expiresAt', headerName: 'Expires', width: 118, valueFormatter: (v: string | null) => formatDate(v) },
-      { field: 'lastUsedAt', headerName: 'Last used', width: 118, valueFormatter: (v: string | null) => formatDate(v) },
+      { field: 'prefix', headerName: 'Prefix', width: 100, renderCell: ({ row }) => <code>{row.prefix}</code> },
+      { field: 'createdAt', headerName: 'Created', width: 110, valueFormatter: (v: string) => formatDate(v) },
+      { field: 'expiresAt', headerName: 'Expires', width: 110, valueFormatter: (v: string | null) => formatDate(v) },
+      { field: 'lastUsedAt', headerName: 'Last used', width: 110, valueFormatter: (v: string | null) => formatDate(v) },
       {
         field: 'ops',
         headerName: 'Operations',
-        width: 150,
+        // Five compact buttons: usage, edit, disable/enable, roll, revoke.
+        width: 165,
         sortable: false,
         hideable: false,
         resizable: false,

@@ -7,12 +7,37 @@ import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { ErrorState, LoadingRows, Page } from '../common/states.tsx';
 
-const FLAGS: { flag: keyof HygieneFlags; title: string; hint: string }[] = [
-  { flag: 'noExpiry', title: 'Without expiry', hint: 'Live credentials that never expire. Give them an expiry date.' },
-  { flag: 'expiringSoon', title: 'Expiring within 14 days', hint: 'Roll or extend them before services break.' },
-  { flag: 'unused90Days', title: 'Unused for 90 days', hint: 'Probably forgotten: disable or revoke them.' },
-  { flag: 'noRoles', title: 'Without roles', hint: 'These are denied everything; give them roles or revoke them.' },
-];
+function flags(report: HygieneReport): { flag: keyof HygieneFlags; title: string; hint: string }[] {
+  const policy = report.lifetime;
+  return [
+    { flag: 'noExpiry', title: 'Without expiry', hint: 'Live credentials that never expire. Give them an expiry date.' },
+    {
+      flag: 'expiringSoon',
+      title: `Expiring within ${policy?.warnBeforeDays ?? 14} days`,
+      hint: 'Roll or extend them before services break.',
+    },
+    {
+      flag: 'unused90Days',
+      title: 'Unused for 90 days',
+      hint: report.usageCounted
+        ? 'No request counted in 90 days: probably forgotten. Disable or revoke them.'
+        : 'Probably forgotten: disable or revoke them.',
+    },
+    { flag: 'noRoles', title: 'Without roles', hint: 'These are denied everything; give them roles or revoke them.' },
+    ...(policy && (policy.maxLifetimeDays !== null || policy.requireExpiry)
+      ? [
+          {
+            flag: 'exceedsLifetime' as const,
+            title: 'Living longer than the lifetime policy allows',
+            hint:
+              policy.maxLifetimeDays !== null
+                ? `Issued before the maximum of ${policy.maxLifetimeDays} days: give them an earlier expiry or roll them.`
+                : 'The policy requires an expiry: give them one.',
+          },
+        ]
+      : []),
+  ];
+}
 
 /** A longer list shows this many and a "Show all N" button (never a scroll box that hides the rest). */
 const PREVIEW = 5;
@@ -38,7 +63,7 @@ export function HygieneScreen() {
 function Findings({ report }: { report: HygieneReport }) {
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(380px, 1fr))', gap: 2 }}>
-      {FLAGS.map((f) => (
+      {flags(report).map((f) => (
         <Section
           key={f.flag}
           title={f.title}

@@ -51,7 +51,7 @@ export function LifetimeCard({ policy }: { policy: LifetimePolicy }) {
   return (
     <Card variant="outlined" data-testid="lifetime-card">
       <CardContent>
-        <Typography variant="h3" component="h2" gutterBottom>
+        <Typography variant="h2" component="h2" gutterBottom>
           Credential lifetime
         </Typography>
         <Typography color="text.secondary" sx={{ mb: 2 }}>

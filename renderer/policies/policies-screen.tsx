@@ -35,7 +35,7 @@ export function PoliciesScreen() {
       ) : (
         <Stack spacing={2}>
           <PolicyCard policy={issuance.data} groups={groups.data} />
-          <LifetimeCard key={JSON.stringify(lifetime.data)} policy={lifetime.data} />
+          <LifetimeCard policy={lifetime.data} />
           <WebhooksCard webhooks={webhooks.data} />
         </Stack>
       )}

@@ -63,7 +63,7 @@ export function WebhooksCard({ webhooks }: { webhooks: Webhook[] }) {
       <CardContent>
         <Stack direction="row" sx={{ alignItems: 'flex-start', justifyContent: 'space-between', mb: 1 }}>
           <div>
-            <Typography variant="h3" component="h2" gutterBottom>
+            <Typography variant="h2" component="h2" gutterBottom>
               Webhooks
             </Typography>
             <Typography color="text.secondary">

@@ -56,7 +56,18 @@ function label(at: string, bucket: UsageBucket): string {
     : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: bucket === 'minute' ? '2-digit' : undefined });
 }
 
-export function UsageChart({ series, bucket, title }: { series: UsagePoint[]; bucket: UsageBucket; title: string }) {
+export function UsageChart({
+  series,
+  bucket,
+  title,
+  summary = null,
+}: {
+  series: UsagePoint[];
+  bucket: UsageBucket;
+  title: string;
+  /** Shown beside the title (the totals). */
+  summary?: React.ReactNode;
+}) {
   const theme = useTheme();
   const [view, setView] = useState<'chart' | 'table'>('chart');
   const reasons = useMemo(() => {
@@ -86,9 +97,12 @@ export function UsageChart({ series, bucket, title }: { series: UsagePoint[]; bu
   return (
     <Box>
       <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', mb: 1 }}>
-        <Typography variant="h3" component="h2">
-          {title}
-        </Typography>
+        <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 2 }}>
+          <Typography variant="h2" component="h2">
+            {title}
+          </Typography>
+          {summary}
+        </Box>
         <ToggleButtonGroup
           size="small"
           exclusive
@@ -112,12 +126,13 @@ export function UsageChart({ series, bucket, title }: { series: UsagePoint[]; bu
             series={chartSeries}
             xAxis={[{ data: labels, scaleType: 'band', tickLabelStyle: { fontSize: 11 } }]}
             yAxis={[{ tickMinStep: 1 }]}
-            margin={{ left: 8, right: 8, top: 8, bottom: 8 }}
+            margin={{ left: 8, right: 24, top: 8, bottom: 8 }}
             slotProps={{ legend: { position: { vertical: 'bottom', horizontal: 'center' } } }}
           />
         </Box>
       ) : (
-        <Box sx={{ maxHeight: 320, overflow: 'auto' }}>
+        // Focusable, so the keyboard can scroll the table (axe: scrollable-region-focusable).
+        <Box sx={{ maxHeight: 320, overflow: 'auto' }} tabIndex={0} role="region" aria-label={`${title}, as a table`}>
           <Table size="small" aria-label={title} data-testid="usage-table">
             <TableHead>
               <TableRow>

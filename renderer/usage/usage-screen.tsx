@@ -35,10 +35,16 @@ export function UsageScreen() {
         <>
           <Card variant="outlined" sx={{ mb: 2 }}>
             <CardContent>
-              <Typography color="text.secondary" sx={{ mb: 1 }} data-testid="usage-totals">
-                {overview.data.totals.allowed.toLocaleString()} allowed · {overview.data.totals.denied.toLocaleString()} denied
-              </Typography>
-              <UsageChart series={overview.data.series} bucket={overview.data.bucket} title="All credentials" />
+              <UsageChart
+                series={overview.data.series}
+                bucket={overview.data.bucket}
+                title="All credentials"
+                summary={
+                  <Typography color="text.secondary" data-testid="usage-totals">
+                    {overview.data.totals.allowed.toLocaleString()} allowed · {overview.data.totals.denied.toLocaleString()} denied
+                  </Typography>
+                }
+              />
             </CardContent>
           </Card>
           <Grid container spacing={2}>
@@ -60,7 +66,7 @@ function TopList({ title, entries, value, empty }: { title: string; entries: Usa
   return (
     <Card variant="outlined">
       <CardContent>
-        <Typography variant="h3" component="h2" gutterBottom>
+        <Typography variant="h2" component="h2" gutterBottom>
           {title}
         </Typography>
         {entries.length === 0 ? (
@@ -87,7 +93,7 @@ function TopList({ title, entries, value, empty }: { title: string; entries: Usa
                         {e.name}
                       </Button>
                     ) : (
-                      <Typography component="span" color="text.secondary">
+                      <Typography component="span" variant="body2" color="text.secondary">
                         {e.name}
                       </Typography>
                     )}

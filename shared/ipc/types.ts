@@ -1,3 +1,4 @@
+import type { LifetimePolicy } from '../domain/lifecycle.ts';
 import type { ErrorCode } from '../api/errors.ts';
 import type { Credential, Explanation, Id, Role, Timestamp } from '../domain/types.ts';
 import type { Webhook } from '../domain/lifecycle.ts';
@@ -241,15 +242,23 @@ export interface AccessCheck extends Explanation {
 
 export interface HygieneFlags {
   noExpiry: boolean;
+  /** Within the lifetime policy's warning window (14 days without one). */
   expiringSoon: boolean;
+  /** No request in 90 days: neither a counted one (usage) nor a last-used time. */
   unused90Days: boolean;
   noRoles: boolean;
+  /** Lives longer than the lifetime policy now allows (issued before a lower maximum). */
+  exceedsLifetime: boolean;
 }
 
 export interface HygieneReport {
   generatedAt: Timestamp;
   basis: 'server' | 'cache';
   credentials: { credential: Credential; flags: HygieneFlags }[];
+  /** The lifetime policy the flags used (null: not known, e.g. offline or an older server). */
+  lifetime: LifetimePolicy | null;
+  /** Whether "unused for 90 days" also used the server's request counts (else last-used times only). */
+  usageCounted: boolean;
   /** Roles that no credential holds. */
   unusedRoles: Role[];
   /** Credentials whose roles grant administration actions (the keyward group). */

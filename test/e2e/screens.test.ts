@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { screenshot } from './helpers/browser.ts';
 import { RENDERER_DIR, startStack, type Stack } from './helpers/stack.ts';
 import { serveStatic } from './helpers/static-server.ts';
+import { startReceiver, type Receiver } from '../integration/lifecycle/webhook-receiver.ts';
 import { connect, goTo, setTheme } from './helpers/ui.ts';
 
 // Every screen and dialog, in light and dark, in the states an admin meets (populated, empty
@@ -21,7 +22,9 @@ type Theme = (typeof THEMES)[number];
 
 let stack: Stack;
 let bench: { url: string; close: () => Promise<void> };
+let receiver: Receiver;
 before(async () => {
+  receiver = await startReceiver();
   stack = await startStack({ demo: true });
   // Actions wait longer than Playwright's 30 s default: the machine may be busy scanning.
   stack.context.setDefaultTimeout(90_000);
@@ -29,6 +32,7 @@ before(async () => {
   bench = await serveStatic(RENDERER_DIR);
 });
 after(async () => {
+  await receiver?.close();
   await bench?.close();
   await stack?.close();
 });
@@ -312,4 +316,128 @@ view('the backend dialog, testing a path and refusing a lookaround', 2, async (p
   await backend.getByRole('button', { name: 'Cancel' }).click();
   await discardPrompt(page).getByRole('button', { name: 'Discard' }).click();
   await page.getByRole('dialog', { name: /^Edit backend / }).waitFor({ state: 'detached' });
+});
+
+// The lifecycle screens (DESIGN §5 Usage and Policies) at the 1280×800 window the issue asks for,
+// with real traffic counted, a webhook that delivered, and a credential reported leaked.
+
+async function at1280(page: Page, body: () => Promise<void>) {
+  const before = page.viewportSize()!;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  try {
+    await body();
+  } finally {
+    await page.setViewportSize(before);
+  }
+}
+
+let traffic: Promise<void> | null = null;
+/** Requests of two credentials (once per file): allowed, denied for two reasons, unknown tokens. */
+function makeTraffic(): Promise<void> {
+  traffic ??= (async () => {
+    const { items: roles } = await stack.rest<{ items: { id: string; name: string; actions: string[] }[] }>('GET', '/v1/roles');
+    const role = roles.find((r) => r.name === 'Support agent' && r.actions.length > 0) ?? roles.find((r) => r.actions.length > 0)!;
+    const busy = await stack.rest<{ secret: string }>('POST', '/v1/credentials', { name: 'usage: support bot', roles: [role.id] });
+    // No roles: every request is denied as no_roles.
+    const quiet = await stack.rest<{ secret: string }>('POST', '/v1/credentials', { name: 'usage: nightly batch' });
+    const decide = (token: string, action: string) => stack.rest('POST', '/v1/authorize', { token, action });
+    const action = role.actions[0]!;
+    for (let i = 0; i < 40; i++) await decide(busy.secret, action);
+    for (let i = 0; i < 6; i++) await decide(quiet.secret, action);
+    for (let i = 0; i < 4; i++) await decide('kw_notarealtokenatallnotarealtokenatall00', action);
+  })();
+  return traffic;
+}
+
+view('lifecycle: the Usage screen with traffic', 2, async (page, _theme, look) => {
+  await makeTraffic();
+  await at1280(page, async () => {
+    await goTo(page, 'Usage');
+    await page.getByRole('table', { name: 'Busiest credentials' }).getByText('usage: support bot').waitFor();
+    await look('screen-usage');
+    await page.getByRole('button', { name: 'Table' }).click();
+    await page.getByTestId('usage-table').waitFor();
+    await look('screen-usage-table');
+    await page.getByRole('button', { name: 'Chart' }).click();
+  });
+});
+
+view('lifecycle: the usage of one credential', 1, async (page, _theme, look) => {
+  await makeTraffic();
+  await at1280(page, async () => {
+    await goTo(page, 'Credentials');
+    await page.getByLabel('Search credentials').fill('usage: support bot');
+    await page.getByRole('button', { name: 'Usage usage: support bot' }).click();
+    await page.getByTestId('credential-usage-dialog').getByTestId('usage-totals').filter({ hasText: '40 allowed' }).waitFor();
+    await look('dialog-credential-usage');
+    await page.getByTestId('credential-usage-dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('credential-usage-dialog').waitFor({ state: 'detached' });
+    await page.getByLabel('Search credentials').fill('');
+  });
+});
+
+let hooked: Promise<void> | null = null;
+/** A webhook to the local receiver with one delivered message (once per file). */
+function makeWebhook(): Promise<void> {
+  hooked ??= (async () => {
+    await stack.rest('POST', '/v1/webhooks', {
+      name: 'SIEM',
+      url: receiver.url,
+      events: ['credential.revoked', 'credential.leak_reported', 'policy.changed'],
+    });
+    await stack.rest('PUT', '/v1/policy/lifetime', { maxLifetimeDays: 180, requireExpiry: true, warnBeforeDays: 14 });
+    await receiver.waitFor(1, (r) => r.json.type === 'policy.changed');
+    // Back to no limit: the other views create credentials without an expiry.
+    await stack.rest('PUT', '/v1/policy/lifetime', { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 });
+  })();
+  return hooked;
+}
+
+view('lifecycle: the Policies screen, the webhook editor and a delivery log', 3, async (page, _theme, look) => {
+  await makeWebhook();
+  // A limit set, so the lifetime card shows its fields; lifted again for the other views.
+  await stack.rest('PUT', '/v1/policy/lifetime', { maxLifetimeDays: 180, requireExpiry: true, warnBeforeDays: 14 });
+  await at1280(page, async () => {
+    await page.reload();
+    await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
+    await goTo(page, 'Policies');
+    await page.getByTestId('webhook-row').filter({ hasText: 'SIEM' }).waitFor();
+    await look('screen-policies');
+    await page.getByRole('button', { name: 'New webhook' }).click();
+    const editor = page.getByTestId('webhook-editor');
+    await editor.getByLabel('Receiver URL').fill('http://hooks.example.com/keyward');
+    await editor.getByRole('button', { name: 'Create webhook' }).click();
+    await editor.getByText('Use https://').waitFor();
+    await look('dialog-webhook-editor');
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Delivery log of SIEM' }).click();
+    await page.getByTestId('delivery-row').filter({ hasText: 'delivered' }).first().waitFor();
+    await look('dialog-webhook-deliveries');
+    await page.getByTestId('webhook-deliveries').getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('webhook-deliveries').waitFor({ state: 'detached' });
+  }).finally(() => stack.rest('PUT', '/v1/policy/lifetime', { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 }));
+});
+
+view('lifecycle: a credential reported leaked in the grid', 1, async (page, theme, look) => {
+  const name = `leaked ${theme}`;
+  const { secret } = await stack.rest<{ secret: string }>('POST', '/v1/credentials', {
+    name,
+    expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+  });
+  const answer = await fetch(`${stack.serverUrl}/v1/leaks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: secret, source: 'github' }),
+  });
+  assert.equal(answer.status, 202);
+  await at1280(page, async () => {
+    await page.reload();
+    await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
+    await goTo(page, 'Credentials');
+    await page.getByLabel('Search credentials').fill('leaked');
+    await page.getByRole('row').filter({ hasText: name }).getByTestId('leaked-chip').waitFor();
+    await look('screen-credentials-leaked');
+    await page.getByLabel('Search credentials').fill('');
+  });
 });

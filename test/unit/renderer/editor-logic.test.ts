@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { prefixProblem, testRoute } from '../../../renderer/backends/route-test.ts';
-import { expiryTimestamp } from '../../../renderer/credentials/expiry.ts';
+import { expiryTimestamp, initialExpiry } from '../../../renderer/credentials/expiry.ts';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
@@ -18,6 +18,20 @@ const settings = [
 ];
 const billing = { prefix: '/billing', requiredRoles: ['reader'], settings, caseSensitive: false };
 const requirement = (result: ReturnType<typeof testRoute>) => (result?.kind === 'match' ? result.requirement : null);
+
+test('under a lifetime policy a new credential starts at the latest allowed expiry, and that day is never past it', () => {
+  const policy = (maxLifetimeDays: number | null) => ({ maxLifetimeDays, requireExpiry: maxLifetimeDays !== null, warnBeforeDays: 14 });
+  assert.deepEqual(initialExpiry(null, NOW), { choice: '90', date: '' });
+  assert.deepEqual(initialExpiry(policy(null), NOW), { choice: '90', date: '' });
+  assert.deepEqual(initialExpiry(policy(30), NOW), { choice: '30', date: '' });
+  assert.deepEqual(initialExpiry(policy(45), NOW), { choice: 'date', date: '2026-02-15' });
+  const latest = NOW + 45 * 86_400_000;
+  // The last allowed day means the latest allowed moment, not the end of that day (which is later).
+  assert.equal(expiryTimestamp('date', '2026-02-15', NOW, latest), new Date(latest).toISOString());
+  assert.equal(expiryTimestamp('date', '2026-02-14', NOW, latest), '2026-02-14T23:59:59.000Z');
+  // A later day stays as picked: the server refuses it and says the latest allowed date.
+  assert.equal(expiryTimestamp('date', '2026-02-16', NOW, latest), '2026-02-16T23:59:59.000Z');
+});
 
 test('"test a path" shows the first matching sub-URL setting and the roles it requires', () => {
   assert.deepEqual(requirement(testRoute(billing, 'POST', '/billing/invoices/7?x=1'))?.requiredRoleIds, ['reader', 'clerk']);
