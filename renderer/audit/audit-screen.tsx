@@ -102,7 +102,12 @@ export function AuditScreen() {
               —
             </Typography>
           ) : (
-            <Button size="small" onClick={() => setOpenedId(row.id)} aria-label={`Show the change of ${row.action} at ${row.at}`}>
+            // The accessible name starts with the visible text (axe label-content-name-mismatch).
+            <Button
+              size="small"
+              onClick={() => setOpenedId(row.id)}
+              aria-label={`${n} change${n === 1 ? '' : 's'}: show the change of ${row.action} at ${row.at}`}
+            >
               {n} change{n === 1 ? '' : 's'}
             </Button>
           );

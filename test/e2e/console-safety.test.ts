@@ -227,7 +227,7 @@ test('the audit log shows the change itself and exports the entries as JSON and 
   await goTo(page, 'Audit log');
   // Newest first: the first role.update row is this edit.
   const row = page.getByRole('row').filter({ hasText: 'role.update' }).first();
-  await row.getByRole('button', { name: /Show the change of role\.update/ }).click();
+  await row.getByRole('button', { name: /show the change of role\.update/i }).click();
   await page.getByTestId('audit-change').getByText('actions: + AddClient').waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
   const entries = JSON.parse(await readFile((await download.path())!, 'utf8')) as { action: string }[];

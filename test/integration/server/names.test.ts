@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Kysely, SqliteDialect } from 'kysely';
 import { startServer } from '../../../server/index.ts';
+import { migrateTo } from '../../../server/storage/migrations.ts';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
 import { makeBackend, makeCredential, makeGroup, makeRole, makeUser, unique } from '../../helpers/builders.ts';
 import { makeRequest, startTestServer, type TestServer } from '../../helpers/server.ts';
@@ -114,12 +116,10 @@ test('the skeleton migration fills in the skeletons of roles created before it',
     const created = await makeRequest(first.url, token)('POST', '/v1/roles', { body: { name: 'Payroll team', actions: [] } });
     assertStatus(created, 201);
     await first.close();
-    // Back to a database from before 0003: no skeleton column, the migration not yet run.
-    const db = new Database(dbPath);
-    db.exec(
-      "DROP INDEX roles_name_skeleton; ALTER TABLE roles DROP COLUMN name_skeleton; DELETE FROM kysely_migration WHERE name = '0003_role_name_skeleton';",
-    );
-    db.close();
+    // Back to a database from before 0003 (every later migration undone too): no skeleton column.
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(dbPath) }) });
+    await migrateTo(db, '0002_backend_case_sensitive');
+    await db.destroy();
     const second = await startServer(options);
     try {
       const res = await makeRequest(second.url, token)('POST', '/v1/roles', { body: { name: 'P\u0430yroll team', actions: [] } });
