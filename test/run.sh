@@ -6,6 +6,8 @@
 #   bash test/run.sh test/unit/shared/token.test.ts    # some files
 #   bash test/run.sh --test-name-pattern=cidr test/unit/shared/*.test.ts
 #   KEYWARD_SKIP_BUILD=1 bash test/run.sh 'test/unit/**/*.test.ts'   # no renderer build first
+#   bash test/run.sh --shuffle                         # files in a random order; prints the seed
+#   bash test/run.sh --shuffle=1234 'test/unit/**/*.test.ts'          # that order again
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source .ci/node-env.sh
@@ -41,8 +43,12 @@ if [ -z "${KEYWARD_SKIP_BUILD:-}" ] && [ "${KEYWARD_E2E_HOST:-}" = electron ]; t
 
 options=()
 files=()
+shuffle=''
+shuffled=''
 for arg in "$@"; do
   case "$arg" in
+    --shuffle) shuffled=1 shuffle="$(node -e 'process.stdout.write(String(require("node:crypto").randomInt(2 ** 32)))')" ;;
+    --shuffle=*) shuffled=1 shuffle="${arg#--shuffle=}" ;;
     -*) options+=("$arg") ;;
     *) files+=("$arg") ;;
   esac
@@ -55,7 +61,14 @@ done
 [ -t 1 ] && export FORCE_COLOR=1
 output="$(mktemp "${TMPDIR:-/tmp}/keyward-test-output.XXXXXX")"
 status=0
-node --test --test-reporter=spec --test-concurrency=2 --test-timeout=600000 "${options[@]}" "${files[@]}" | tee "$output" || status=$?
+if [ -n "$shuffled" ]; then
+  # --shuffle[=SEED]: `node --test` sorts the files it is given, so test/run-shuffled.ts runs them
+  # through the runner's API in the seed's order (same reporter, concurrency and timeout) and
+  # prints the seed first, to repeat the run.
+  node test/run-shuffled.ts "$shuffle" "${options[@]}" "${files[@]}" | tee "$output" || status=$?
+else
+  node --test --test-reporter=spec --test-concurrency=2 --test-timeout=600000 "${options[@]}" "${files[@]}" | tee "$output" || status=$?
+fi
 if [ "$status" -ne 0 ]; then
   printf '\nSummary:\n'
   grep -aE 'ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [0-9.]+' "$output" || true

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Backend, Catalog, Credential, Group, IssuancePolicy, Role, User } from '../../shared/domain/types.ts';
+import type { Outcome } from '../../shared/ipc/client.ts';
 import { methodSpec, type ArgOf, type KeywardApi } from '../../shared/ipc/contract.ts';
-import type { AppSettings, ConnectionTest, IpcError, IssuedCredential, Profile } from '../../shared/ipc/types.ts';
+import type { AppSettings, ConnectionTest, IssuedCredential, Profile } from '../../shared/ipc/types.ts';
 import { checkIpcArgument } from '../../shared/ipc/validate.ts';
 import { checkAccess, hygieneReport } from './access-checker.ts';
 import { assertTransportAllowed, BackendClient, fetchCertificate, networkError } from './backend-client.ts';
@@ -48,11 +49,9 @@ export interface AppDeps {
   onSettingsChanged?: (settings: AppSettings) => void;
 }
 
-export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: IpcError };
-
 export interface ApiImplementation {
   api: KeywardApi;
-  dispatch(method: string, arg: unknown): Promise<DispatchResult>;
+  dispatch(method: string, arg: unknown): Promise<Outcome>;
   /** At start: clears a secret a killed earlier run left on the clipboard (matched by salted hash). */
   start(): Promise<void>;
   /** At quit: clears a copied secret still on the clipboard, stops the local server. */
@@ -436,7 +435,7 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
     on: () => () => {},
   };
 
-  const dispatch = async (method: string, arg: unknown): Promise<DispatchResult> => {
+  const dispatch = async (method: string, arg: unknown): Promise<Outcome> => {
     const problem = checkIpcArgument(method, arg);
     if (problem) {
       log.warn('ipc argument rejected', { method: method.slice(0, 100), code: problem.code });

@@ -1,4 +1,4 @@
-import { isIpcError, type IpcError } from '../../shared/ipc/types.ts';
+import { isIpcError } from '../../shared/ipc/types.ts';
 
 /** The server's (or the app's) own sentence for an error, so users see why, not a stack. */
 export function errorMessage(error: unknown): string {
@@ -11,8 +11,4 @@ export function errorMessage(error: unknown): string {
   }
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
-}
-
-export function errorCode(error: unknown): IpcError['code'] | null {
-  return isIpcError(error) ? error.code : null;
 }

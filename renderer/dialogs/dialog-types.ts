@@ -40,7 +40,6 @@ export type DialogSpec =
   | { type: 'shortcuts' };
 
 export type CredentialAction = 'disable' | 'enable' | 'roll' | 'revoke';
-export type DialogType = DialogSpec['type'];
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled dialog: ${JSON.stringify(value)}`);

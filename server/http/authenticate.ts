@@ -9,8 +9,10 @@ import { resolveToken } from '../services/authorization-service.ts';
 import type { UsersTable } from '../storage/schema.ts';
 import type { FailedAuthLimiter } from './rate-limit.ts';
 import type { VerificationGate } from '../services/passwords.ts';
-import { clientAddress } from './forward-auth.ts';
+import { clientAddress, presentedToken } from './request-parts.ts';
+import { DECISION_MESSAGES } from './denial-messages.ts';
 import type { ParsedCidr } from '../../shared/domain/cidr.ts';
+import type { DecisionReason } from '../../shared/domain/types.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,26 +21,8 @@ declare module 'fastify' {
   }
 }
 
-/** The caller's token from `Authorization: Bearer …` or `X-Api-Key`. */
-export function presentedToken(headers: FastifyRequest['headers']): string | null {
-  const auth = headers.authorization;
-  if (typeof auth === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (match) return match[1]!;
-  }
-  const key = headers['x-api-key'];
-  if (typeof key === 'string' && key.trim()) return key.trim();
-  return null;
-}
-
-const TOKEN_FAILURES = new Set(['unknown_token', 'revoked', 'expired', 'disabled', 'ip_not_allowed']);
-const FAILURE_MESSAGES: Record<string, string> = {
-  unknown_token: 'The API token is not valid.',
-  revoked: 'The API token has been revoked.',
-  expired: 'The API token has expired.',
-  disabled: 'The API token is disabled.',
-  ip_not_allowed: 'The API token may not be used from this address.',
-};
+/** The token problems answered 401 (and counted as failed authentications). */
+const TOKEN_FAILURES: ReadonlySet<DecisionReason> = new Set(['unknown_token', 'revoked', 'expired', 'disabled', 'ip_not_allowed']);
 
 /** Headers to send with an authentication failure. */
 export type AuthHeaders = Record<string, string>;
@@ -74,7 +58,7 @@ export function authenticateToken(
     // pays nothing for good tokens.
     limiter.reserve(ip, nowMs);
     out['WWW-Authenticate'] = 'Bearer realm="keyward", error="invalid_token"';
-    throw new ApiError('unauthorized', FAILURE_MESSAGES[problem] ?? 'The API token is not valid.');
+    throw new ApiError('unauthorized', DECISION_MESSAGES[problem]);
   }
   ctx.lastUsed.touch(view!.id, nowMs);
   if (permission && !AuthzCache.permits(view!, permission)) {

@@ -7,7 +7,8 @@ import type { CachedAnswer } from '../authz/cache.ts';
 import { authorizeAnswer } from '../services/authorization-service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { authenticateToken, type AuthHeaders } from './authenticate.ts';
-import { clientAddress, FORWARD_AUTH_PATH, forwardAuthAnswer } from './forward-auth.ts';
+import { FORWARD_AUTH_PATH, forwardAuthAnswer } from './forward-auth.ts';
+import { clientAddress } from './request-parts.ts';
 import type { FailedAuthLimiter } from './rate-limit.ts';
 import { describeErrors } from './validation.ts';
 

@@ -1,14 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
 import { encodeRolesHeader, forwardAuthStatus } from '../../shared/domain/authorize.ts';
 import { canonicalPath, isInvalidPath } from '../../shared/domain/canonical-path.ts';
-import { ipInRanges, parseIp, type ParsedCidr } from '../../shared/domain/cidr.ts';
+import type { ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { Decision } from '../../shared/domain/types.ts';
 import { serialiseAnswer, type CachedAnswer } from '../authz/cache.ts';
 import { decideFor, resolveToken } from '../services/authorization-service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
-import { presentedToken } from './authenticate.ts';
+import { DECISION_MESSAGES } from './denial-messages.ts';
+import { clientAddress, header, presentedToken, type RawRequest } from './request-parts.ts';
 
 // /v1/forward-auth for nginx auth_request, Traefik forwardAuth and Envoy ext_authz. The token
 // comes from the request's own headers; the original method and URI from X-Original-* or
@@ -20,41 +20,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     trustedProxies: readonly ParsedCidr[];
   }
-}
-
-/** What forward-auth reads of a request: fastify's request and node's IncomingMessage both fit. */
-export interface RawRequest {
-  headers: IncomingHttpHeaders;
-  url: string;
-  method: string;
-  remoteAddress: string;
-}
-
-function header(request: RawRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The client's address: forwarded headers count only when the peer is a trusted proxy. */
-export function clientAddress(request: RawRequest, trusted: readonly ParsedCidr[]): string {
-  const peer = request.remoteAddress;
-  if (trusted.length === 0 || !ipInRanges(peer, trusted)) return peer;
-  const forwarded = header(request, 'x-forwarded-for');
-  if (forwarded) {
-    // Walk from the right: the first address that is not itself a trusted proxy is the client.
-    const hops = forwarded
-      .split(',')
-      .map((h) => h.trim())
-      .filter(Boolean);
-    for (let i = hops.length - 1; i >= 0; i -= 1) {
-      const hop = hops[i]!;
-      if (parseIp(hop) === null) break;
-      if (!ipInRanges(hop, trusted) || i === 0) return hop;
-    }
-  }
-  const real = header(request, 'x-real-ip')?.trim();
-  if (real && parseIp(real)) return real;
-  return peer;
 }
 
 function originalRequest(request: RawRequest): { method: string; uri: string } {
@@ -143,7 +108,7 @@ function answerParts(decision: Decision, uri: string): { status: number; headers
     body: {
       error: {
         code: status === 401 ? 'unauthorized' : 'forbidden',
-        message: DENIAL_MESSAGES[decision.reason] ?? 'Access denied.',
+        message: DECISION_MESSAGES[decision.reason],
         details: { reason: decision.reason, missingRoles: decision.missingRoles, ...pathDetails(decision, uri) },
       },
     },
@@ -161,18 +126,6 @@ export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply:
   reply.code(answer.status).headers(answer.headers);
   return answer.body;
 }
-
-const DENIAL_MESSAGES: Record<string, string> = {
-  unknown_token: 'No valid API token was presented.',
-  revoked: 'The API token has been revoked.',
-  expired: 'The API token has expired.',
-  disabled: 'The API token is disabled.',
-  ip_not_allowed: 'The API token may not be used from this address.',
-  no_roles: 'The API token holds no roles.',
-  missing_roles: 'The API token lacks roles this URL requires.',
-  no_route: 'No API backend serves this URL.',
-  invalid_path: 'The URL path is refused because servers could read it as a different route.',
-};
 
 /** For an invalid_path denial, which rule refused the path, so whoever reads the 403 can fix the request or the proxy. */
 function pathDetails(decision: Decision, uri: string): { pathProblem?: string } {
@@ -201,7 +154,7 @@ const STALE = serialiseAnswer(
   {
     error: {
       code: 'database_unavailable',
-      message: 'This instance has lost contact with the database for too long to trust its cached permissions.',
+      message: DECISION_MESSAGES.stale_cache,
       details: { reason: 'stale_cache' },
     },
   },

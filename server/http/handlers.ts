@@ -36,7 +36,8 @@ import {
 import { applyRoleChanges, createRole, deleteRole, getRole, listRoles, updateRole } from '../services/role-service.ts';
 import type { Readiness } from '../storage/readiness.ts';
 import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
-import { clientAddress, forwardAuth } from './forward-auth.ts';
+import { forwardAuth } from './forward-auth.ts';
+import { clientAddress } from './request-parts.ts';
 import type * as L from '../../shared/api/lifecycle-schemas.ts';
 import type { UsageCounter } from '../authz/usage-counter.ts';
 import { reportLeak, ReportLimiter } from '../services/leak-service.ts';

@@ -1,31 +1,5 @@
-import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
-import { LocalChangeFeed, type ChangeFeed } from './change-feed.ts';
-import { migrateToLatest } from './migrations.ts';
-import { preparePrivateFile, restrictSqliteFiles } from '../private-files.ts';
-import type { Database } from './schema.ts';
-
-export type Dialect = 'sqlite' | 'postgres';
-
-export interface OpenDatabase {
-  db: Kysely<Database>;
-  dialect: Dialect;
-  /** Tells this and (for PostgreSQL) every other instance what changed after a commit. */
-  feed: ChangeFeed;
-  /**
-   * Optional: the caller has finished its first-start work (HMAC key, bootstrap). PostgreSQL
-   * holds a startup lock until then, so instances started together bootstrap the database once.
-   */
-  ready?(): Promise<void>;
-  close(): Promise<void>;
-}
-
-export interface DatabaseOptions {
-  dbPath?: string | undefined;
-  databaseUrl?: string | undefined;
-  /** Problems in background work that repairs itself (PostgreSQL change feed reconnects). */
-  onBackgroundError?: ((error: unknown, what: string) => void) | undefined;
-}
+import { openSqlite } from './sqlite/open.ts';
+import type { DatabaseOptions, OpenDatabase } from './types.ts';
 
 /** Opens (and migrates) the configured database: PostgreSQL when a URL is given, else SQLite. */
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
@@ -34,61 +8,4 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
     return openPostgres(options.databaseUrl, options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {});
   }
   return openSqlite(options.dbPath ?? ':memory:');
-}
-
-function openSqlite(path: string): OpenDatabase | Promise<OpenDatabase> {
-  // The file holds every secret hash (and the HMAC key unless KEYWARD_HMAC_KEY is set): 0600.
-  if (path !== ':memory:') preparePrivateFile(path);
-  const sqlite = new SQLite(path);
-  // WAL lets readers run during a write; synchronous=FULL makes every acknowledged commit
-  // survive a power cut, not only a killed process. busy_timeout covers a second process that
-  // holds a lock (a backup, a maintenance shell); better-sqlite3 waits on the event loop, so
-  // the wait is short and a lock held longer answers 503 database_unavailable instead of
-  // stalling authorization.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 1000');
-  if (path !== ':memory:') restrictSqliteFiles(path);
-  const db = new Kysely<Database>({ dialect: new SafeRollbackSqliteDialect(sqlite) });
-  const feed = new LocalChangeFeed();
-  return migrateToLatest(db as Kysely<unknown>).then(
-    () => ({
-      db,
-      dialect: 'sqlite' as const,
-      feed,
-      async close() {
-        await feed.close();
-        await db.destroy();
-      },
-    }),
-    async (error: unknown) => {
-      await db.destroy();
-      throw error;
-    },
-  );
-}
-
-/**
- * SQLite ends a transaction by itself on some errors (SQLITE_FULL, SQLITE_IOERR, a busy
- * deadlock); Kysely's ROLLBACK then fails with "no transaction is active" and that error
- * replaces the real one, which would turn a full disk's 503 into a 500. Roll back only when a
- * transaction is still open.
- */
-class SafeRollbackSqliteDialect extends SqliteDialect {
-  readonly #sqlite: SQLite.Database;
-
-  constructor(sqlite: SQLite.Database) {
-    super({ database: sqlite });
-    this.#sqlite = sqlite;
-  }
-
-  override createDriver(): Driver {
-    const sqlite = this.#sqlite;
-    return new (class extends SqliteDriver {
-      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-        if (sqlite.inTransaction) await super.rollbackTransaction(connection);
-      }
-    })({ database: sqlite });
-  }
 }

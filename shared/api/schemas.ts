@@ -360,10 +360,6 @@ export const Explanation = Type.Object({
 });
 
 // Audit and misc
-export const PageQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) },
-  strict,
-);
 export const AuditQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),

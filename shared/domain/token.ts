@@ -87,9 +87,3 @@ export function displayPrefix(secret: string): string {
   if (TOKEN_PATTERN.test(secret)) return secret.slice(0, DISPLAY_PREFIX_LENGTH);
   return secret.slice(0, Math.min(4, Math.floor(secret.length / 4)));
 }
-
-/** A masked preview for the one-time dialog: prefix, dots, last 4 characters. */
-export function maskToken(secret: string): string {
-  if (secret.length <= 12) return '•'.repeat(secret.length);
-  return `${secret.slice(0, DISPLAY_PREFIX_LENGTH)}${'•'.repeat(secret.length - DISPLAY_PREFIX_LENGTH - 4)}${secret.slice(-4)}`;
-}

@@ -9,8 +9,3 @@ declare global {
     keyward?: KeywardApi;
   }
 }
-
-/** The preload's API when running in the Electron window, else null. */
-export function electronApi(host: { keyward?: KeywardApi }): KeywardApi | null {
-  return host.keyward ?? null;
-}

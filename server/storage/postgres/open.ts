@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { OpenDatabase } from '../database.ts';
+import type { OpenDatabase } from '../types.ts';
 import { migrateToLatest } from '../migrations.ts';
 import type { Database } from '../schema.ts';
 import { PostgresChangeFeed } from './change-feed.ts';
