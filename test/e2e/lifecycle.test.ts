@@ -226,6 +226,9 @@ test('a credential reported as leaked is revoked and marked leaked in the grid',
   await page.reload();
   await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
   await goTo(page, 'Credentials');
+  // A leaked credential is revoked, and revoked ones leave the default view: the status filter brings them back.
+  await page.getByRole('combobox', { name: 'Status' }).click();
+  await page.getByRole('option', { name: 'Any status, revoked too' }).click();
   await gridRow.getByTestId('leaked-chip').waitFor();
   assert.equal(await gridRow.getByTestId('leaked-chip').textContent(), 'leaked');
   await gridRow.getByTestId('leaked-chip').hover();

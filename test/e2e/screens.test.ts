@@ -436,8 +436,13 @@ view('lifecycle: a credential reported leaked in the grid', 1, async (page, them
     await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
     await goTo(page, 'Credentials');
     await page.getByLabel('Search credentials').fill('leaked');
+    // Revoked (so leaked) credentials leave the default view; the status filter brings them back.
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Any status, revoked too' }).click();
     await page.getByRole('row').filter({ hasText: name }).getByTestId('leaked-chip').waitFor();
     await look('screen-credentials-leaked');
     await page.getByLabel('Search credentials').fill('');
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'All but revoked' }).click();
   });
 });
