@@ -53,6 +53,12 @@ test('instance A revokes one administrator while instance B revokes the other: e
   let y = await makeAdministrator(x);
   // A delegated credentials admin (no role rights) makes both revokes, one through each instance.
   const delegate = await makeCaller(a, ['keyward.credentials.read', 'keyward.credentials.write']);
+  // Made through A, the delegate reaches B's cache through the change feed; wait for it there.
+  assert.equal(
+    await eventually(async () => (await b.request('GET', '/v1/credentials?limit=1', { token: delegate.token })).status === 200, 3000, 20),
+    true,
+    'the delegate is known to B',
+  );
   for (let round = 0; round < 10; round += 1) {
     const [ra, rb] = await Promise.all([
       a.request('POST', `/v1/credentials/${x.id}/revoke`, { token: delegate.token }),
