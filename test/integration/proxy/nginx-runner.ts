@@ -76,6 +76,8 @@ http {
     location = /_keyward_auth {
       internal;
       proxy_pass http://keyward/v1/forward-auth;
+      # HEAD: the answer has no body, so nginx keeps the connection to Keyward (docs/operations.md).
+      proxy_method HEAD;
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       proxy_set_header X-Original-Method $request_method;
