@@ -27,18 +27,32 @@ export async function seedDemo(ctx: ServiceContext, logger: Logger): Promise<voi
   }
   const groupIds = new Map<string, string>();
   for (const group of spec.groups) {
-    const created = await createGroup(ctx, SYSTEM_ACTOR, { name: group.name, description: group.description, defaultRoles: group.defaultRoles.map(roleId) });
+    const created = await createGroup(ctx, SYSTEM_ACTOR, {
+      name: group.name,
+      description: group.description,
+      defaultRoles: group.defaultRoles.map(roleId),
+    });
     groupIds.set(nameKey(group.name), created.id);
   }
   for (const user of spec.users) {
-    await createUser(ctx, SYSTEM_ACTOR, { name: user.name, email: user.email, password: user.password, groups: user.groups.map((g) => groupIds.get(nameKey(g))!).filter(Boolean) });
+    await createUser(ctx, SYSTEM_ACTOR, {
+      name: user.name,
+      email: user.email,
+      password: user.password,
+      groups: user.groups.map((g) => groupIds.get(nameKey(g))!).filter(Boolean),
+    });
   }
   for (const backend of spec.backends) {
     await createBackend(ctx, SYSTEM_ACTOR, {
       name: backend.name,
       frontendPrefix: backend.frontendPrefix,
       requiredRoles: backend.requiredRoles.map(roleId),
-      subSettings: backend.subSettings.map((s) => ({ method: s.method, pathRegex: s.pathRegex, requiredRoles: s.requiredRoles.map(roleId), override: s.override })),
+      subSettings: backend.subSettings.map((s) => ({
+        method: s.method,
+        pathRegex: s.pathRegex,
+        requiredRoles: s.requiredRoles.map(roleId),
+        override: s.override,
+      })),
     });
   }
   logger.info({ groups: demoCatalog().groups.length, roles: spec.roles.length, users: spec.users.length }, 'Seeded demo data');

@@ -92,7 +92,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       lastUsed,
       serializable: database.dialect === 'postgres',
     });
-    usage = new UsageCounter(database.db, options.usageFlushMs ?? 5000, (error) => logger.error({ err: error }, 'writing usage counts failed; they are kept and retried'));
+    usage = new UsageCounter(database.db, options.usageFlushMs ?? 5000, (error) =>
+      logger.error({ err: error }, 'writing usage counts failed; they are kept and retried'),
+    );
     ctx.usage = usage;
     dispatcher = new WebhookDispatcher(database.db, {
       allowPrivate: options.webhookAllowPrivate === true,
@@ -128,7 +130,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 7700 });
     dispatcher.start();
-    notifier = startExpiryNotifier(ctx, options.expiryCheckMs ?? 60_000, (error) => logger.warn({ err: error }, 'checking credential expiries failed'));
+    notifier = startExpiryNotifier(ctx, options.expiryCheckMs ?? 60_000, (error) =>
+      logger.warn({ err: error }, 'checking credential expiries failed'),
+    );
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : (options.port ?? 7700);
     const host = options.host ?? '127.0.0.1';

@@ -18,7 +18,10 @@ export async function loadOrCreateKey(db: Kysely<Database>): Promise<Buffer> {
   const key = SecretHasher.generateKey();
   // Two instances starting on an empty PostgreSQL database race here; the loser reads the winner's key.
   try {
-    await db.insertInto('settings').values({ key: 'hmac_key', value: key.toString('base64') }).execute();
+    await db
+      .insertInto('settings')
+      .values({ key: 'hmac_key', value: key.toString('base64') })
+      .execute();
     return key;
   } catch (error) {
     const again = await db.selectFrom('settings').select('value').where('key', '=', 'hmac_key').executeTakeFirst();

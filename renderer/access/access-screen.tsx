@@ -161,7 +161,17 @@ function pathProblemText(path: string): string | null {
   return typeof canonical === 'string' ? null : PATH_PROBLEM_TEXT[canonical.invalid];
 }
 
-function Decision({ result, path, allowedNetworks, askedFrom }: { result: AccessCheck; path: string; allowedNetworks: string[]; askedFrom: string }) {
+function Decision({
+  result,
+  path,
+  allowedNetworks,
+  askedFrom,
+}: {
+  result: AccessCheck;
+  path: string;
+  allowedNetworks: string[];
+  askedFrom: string;
+}) {
   const pathProblem = result.reason === 'invalid_path' ? pathProblemText(path) : null;
   const reason =
     result.reason === 'ip_not_allowed'

@@ -43,7 +43,15 @@ import type { UsageCounter } from '../authz/usage-counter.ts';
 import { reportLeak, ReportLimiter } from '../services/leak-service.ts';
 import { readLifetimePolicy, setLifetimePolicy } from '../services/lifetime-service.ts';
 import { credentialUsage, usageOverview } from '../services/usage-service.ts';
-import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, resendDelivery, updateWebhook } from '../webhooks/webhook-service.ts';
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listDeliveries,
+  listWebhooks,
+  resendDelivery,
+  updateWebhook,
+} from '../webhooks/webhook-service.ts';
 
 // operationId → handler. Bodies, queries and params are already validated against the schemas
 // of shared/api/endpoints.ts, so the casts below only name what validation guaranteed.
@@ -92,7 +100,11 @@ export function makeHandlers(
     openapi: (_r, reply) => reply.type('application/json').send(openapi),
 
     getCatalog: () => readCatalog(ctx.db),
-    putCatalog: (r) => replaceCatalog(ctx, actor(r), r.body as S.CatalogPutBody, { prune: (r.query as { prune?: boolean }).prune === true, ifMatch: ifMatch(r) }),
+    putCatalog: (r) =>
+      replaceCatalog(ctx, actor(r), r.body as S.CatalogPutBody, {
+        prune: (r.query as { prune?: boolean }).prune === true,
+        ifMatch: ifMatch(r),
+      }),
     importOpenApi: (r) => importOpenApi(ctx, actor(r), r.body as Record<string, unknown>, ifMatch(r)),
 
     listRoles: async () => ({ items: await listRoles(ctx.db) }),
@@ -111,7 +123,8 @@ export function makeHandlers(
     revokeCredential: (r) => setCredentialStatus(ctx, actor(r), id(r), 'revoked', ifMatch(r)),
     disableCredential: (r) => setCredentialStatus(ctx, actor(r), id(r), 'disabled', ifMatch(r)),
     enableCredential: (r) => setCredentialStatus(ctx, actor(r), id(r), 'active', ifMatch(r)),
-    rollCredential: (r) => rollCredential(ctx, actor(r), id(r), (r.body as { graceSeconds?: number } | undefined)?.graceSeconds ?? 0, ifMatch(r)),
+    rollCredential: (r) =>
+      rollCredential(ctx, actor(r), id(r), (r.body as { graceSeconds?: number } | undefined)?.graceSeconds ?? 0, ifMatch(r)),
 
     listUsers: async () => ({ items: await listUsers(ctx.db) }),
     createUser: (r) => createUser(ctx, actor(r), r.body as S.UserCreateBody),
@@ -133,7 +146,10 @@ export function makeHandlers(
     getCredentialUsage: (r) => credentialUsage(ctx, lifecycle.usage, id(r), r.query as L.UsageParams),
     getUsage: (r) => usageOverview(ctx, lifecycle.usage, r.query as L.UsageOverviewParams),
     reportLeak: async (r, reply) => {
-      const ip = clientAddress({ headers: r.headers, url: r.url, method: r.method, remoteAddress: r.socket.remoteAddress ?? r.ip }, r.server.trustedProxies);
+      const ip = clientAddress(
+        { headers: r.headers, url: r.url, method: r.method, remoteAddress: r.socket.remoteAddress ?? r.ip },
+        r.server.trustedProxies,
+      );
       try {
         return await reportLeak(ctx, leaks, ip, r.body as L.LeakReportBody);
       } catch (error) {

@@ -33,7 +33,10 @@ export function describeErrors(part: string, errors: SchemaError[]): { message: 
   }
   if (problems.length === 0) problems.push({ field: PART_NAMES[part] ?? part, problem: 'does not have the expected shape' });
   const shown = problems.slice(0, 5).map((p) => `${p.field} ${p.problem}`);
-  return { message: `Invalid request: ${shown.join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}.`, problems: problems.slice(0, 20) };
+  return {
+    message: `Invalid request: ${shown.join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}.`,
+    problems: problems.slice(0, 20),
+  };
 }
 
 export class RequestValidationError extends Error {

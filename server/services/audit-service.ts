@@ -16,7 +16,10 @@ export async function listAudit(ctx: ServiceContext, params: AuditListParams): P
     const [, id] = decodeCursor(ctx.hasher, params.cursor, 'audit');
     query = query.where('id', '<', id);
   }
-  const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {

@@ -94,7 +94,9 @@ export function authorizeAnswer(ctx: ServiceContext, body: AuthorizeRequest): Ca
   }
   const decision = decideFor(ctx, view, request, ip, nowMs);
   ctx.usage.count(decision.credentialId, decision.reason, nowMs);
-  return view ? ctx.cache.answers.put(view, key, nowMs, 200, {}, decision, decision) : serialiseAnswer(200, {}, decision, undefined, decision);
+  return view
+    ? ctx.cache.answers.put(view, key, nowMs, 200, {}, decision, decision)
+    : serialiseAnswer(200, {}, decision, undefined, decision);
 }
 
 export function authorizeBody(ctx: ServiceContext, body: AuthorizeRequest): Decision {

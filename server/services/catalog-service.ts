@@ -22,8 +22,11 @@ export async function readCatalog(q: Queryable): Promise<Catalog> {
     q.selectFrom('catalog_groups').selectAll().orderBy('position').execute(),
     q.selectFrom('catalog_actions').selectAll().orderBy('group_id').orderBy('position').execute(),
   ]);
-  const byGroup = new Map<string, CatalogGroup>(groups.map((g) => [g.id, { id: g.id, name: g.name, description: g.description, actions: [] }]));
-  for (const a of actions) byGroup.get(a.group_id)?.actions.push({ id: a.id, description: a.description, routes: parseJson<ActionRoute[]>(a.routes, []) });
+  const byGroup = new Map<string, CatalogGroup>(
+    groups.map((g) => [g.id, { id: g.id, name: g.name, description: g.description, actions: [] }]),
+  );
+  for (const a of actions)
+    byGroup.get(a.group_id)?.actions.push({ id: a.id, description: a.description, routes: parseJson<ActionRoute[]>(a.routes, []) });
   return { version, groups: [adminGroup(), ...byGroup.values()] };
 }
 
@@ -39,15 +42,27 @@ function validateGroups(groups: CatalogGroup[]): void {
   const groupIds = new Set<string>();
   const actionIds = new Map<string, string>();
   for (const group of groups) {
-    if (group.id === ADMIN_GROUP_ID) throw new ApiError('invalid_request', `The group id "${ADMIN_GROUP_ID}" is reserved for Keyward's own administration actions.`, { groupId: group.id });
+    if (group.id === ADMIN_GROUP_ID)
+      throw new ApiError('invalid_request', `The group id "${ADMIN_GROUP_ID}" is reserved for Keyward's own administration actions.`, {
+        groupId: group.id,
+      });
     if (groupIds.has(group.id)) throw new ApiError('invalid_request', `The group id "${group.id}" appears twice.`, { groupId: group.id });
     groupIds.add(group.id);
     for (const action of group.actions) {
       if (isAdminAction(action.id) || action.id.startsWith('keyward.')) {
-        throw new ApiError('invalid_request', `The action id "${action.id}" is reserved: ids starting with "keyward." belong to the built-in administration group.`, { actionId: action.id });
+        throw new ApiError(
+          'invalid_request',
+          `The action id "${action.id}" is reserved: ids starting with "keyward." belong to the built-in administration group.`,
+          { actionId: action.id },
+        );
       }
       const other = actionIds.get(action.id);
-      if (other !== undefined) throw new ApiError('invalid_request', `The action id "${action.id}" appears in both "${other}" and "${group.id}"; an action belongs to exactly one group.`, { actionId: action.id });
+      if (other !== undefined)
+        throw new ApiError(
+          'invalid_request',
+          `The action id "${action.id}" appears in both "${other}" and "${group.id}"; an action belongs to exactly one group.`,
+          { actionId: action.id },
+        );
       actionIds.set(action.id, group.id);
     }
   }
@@ -66,9 +81,19 @@ async function writeCatalog(tx: Queryable, groups: CatalogGroup[], nextVersion: 
   await tx.deleteFrom('catalog_actions').execute();
   await tx.deleteFrom('catalog_groups').execute();
   const groupRows = groups.map((g, i) => ({ id: g.id, name: g.name, description: g.description, position: i }));
-  for (let i = 0; i < groupRows.length; i += 200) await tx.insertInto('catalog_groups').values(groupRows.slice(i, i + 200)).execute();
-  const actionRows = groups.flatMap((g) => g.actions.map((a, i) => ({ id: a.id, group_id: g.id, description: a.description, routes: JSON.stringify(a.routes), position: i })));
-  for (let i = 0; i < actionRows.length; i += 150) await tx.insertInto('catalog_actions').values(actionRows.slice(i, i + 150)).execute();
+  for (let i = 0; i < groupRows.length; i += 200)
+    await tx
+      .insertInto('catalog_groups')
+      .values(groupRows.slice(i, i + 200))
+      .execute();
+  const actionRows = groups.flatMap((g) =>
+    g.actions.map((a, i) => ({ id: a.id, group_id: g.id, description: a.description, routes: JSON.stringify(a.routes), position: i })),
+  );
+  for (let i = 0; i < actionRows.length; i += 150)
+    await tx
+      .insertInto('catalog_actions')
+      .values(actionRows.slice(i, i + 150))
+      .execute();
   await setSetting(tx, 'catalog_version', String(nextVersion));
 }
 
@@ -79,7 +104,12 @@ export async function setSetting(tx: Queryable, key: string, value: string): Pro
 }
 
 /** Replaces every group but `keyward`. Roles using removed actions block it (409) unless pruned. */
-export async function replaceCatalog(ctx: ServiceContext, actor: Actor, body: CatalogPutBody, options: { prune: boolean; ifMatch?: number | undefined }): Promise<Catalog> {
+export async function replaceCatalog(
+  ctx: ServiceContext,
+  actor: Actor,
+  body: CatalogPutBody,
+  options: { prune: boolean; ifMatch?: number | undefined },
+): Promise<Catalog> {
   const groups = normalise(body);
   validateGroups(groups);
   return ctx.write(actor, async (tx) => {
@@ -95,9 +125,13 @@ export async function replaceCatalog(ctx: ServiceContext, actor: Actor, body: Ca
       if (removed.length > 0) affected.push({ role, actions, removed });
     }
     if (affected.length > 0 && !options.prune) {
-      throw new ApiError('catalog_in_use', `${affected.length} role(s) use actions this catalog removes. Remove the actions from those roles first, or replace with ?prune=true to remove them automatically.`, {
-        roles: affected.map((a) => ({ id: a.role.id, name: a.role.name, actions: a.removed })),
-      });
+      throw new ApiError(
+        'catalog_in_use',
+        `${affected.length} role(s) use actions this catalog removes. Remove the actions from those roles first, or replace with ?prune=true to remove them automatically.`,
+        {
+          roles: affected.map((a) => ({ id: a.role.id, name: a.role.name, actions: a.removed })),
+        },
+      );
     }
     // Pruning never removes keyward.* actions (the group is built in), so it cannot take an
     // administrator away; the guard keeps that true should the catalog rules ever change.
@@ -106,19 +140,38 @@ export async function replaceCatalog(ctx: ServiceContext, actor: Actor, body: Ca
     for (const { role, actions, removed } of affected) {
       const gone = new Set(removed);
       const next = actions.filter((a) => !gone.has(a));
-      await tx.updateTable('roles').set({ actions: JSON.stringify(next), version: Number(role.version) + 1, updated_at: now }).where('id', '=', role.id).execute();
-      audit.push({ action: 'role.update', target: { type: 'role', id: role.id }, before: { actions }, after: { actions: next, reason: 'catalog pruned' } });
+      await tx
+        .updateTable('roles')
+        .set({ actions: JSON.stringify(next), version: Number(role.version) + 1, updated_at: now })
+        .where('id', '=', role.id)
+        .execute();
+      audit.push({
+        action: 'role.update',
+        target: { type: 'role', id: role.id },
+        before: { actions },
+        after: { actions: next, reason: 'catalog pruned' },
+      });
       events.push({ kind: 'role' as const, id: role.id });
     }
     await writeCatalog(tx, groups, version + 1);
     await guard?.check(tx);
-    audit.push({ action: 'catalog.replace', target: { type: 'catalog', id: null }, before: { version }, after: { version: version + 1, groups: groups.length, actions: kept.size } });
+    audit.push({
+      action: 'catalog.replace',
+      target: { type: 'catalog', id: null },
+      before: { version },
+      after: { version: version + 1, groups: groups.length, actions: kept.size },
+    });
     return { value: await readCatalog(tx), audit, events };
   });
 }
 
 /** Merges an OpenAPI 3 document's operations: group = first tag, id = operationId. */
-export async function importOpenApi(ctx: ServiceContext, actor: Actor, document: Record<string, unknown>, ifMatch?: number): Promise<Catalog> {
+export async function importOpenApi(
+  ctx: ServiceContext,
+  actor: Actor,
+  document: Record<string, unknown>,
+  ifMatch?: number,
+): Promise<Catalog> {
   const incoming = groupsFromOpenApi(document);
   return ctx.write(actor, async (tx) => {
     const current = await readCatalog(tx);
@@ -139,7 +192,14 @@ export async function importOpenApi(ctx: ServiceContext, actor: Actor, document:
     await writeCatalog(tx, merged, current.version + 1);
     return {
       value: await readCatalog(tx),
-      audit: [{ action: 'catalog.import_openapi', target: { type: 'catalog', id: null }, before: { version: current.version }, after: { version: current.version + 1, imported: incomingIds.size } }],
+      audit: [
+        {
+          action: 'catalog.import_openapi',
+          target: { type: 'catalog', id: null },
+          before: { version: current.version },
+          after: { version: current.version + 1, imported: incomingIds.size },
+        },
+      ],
       events: [],
     };
   });

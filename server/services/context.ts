@@ -73,7 +73,15 @@ export class ServiceContext {
    */
   cacheTrustedUntilMs = Infinity;
 
-  constructor(parts: { db: Kysely<Database>; feed: ChangeFeed; cache: AuthzCache; hasher: SecretHasher; lastUsed: LastUsedTracker; now?: () => number; serializable?: boolean }) {
+  constructor(parts: {
+    db: Kysely<Database>;
+    feed: ChangeFeed;
+    cache: AuthzCache;
+    hasher: SecretHasher;
+    lastUsed: LastUsedTracker;
+    now?: () => number;
+    serializable?: boolean;
+  }) {
     this.db = parts.db;
     this.serializable = parts.serializable ?? false;
     this.feed = parts.feed;
@@ -144,16 +152,24 @@ async function insertAudit(tx: Queryable, actor: Actor, entries: AuditDraft[], n
     after: e.after === undefined ? null : JSON.stringify(e.after),
   }));
   // Chunked: SQLite limits bound parameters per statement.
-  for (let i = 0; i < rows.length; i += 100) await tx.insertInto('audit').values(rows.slice(i, i + 100)).execute();
+  for (let i = 0; i < rows.length; i += 100)
+    await tx
+      .insertInto('audit')
+      .values(rows.slice(i, i + 100))
+      .execute();
 }
 
 /** 412 when the client's If-Match names another version than the stored one. */
 export function checkVersion(expected: number | undefined, actual: number, what: string): void {
   if (expected !== undefined && expected !== actual) {
-    throw new ApiError('version_mismatch', `The ${what} has changed since you loaded it (you have version ${expected}, the server has ${actual}). Reload and try again.`, {
-      expectedVersion: expected,
-      actualVersion: actual,
-    });
+    throw new ApiError(
+      'version_mismatch',
+      `The ${what} has changed since you loaded it (you have version ${expected}, the server has ${actual}). Reload and try again.`,
+      {
+        expectedVersion: expected,
+        actualVersion: actual,
+      },
+    );
   }
 }
 

@@ -25,7 +25,11 @@ export async function checkOwner(q: Queryable, ownerId: string | null | undefine
   if (!user) throw new ApiError('unknown_user', `No user with id "${ownerId}".`, { ownerId, ...at(index) });
   const policy = await readIssuancePolicy(q);
   if (!mayObtainKey(parseJson<string[]>(user.groups, []), policy)) {
-    throw new ApiError('issuance_not_allowed', `The issuance policy does not allow "${user.name}" to hold a key: none of their groups may obtain keys.`, { ownerId, ...at(index) });
+    throw new ApiError(
+      'issuance_not_allowed',
+      `The issuance policy does not allow "${user.name}" to hold a key: none of their groups may obtain keys.`,
+      { ownerId, ...at(index) },
+    );
   }
 }
 
@@ -33,18 +37,28 @@ export async function checkOwner(q: Queryable, ownerId: string | null | undefine
  * Roles must exist; newly given roles must not carry administration actions the caller lacks
  * (DESIGN §3.8). Returns the de-duplicated list.
  */
-export async function checkRoles(q: Queryable, actor: Actor, roleIds: readonly string[], previous: readonly string[], index?: number): Promise<string[]> {
+export async function checkRoles(
+  q: Queryable,
+  actor: Actor,
+  roleIds: readonly string[],
+  previous: readonly string[],
+  index?: number,
+): Promise<string[]> {
   const list = unique(roleIds);
   if (list.length === 0) return list;
   const rows = await q.selectFrom('roles').select(['id', 'actions']).where('id', 'in', list).execute();
   const found = new Map(rows.map((r) => [r.id, parseJson<string[]>(r.actions, [])]));
   const missing = list.filter((id) => !found.has(id));
-  if (missing.length > 0) throw new ApiError('unknown_role', `No role with id ${missing.map((m) => `"${m}"`).join(', ')}.`, { roles: missing, ...at(index) });
+  if (missing.length > 0)
+    throw new ApiError('unknown_role', `No role with id ${missing.map((m) => `"${m}"`).join(', ')}.`, { roles: missing, ...at(index) });
   const old = new Set(previous);
   const granted = list.filter((id) => !old.has(id)).flatMap((id) => found.get(id) ?? []);
   const escalating = escalatingActions(granted, actor.permits);
   if (escalating.length > 0) {
-    throw new ApiError('escalation', `You cannot grant administration actions you do not hold yourself: ${escalating.join(', ')}.`, { actions: escalating, ...at(index) });
+    throw new ApiError('escalation', `You cannot grant administration actions you do not hold yourself: ${escalating.join(', ')}.`, {
+      actions: escalating,
+      ...at(index),
+    });
   }
   return list;
 }
@@ -76,7 +90,10 @@ function at(index: number | undefined): Record<string, number> {
 async function lackedActions(q: Queryable, actor: Actor, roleIds: readonly string[]): Promise<string[]> {
   if (roleIds.length === 0) return [];
   const rows = await q.selectFrom('roles').select('actions').where('id', 'in', unique(roleIds)).execute();
-  return escalatingActions(rows.flatMap((r) => parseJson<string[]>(r.actions, [])), actor.permits);
+  return escalatingActions(
+    rows.flatMap((r) => parseJson<string[]>(r.actions, [])),
+    actor.permits,
+  );
 }
 
 /**
@@ -88,7 +105,11 @@ async function lackedActions(q: Queryable, actor: Actor, roleIds: readonly strin
 export async function checkHandOver(q: Queryable, actor: Actor, roleIds: readonly string[], what: string): Promise<void> {
   const escalating = await lackedActions(q, actor, roleIds);
   if (escalating.length > 0) {
-    throw new ApiError('escalation', `You cannot ${what}: it would hand over administration actions you do not hold yourself (${escalating.join(', ')}).`, { actions: escalating });
+    throw new ApiError(
+      'escalation',
+      `You cannot ${what}: it would hand over administration actions you do not hold yourself (${escalating.join(', ')}).`,
+      { actions: escalating },
+    );
   }
 }
 

@@ -18,6 +18,13 @@ export function decodeCursor(hasher: SecretHasher, cursor: string, scope: string
   } catch {
     throw invalid;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== scope || typeof parsed[1] !== 'string' || typeof parsed[2] !== 'string') throw invalid;
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    parsed[0] !== scope ||
+    typeof parsed[1] !== 'string' ||
+    typeof parsed[2] !== 'string'
+  )
+    throw invalid;
   return [parsed[1], parsed[2]];
 }

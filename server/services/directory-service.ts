@@ -276,7 +276,11 @@ export function setIssuancePolicy(ctx: ServiceContext, actor: Actor, policy: Iss
 
 /** Checks HTTP Basic credentials; null when the name or password is wrong. */
 export async function authenticateUser(q: Queryable, name: string, password: string): Promise<UsersTable | null> {
-  const row = await q.selectFrom('users').selectAll().where('name_key', '=', nameKey(normalizeName(name))).executeTakeFirst();
+  const row = await q
+    .selectFrom('users')
+    .selectAll()
+    .where('name_key', '=', nameKey(normalizeName(name)))
+    .executeTakeFirst();
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
   return row && row.password_hash && ok ? row : null;
 }

@@ -85,12 +85,16 @@ function checkLookalike(set: RoleSet, name: string, selfId: string | null, index
   const own = selfId === null ? undefined : set.byId.get(selfId)?.name_skeleton;
   if (lookalike === undefined || lookalike === selfId || skeleton === own) return;
   const existing = set.byId.get(lookalike)?.name;
-  throw new ApiError('name_taken', `The name "${name}" looks like the existing role "${existing}"; choose one that cannot be mistaken for it.`, {
-    name,
-    roleId: lookalike,
-    looksLike: existing,
-    ...(index === undefined ? {} : { index }),
-  });
+  throw new ApiError(
+    'name_taken',
+    `The name "${name}" looks like the existing role "${existing}"; choose one that cannot be mistaken for it.`,
+    {
+      name,
+      roleId: lookalike,
+      looksLike: existing,
+      ...(index === undefined ? {} : { index }),
+    },
+  );
 }
 
 function checkActions(set: RoleSet, actions: string[], previous: string[], actor: Actor, index?: number): string[] {
@@ -217,7 +221,15 @@ async function updateIn(
   };
   await tx
     .updateTable('roles')
-    .set({ name, name_key: key, name_skeleton: skeleton, description: next.description, actions: next.actions, version: next.version, updated_at: now })
+    .set({
+      name,
+      name_key: key,
+      name_skeleton: skeleton,
+      description: next.description,
+      actions: next.actions,
+      version: next.version,
+      updated_at: now,
+    })
     .where('id', '=', row.id)
     .execute();
   set.put(next);

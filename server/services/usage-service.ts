@@ -39,7 +39,8 @@ export function usageRange(params: UsageParams, nowMs: number): Range {
   const bucket: UsageBucket = params.bucket ?? (span <= 6 * 3_600_000 ? 'minute' : span <= 14 * DAY_MS ? 'hour' : 'day');
   const size = BUCKET_MS[bucket];
   const fromMs = Math.floor((toMs - span) / size) * size;
-  if (!(span > 0)) throw new ApiError('invalid_request', 'The start of the range (from) must be earlier than its end (to).', { field: 'from' });
+  if (!(span > 0))
+    throw new ApiError('invalid_request', 'The start of the range (from) must be earlier than its end (to).', { field: 'from' });
   const points = Math.ceil((toMs - fromMs) / size);
   if (points > MAX_USAGE_POINTS) {
     throw new ApiError(

@@ -3,11 +3,7 @@
 
 import type { Queryable } from './rows.ts';
 
-export type ChangeEvent =
-  | { kind: 'credential'; id: string }
-  | { kind: 'role'; id: string }
-  | { kind: 'backends' }
-  | { kind: 'all' };
+export type ChangeEvent = { kind: 'credential'; id: string } | { kind: 'role'; id: string } | { kind: 'backends' } | { kind: 'all' };
 
 export type ChangeHandler = (events: ChangeEvent[]) => void | Promise<void>;
 

@@ -152,10 +152,17 @@ const migrations: Record<string, Migration> = {
   // the skeleton is kept beside the name so a write compares without recomputing every role's.
   '0003_role_name_skeleton': {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('roles').addColumn('name_skeleton', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .alterTable('roles')
+        .addColumn('name_skeleton', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
       const roles = db as unknown as Kysely<{ roles: { id: string; name: string; name_skeleton: string } }>;
       for (const { id, name } of await roles.selectFrom('roles').select(['id', 'name']).execute())
-        await roles.updateTable('roles').set({ name_skeleton: nameSkeleton(name) }).where('id', '=', id).execute();
+        await roles
+          .updateTable('roles')
+          .set({ name_skeleton: nameSkeleton(name) })
+          .where('id', '=', id)
+          .execute();
       await db.schema.createIndex('roles_name_skeleton').on('roles').column('name_skeleton').execute();
     },
     async down(db: Kysely<unknown>) {

@@ -34,6 +34,8 @@ const token = (permission: AdminAction | null): EndpointAuth => ({ kind: 'token'
 const common: ErrorCode[] = ['invalid_request', 'unauthorized', 'forbidden', 'too_many_requests'];
 const withId = { params: S.IdParams };
 
+// One endpoint per line, a table to read down: kept as written (prettier-ignore).
+// prettier-ignore
 export const ENDPOINTS: readonly Endpoint[] = [
   { operationId: 'health', method: 'GET', path: '/v1/health', tag: 'meta', summary: 'Liveness and version', auth: { kind: 'none' }, response: { status: 200, schema: S.Health }, errors: [] },
   { operationId: 'ready', method: 'GET', path: '/v1/ready', tag: 'meta', summary: 'Readiness for load balancers: 503 while the database or the change feed is down', auth: { kind: 'none' }, response: { status: 200, schema: S.Ready }, otherResponses: [{ status: 503, schema: S.NotReady, description: 'The database or the change feed is down (with Retry-After)' }], errors: [] },

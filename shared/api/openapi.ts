@@ -31,17 +31,27 @@ function operation(e: Endpoint): Record<string, unknown> {
     };
   }
   if (e.errors.includes('invalid_request')) {
-    responses['413'] = { description: 'payload_too_large', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses['413'] = {
+      description: 'payload_too_large',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   }
   const parameters: unknown[] = [];
   const params = e.params as { properties?: Record<string, unknown> } | undefined;
-  for (const [name, schema] of Object.entries(params?.properties ?? {})) parameters.push({ name, in: 'path', required: true, schema: clean(schema) });
+  for (const [name, schema] of Object.entries(params?.properties ?? {}))
+    parameters.push({ name, in: 'path', required: true, schema: clean(schema) });
   const query = e.query as { properties?: Record<string, unknown>; required?: string[] } | undefined;
   for (const [name, schema] of Object.entries(query?.properties ?? {})) {
     parameters.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema: clean(schema) });
   }
   if (e.versioned && e.method !== 'GET') {
-    parameters.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The object\'s version as "<version>"; a stale one gets 412 version_mismatch' });
+    parameters.push({
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+      description: 'The object\'s version as "<version>"; a stale one gets 412 version_mismatch',
+    });
   }
   const op: Record<string, unknown> = { operationId: e.operationId, summary: e.summary, tags: [e.tag], responses };
   if (parameters.length) op.parameters = parameters;

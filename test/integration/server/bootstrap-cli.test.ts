@@ -124,7 +124,8 @@ test('--demo seeds a realistic catalog of 20+ groups and 300+ actions, with role
   assert.ok((await request('GET', '/v1/backends')).json.items.length >= 1, 'a backend');
   const counts = async (req: typeof request) => {
     const out: number[] = [];
-    for (const path of ['/v1/roles', '/v1/users', '/v1/groups', '/v1/backends', '/v1/credentials']) out.push((await req('GET', path)).json.items.length);
+    for (const path of ['/v1/roles', '/v1/users', '/v1/groups', '/v1/backends', '/v1/credentials'])
+      out.push((await req('GET', path)).json.items.length);
     const cat = (await req('GET', '/v1/catalog')).json;
     out.push(cat.groups.reduce((n: number, g: Json) => n + g.actions.length, 0));
     return out;
@@ -132,7 +133,11 @@ test('--demo seeds a realistic catalog of 20+ groups and 300+ actions, with role
   const before = await counts(request);
   await server.stop('SIGTERM');
   const again = await start([...args, '--demo', '--bootstrap-token-file', tokenFile]);
-  assert.deepEqual(await counts(makeRequest(again.url, readFileSync(tokenFile, 'utf8').trim())), before, 'a second --demo start seeds nothing twice');
+  assert.deepEqual(
+    await counts(makeRequest(again.url, readFileSync(tokenFile, 'utf8').trim())),
+    before,
+    'a second --demo start seeds nothing twice',
+  );
   await again.stop('SIGTERM');
 });
 
@@ -198,10 +203,14 @@ test('--tls-cert and --tls-key serve the API over HTTPS', async () => {
 test('a bootstrap token file that cannot be written does not lock the operator out: the next start bootstraps', async () => {
   const { dir, args } = await freshStore();
   const cli = fileURLToPath(new URL('../../../server/cli.ts', import.meta.url));
-  const bad = spawnSync(process.execPath, [cli, '--port', '0', ...args, '--bootstrap-token-file', join(dir, 'no', 'such', 'dir', 'token')], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const bad = spawnSync(
+    process.execPath,
+    [cli, '--port', '0', ...args, '--bootstrap-token-file', join(dir, 'no', 'such', 'dir', 'token')],
+    {
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   assert.notEqual(bad.status, 0, 'the start fails');
   assert.match(bad.stderr, /token/i, `says what went wrong: ${bad.stderr}`);
   assert.ok(!/kw_[0-9A-Za-z]{38}/.test(bad.stdout + bad.stderr), 'no token printed either');

@@ -106,9 +106,13 @@ test('every success answer matches its endpoint response schema', async () => {
   await call('getCredentialUsage', 'GET', `/v1/credentials/${credential.id}/usage?bucket=hour`);
   await call('getUsage', 'GET', '/v1/usage?limit=3');
   await call('getLifetimePolicy', 'GET', '/v1/policy/lifetime');
-  await call('putLifetimePolicy', 'PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 } });
+  await call('putLifetimePolicy', 'PUT', '/v1/policy/lifetime', {
+    body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 },
+  });
   await call('reportLeak', 'POST', '/v1/leaks', { token: null, body: { token: 'kw_not-a-real-token', source: 'schema test' } });
-  const hook = await call('createWebhook', 'POST', '/v1/webhooks', { body: { name: unique('W'), url: 'http://127.0.0.1:9/hook', events: ['role.changed'] } });
+  const hook = await call('createWebhook', 'POST', '/v1/webhooks', {
+    body: { name: unique('W'), url: 'http://127.0.0.1:9/hook', events: ['role.changed'] },
+  });
   const hookId = hook.json.webhook.id as string;
   await call('listWebhooks', 'GET', '/v1/webhooks');
   await call('getWebhook', 'GET', `/v1/webhooks/${hookId}`);

@@ -180,7 +180,11 @@ test('error answers and logs never echo a secret or password from a rejected bod
       ['POST', '/v1/users', { name: '', password }],
       ['POST', '/v1/users', { name: unique('u').replace(/\s/g, ''), password: password.slice(0, 7) }],
     ];
-    const secrets = new Map([['legacy secret', secret], ['password', password], ['admin token', token]]);
+    const secrets = new Map([
+      ['legacy secret', secret],
+      ['password', password],
+      ['admin token', token],
+    ]);
     const leaks: string[] = [];
     for (const [method, path, body] of cases) {
       const res = await s.request(method, path, { body });
