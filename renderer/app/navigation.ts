@@ -16,8 +16,21 @@ export const SCREENS = [
 
 export type ScreenId = (typeof SCREENS)[number]['id'];
 
-export const NavigationContext = createContext<{ screen: ScreenId; go: (screen: ScreenId) => void }>({
+/** Where a link takes the admin: a screen, and for list screens a search to start with. */
+export interface GoOptions {
+  search?: string;
+}
+
+export interface Navigation {
+  screen: ScreenId;
+  /** The search the current screen was opened with ('' from the sidebar or a shortcut). */
+  search: string;
+  go: (screen: ScreenId, options?: GoOptions) => void;
+}
+
+export const NavigationContext = createContext<Navigation>({
   screen: 'connections',
+  search: '',
   go: () => undefined,
 });
 

@@ -11,10 +11,10 @@ import {
   Toolbar,
   Typography,
 } from '@mui/material';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from './api.ts';
 import { useDrafts } from './data.ts';
-import { NavigationContext, SCREENS, type ScreenId } from './navigation.ts';
+import { NavigationContext, SCREENS, type GoOptions, type ScreenId } from './navigation.ts';
 import { OfflineBanner } from './offline-banner.tsx';
 import { ScreenView } from './screen-view.tsx';
 import { useSession } from './session.ts';
@@ -34,8 +34,13 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
   const [screen, setScreen] = useState<ScreenId>('connections');
   const drafts = useDrafts();
   const draftCount = drafts.data?.roles.length ?? 0;
-  const nav = useMemo(() => ({ screen, go: setScreen }), [screen]);
-  useShortcuts({ go: setScreen, online: session.state === 'online' });
+  const [search, setSearch] = useState('');
+  const go = useCallback((next: ScreenId, options?: GoOptions) => {
+    setSearch(options?.search ?? '');
+    setScreen(next);
+  }, []);
+  const nav = useMemo(() => ({ screen, search, go }), [screen, search, go]);
+  useShortcuts({ go, online: session.state === 'online' });
 
   // Opened with a session already online (npm run demo connects before the window opens): start
   // on Roles rather than Connections. Asked once, when the shell mounts.
@@ -117,7 +122,7 @@ export function Shell({ themeSetting }: { themeSetting: ThemeSetting }) {
                 <ListItemButton
                   key={s.id}
                   selected={s.id === screen}
-                  onClick={() => setScreen(s.id)}
+                  onClick={() => go(s.id)}
                   aria-current={s.id === screen ? 'page' : undefined}
                 >
                   <ListItemText primary={s.label} />

@@ -6,6 +6,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import type { Credential, CredentialStatus } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
+import { useNavigation } from '../app/navigation.ts';
 import { useRoles, useUsers } from '../app/data.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
@@ -31,7 +32,9 @@ export function CredentialsScreen() {
   const { openDialog } = useDialogs();
   const roles = useRoles();
   const users = useUsers();
-  const [typed, setTyped] = useState('');
+  // A link from another screen (a hygiene finding) opens the list already searched.
+  const { search } = useNavigation();
+  const [typed, setTyped] = useState(search);
   const q = useDebouncedValue(typed.trim(), SEARCH_DEBOUNCE_MS);
   // Revoked credentials are final and mostly noise: hidden unless asked for.
   const [status, setStatus] = useState<CredentialStatus | '' | 'live'>('live');

@@ -1,8 +1,9 @@
-import { Box, Button, Chip, List, ListItem, ListItemText, Paper, Stack, Typography } from '@mui/material';
+import { Box, Button, Chip, List, ListItem, ListItemButton, ListItemText, Paper, Stack, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { HygieneFlags, HygieneReport } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
+import { useNavigation } from '../app/navigation.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { ErrorState, LoadingRows, Page } from '../common/states.tsx';
@@ -60,6 +61,14 @@ export function HygieneScreen() {
   );
 }
 
+interface Item {
+  key: string;
+  primary: string;
+  secondary: string;
+  /** A credential's token prefix: the item links to the Credentials list searched for it. */
+  prefix?: string;
+}
+
 function Findings({ report }: { report: HygieneReport }) {
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(380px, 1fr))', gap: 2 }}>
@@ -74,6 +83,7 @@ function Findings({ report }: { report: HygieneReport }) {
               key: c.credential.id,
               primary: c.credential.name,
               secondary: `${c.credential.prefix} · ${c.credential.status}`,
+              prefix: c.credential.prefix,
             }))}
         />
       ))}
@@ -89,6 +99,7 @@ function Findings({ report }: { report: HygieneReport }) {
           key: h.credential.id,
           primary: h.credential.name,
           secondary: `via ${h.roles.join(', ')} · ${h.adminActions.length} admin actions`,
+          prefix: h.credential.prefix,
         }))}
       />
       <Typography variant="body2" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>
@@ -98,7 +109,8 @@ function Findings({ report }: { report: HygieneReport }) {
   );
 }
 
-function Section({ title, hint, items }: { title: string; hint: string; items: { key: string; primary: string; secondary: string }[] }) {
+function Section({ title, hint, items }: { title: string; hint: string; items: Item[] }) {
+  const { go } = useNavigation();
   const [expanded, setExpanded] = useState(false);
   const listId = useId();
   const shown = expanded ? items : items.slice(0, PREVIEW);
@@ -115,11 +127,24 @@ function Section({ title, hint, items }: { title: string; hint: string; items: {
       </Typography>
       {items.length > 0 && (
         <List dense id={listId} aria-label={`${title} list`}>
-          {shown.map((i) => (
-            <ListItem key={i.key} disableGutters>
-              <ListItemText primary={i.primary} secondary={i.secondary} />
-            </ListItem>
-          ))}
+          {shown.map((i) =>
+            i.prefix ? (
+              // A finding names a credential: one click (or Enter) shows it in Credentials, where it is fixed.
+              <ListItem key={i.key} disablePadding>
+                <ListItemButton
+                  sx={{ px: 1, borderRadius: 1 }}
+                  onClick={() => go('credentials', { search: i.prefix })}
+                  title={`Show ${i.primary} in Credentials`}
+                >
+                  <ListItemText primary={i.primary} secondary={i.secondary} />
+                </ListItemButton>
+              </ListItem>
+            ) : (
+              <ListItem key={i.key} disableGutters>
+                <ListItemText primary={i.primary} secondary={i.secondary} />
+              </ListItem>
+            ),
+          )}
         </List>
       )}
       {items.length > PREVIEW && (

@@ -307,3 +307,29 @@ test('a long hygiene list shows its first entries and a "Show all N" button that
   await section.getByRole('button', { name: 'Show fewer' }).click();
   assert.equal(await list.getByRole('listitem').count(), 5);
 });
+
+test('a hygiene finding links to its credential: one click opens Credentials searched for it; the sidebar clears the search', async () => {
+  const { page } = stack;
+  const made = await stack.rest<{ credential: { prefix: string } }>('POST', '/v1/credentials', {
+    name: 'hygiene link target',
+    roles: [],
+  });
+  await goTo(page, 'Hygiene');
+  await page.getByRole('button', { name: 'Sync' }).click();
+  const section = page.getByRole('region', { name: 'Without roles' });
+  await section.getByRole('list', { name: 'Without roles list' }).waitFor();
+  const showAll = section.getByRole('button', { name: /^Show all \d+$/ });
+  if ((await showAll.count()) > 0) await showAll.click();
+  await section.getByRole('button', { name: /hygiene link target/ }).click();
+
+  await page.locator('#page-title').filter({ hasText: 'Credentials' }).waitFor();
+  assert.equal(await page.getByLabel('Search credentials').inputValue(), made.credential.prefix);
+  const rows = page.getByRole('row').filter({ hasText: 'hygiene link target' });
+  await rows.first().waitFor();
+  assert.equal(await page.getByRole('grid').getByRole('row').count(), 2, 'the header row and the one credential');
+
+  // Reached from the sidebar, the list starts unsearched again.
+  await goTo(page, 'Hygiene');
+  await goTo(page, 'Credentials');
+  assert.equal(await page.getByLabel('Search credentials').inputValue(), '');
+});
