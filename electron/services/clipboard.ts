@@ -96,8 +96,14 @@ export function createCommandClipboard(env: NodeJS.ProcessEnv = process.env): Cl
     readText: () => run(tool.read).catch(() => ''),
     writeText: async (text) => {
       await run(tool.write, text);
-      // Report a copy only when it reached the desktop clipboard.
-      if ((await run(tool.read).catch(() => '')) !== text) throw new Error('the clipboard did not take the text');
+      // Report a copy only when it reached the desktop clipboard. xclip forks before its child
+      // takes the selection, so on a busy machine the first read can still see the old content:
+      // ask again for up to a second before calling the copy failed.
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        if ((await run(tool.read).catch(() => '')) === text) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('the clipboard did not take the text');
     },
     clear: async () => void (await run(tool.write, '')),
     readTextSync: () => runSync(tool.read),
