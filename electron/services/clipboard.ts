@@ -73,6 +73,9 @@ export function createCommandClipboard(env: NodeJS.ProcessEnv = process.env): Cl
       }, 5000);
       child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
       child.on('error', reject);
+      // A tool that exits before reading its input (no display, a read) closes the pipe: the
+      // exit code tells what happened, and an EPIPE on stdin must not become an uncaught error.
+      child.stdin.on('error', () => undefined);
       // xclip and the others fork a server for the selection and exit once they hold the input.
       child.on('exit', (code) => {
         clearTimeout(timer);

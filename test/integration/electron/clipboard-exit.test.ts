@@ -96,13 +96,15 @@ async function startHost(): Promise<Host> {
     child,
     exited,
     rpc: async <T>(method: string, arg?: unknown) => {
-      const answer = (await (
-        await fetch(`${origin}/rpc/${method}`, {
-          method: 'POST',
-          headers: { origin, ...session, 'content-type': 'application/json' },
-          body: JSON.stringify(arg ?? null),
-        })
-      ).json()) as { ok: boolean; value: T; error?: { message: string } };
+      const res = await fetch(`${origin}/rpc/${method}`, {
+        method: 'POST',
+        headers: { origin, ...session, 'content-type': 'application/json' },
+        body: JSON.stringify(arg ?? null),
+      }).catch((error: unknown) => {
+        const state = child.exitCode ?? child.signalCode ?? 'running';
+        throw new Error(`${method}: the host did not answer (${String(error)}; host ${state}); its output:\n${output}`);
+      });
+      const answer = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
       if (!answer.ok) throw new Error(`${method}: ${answer.error?.message}`);
       return answer.value;
     },
