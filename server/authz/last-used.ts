@@ -1,11 +1,11 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { RetryingBatch } from './retrying-batch.ts';
 
 // lastUsedAt is recorded off the hot path: an authorization only sets a number in a Map. Reads
 // of this instance see the in-memory value at once (overlay); a timer writes each credential
-// at most about once a minute (a first use within one flush interval), in one batched
-// transaction, so authorization never waits for the disk. A flush that fails (database down)
+// at most about once a minute (a first use within one flush interval), in batched statements
+// that yield to the event loop between them, so authorization never waits for the disk. A flush that fails (database down)
 // keeps its values, merged with newer uses, and the next flush writes them (RetryingBatch).
 
 const WRITE_EVERY_MS = 60_000;
@@ -55,19 +55,25 @@ export class LastUsedTracker {
   }
 }
 
+/** Credentials written per statement; the event loop runs between statements. */
+const CHUNK = 500;
+
 async function write(db: Kysely<Database>, batch: ReadonlyMap<string, number>): Promise<void> {
   // Several instances flush the same credentials: rows are locked in one order (no deadlock
-  // between two flushes) and an older use never overwrites a newer one.
+  // between two flushes) and an older use never overwrites a newer one. On SQLite a statement
+  // runs synchronously, so thousands of single-row updates would hold the event loop (and every
+  // authorization) for hundreds of milliseconds: one UPDATE … FROM per chunk, each its own
+  // transaction (a re-written use is harmless: the newer time wins), with a turn of the event
+  // loop between chunks.
   const due = [...batch].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  await db.transaction().execute(async (tx) => {
-    for (const [id, ms] of due) {
-      const at = new Date(ms).toISOString();
-      await tx
-        .updateTable('credentials')
-        .set({ last_used_at: at })
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
-        .execute();
-    }
-  });
+  for (let i = 0; i < due.length; i += CHUNK) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const rows = due.slice(i, i + CHUNK).map(([id, ms]) => sql`(${id}, ${new Date(ms).toISOString()})`);
+    await sql`
+      WITH used(id, at) AS (VALUES ${sql.join(rows)})
+      UPDATE credentials SET last_used_at = used.at
+      FROM used
+      WHERE credentials.id = used.id AND (credentials.last_used_at IS NULL OR credentials.last_used_at < used.at)
+    `.execute(db);
+  }
 }
