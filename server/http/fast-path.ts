@@ -56,6 +56,11 @@ export interface FastPathOptions {
 /** Returns a handler that answers the hot endpoints and reports false for everything else. */
 export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { ctx, limiter, trustedProxies, bodyLimit } = options;
+  /** An unexpected error: logged in full, answered without its details. */
+  const failed = (res: ServerResponse, error: unknown): void => {
+    options.onError(error);
+    send(res, 500, { error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
+  };
   return (req, res) => {
     const url = req.url ?? '/';
     const path = pathOf(url);
@@ -70,8 +75,7 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
         req.resume();
         sendAnswer(res, answer);
       } catch (error) {
-        options.onError(error);
-        send(res, 500, { error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
+        failed(res, error);
       }
       return true;
     }
@@ -85,7 +89,8 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
       authenticateToken(ctx, limiter, req.headers, ip, 'keyward.authorize', headers);
     } catch (error) {
       req.resume();
-      sendError(res, error as ApiError, headers);
+      if (error instanceof ApiError) sendError(res, error, headers);
+      else failed(res, error);
       return true;
     }
     readJson(req, bodyLimit, (error, body) => {
@@ -98,8 +103,7 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
         sendAnswer(res, authorizeAnswer(ctx, body as AuthorizeRequest));
       } catch (failure) {
         if (failure instanceof ApiError) return sendError(res, failure);
-        options.onError(failure);
-        send(res, 500, { error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
+        failed(res, failure);
       }
     });
     return true;
