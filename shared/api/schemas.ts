@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { MAX_ROLL_GRACE_SECONDS } from '../domain/policy.ts';
 
 // One set of schemas for the HTTP API (DESIGN §4): the server validates every body and query
 // with them, the OpenAPI 3.1 document is generated from them, and the desktop app validates
@@ -168,7 +169,7 @@ export const CredentialListQuery = Type.Object(
   strict,
 );
 export const CredentialList = Type.Object({ items: Type.Array(Credential), nextCursor: Type.Union([Type.String(), Type.Null()]) });
-export const RollBody = Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })) }, strict);
+export const RollBody = Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ROLL_GRACE_SECONDS })) }, strict);
 export const CredentialImport = Type.Object(
   {
     items: Type.Array(

@@ -228,9 +228,7 @@ export const IPC_CONTRACT = {
     revoke: takes(ById).returns<Credential>(),
     disable: takes(ById).returns<Credential>(),
     enable: takes(ById).returns<Credential>(),
-    roll: takes(
-      Type.Object({ id: S.Id, graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })) }, strict),
-    ).returns<IssuedCredential>(),
+    roll: takes(Type.Object({ id: S.Id, graceSeconds: S.RollBody.properties.graceSeconds }, strict)).returns<IssuedCredential>(),
     delete: takes(Delete).returns<void>(),
   },
   secrets: {
