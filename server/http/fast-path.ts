@@ -97,7 +97,7 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
       if (error) return sendError(res, error);
       try {
         if (!checkAuthorize.Check(body)) {
-          const { message, problems } = describeErrors('body', [...checkAuthorize.Errors(body)] as Parameters<typeof describeErrors>[1]);
+          const { message, problems } = describeErrors('body', checkAuthorize.Errors(body));
           return sendError(res, new ApiError('invalid_request', message, { problems }));
         }
         sendAnswer(res, authorizeAnswer(ctx, body as AuthorizeRequest));

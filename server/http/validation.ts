@@ -1,47 +1,22 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import type { TLocalizedValidationError } from 'typebox/error';
+import { describeSchemaErrors, type Problem } from '../../shared/api/validation-errors.ts';
 
 // Fastify validates with the same TypeBox schemas that generate the OpenAPI document. Query
 // strings are converted (limit=10 → 10) before checking. Messages name the field and the problem.
 
-interface SchemaError {
-  keyword: string;
-  instancePath: string;
-  message: string;
-  params: Record<string, unknown>;
-}
-
 const PART_NAMES: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'headers' };
 
-export function describeErrors(part: string, errors: SchemaError[]): { message: string; problems: { field: string; problem: string }[] } {
-  const problems: { field: string; problem: string }[] = [];
-  const seen = new Set<string>();
-  for (const e of errors) {
-    if (e.keyword === 'boolean' || e.keyword === 'anyOf') continue;
-    const field = `${PART_NAMES[part] ?? part}${e.instancePath.replace(/\//g, '.')}`;
-    let problem = e.message;
-    if (e.keyword === 'additionalProperties' && Array.isArray(e.params['additionalProperties'])) {
-      problem = `has unknown field(s) ${(e.params['additionalProperties'] as string[]).map((p) => `"${p}"`).join(', ')}`;
-    } else if (e.keyword === 'pattern' && e.params['pattern'] === '\\S') {
-      problem = 'must not be blank';
-    }
-    const key = `${field} ${problem}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    problems.push({ field, problem });
-  }
-  if (problems.length === 0) problems.push({ field: PART_NAMES[part] ?? part, problem: 'does not have the expected shape' });
-  const shown = problems.slice(0, 5).map((p) => `${p.field} ${p.problem}`);
-  return {
-    message: `Invalid request: ${shown.join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}.`,
-    problems: problems.slice(0, 20),
-  };
+/** A request part's schema failure, worded as everywhere else (shared/api/validation-errors.ts). */
+export function describeErrors(part: string, errors: Iterable<TLocalizedValidationError>): { message: string; problems: Problem[] } {
+  return describeSchemaErrors(PART_NAMES[part] ?? part, 'Invalid request', errors);
 }
 
 export class RequestValidationError extends Error {
-  readonly problems: { field: string; problem: string }[];
-  constructor(message: string, problems: { field: string; problem: string }[]) {
+  readonly problems: Problem[];
+  constructor(message: string, problems: Problem[]) {
     super(message);
     this.name = 'RequestValidationError';
     this.problems = problems;
@@ -71,7 +46,7 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   return (data: unknown) => {
     const value = convert ? convertStrings(schema, data) : data;
     if (compiled.Check(value)) return { value };
-    const { message, problems } = describeErrors(httpPart ?? 'body', [...compiled.Errors(value)] as SchemaError[]);
+    const { message, problems } = describeErrors(httpPart ?? 'body', compiled.Errors(value));
     return { error: new RequestValidationError(message, problems) };
   };
 };

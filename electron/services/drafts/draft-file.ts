@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { Compile } from 'typebox/compile';
 import YAML from 'yaml';
 import * as S from '../../../shared/api/schemas.ts';
+import { describeSchemaErrors } from '../../../shared/api/validation-errors.ts';
 import type { DraftFile, DraftRole } from '../../../shared/ipc/types.ts';
 import { RoleContentSchema } from '../../../shared/ipc/contract.ts';
 import { KeywardError } from '../errors.ts';
@@ -60,19 +61,14 @@ export function exportDrafts(
 export async function importDrafts(content: string, now: Date, limits?: ParseLimits): Promise<{ roles: DraftRole[]; warnings: string[] }> {
   const { value: doc, warnings } = await parseLimited(content, limits);
   if (!checker.Check(doc)) {
-    const problems = [...checker.Errors(doc)]
-      .map((e) => {
-        const err = e as { instancePath: string; message: string; keyword: string };
-        return err.keyword === 'anyOf' ? null : `${err.instancePath || '/'} ${err.message}`;
-      })
-      .filter((x): x is string => x !== null);
+    const { message, problems } = describeSchemaErrors('file', 'The drafts file is not valid', checker.Errors(doc));
     const versionWrong = (doc as { keywardDrafts?: unknown } | null)?.keywardDrafts !== DRAFT_FILE_VERSION;
     throw new KeywardError(
       'invalid_file',
       versionWrong
         ? `This is not a Keyward drafts file of version ${DRAFT_FILE_VERSION} (the "keywardDrafts" field is missing or different).`
-        : `The drafts file is not valid: ${[...new Set(problems)].slice(0, 5).join('; ')}.`,
-      { problems: [...new Set(problems)].slice(0, 20) },
+        : message,
+      { problems },
     );
   }
   const editedAt = now.toISOString();

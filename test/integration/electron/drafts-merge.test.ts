@@ -218,7 +218,11 @@ test('drafts export and import as versioned JSON and YAML files, and a malformed
     }),
   );
   assert.equal(badAction.code, 'invalid_file');
-  assert.match(badAction.message, /roles\/0/);
+  assert.match(
+    badAction.message,
+    /file\.roles\.0\.role\.actions\.0 must match pattern/,
+    'the problem names the entry and field, as HTTP and IPC errors do',
+  );
   const notYaml = await rejection(app.api.drafts.import({ content: '{ nope' }));
   assert.equal(notYaml.code, 'invalid_file');
 });
