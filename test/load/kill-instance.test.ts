@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { expectStatus, makeBackend, makeCredential, makeRole, seedCatalog, sleep } from '../helpers/builders.ts';
 import type { Json } from '../helpers/server.ts';
 import { loadSeconds, startCliInstances, type CliInstance, type CliInstances } from './instances.ts';
-import { percentile, runLoad, type LoadRequest } from './load-client.ts';
+import { longestSilence, percentile, runLoad, type LoadRequest } from './load-client.ts';
 
 // Issue 5 §4: kill -9 one of two instances under load. The survivor keeps answering every
 // request correctly; nothing the killed one acknowledged is lost; the restarted one starts
@@ -153,7 +153,12 @@ test(
     // a kept serving, right, through the kill and the restart.
     assert.equal(sa.errors, 0, sa.samples.join('\n'));
     assert.equal(sa.wrong, 0, sa.samples.join('\n'));
-    assert.ok(sa.requests >= SECONDS * 50, `a answered only ${sa.requests} requests`);
+    // Kept serving: at most three seconds in a row without an answer (the kill, the restart and
+    // the writes included), whatever this machine's speed.
+    assert.ok(
+      longestSilence(sa, 0, SECONDS - 1) <= 3,
+      `a went silent for ${longestSilence(sa, 0, SECONDS - 1)} s: ${sa.perSecond.join(' ')}`,
+    );
     // b answered right before the kill and again after the restart.
     assert.equal(sb.errors, 0, sb.samples.join('\n'));
     assert.equal(sb.wrong, 0, sb.samples.join('\n'));

@@ -23,6 +23,8 @@ export interface TargetStats {
   wrong: number;
   samples: string[];
   latencyMs: number[];
+  /** Answers judged in each second of the run, from its start. */
+  perSecond: number[];
 }
 
 export interface LoadOptions {
@@ -47,11 +49,12 @@ export interface LoadRun {
 export function runLoad(options: LoadOptions): LoadRun {
   const stats = new Map<string, TargetStats>();
   let stopped = false;
-  const end = Date.now() + options.durationMs;
+  const start = Date.now();
+  const end = start + options.durationMs;
   const loops: Promise<void>[] = [];
   const agents: Agent[] = [];
   for (const target of options.targets) {
-    const s: TargetStats = { target, requests: 0, errors: 0, wrong: 0, samples: [], latencyMs: [] };
+    const s: TargetStats = { target, requests: 0, errors: 0, wrong: 0, samples: [], latencyMs: [], perSecond: [] };
     stats.set(target, s);
     const agent = new Agent({ keepAlive: true, maxSockets: options.connectionsPerTarget });
     agents.push(agent);
@@ -70,6 +73,8 @@ export function runLoad(options: LoadOptions): LoadRun {
               // An answer from an instance that went down meanwhile is not judged.
               if (options.isDown?.(target)) continue;
               s.requests += 1;
+              const second = Math.floor((Date.now() - start) / 1000);
+              s.perSecond[second] = (s.perSecond[second] ?? 0) + 1;
               if (s.latencyMs.length < 200_000) s.latencyMs.push(performance.now() - started);
               const verdict = spec.verdict(answer.status, answer.body);
               if (verdict !== true) {
@@ -117,6 +122,20 @@ function send(agent: Agent, base: string, spec: LoadRequest): Promise<{ status: 
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * The longest run of whole seconds in [fromSecond, toSecond) in which a target judged no answer:
+ * whether it kept serving, independent of how fast this machine is.
+ */
+export function longestSilence(stats: TargetStats, fromSecond: number, toSecond: number): number {
+  let longest = 0;
+  let run = 0;
+  for (let second = fromSecond; second < toSecond; second += 1) {
+    run = (stats.perSecond[second] ?? 0) === 0 ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
 }
 
 /** The p-th percentile (0–100) of a list of numbers. */
