@@ -1,16 +1,21 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import tls from 'node:tls';
-import { isApiErrorBody } from '../../shared/api/errors.ts';
+import type { OperationId, ResponseOf } from '../../shared/api/endpoints.ts';
+import { ERROR_STATUS, isApiErrorBody, type ErrorCode } from '../../shared/api/errors.ts';
 import type { CertificateInfo } from '../../shared/ipc/types.ts';
 import { KeywardError } from './errors.ts';
 import { parseProfileUrl, requestUrl, type ProfileUrl } from './profile-url.ts';
+import { prepareRequest, type CallArgs, type RestCaller } from './rest-client.ts';
 
 // Authenticated REST calls to a Keyward backend. HTTPS is required except to loopback or with
 // the profile's explicit opt-in. For HTTPS we open the TLS connection ourselves, compare the
 // certificate's SHA-256 fingerprint with the pinned one, and only then hand the socket to
 // node:http — so the token is never written to a connection whose certificate was not checked.
 // With a pin, the pin is the identity check (it also covers self-signed certificates).
+// `call` is the typed entry (rest-client.ts: operation, params, query, body, If-Match);
+// `request` is the transport under it: headers, the If-Match header, retries of idempotent
+// requests and the decoding of error answers all happen here and nowhere else.
 
 export interface ClientTarget {
   url: string;
@@ -20,9 +25,9 @@ export interface ClientTarget {
 }
 
 export interface RequestOptions {
-  query?: Record<string, string | number | boolean | undefined>;
+  query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined;
   body?: unknown;
-  ifMatch?: number;
+  ifMatch?: number | undefined;
   timeoutMs?: number;
 }
 
@@ -97,7 +102,7 @@ function openTls(
   });
 }
 
-export class BackendClient {
+export class BackendClient implements RestCaller {
   readonly #target: ClientTarget;
   readonly #token: string | null;
   readonly #defaultTimeoutMs: number;
@@ -108,13 +113,21 @@ export class BackendClient {
     this.#defaultTimeoutMs = options.timeoutMs ?? 15_000;
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  /** One operation of the endpoint table, answered with its response schema's type. */
+  async call<Op extends OperationId>(operationId: Op, ...args: CallArgs<Op>): Promise<ResponseOf<Op>> {
+    const { method, path, query, body, ifMatch } = prepareRequest(operationId, ...args);
+    // The server validates against the same table and test/integration/server/response-schemas
+    // checks its answers against the response schemas: the answer is that type.
+    return (await this.request(method, path, { query, body, ifMatch })) as ResponseOf<Op>;
+  }
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
     const attempts = IDEMPOTENT.has(method) ? RETRY_DELAYS_MS.length + 1 : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt - 1]));
       try {
-        return await this.#once<T>(method, path, options);
+        return await this.#once(method, path, options);
       } catch (error) {
         lastError = error;
         if (!(error instanceof KeywardError) || !error.details?.['retryable']) break;
@@ -123,7 +136,7 @@ export class BackendClient {
     throw stripRetryable(lastError);
   }
 
-  async #once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+  async #once(method: string, path: string, options: RequestOptions): Promise<unknown> {
     const base = assertTransportAllowed(this.#target);
     const url = requestUrl(base, path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -163,7 +176,7 @@ export class BackendClient {
       }
     }
 
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       // HTTP over the already verified TLS socket, so no second (unchecked) handshake happens.
       const req = http.request(
         {
@@ -190,7 +203,7 @@ export class BackendClient {
             } catch {
               json = undefined;
             }
-            if (status >= 200 && status < 300) return resolve(json as T);
+            if (status >= 200 && status < 300) return resolve(json);
             reject(httpError(status, json, res.headers['retry-after']));
           });
         },
@@ -232,7 +245,16 @@ export function httpError(status: number, body: unknown, retryAfter?: string | s
         { status, retryAfter },
       );
     }
-    return new KeywardError(code as KeywardError['code'], message, { ...(details ?? {}), status, ...(retryable ? { retryable } : {}) });
+    if (!isErrorCode(code)) {
+      // A code this app does not know (a newer server): the server's sentence under a generic code.
+      const serverCode = code.slice(0, 100);
+      return new KeywardError('bad_response', `The server refused the request (HTTP ${status}, ${serverCode}): ${message}`, {
+        status,
+        serverCode,
+        ...(retryable ? { retryable } : {}),
+      });
+    }
+    return new KeywardError(code, message, { ...(details ?? {}), status, ...(retryable ? { retryable } : {}) });
   }
   if (retryable)
     return new KeywardError(
@@ -245,6 +267,10 @@ export function httpError(status: number, body: unknown, retryAfter?: string | s
     `The server answered HTTP ${status} without a Keyward error. Is the profile's URL the Keyward backend?`,
     { status },
   );
+}
+
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_STATUS, code);
 }
 
 /** Connection-level failures as errors that say what to check. */

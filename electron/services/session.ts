@@ -1,10 +1,12 @@
 import type { Backend, Catalog, Credential, Role } from '../../shared/domain/types.ts';
 import { displayPrefix } from '../../shared/domain/token.ts';
 import type { SessionStatus } from '../../shared/ipc/types.ts';
-import { BackendClient, type RequestOptions } from './backend-client.ts';
+import type { OperationId, ResponseOf } from '../../shared/api/endpoints.ts';
+import { BackendClient } from './backend-client.ts';
 import { KeywardError } from './errors.ts';
 import type { EmitEvent, KeyValueStore, Logger } from './ports.ts';
 import type { ProfileStore } from './profile-store.ts';
+import type { CallArgs, RestCaller } from './rest-client.ts';
 
 // The connection to one backend at a time, and the per-profile cache of its state (catalog,
 // roles, credentials' metadata, backends) that offline drafting and the access checker use.
@@ -29,7 +31,7 @@ const NETWORK_CODES = new Set(['offline', 'timeout', 'tls_error', 'unavailable']
 /** Refusals that no retry fixes: the admin must look (re-trust the certificate, replace the token). */
 const REFUSAL_CODES = new Set(['certificate_changed', 'unauthorized', 'certificate_unconfirmed']);
 
-export class Session {
+export class Session implements RestCaller {
   readonly #profiles: ProfileStore;
   readonly #cache: KeyValueStore;
   readonly #emit: EmitEvent;
@@ -146,7 +148,7 @@ export class Session {
         await this.sync();
         this.#failures = 0;
       } else if (this.#status.state === 'online') {
-        await this.call('GET', '/v1/health');
+        await this.call('health');
         this.#failures = 0;
       }
     } catch {
@@ -179,12 +181,8 @@ export class Session {
 
   /** Refetches everything the offline features need into the cache. */
   async sync(): Promise<SessionStatus> {
-    const health = await this.call<{ version: string }>('GET', '/v1/health');
-    const [catalog, roles, backends] = await Promise.all([
-      this.call<Catalog>('GET', '/v1/catalog'),
-      this.call<{ items: Role[] }>('GET', '/v1/roles'),
-      this.call<{ items: Backend[] }>('GET', '/v1/backends'),
-    ]);
+    const health = await this.call('health');
+    const [catalog, roles, backends] = await Promise.all([this.call('getCatalog'), this.call('listRoles'), this.call('listBackends')]);
     const credentials = await this.allCredentials();
     const syncedAt = new Date().toISOString();
     this.saveCache({ syncedAt, catalog, roles: roles.items, backends: backends.items, credentials });
@@ -203,7 +201,7 @@ export class Session {
     const out: Credential[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Credential[]; nextCursor: string | null } = await this.call('GET', '/v1/credentials', {
+      const page: ResponseOf<'listCredentials'> = await this.call('listCredentials', {
         query: { limit: 1000, cursor: cursor ?? undefined },
       });
       out.push(...page.items);
@@ -213,17 +211,18 @@ export class Session {
   }
 
   /**
-   * One authenticated request on the current profile; tracks online/offline. A network failure
-   * and a refusal (changed certificate, rejected admin token) both leave the session offline with
-   * the reason, as connect() would, so the banner says why every call fails.
+   * One authenticated call of the endpoint table (rest-client.ts) on the current profile; tracks
+   * online/offline. A network failure and a refusal (changed certificate, rejected admin token)
+   * both leave the session offline with the reason, as connect() would, so the banner says why
+   * every call fails.
    */
-  async call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+  async call<Op extends OperationId>(operationId: Op, ...args: CallArgs<Op>): Promise<ResponseOf<Op>> {
     if (!this.#client) throw new KeywardError('not_connected', 'Choose a server profile (or start the local server) first.');
     if (this.#status.workingOffline) {
       throw new KeywardError('offline', 'You chose to work offline: switch "Work offline" off to reach the server.');
     }
     try {
-      const result = await this.#client.request<T>(method, path, options);
+      const result = await this.#client.call(operationId, ...args);
       if (this.#status.state !== 'online') this.#set({ state: 'online', error: null });
       return result;
     } catch (error) {

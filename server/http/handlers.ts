@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BodyOf, OperationId, OtherResponseOf, ParamsOf, QueryOf, ResponseOf } from '../../shared/api/endpoints.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type * as S from '../../shared/api/schemas.ts';
 import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
@@ -38,7 +39,6 @@ import type { Readiness } from '../storage/readiness.ts';
 import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
 import { forwardAuth } from './forward-auth.ts';
 import { clientAddress } from './request-parts.ts';
-import type * as L from '../../shared/api/lifecycle-schemas.ts';
 import type { UsageCounter } from '../authz/usage-counter.ts';
 import { reportLeak, ReportLimiter } from '../services/leak-service.ts';
 import { readLifetimePolicy, setLifetimePolicy } from '../services/lifetime-service.ts';
@@ -53,16 +53,28 @@ import {
   updateWebhook,
 } from '../webhooks/webhook-service.ts';
 
-// operationId → handler. Bodies, queries and params are already validated against the schemas
-// of shared/api/endpoints.ts, so the casts below only name what validation guaranteed.
+// operationId → handler, typed from the endpoint table (shared/api/endpoints.ts): every
+// operation has exactly one handler (a missing or extra one is a type error), and each sees its
+// params, query and body as the types of the schemas fastify has already validated them against,
+// and must answer its response schema's type (or send the reply itself).
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
+/** The request a handler of `Op` sees: params, query and body typed from the table. */
+export type TypedRequest<Op extends OperationId> = FastifyRequest<{
+  Params: ParamsOf<Op>;
+  Querystring: QueryOf<Op>;
+  Body: BodyOf<Op>;
+}>;
 
-interface Req {
-  id: string;
-}
+/** A handler answers its success body (or another documented answer), or the reply it sent. */
+export type Handler<Op extends OperationId> = (
+  request: TypedRequest<Op>,
+  reply: FastifyReply,
+) => ResponseOf<Op> | OtherResponseOf<Op> | FastifyReply | Promise<ResponseOf<Op> | OtherResponseOf<Op> | FastifyReply>;
 
-const id = (r: FastifyRequest): string => (r.params as Req).id;
+/** One handler per operation of the table. */
+export type HandlerMap = { [Op in OperationId]: Handler<Op> };
+
+const id = (r: { params: { id: string } }): string => r.params.id;
 const actor = (r: FastifyRequest): Actor => r.actor ?? SYSTEM_ACTOR;
 
 /** The version named by If-Match ("3", W/"3", or * for any), or undefined. */
@@ -85,7 +97,7 @@ export function makeHandlers(
   version: string,
   readiness: Readiness,
   lifecycle: LifecycleParts = { usage: null, webhookAllowPrivate: false },
-): Record<string, Handler> {
+): HandlerMap {
   const openapi = JSON.stringify(buildOpenApiDocument(version));
   const leaks = new ReportLimiter();
   const allowPrivate = lifecycle.webhookAllowPrivate;
@@ -100,82 +112,79 @@ export function makeHandlers(
     openapi: (_r, reply) => reply.type('application/json').send(openapi),
 
     getCatalog: () => readCatalog(ctx.db),
-    putCatalog: (r) =>
-      replaceCatalog(ctx, actor(r), r.body as S.CatalogPutBody, {
-        prune: (r.query as { prune?: boolean }).prune === true,
-        ifMatch: ifMatch(r),
-      }),
-    importOpenApi: (r) => importOpenApi(ctx, actor(r), r.body as Record<string, unknown>, ifMatch(r)),
+    putCatalog: (r) => replaceCatalog(ctx, actor(r), r.body, { prune: r.query.prune === true, ifMatch: ifMatch(r) }),
+    importOpenApi: (r) => importOpenApi(ctx, actor(r), r.body, ifMatch(r)),
 
     listRoles: async () => ({ items: await listRoles(ctx.db) }),
-    createRole: (r) => createRole(ctx, actor(r), r.body as S.RoleCreateBody),
-    applyRoleChanges: async (r) => ({ items: await applyRoleChanges(ctx, actor(r), (r.body as S.RoleChangesBody).changes) }),
+    createRole: (r) => createRole(ctx, actor(r), r.body),
+    applyRoleChanges: async (r) => ({ items: await applyRoleChanges(ctx, actor(r), r.body.changes) }),
     getRole: (r) => getRole(ctx.db, id(r)),
-    updateRole: (r) => updateRole(ctx, actor(r), id(r), r.body as S.RolePatchBody, ifMatch(r)),
+    updateRole: (r) => updateRole(ctx, actor(r), id(r), r.body, ifMatch(r)),
     deleteRole: (r) => deleteRole(ctx, actor(r), id(r), ifMatch(r)),
 
-    listCredentials: (r) => listCredentials(ctx, r.query as S.CredentialListParams),
-    createCredential: (r) => createCredential(ctx, actor(r), r.body as S.CredentialCreateBody),
-    importCredentials: (r) => importCredentials(ctx, actor(r), r.body as S.CredentialImportBody),
+    listCredentials: (r) => listCredentials(ctx, r.query),
+    createCredential: (r) => createCredential(ctx, actor(r), r.body),
+    importCredentials: (r) => importCredentials(ctx, actor(r), r.body),
     getCredential: (r) => getCredential(ctx, id(r)),
-    updateCredential: (r) => updateCredential(ctx, actor(r), id(r), r.body as S.CredentialPatchBody, ifMatch(r)),
+    updateCredential: (r) => updateCredential(ctx, actor(r), id(r), r.body, ifMatch(r)),
     deleteCredential: (r) => deleteCredential(ctx, actor(r), id(r), ifMatch(r)),
     revokeCredential: (r) => setCredentialStatus(ctx, actor(r), id(r), 'revoked', ifMatch(r)),
     disableCredential: (r) => setCredentialStatus(ctx, actor(r), id(r), 'disabled', ifMatch(r)),
     enableCredential: (r) => setCredentialStatus(ctx, actor(r), id(r), 'active', ifMatch(r)),
-    rollCredential: (r) =>
-      rollCredential(ctx, actor(r), id(r), (r.body as { graceSeconds?: number } | undefined)?.graceSeconds ?? 0, ifMatch(r)),
+    // A roll without a body was given {} by the route's preValidation (app.ts).
+    rollCredential: (r) => rollCredential(ctx, actor(r), id(r), r.body.graceSeconds ?? 0, ifMatch(r)),
 
     listUsers: async () => ({ items: await listUsers(ctx.db) }),
-    createUser: (r) => createUser(ctx, actor(r), r.body as S.UserCreateBody),
+    createUser: (r) => createUser(ctx, actor(r), r.body),
     getUser: (r) => getUser(ctx.db, id(r)),
-    updateUser: (r) => updateUser(ctx, actor(r), id(r), r.body as S.UserPatchBody, ifMatch(r)),
+    updateUser: (r) => updateUser(ctx, actor(r), id(r), r.body, ifMatch(r)),
     deleteUser: (r) => deleteUser(ctx, actor(r), id(r), ifMatch(r)),
     invalidateUserTokens: (r) => invalidateUserTokens(ctx, actor(r), id(r)),
     listGroups: async () => ({ items: await listGroups(ctx.db) }),
-    createGroup: (r) => createGroup(ctx, actor(r), r.body as S.GroupCreateBody),
+    createGroup: (r) => createGroup(ctx, actor(r), r.body),
     getGroup: (r) => getGroup(ctx.db, id(r)),
-    updateGroup: (r) => updateGroup(ctx, actor(r), id(r), r.body as S.GroupPatchBody, ifMatch(r)),
+    updateGroup: (r) => updateGroup(ctx, actor(r), id(r), r.body, ifMatch(r)),
     deleteGroup: (r) => deleteGroup(ctx, actor(r), id(r), ifMatch(r)),
     getIssuancePolicy: () => readIssuancePolicy(ctx.db),
-    putIssuancePolicy: (r) => setIssuancePolicy(ctx, actor(r), r.body as { allowedGroups: string[] | null }),
-    createSelfCredential: (r) => createSelfCredential(ctx, r.selfUser!, r.body as S.SelfCredentialCreateBody),
+    putIssuancePolicy: (r) => setIssuancePolicy(ctx, actor(r), r.body),
+    createSelfCredential: (r) => createSelfCredential(ctx, r.selfUser!, r.body),
     getLifetimePolicy: () => readLifetimePolicy(ctx.db),
-    putLifetimePolicy: (r) => setLifetimePolicy(ctx, actor(r), r.body as L.LifetimePolicyBody),
+    putLifetimePolicy: (r) => setLifetimePolicy(ctx, actor(r), r.body),
 
-    getCredentialUsage: (r) => credentialUsage(ctx, lifecycle.usage, id(r), r.query as L.UsageParams),
-    getUsage: (r) => usageOverview(ctx, lifecycle.usage, r.query as L.UsageOverviewParams),
+    getCredentialUsage: (r) => credentialUsage(ctx, lifecycle.usage, id(r), r.query),
+    getUsage: (r) => usageOverview(ctx, lifecycle.usage, r.query),
     reportLeak: async (r, reply) => {
       const ip = clientAddress(
         { headers: r.headers, url: r.url, method: r.method, remoteAddress: r.socket.remoteAddress ?? r.ip },
         r.server.trustedProxies,
       );
       try {
-        return await reportLeak(ctx, leaks, ip, r.body as L.LeakReportBody);
+        return await reportLeak(ctx, leaks, ip, r.body);
       } catch (error) {
-        const retry = (error as ApiError).details?.['retryAfter'];
+        const retry = error instanceof ApiError ? error.details?.['retryAfter'] : undefined;
         if (typeof retry === 'number') reply.header('Retry-After', String(retry));
         throw error;
       }
     },
     listWebhooks: async () => ({ items: await listWebhooks(ctx.db) }),
-    createWebhook: (r) => createWebhook(ctx, actor(r), r.body as L.WebhookCreateBody, allowPrivate),
+    createWebhook: (r) => createWebhook(ctx, actor(r), r.body, allowPrivate),
     getWebhook: (r) => getWebhook(ctx.db, id(r)),
-    updateWebhook: (r) => updateWebhook(ctx, actor(r), id(r), r.body as L.WebhookPatchBody, ifMatch(r), allowPrivate),
+    updateWebhook: (r) => updateWebhook(ctx, actor(r), id(r), r.body, ifMatch(r), allowPrivate),
     deleteWebhook: (r) => deleteWebhook(ctx, actor(r), id(r), ifMatch(r)),
     listWebhookDeliveries: async (r) => ({ items: await listDeliveries(ctx.db, id(r)) }),
-    resendWebhookDelivery: (r) => resendDelivery(ctx, actor(r), id(r), (r.params as { deliveryId: string }).deliveryId),
+    resendWebhookDelivery: (r) => resendDelivery(ctx, actor(r), id(r), r.params.deliveryId),
 
     listBackends: async () => ({ items: await listBackends(ctx.db) }),
-    createBackend: (r) => createBackend(ctx, actor(r), r.body as S.BackendCreateBody),
+    createBackend: (r) => createBackend(ctx, actor(r), r.body),
     getBackend: (r) => getBackend(ctx.db, id(r)),
-    updateBackend: (r) => updateBackend(ctx, actor(r), id(r), r.body as S.BackendPatchBody, ifMatch(r)),
+    updateBackend: (r) => updateBackend(ctx, actor(r), id(r), r.body, ifMatch(r)),
     deleteBackend: (r) => deleteBackend(ctx, actor(r), id(r), ifMatch(r)),
 
-    authorize: (r) => authorizeBody(ctx, r.body as S.AuthorizeRequest),
-    forwardAuth: (r, reply) => forwardAuth(ctx, r, reply),
-    explain: (r) => explainBody(ctx, r.body as S.ExplainRequest),
+    authorize: (r) => authorizeBody(ctx, r.body),
+    // The answer is a decision, or the 401/403/503 error body forward-auth chose the status of.
+    forwardAuth: (r, reply) => reply.send(forwardAuth(ctx, r, reply)),
+    explain: (r) => explainBody(ctx, r.body),
 
-    listAudit: (r) => listAudit(ctx, r.query as S.AuditListParams),
+    listAudit: (r) => listAudit(ctx, r.query),
   };
 }

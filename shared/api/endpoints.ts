@@ -1,4 +1,4 @@
-import type { TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import type { AdminAction } from '../domain/admin-actions.ts';
 import type { ErrorCode } from './errors.ts';
 import * as L from './lifecycle-schemas.ts';
@@ -6,6 +6,10 @@ import * as S from './schemas.ts';
 
 // The table of every endpoint of the HTTP API (DESIGN §4). The server registers its routes from
 // it (schemas, permission) and the OpenAPI document is generated from it, so the two cannot drift.
+// It is declared `as const`, so each entry's operationId, method, path and schemas are known to
+// the type checker: the types at the end (BodyOf<'updateRole'>, ResponseOf<'getRole'>, ...) type
+// the server's handler map (server/http/handlers.ts) and the app's REST client
+// (electron/services/rest-client.ts) from this one table.
 
 /** How a caller is authenticated: a bearer/X-Api-Key credential holding `permission`, HTTP Basic, or nobody. */
 export type EndpointAuth = { kind: 'none' } | { kind: 'basic' } | { kind: 'token'; permission: AdminAction | null };
@@ -23,9 +27,9 @@ export interface Endpoint {
   body?: TSchema;
   /** Success status and body schema (null body for 204). */
   response: { status: number; schema: TSchema | null; description?: string };
-  errors: ErrorCode[];
+  errors: readonly ErrorCode[];
   /** Answers other than success and the error shape (readiness's 503 body). */
-  otherResponses?: { status: number; schema: TSchema; description: string }[];
+  otherResponses?: readonly { status: number; schema: TSchema; description: string }[];
   /** Whether the write accepts `If-Match` and the object carries an ETag. */
   versioned?: boolean;
 }
@@ -36,7 +40,7 @@ const withId = { params: S.IdParams };
 
 // One endpoint per line, a table to read down: kept as written (prettier-ignore).
 // prettier-ignore
-export const ENDPOINTS: readonly Endpoint[] = [
+export const ENDPOINTS = [
   { operationId: 'health', method: 'GET', path: '/v1/health', tag: 'meta', summary: 'Liveness and version', auth: { kind: 'none' }, response: { status: 200, schema: S.Health }, errors: [] },
   { operationId: 'ready', method: 'GET', path: '/v1/ready', tag: 'meta', summary: 'Readiness for load balancers: 503 while the database or the change feed is down', auth: { kind: 'none' }, response: { status: 200, schema: S.Ready }, otherResponses: [{ status: 503, schema: S.NotReady, description: 'The database or the change feed is down (with Retry-After)' }], errors: [] },
   { operationId: 'openapi', method: 'GET', path: '/v1/openapi.json', tag: 'meta', summary: 'This API as an OpenAPI 3.1 document', auth: { kind: 'none' }, response: { status: 200, schema: null, description: 'OpenAPI 3.1 document' }, errors: [] },
@@ -102,10 +106,39 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { operationId: 'resendWebhookDelivery', method: 'POST', path: '/v1/webhooks/:id/deliveries/:deliveryId/resend', tag: 'webhooks', summary: 'Send a delivered or failed message again (same webhook-id)', auth: token('keyward.directory.write'), params: L.DeliveryParams, response: { status: 200, schema: L.WebhookDelivery }, errors: [...common, 'not_found'] },
 
   { operationId: 'listAudit', method: 'GET', path: '/v1/audit', tag: 'audit', summary: 'The audit log, newest first', auth: token('keyward.audit.read'), query: S.AuditQuery, response: { status: 200, schema: S.AuditList }, errors: [...common, 'invalid_cursor'] },
-];
+] as const satisfies readonly Endpoint[];
 
-export function endpoint(operationId: string): Endpoint {
-  const found = ENDPOINTS.find((e) => e.operationId === operationId);
+/** Every endpoint as one type: a union of the table's entries. */
+export type AnyEndpoint = (typeof ENDPOINTS)[number];
+/** The operationId of every endpoint: 'health' | 'listRoles' | 'updateRole' | ... */
+export type OperationId = AnyEndpoint['operationId'];
+/** The table entry of one operation. */
+export type EndpointOf<Op extends OperationId> = Extract<AnyEndpoint, { operationId: Op }>;
+
+/** The JSON body an operation takes (validated by the server), or undefined when it takes none. */
+export type BodyOf<Op extends OperationId> = EndpointOf<Op> extends { body: infer B extends TSchema } ? Static<B> : undefined;
+/** The query an operation takes, or undefined when it takes none. */
+export type QueryOf<Op extends OperationId> = EndpointOf<Op> extends { query: infer Q extends TSchema } ? Static<Q> : undefined;
+/** The path parameters (`:id` ...) of an operation, or undefined when its path has none. */
+export type ParamsOf<Op extends OperationId> = EndpointOf<Op> extends { params: infer P extends TSchema } ? Static<P> : undefined;
+/** The success answer of an operation: its schema's type, void for 204, unknown where the table gives no schema. */
+export type ResponseOf<Op extends OperationId> = EndpointOf<Op>['response'] extends { schema: infer R }
+  ? R extends TSchema
+    ? Static<R>
+    : EndpointOf<Op>['response'] extends { status: 204 }
+      ? void
+      : unknown
+  : never;
+/** Answers besides success and the error shape (readiness's 503 body), or never. */
+export type OtherResponseOf<Op extends OperationId> =
+  EndpointOf<Op> extends { otherResponses: readonly (infer O)[] }
+    ? O extends { schema: infer R extends TSchema }
+      ? Static<R>
+      : never
+    : never;
+
+export function endpoint<Op extends OperationId>(operationId: Op): EndpointOf<Op> {
+  const found = ENDPOINTS.find((e): e is EndpointOf<Op> => e.operationId === operationId);
   if (!found) throw new Error(`No endpoint ${operationId}`);
   return found;
 }

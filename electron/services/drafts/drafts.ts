@@ -127,11 +127,8 @@ export class Drafts {
 
   /** Fetches the server's roles and catalog and merges every draft onto them. */
   async plan(): Promise<Plan> {
-    const [roles, catalog] = await Promise.all([
-      this.#session.call<{ items: Role[] }>('GET', '/v1/roles'),
-      this.#session.call<{ version: number; groups: { actions: { id: string }[] }[] }>('GET', '/v1/catalog'),
-    ]);
-    this.#session.saveCache({ roles: roles.items, catalog: catalog as never, syncedAt: new Date().toISOString() });
+    const [roles, catalog] = await Promise.all([this.#session.call('listRoles'), this.#session.call('getCatalog')]);
+    this.#session.saveCache({ roles: roles.items, catalog, syncedAt: new Date().toISOString() });
     const catalogActions = new Set(catalog.groups.flatMap((g) => g.actions.map((a) => a.id)));
     return this.#compute(roles.items, catalogActions);
   }
@@ -188,7 +185,7 @@ export class Drafts {
     let items: (Role | { id: string; deleted: true })[] = [];
     if (changes.length > 0) {
       try {
-        items = (await this.#session.call<{ items: typeof items }>('POST', '/v1/roles/changes', { body: { changes } })).items;
+        items = (await this.#session.call('applyRoleChanges', { body: { changes } })).items;
       } catch (error) {
         if (error instanceof KeywardError && error.code === 'conflict') {
           this.#last = null;

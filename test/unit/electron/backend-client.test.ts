@@ -102,6 +102,33 @@ test('writes send If-Match with the expected version', async () => {
   assert.equal(calls[0]!.ifMatch, '"7"');
 });
 
+test('a typed call sends the operation of the endpoint table: method, percent-encoded path, query, body and If-Match', async () => {
+  reset();
+  await client().call('updateRole', { params: { id: 'a/b c?' }, body: { name: 'y' }, ifMatch: 4 });
+  await client().call('listCredentials', { query: { q: 'billing & ops', hideRevoked: true, limit: 5 } });
+  await client().call('resendWebhookDelivery', { params: { id: 'w1', deliveryId: 'd/2' } });
+  assert.deepEqual(
+    calls.map((c) => [c.method, c.path, c.ifMatch]),
+    [
+      ['PATCH', '/v1/roles/a%2Fb%20c%3F', '"4"'],
+      ['GET', '/v1/credentials?q=billing+%26+ops&hideRevoked=true&limit=5', undefined],
+      ['POST', '/v1/webhooks/w1/deliveries/d%2F2/resend', undefined],
+    ],
+  );
+});
+
+test("an error code the app does not know becomes a generic error that keeps the server's sentence", async () => {
+  reset((_q, res) =>
+    res
+      .writeHead(409, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { code: 'quota_exceeded', message: 'This server allows 10 roles.' } })),
+  );
+  const error = await failure(client().call('createRole', { body: { name: 'x', actions: [] } }));
+  assert.equal(error.code, 'bad_response');
+  assert.match(error.message, /HTTP 409, quota_exceeded\): This server allows 10 roles\./);
+  assert.deepEqual(error.details, { status: 409, serverCode: 'quota_exceeded' });
+});
+
 test('nothing listening is reported as offline with what to check', async () => {
   const dead = new BackendClient({ url: 'http://127.0.0.1:9', allowInsecureHttp: false, fingerprint: null }, null, { timeoutMs: 1000 });
   const error = await failure(dead.request('POST', '/v1/roles'));
