@@ -143,17 +143,8 @@ export const CredentialCreate = Type.Object(
   },
   strict,
 );
-export const CredentialPatch = Type.Object(
-  {
-    name: Type.Optional(Name),
-    description: Type.Optional(Description),
-    ownerId: Type.Optional(Type.Union([Id, Type.Null()])),
-    roles: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
-    expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
-    allowedCidrs: Type.Optional(Type.Array(Cidr, { maxItems: 1000 })),
-  },
-  strict,
-);
+/** Every field of a create, each optional: an edit changes what it names. */
+export const CredentialPatch = Type.Partial(CredentialCreate, strict);
 export const CredentialWithSecret = Type.Object({ credential: Credential, secret: Type.String() });
 export const CredentialListQuery = Type.Object(
   {
