@@ -56,7 +56,7 @@ export function AuditFilterBar({
           value={filters.action || null}
           // Applied when picked from the list or confirmed with Enter, not on every keystroke.
           onChange={(_, v) => set({ action: (v ?? '').trim() })}
-          sx={{ width: 240 }}
+          sx={{ width: 220 }}
           renderInput={(p) => (
             <TextField
               {...p}
@@ -138,7 +138,7 @@ export function AuditFilterBar({
               setCustomOpen(false);
               if (v) set({ time: presetRange(v as TimePresetId, Date.now()) });
             }}
-            sx={{ width: 170 }}
+            sx={{ width: 190 }}
             slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
           >
             <MenuItem value="">Any time</MenuItem>

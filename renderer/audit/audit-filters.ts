@@ -79,7 +79,12 @@ export function localInstant(text: string): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** Short enough for a chip: the year only when it is not this one. */
+const when = (ms: number) => {
+  const d = new Date(ms);
+  const year = d.getFullYear() === new Date().getFullYear() ? {} : { year: 'numeric' as const };
+  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', ...year, hour: 'numeric', minute: '2-digit' });
+};
 
 export type CustomRangeCheck = { range: TimeRange; errors?: undefined } | { range?: undefined; errors: { from?: string; to?: string } };
 

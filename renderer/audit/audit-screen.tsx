@@ -18,13 +18,6 @@ import { entryName } from './audit-names.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
 
-declare module '@mui/x-data-grid' {
-  interface NoRowsOverlayPropsOverrides {
-    filtered?: boolean;
-    onClear?: () => void;
-  }
-}
-
 /** Every write on the server, newest first, paged by cursor and filtered by action, target, actor and time. */
 export function AuditScreen() {
   const api = useApi();
@@ -51,7 +44,7 @@ export function AuditScreen() {
 
   const columns = useMemo<GridColDef<AuditEntry>[]>(
     () => [
-      { field: 'at', headerName: 'When', width: 200, valueFormatter: (v: string) => new Date(v).toLocaleString() },
+      { field: 'at', headerName: 'When', width: 215, valueFormatter: (v: string) => new Date(v).toLocaleString() },
       { field: 'action', headerName: 'Action', flex: 0.8, minWidth: 170 },
       {
         field: 'actorId',
@@ -149,6 +142,8 @@ export function AuditScreen() {
   const shown = page.data?.items.length ?? 0;
   const opened = page.data?.items.find((e) => e.id === openedId) ?? null;
   const filtered = hasFilters(filters);
+  // Said outside the grid (an empty grid holding a button is not a valid ARIA grid).
+  const noMatch = filtered && shown === 0 && page.isSuccess && !page.isFetching;
   const actors: ActorOption[] = [
     SYSTEM_ACTOR,
     ...names.credentials.map((c) => ({ id: c.id, label: c.name, detail: c.prefix })).sort((a, b) => a.label.localeCompare(b.label)),
@@ -161,26 +156,35 @@ export function AuditScreen() {
         <ErrorState error={page.error} onRetry={() => void page.refetch()} />
       ) : (
         <>
-          <Paper variant="outlined" sx={{ height: 560 }}>
-            <DataGrid
-              aria-label="Audit log"
-              rows={page.data?.items ?? []}
-              columns={columns}
-              loading={page.isFetching}
-              hideFooter
-              density="compact"
-              disableRowSelectionOnClick
-              disableColumnFilter
-              // The server orders by time; sorting one page locally would only mislead.
-              disableColumnSorting
-              disableColumnMenu
-              slots={{ noRowsOverlay: NoEntries }}
-              slotProps={{
-                loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' },
-                noRowsOverlay: { filtered, onClear: () => refilter(NO_FILTERS) },
-              }}
+          {noMatch ? (
+            <EmptyState
+              title="No audit entry matches these filters."
+              hint="Widen the time range, pick another actor or action, or clear the filters to see every entry."
+              action={
+                <Button variant="outlined" onClick={() => refilter(NO_FILTERS)}>
+                  Clear filters
+                </Button>
+              }
             />
-          </Paper>
+          ) : (
+            <Paper variant="outlined" sx={{ height: 560 }}>
+              <DataGrid
+                aria-label="Audit log"
+                rows={page.data?.items ?? []}
+                columns={columns}
+                loading={page.isFetching}
+                hideFooter
+                density="compact"
+                disableRowSelectionOnClick
+                disableColumnFilter
+                // The server orders by time; sorting one page locally would only mislead.
+                disableColumnSorting
+                disableColumnMenu
+                localeText={{ noRowsLabel: 'No audit entries yet.' }}
+                slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
+              />
+            </Paper>
+          )}
           {opened && <ChangePanel entry={opened} onClose={() => setOpenedId(null)} />}
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 1 }} component="nav" aria-label="Audit log pages">
             <Button onClick={() => setCursors(cursors.slice(0, -1))} disabled={cursors.length === 1}>
@@ -207,27 +211,6 @@ export function AuditScreen() {
 
 function actorLabel(actorId: string | null, names: { credential: (id: string) => string | undefined }): string {
   return actorId ? (names.credential(actorId) ?? actorId) : 'system';
-}
-
-/** The grid's empty state: under filters it says so and offers to drop them. */
-function NoEntries({ filtered, onClear }: { filtered?: boolean; onClear?: () => void }) {
-  return (
-    <Stack spacing={1} sx={{ height: '100%', alignItems: 'center', justifyContent: 'center', p: 2, textAlign: 'center' }}>
-      <Typography variant="subtitle1" component="p">
-        {filtered ? 'No audit entry matches these filters.' : 'No audit entries yet.'}
-      </Typography>
-      {filtered && (
-        <>
-          <Typography variant="body2" color="text.secondary">
-            Widen the time range, pick another actor or action, or clear the filters to see every entry.
-          </Typography>
-          <Button variant="outlined" onClick={onClear}>
-            Clear filters
-          </Button>
-        </>
-      )}
-    </Stack>
-  );
 }
 
 interface ExportState {

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { newId } from '../../server/storage/rows.ts';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
 import { withApp, type AppWorld } from './helpers/fixtures.ts';
 import { restClient } from './helpers/rest.ts';
-import { goTo } from './helpers/ui.ts';
+import { screenshot } from './helpers/browser.ts';
+import { goTo, setTheme } from './helpers/ui.ts';
 
 // The audit log's actor and time filters, and an export that holds exactly the entries the
 // filters match (across every page, not only the one on view). Each test has its own server.
@@ -204,8 +206,8 @@ test('time presets and a custom range keep the entries of their window; a bad ra
       await range.getByLabel('From').fill(localValue(now - 60 * DAY));
       await range.getByLabel('To (not included)').fill(localValue(now - 50 * DAY));
       await range.getByRole('button', { name: 'Apply range' }).click();
-      await grid(page).getByText('No audit entry matches these filters.').waitFor();
-      await grid(page).getByRole('button', { name: 'Clear filters' }).click();
+      await page.getByText('No audit entry matches these filters.').waitFor();
+      await page.getByRole('button', { name: 'Clear filters' }).last().click();
       await page.getByTestId('audit-actor-filter').waitFor({ state: 'detached' });
       await page.getByTestId('audit-time-filter').waitFor({ state: 'detached' });
       await pageLabel(page).filter({ hasText: 'Page 1 · entries 1–' }).waitFor();
@@ -276,3 +278,64 @@ test('export saves exactly the entries the filters match, across every page, wit
     },
     { catalog: TEST_CATALOG, connected: true },
   ));
+
+/** An axe scan (WCAG 2.1 A/AA) and a screenshot in test-results/screenshots/; answers the serious or critical violations. */
+async function look(page: Page, name: string, theme: 'light' | 'dark'): Promise<string[]> {
+  await page
+    .locator('[aria-busy="true"]')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  await screenshot(page, name, theme);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${name} (${theme}): ${v.id} ${v.help}`);
+}
+
+test(
+  'the filtered audit log at 1280×800, light and dark: chips, a refused custom range, the empty state; no serious axe violation',
+  { timeout: 600_000 },
+  (t) =>
+    withApp(
+      t,
+      async (world) => {
+        const { page } = world;
+        await page.setViewportSize({ width: 1280, height: 800 });
+        const alice = await makeActor(world, 'Alice (nightly export)');
+        const now = Date.now();
+        seedPast(
+          world.server.dbPath,
+          Array.from({ length: 12 }, (_, i) => ({ atMs: now - (12 - i) * 9 * HOUR, actorId: alice.id, name: `Billing ${i + 1}` })),
+        );
+        for (const name of ['Support desk', 'Reporting']) await alice.rest('POST', '/v1/roles', { name, actions: ['GetClients'] });
+        await goTo(page, 'Audit log');
+        const problems: string[] = [];
+        for (const theme of ['light', 'dark'] as const) {
+          await setTheme(page, theme);
+          await pickActor(page, 'Alice');
+          await pickTime(page, 'Last 7 days');
+          await page.getByTestId('audit-time-filter').waitFor();
+          await page.getByRole('combobox', { name: 'Target type' }).click();
+          await page.getByRole('option', { name: 'role', exact: true }).click();
+          await pageLabel(page).filter({ hasText: 'Page 1 · entries 1–' }).waitFor();
+          problems.push(...(await look(page, 'audit-filters-applied', theme)));
+
+          await removeTime(page);
+          await pickTime(page, 'Custom range…');
+          const range = page.getByTestId('audit-custom-range');
+          await range.getByLabel('From').fill(localValue(now - 60 * DAY));
+          await range.getByLabel('To (not included)').fill(localValue(now - 61 * DAY));
+          await range.getByRole('button', { name: 'Apply range' }).click();
+          await range.getByText('Must be later than From').waitFor();
+          problems.push(...(await look(page, 'audit-filters-custom-range', theme)));
+          await range.getByLabel('To (not included)').fill(localValue(now - 50 * DAY));
+          await range.getByRole('button', { name: 'Apply range' }).click();
+          await page.getByText('No audit entry matches these filters.').waitFor();
+          problems.push(...(await look(page, 'audit-filters-empty', theme)));
+          await page.getByRole('button', { name: 'Clear filters' }).last().click();
+          await page.getByTestId('audit-actor-filter').waitFor({ state: 'detached' });
+        }
+        assert.deepEqual(problems, []);
+      },
+      { catalog: TEST_CATALOG, connected: true },
+    ),
+);
