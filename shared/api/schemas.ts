@@ -357,9 +357,13 @@ export const AuditQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
     action: Type.Optional(Type.String({ maxLength: 200 })),
-    actorId: Type.Optional(Id),
+    actorId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The acting credential, or `system` for the entries no credential made' }),
+    ),
     targetType: Type.Optional(Type.String({ maxLength: 50 })),
     targetId: Type.Optional(Id),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Only entries at or after this instant (inclusive)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Only entries before this instant (exclusive); later than `from`' })),
   },
   strict,
 );

@@ -151,6 +151,9 @@ export interface Explanation extends Decision {
   } | null;
 }
 
+/** The audit filter `actorId` value that selects the entries no credential made (actorId null: bootstrap, the demo seed, leak reports). */
+export const SYSTEM_ACTOR_FILTER = 'system';
+
 export interface AuditEntry {
   id: Id;
   at: Timestamp;

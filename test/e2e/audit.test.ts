@@ -98,5 +98,5 @@ test('filtering by action, by target type or down to one target narrows the log 
 
   await page.getByRole('combobox', { name: 'Action', exact: true }).fill('no.such.action');
   await page.getByRole('combobox', { name: 'Action', exact: true }).press('Enter');
-  await grid().getByText('No audit entry matches these filters.').waitFor();
+  await stack.page.getByText('No audit entry matches these filters.').waitFor();
 });

@@ -20,8 +20,8 @@ export interface AppWorld {
   page: Page;
   host: HostKind;
   app: OpenedApp;
-  /** The backend: its URL and the bootstrap admin token. */
-  server: { url: string; adminToken: string; stop(): Promise<void>; restart(): Promise<void> };
+  /** The backend: its URL, the bootstrap admin token and its SQLite file (for history no API call can make, such as last month's entries). */
+  server: { url: string; adminToken: string; dbPath: string; stop(): Promise<void>; restart(): Promise<void> };
   /** The backend's REST API called directly, as another admin would (throws on a non-2xx answer). */
   api: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
   /** A scratch folder of this test (downloads, exports); removed afterwards. */
@@ -74,6 +74,7 @@ export async function withApp(t: TestContext, body: (world: AppWorld) => Promise
       server: {
         url: server.url,
         adminToken,
+        dbPath,
         async stop() {
           await server?.close();
           server = null;

@@ -140,3 +140,130 @@ test('the audit log needs keyward.audit.read', async () => {
   const auditor = await makeCaller(s, ['keyward.audit.read']);
   assertStatus(await s.request('GET', '/v1/audit', { token: auditor.token }), 200);
 });
+
+// ---- Time range and actor filters (issue 12) ----
+
+const query = (params: Record<string, string>) => `/v1/audit?${new URLSearchParams(params).toString()}`;
+
+/** Every entry matching the filters, following nextCursor with small pages. */
+async function allMatching(params: Record<string, string>, limit = 2): Promise<Json[]> {
+  const out: Json[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 200; page++) {
+    const res = await s.request('GET', query({ ...params, limit: String(limit), ...(cursor ? { cursor } : {}) }));
+    assertStatus(res, 200);
+    assert.ok(res.json.items.length <= limit);
+    out.push(...res.json.items);
+    cursor = res.json.nextCursor;
+    if (!cursor) return out;
+  }
+  throw new Error('audit paging did not end');
+}
+
+/** A write by the given caller whose audit entry is stamped strictly after every earlier one. */
+async function writeAfterClockMoves(token: string): Promise<void> {
+  const start = Date.now();
+  // A condition, not a sleep: wait for the next millisecond so entries have distinct times.
+  while (Date.now() <= start) await new Promise((resolve) => setImmediate(resolve));
+  await makeRole(s, {}, { token });
+}
+
+/** The same instant written with a +01:00 offset instead of Z. */
+function withOffset(iso: string): string {
+  const shifted = new Date(Date.parse(iso) + 3_600_000).toISOString();
+  return shifted.replace('Z', '+01:00');
+}
+
+test('the audit log keeps the entries from `from` (inclusive) up to `to` (exclusive), whatever the offset', async () => {
+  const writer = await makeCaller(s, ['keyward.roles.write']);
+  for (let i = 0; i < 4; i++) await writeAfterClockMoves(writer.token);
+  const mine = await allMatching({ actorId: writer.credential.id }, 1000);
+  assert.equal(mine.length, 4);
+  const [e3, e2, e1] = mine; // newest first
+  const range = await s.request('GET', query({ actorId: writer.credential.id, from: e1.at, to: e3.at }));
+  assertStatus(range, 200);
+  assert.deepEqual(
+    range.json.items.map((e: Json) => e.id),
+    [e2.id, e1.id],
+    'from is inclusive and to exclusive',
+  );
+  const offset = await s.request('GET', query({ actorId: writer.credential.id, from: withOffset(e1.at), to: withOffset(e3.at) }));
+  assert.deepEqual(
+    offset.json.items.map((e: Json) => e.id),
+    [e2.id, e1.id],
+    'an offset names the same instant as Z',
+  );
+  const onlyFrom = await s.request('GET', query({ actorId: writer.credential.id, from: e2.at }));
+  assert.deepEqual(
+    onlyFrom.json.items.map((e: Json) => e.id),
+    [e3.id, e2.id],
+  );
+  const onlyTo = await s.request('GET', query({ actorId: writer.credential.id, to: e2.at }));
+  assert.deepEqual(
+    onlyTo.json.items.map((e: Json) => e.id),
+    [e1.id, mine[3].id],
+  );
+});
+
+test('a time range that is not a date-time, or ends before it starts, is 400 invalid_request naming the field', async () => {
+  const fieldsOf = (res: Json) => (res.json.error.details?.problems ?? []).map((p: Json) => p.field);
+  const badFrom = await s.request('GET', query({ from: 'yesterday' }));
+  assertError(badFrom, 400, 'invalid_request');
+  assert.deepEqual(fieldsOf(badFrom), ['query.from']);
+  assert.match(badFrom.json.error.message, /query\.from/);
+  const badTo = await s.request('GET', query({ from: '2026-01-01T00:00:00Z', to: '2026-01-01' }));
+  assertError(badTo, 400, 'invalid_request');
+  assert.deepEqual(fieldsOf(badTo), ['query.to']);
+  const leapSecond = await s.request('GET', query({ to: '2026-06-30T23:59:60Z' }));
+  assertError(leapSecond, 400, 'invalid_request');
+  assert.deepEqual(fieldsOf(leapSecond), ['query.to']);
+  for (const [from, to] of [
+    ['2026-01-02T00:00:00Z', '2026-01-01T00:00:00Z'],
+    ['2026-01-01T01:00:00+01:00', '2026-01-01T00:00:00Z'], // the same instant: an empty range
+  ]) {
+    const reversed = await s.request('GET', query({ from: from!, to: to! }));
+    assertError(reversed, 400, 'invalid_request');
+    assert.equal(reversed.json.error.details.field, 'from');
+    assert.match(reversed.json.error.message, /earlier than its end/);
+  }
+});
+
+test('actor, time range and paging combine: the cursor walks exactly the entries matching all filters', async () => {
+  const alice = await makeCaller(s, ['keyward.roles.write']);
+  const bob = await makeCaller(s, ['keyward.roles.write']);
+  for (let i = 0; i < 6; i++) {
+    await writeAfterClockMoves(alice.token);
+    await writeAfterClockMoves(bob.token);
+  }
+  const all = await allEntries();
+  const aliceEntries = all.filter((e) => e.actorId === alice.credential.id);
+  assert.equal(aliceEntries.length, 6);
+  // A window holding Alice's 2nd to 5th write and Bob's writes in between.
+  const from = aliceEntries[4].at;
+  const to = aliceEntries[0].at;
+  const expected = all.filter((e) => e.actorId === alice.credential.id && e.at >= from && e.at < to).map((e) => e.id);
+  assert.equal(expected.length, 4);
+  const paged = await allMatching({ actorId: alice.credential.id, from, to }, 3);
+  assert.deepEqual(
+    paged.map((e) => e.id),
+    expected,
+    'newest first, nothing skipped or repeated',
+  );
+  const withAction = await allMatching({ actorId: bob.credential.id, action: 'role.create', from, to }, 1);
+  assert.deepEqual(
+    withAction.map((e) => e.id),
+    all.filter((e) => e.actorId === bob.credential.id && e.action === 'role.create' && e.at >= from && e.at < to).map((e) => e.id),
+  );
+  assert.ok(withAction.length >= 3);
+});
+
+test('actorId=system keeps the entries no credential made', async () => {
+  const system = await allMatching({ actorId: 'system' }, 1000);
+  const expected = (await allEntries()).filter((e) => e.actorId === null).map((e) => e.id);
+  assert.ok(expected.length >= 1, 'bootstrap writes without an acting credential');
+  assert.deepEqual(
+    system.map((e) => e.id),
+    expected,
+  );
+  assert.ok(system.some((e) => e.action === 'server.bootstrap'));
+});
