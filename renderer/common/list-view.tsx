@@ -133,7 +133,7 @@ export function ListToolbar({
           }
         }}
         size="small"
-        sx={{ width: 300 }}
+        sx={{ width: 320 }}
         slotProps={{
           htmlInput: { 'data-shortcut': 'search' },
           input: {
@@ -146,7 +146,7 @@ export function ListToolbar({
         }}
       />
       {children}
-      <Typography variant="body2" color="text.secondary" role="status" sx={{ ml: 'auto' }}>
+      <Typography variant="body2" color="text.secondary" role="status">
         {shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`}
       </Typography>
     </Stack>

@@ -89,7 +89,7 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
         <>
           <ListToolbar
             label="Search groups"
-            placeholder="Name, description or default role"
+            placeholder="Name, description or role"
             value={list.typed}
             onChange={list.setTyped}
             shown={list.shown.length}

@@ -66,7 +66,9 @@ export function RolesScreen() {
     });
   };
 
-  const [show, setShow] = useState<RoleFilter>('all');
+  const [chosen, setShow] = useState<RoleFilter>('all');
+  // Offline there is no usage: a usage filter chosen online falls back to every role.
+  const show: RoleFilter = usage.data || chosen === 'draft' ? chosen : 'all';
   const held = (r: Role) => usage.data?.[r.id] ?? 0;
   const columns: ListColumn<Role>[] = [
     {
@@ -153,7 +155,7 @@ export function RolesScreen() {
     rows: roles.data ?? [],
     columns,
     text: (r) => [r.name, r.description, ...r.actions],
-    filter: (r) => show === 'all' || (show === 'draft' ? draftFor.has(r.id) : usage.data ? (held(r) === 0) === (show === 'unused') : true),
+    filter: (r) => show === 'all' || (show === 'draft' ? draftFor.has(r.id) : (held(r) === 0) === (show === 'unused')),
     initialSort: { column: 'name', direction: 'asc' },
   });
   const shownDrafts = newDrafts.filter(
