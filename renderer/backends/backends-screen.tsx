@@ -1,13 +1,16 @@
-import { Button, Chip, Paper, Table, TableBody, TableCell, TableContainer, TableHead, TableRow } from '@mui/material';
+import { Button, Chip } from '@mui/material';
+import DeleteIcon from '@mui/icons-material/DeleteOutlined';
+import EditIcon from '@mui/icons-material/EditOutlined';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Backend } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
 import { useSession } from '../app/session.ts';
+import { ListTable, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
-/** API backends behind the proxy and the roles each (and each sub-URL) requires. */
+/** API backends behind the proxy and the roles each (and each sub-URL) requires; searchable and sortable. */
 export function BackendsScreen() {
   const api = useApi();
   const client = useQueryClient();
@@ -34,6 +37,56 @@ export function BackendsScreen() {
       New backend
     </Button>
   );
+  const columns: ListColumn<Backend>[] = [
+    { id: 'name', label: 'Name', sortValue: (b) => b.name, render: (b) => b.name },
+    { id: 'prefix', label: 'Prefix', sortValue: (b) => b.frontendPrefix, render: (b) => <code>{b.frontendPrefix}</code> },
+    {
+      id: 'roles',
+      label: 'Required roles',
+      sortValue: (b) => b.requiredRoles.map(roleName).sort().join(', '),
+      render: (b) =>
+        b.requiredRoles.length === 0 ? '—' : b.requiredRoles.map((r) => <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />),
+    },
+    {
+      id: 'subSettings',
+      label: 'Sub-URL settings',
+      align: 'right',
+      sortValue: (b) => b.subSettings.length,
+      render: (b) => b.subSettings.length,
+    },
+    {
+      id: 'ops',
+      label: 'Operations',
+      align: 'right',
+      hiddenLabel: true,
+      cellSx: { whiteSpace: 'nowrap' },
+      render: (b) => (
+        <>
+          <RowAction
+            label="Edit"
+            name={`Edit backend ${b.name}`}
+            icon={<EditIcon fontSize="small" />}
+            onClick={() => openDialog({ type: 'backend', backendId: b.id })}
+            disabled={!online}
+          />
+          <RowAction
+            label="Delete"
+            name={`Delete backend ${b.name}`}
+            icon={<DeleteIcon fontSize="small" />}
+            onClick={() => remove(b)}
+            disabled={!online}
+          />
+        </>
+      ),
+    },
+  ];
+  const list = useListView({
+    rows: backends.data ?? [],
+    columns,
+    text: (b) => [b.name, b.frontendPrefix, ...b.requiredRoles.map(roleName)],
+    initialSort: { column: 'name', direction: 'asc' },
+  });
+
   return (
     <Page title="Backends" intro="Route authorization: a request under a backend's prefix needs every required role." actions={newButton}>
       {backends.isPending ? (
@@ -47,48 +100,33 @@ export function BackendsScreen() {
           action={newButton}
         />
       ) : (
-        <TableContainer component={Paper} variant="outlined">
-          <Table size="small" aria-label="Backends">
-            <TableHead>
-              <TableRow>
-                <TableCell>Name</TableCell>
-                <TableCell>Prefix</TableCell>
-                <TableCell>Required roles</TableCell>
-                <TableCell align="right">Sub-URL settings</TableCell>
-                <TableCell align="right">Operations</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {backends.data.map((b) => (
-                <TableRow key={b.id} hover>
-                  <TableCell>{b.name}</TableCell>
-                  <TableCell>
-                    <code>{b.frontendPrefix}</code>
-                  </TableCell>
-                  <TableCell>
-                    {b.requiredRoles.length === 0
-                      ? '—'
-                      : b.requiredRoles.map((r) => <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />)}
-                  </TableCell>
-                  <TableCell align="right">{b.subSettings.length}</TableCell>
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Button
-                      size="small"
-                      onClick={() => openDialog({ type: 'backend', backendId: b.id })}
-                      disabled={!online}
-                      aria-label={`Edit backend ${b.name}`}
-                    >
-                      Edit
-                    </Button>
-                    <Button size="small" color="error" onClick={() => remove(b)} disabled={!online} aria-label={`Delete backend ${b.name}`}>
-                      Delete
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <>
+          <ListToolbar
+            label="Search backends"
+            placeholder="Name, prefix or required role"
+            value={list.typed}
+            onChange={list.setTyped}
+            shown={list.shown.length}
+            total={backends.data.length}
+            noun="backends"
+          />
+          {list.shown.length === 0 ? (
+            <NoMatches
+              title={`No backend matches “${list.query}”`}
+              hint="The search looks in backend names, frontend prefixes and required role names."
+              onClear={() => list.setTyped('')}
+              clearLabel="Clear search"
+            />
+          ) : (
+            <ListTable
+              label="Backends"
+              columns={columns}
+              view={list}
+              rowKey={(b) => b.id}
+              rowProps={(b) => ({ 'data-testid': `backend-row-${b.name}` })}
+            />
+          )}
+        </>
       )}
     </Page>
   );

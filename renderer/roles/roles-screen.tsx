@@ -1,32 +1,31 @@
-import {
-  Button,
-  Chip,
-  IconButton,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  Paper,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Button, Chip, Stack, TableCell, TableRow, Typography } from '@mui/material';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import EditIcon from '@mui/icons-material/EditOutlined';
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { Role } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useDrafts, useRoleUsage, useRoles } from '../app/data.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
+import {
+  ListFilter,
+  ListTable,
+  ListToolbar,
+  NoMatches,
+  RowAction,
+  textMatches,
+  useListView,
+  type ListColumn,
+} from '../common/list-view.tsx';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
-/** Roles with their action counts and usage; the entry to the role dialog. */
+type RoleFilter = 'all' | 'unused' | 'used' | 'draft';
+
+/** Roles with their action counts and usage, searchable and sortable; the entry to the role dialog. */
 export function RolesScreen() {
   const api = useApi();
   const client = useQueryClient();
@@ -67,6 +66,108 @@ export function RolesScreen() {
     });
   };
 
+  const [chosen, setShow] = useState<RoleFilter>('all');
+  // Offline there is no usage: a usage filter chosen online falls back to every role.
+  const show: RoleFilter = usage.data || chosen === 'draft' ? chosen : 'all';
+  const held = (r: Role) => usage.data?.[r.id] ?? 0;
+  const columns: ListColumn<Role>[] = [
+    {
+      id: 'name',
+      label: 'Name',
+      sortValue: (r) => r.name,
+      render: (r, query) => {
+        const draft = draftFor.get(r.id);
+        // Found by an action id only: say which, or the row looks like a wrong match.
+        const byAction = query && !textMatches([r.name, r.description], query) ? r.actions.find((a) => textMatches([a], query)) : undefined;
+        return (
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+            <Typography variant="body2" sx={{ fontWeight: 600 }}>
+              {r.name}
+            </Typography>
+            {draft && <Chip size="small" color="warning" label={draft.op === 'delete' ? 'Draft: delete' : 'Draft'} />}
+            {byAction && (
+              <Typography variant="caption" color="text.secondary">
+                has <code>{byAction}</code>
+              </Typography>
+            )}
+          </Stack>
+        );
+      },
+    },
+    {
+      id: 'description',
+      label: 'Description',
+      sortValue: (r) => r.description,
+      cellSx: { maxWidth: 420 },
+      render: (r) => (
+        <Typography variant="body2" noWrap title={r.description}>
+          {r.description || <span style={{ opacity: 0.75 }}>—</span>}
+        </Typography>
+      ),
+    },
+    { id: 'actions', label: 'Actions', align: 'right', sortValue: (r) => r.actions.length, render: (r) => r.actions.length },
+    {
+      id: 'credentials',
+      label: 'Credentials',
+      align: 'right',
+      // Usage comes from the server only when online.
+      ...(usage.data ? { sortValue: held } : {}),
+      render: (r) => (usage.data ? held(r) : '—'),
+    },
+    {
+      id: 'ops',
+      label: 'Operations',
+      align: 'right',
+      hiddenLabel: true,
+      cellSx: { whiteSpace: 'nowrap' },
+      render: (r) => {
+        const draft = draftFor.get(r.id);
+        return (
+          <>
+            <RowAction
+              label="Edit"
+              name={`Edit role ${r.name}`}
+              icon={<EditIcon fontSize="small" />}
+              onClick={() =>
+                openDialog(
+                  draft && draft.op === 'update' ? { type: 'role', roleId: r.id, draftId: draft.draftId } : { type: 'role', roleId: r.id },
+                )
+              }
+            />
+            <RowAction
+              label="Duplicate"
+              name={`Duplicate role ${r.name}`}
+              icon={<ContentCopyIcon fontSize="small" />}
+              onClick={() => openDialog({ type: 'role', roleId: null, copyOfRoleId: r.id })}
+            />
+            <RowAction
+              label="Delete"
+              name={`Delete role ${r.name}`}
+              icon={<DeleteIcon fontSize="small" />}
+              onClick={() => void confirmDelete(r)}
+            />
+          </>
+        );
+      },
+    },
+  ];
+  const list = useListView({
+    rows: roles.data ?? [],
+    columns,
+    text: (r) => [r.name, r.description, ...r.actions],
+    filter: (r) => show === 'all' || (show === 'draft' ? draftFor.has(r.id) : (held(r) === 0) === (show === 'unused')),
+    initialSort: { column: 'name', direction: 'asc' },
+  });
+  const shownDrafts = newDrafts.filter(
+    (d) =>
+      (show === 'all' || show === 'draft') &&
+      textMatches([d.draft?.name ?? '', d.draft?.description ?? '', ...(d.draft?.actions ?? [])], list.query),
+  );
+  const clear = () => {
+    list.setTyped('');
+    setShow('all');
+  };
+
   const newButton = (
     <Button variant="contained" onClick={() => openDialog({ type: 'role', roleId: null })}>
       New role
@@ -90,21 +191,48 @@ export function RolesScreen() {
           action={newButton}
         />
       ) : (
-        <TableContainer component={Paper} variant="outlined">
-          <Table size="small" aria-label="Roles">
-            <TableHead>
-              <TableRow>
-                <TableCell>Name</TableCell>
-                <TableCell>Description</TableCell>
-                <TableCell align="right">Actions</TableCell>
-                <TableCell align="right">Credentials</TableCell>
-                <TableCell align="right">
-                  <span className="visually-hidden">Operations</span>
-                </TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {newDrafts.map((d) => (
+        <>
+          <ListToolbar
+            label="Search roles"
+            placeholder="Name, description or action id"
+            value={list.typed}
+            onChange={list.setTyped}
+            shown={list.shown.length + shownDrafts.length}
+            total={roles.data.length + newDrafts.length}
+            noun="roles"
+          >
+            <ListFilter<RoleFilter>
+              label="Show"
+              value={show}
+              onChange={setShow}
+              width={260}
+              options={[
+                { value: 'all', label: 'All roles' },
+                // Which credentials hold a role is known online only.
+                ...(usage.data
+                  ? [
+                      { value: 'unused' as const, label: 'Unused: no credential holds it' },
+                      { value: 'used' as const, label: 'Held by a credential' },
+                    ]
+                  : []),
+                { value: 'draft', label: 'With a draft' },
+              ]}
+            />
+          </ListToolbar>
+          {list.shown.length === 0 && shownDrafts.length === 0 ? (
+            <NoMatches
+              title={list.query ? `No role matches “${list.query}”` : 'No role matches these filters'}
+              hint="The search looks in role names, descriptions and action ids."
+              onClear={clear}
+            />
+          ) : (
+            <ListTable
+              label="Roles"
+              columns={columns}
+              view={list}
+              rowKey={(r) => r.id}
+              rowProps={(r) => ({ 'data-testid': `role-row-${r.name}` })}
+              leading={shownDrafts.map((d) => (
                 <TableRow key={d.draftId} hover>
                   <TableCell>
                     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
@@ -116,74 +244,18 @@ export function RolesScreen() {
                   <TableCell align="right">{d.draft?.actions.length ?? 0}</TableCell>
                   <TableCell align="right">—</TableCell>
                   <TableCell align="right">
-                    <Tooltip title="Edit draft">
-                      <IconButton
-                        size="small"
-                        aria-label={`Edit draft ${d.draft?.name}`}
-                        onClick={() => openDialog({ type: 'role', roleId: null, draftId: d.draftId })}
-                      >
-                        <EditIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
+                    <RowAction
+                      label="Edit draft"
+                      name={`Edit draft ${d.draft?.name}`}
+                      icon={<EditIcon fontSize="small" />}
+                      onClick={() => openDialog({ type: 'role', roleId: null, draftId: d.draftId })}
+                    />
                   </TableCell>
                 </TableRow>
               ))}
-              {roles.data.map((r) => {
-                const draft = draftFor.get(r.id);
-                return (
-                  <TableRow key={r.id} hover data-testid={`role-row-${r.name}`}>
-                    <TableCell>
-                      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                        <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                          {r.name}
-                        </Typography>
-                        {draft && <Chip size="small" color="warning" label={draft.op === 'delete' ? 'Draft: delete' : 'Draft'} />}
-                      </Stack>
-                    </TableCell>
-                    <TableCell sx={{ maxWidth: 420 }}>
-                      <Typography variant="body2" noWrap title={r.description}>
-                        {r.description || <span style={{ opacity: 0.75 }}>—</span>}
-                      </Typography>
-                    </TableCell>
-                    <TableCell align="right">{r.actions.length}</TableCell>
-                    <TableCell align="right">{usage.data ? (usage.data[r.id] ?? 0) : '—'}</TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      <Tooltip title="Edit">
-                        <IconButton
-                          size="small"
-                          aria-label={`Edit role ${r.name}`}
-                          onClick={() =>
-                            openDialog(
-                              draft && draft.op === 'update'
-                                ? { type: 'role', roleId: r.id, draftId: draft.draftId }
-                                : { type: 'role', roleId: r.id },
-                            )
-                          }
-                        >
-                          <EditIcon fontSize="small" />
-                        </IconButton>
-                      </Tooltip>
-                      <Tooltip title="Duplicate">
-                        <IconButton
-                          size="small"
-                          aria-label={`Duplicate role ${r.name}`}
-                          onClick={() => openDialog({ type: 'role', roleId: null, copyOfRoleId: r.id })}
-                        >
-                          <ContentCopyIcon fontSize="small" />
-                        </IconButton>
-                      </Tooltip>
-                      <Tooltip title="Delete">
-                        <IconButton size="small" aria-label={`Delete role ${r.name}`} onClick={() => void confirmDelete(r)}>
-                          <DeleteIcon fontSize="small" />
-                        </IconButton>
-                      </Tooltip>
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
-        </TableContainer>
+            />
+          )}
+        </>
       )}
     </Page>
   );

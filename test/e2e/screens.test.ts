@@ -446,3 +446,37 @@ view('lifecycle: a credential reported leaked in the grid', 1, async (page, them
     await page.getByRole('option', { name: 'All but revoked' }).click();
   });
 });
+
+// The role, user and backend lists (issue 12) at 1280×800: searched by an action id, filtered to
+// the first group,
+// and the "no match" state with its way back.
+view('the lists searched, filtered and with no match at 1280×800', 4, async (page, _theme, look) => {
+  await at1280(page, async () => {
+    await goTo(page, 'Roles');
+    const roles = page.getByLabel('Search roles');
+    const { items } = await stack.rest<{ items: { actions: string[] }[] }>('GET', '/v1/roles');
+    const action = items.find((r) => r.actions.length > 0)!.actions[0]!;
+    await roles.fill(action);
+    await page.getByText(`has ${action}`).first().waitFor();
+    await look('screen-roles-searched-by-action');
+    await roles.fill('no such role');
+    await page.getByText('No role matches “no such role”').waitFor();
+    await look('screen-roles-no-match');
+    await page.getByRole('button', { name: 'Clear search and filters' }).click();
+
+    await goTo(page, 'Directory');
+    await page.getByRole('combobox', { name: 'Group', exact: true }).click();
+    await page.getByRole('option').nth(2).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await look('screen-directory-users-filtered');
+    await page.getByRole('combobox', { name: 'Group', exact: true }).click();
+    await page.getByRole('option', { name: 'Any group' }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+
+    await goTo(page, 'Backends');
+    await page.getByLabel('Search backends').fill('/no-such-prefix');
+    await page.getByText('No backend matches “/no-such-prefix”').waitFor();
+    await look('screen-backends-no-match');
+    await page.getByRole('button', { name: 'Clear search', exact: true }).click();
+  });
+});

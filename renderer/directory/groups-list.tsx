@@ -1,0 +1,119 @@
+import { Box, Button, Chip, Stack, Typography } from '@mui/material';
+import DeleteIcon from '@mui/icons-material/DeleteOutlined';
+import EditIcon from '@mui/icons-material/EditOutlined';
+import { useQueryClient } from '@tanstack/react-query';
+import type { Group, Role, User } from '../../shared/domain/types.ts';
+import { useApi } from '../app/api.ts';
+import { useSession } from '../app/session.ts';
+import { ListTable, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { EmptyState } from '../common/states.tsx';
+import { useDialogs } from '../dialogs/dialog-context.ts';
+
+/** The Groups table: search by name, description or default role; sort by every column. */
+export function GroupsList({ groups, users, roles }: { groups: Group[]; users: User[] | undefined; roles: Role[] | undefined }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const session = useSession();
+  const { openDialog } = useDialogs();
+  const roleName = (id: string) => roles?.find((r) => r.id === id)?.name ?? id;
+  const members = (g: Group) => (users ?? []).filter((u) => u.groups.includes(g.id)).length;
+
+  const remove = (g: Group) =>
+    openDialog({
+      type: 'confirm',
+      title: `Delete group ${g.name}?`,
+      body: 'Members leave the group; if the issuance policy lists it, that entry goes too.',
+      confirmLabel: 'Delete group',
+      destructive: true,
+      onConfirm: async () => {
+        await api.groups.delete({ id: g.id, expectedVersion: g.version });
+        await client.invalidateQueries({ queryKey: [session.profileId] });
+      },
+    });
+
+  const columns: ListColumn<Group>[] = [
+    { id: 'name', label: 'Name', sortValue: (g) => g.name, render: (g) => g.name },
+    { id: 'description', label: 'Description', sortValue: (g) => g.description, render: (g) => g.description || '—' },
+    {
+      id: 'roles',
+      label: 'Default roles',
+      sortValue: (g) => g.defaultRoles.map(roleName).sort().join(', '),
+      render: (g) => g.defaultRoles.map((r) => <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />),
+    },
+    {
+      id: 'members',
+      label: 'Members',
+      align: 'right',
+      ...(users ? { sortValue: members } : {}),
+      render: (g) => (users ? members(g) : '—'),
+    },
+    {
+      id: 'ops',
+      label: 'Operations',
+      align: 'right',
+      hiddenLabel: true,
+      cellSx: { whiteSpace: 'nowrap' },
+      render: (g) => (
+        <>
+          <RowAction
+            label="Edit"
+            name={`Edit group ${g.name}`}
+            icon={<EditIcon fontSize="small" />}
+            onClick={() => openDialog({ type: 'group', groupId: g.id })}
+          />
+          <RowAction label="Delete" name={`Delete group ${g.name}`} icon={<DeleteIcon fontSize="small" />} onClick={() => remove(g)} />
+        </>
+      ),
+    },
+  ];
+  const list = useListView({
+    rows: groups,
+    columns,
+    text: (g) => [g.name, g.description, ...g.defaultRoles.map(roleName)],
+    initialSort: { column: 'name', direction: 'asc' },
+  });
+
+  return (
+    <Box>
+      <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
+        <Typography variant="h2" component="h2">
+          Groups
+        </Typography>
+        <Button variant="outlined" onClick={() => openDialog({ type: 'group', groupId: null })}>
+          New group
+        </Button>
+      </Stack>
+      {groups.length === 0 ? (
+        <EmptyState title="No groups" hint="Create groups to give their members default roles and to name them in the issuance policy." />
+      ) : (
+        <>
+          <ListToolbar
+            label="Search groups"
+            placeholder="Name, description or role"
+            value={list.typed}
+            onChange={list.setTyped}
+            shown={list.shown.length}
+            total={groups.length}
+            noun="groups"
+          />
+          {list.shown.length === 0 ? (
+            <NoMatches
+              title={`No group matches “${list.query}”`}
+              hint="The search looks in group names, descriptions and default role names."
+              onClear={() => list.setTyped('')}
+              clearLabel="Clear search"
+            />
+          ) : (
+            <ListTable
+              label="Groups"
+              columns={columns}
+              view={list}
+              rowKey={(g) => g.id}
+              rowProps={(g) => ({ 'data-testid': `group-row-${g.name}` })}
+            />
+          )}
+        </>
+      )}
+    </Box>
+  );
+}
