@@ -15,7 +15,7 @@ const id = async (p: Promise<{ id: string }>) => (await p).id;
 async function rowsAre(page: Page, prefix: string, expected: string[]): Promise<void> {
   const names = `[...document.querySelectorAll('[data-testid^="${prefix}"]')].map((el) => el.dataset.testid.slice(${prefix.length}))`;
   const ok = await page
-    .waitForFunction(`JSON.stringify(${names}) === ${JSON.stringify(JSON.stringify(expected))}`, null, { timeout: 10_000, polling: 100 })
+    .waitForFunction(`JSON.stringify(${names}) === ${JSON.stringify(JSON.stringify(expected))}`, null, { timeout: 30_000, polling: 100 })
     .then(
       () => true,
       () => false,
