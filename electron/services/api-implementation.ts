@@ -305,6 +305,9 @@ export function createApiImplementation(deps: AppDeps): ApiImplementation {
       create: roles.create,
       update: roles.update,
       delete: roles.delete,
+      deleteMany: async ({ items }) => {
+        await call('POST', '/v1/roles/changes', { body: { changes: items.map((r) => ({ op: 'delete', ...r })) } });
+      },
       list: () =>
         session.readThrough(
           async () => {
