@@ -30,3 +30,11 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
   await page.getByRole('button', { name: `Theme: ${theme}` }).click();
   await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
 }
+
+/** Waits until no finite animation or transition is running (a dialog's fade-in), e.g. before a screenshot. */
+export async function animationsDone(page: Page): Promise<void> {
+  // A string, evaluated in the page (this file is compiled without the DOM types).
+  await page.waitForFunction(
+    "document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)",
+  );
+}
