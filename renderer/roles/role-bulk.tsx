@@ -50,7 +50,7 @@ export function RoleBulkBar({ selected, onDone }: { selected: Role[]; onDone: (k
       destructive: true,
       ...(loss && held[0]
         ? {
-            warning: `Your own access: the token this console is connected with holds ${held.map((r) => `“${r.name}”`).join(', ')}. ${lossSentence(loss)}`,
+            warning: `Your own access: ${lossSentence(loss)} It holds ${held.map((r) => `“${r.name}”`).join(', ')}.`,
             typeToConfirm: held[0].name,
           }
         : {}),

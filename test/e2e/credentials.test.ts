@@ -521,9 +521,13 @@ test('clicking a column header sorts the credentials on the server, ascending th
   await header.and(page.locator('[aria-sort="descending"]')).waitFor();
   await waitFor(['charlie', 'Bravo', 'alpha']);
   page.off('request', onRequest);
-  assert.deepEqual(sorts, [
-    ['name', 'asc'],
-    ['name', 'desc'],
-  ]);
+  // (A refetch of the unsorted list, from an earlier write, may come in between: only sorted asks count.)
+  assert.deepEqual(
+    sorts.filter((s) => (s as unknown[])[0] !== undefined),
+    [
+      ['name', 'asc'],
+      ['name', 'desc'],
+    ],
+  );
   await page.getByLabel('Search credentials').fill('');
 });

@@ -31,10 +31,10 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
   await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
 }
 
-/** Waits until no finite animation or transition is running (a dialog's fade-in), e.g. before a screenshot. */
+/** Waits until every finite animation or transition running now (a dialog's fade-in) has ended, e.g. before a screenshot. */
 export async function animationsDone(page: Page): Promise<void> {
-  // A string, evaluated in the page (this file is compiled without the DOM types).
-  await page.waitForFunction(
-    "document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)",
+  // One evaluated expression (the page's CSP allows no polled string predicates; this file has no DOM types).
+  await page.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)))',
   );
 }
