@@ -45,7 +45,7 @@ export function RoleBulkBar({ selected, onDone }: { selected: Role[]; onDone: (k
           ? 'Every credential holding them loses them'
           : holders === 0
             ? 'No credential holds them'
-            : `They are unassigned from ${count(holders, ['credential', 'credentials'])}, which lose every permission only these roles grant`
+            : `They are unassigned from ${count(holders, ['credential', 'credentials'])}, which ${holders === 1 ? 'loses' : 'lose'} every permission only these roles grant`
       }. All are deleted in one change, or none if the server refuses one. Re-creating a role with the same name does not give it back.`,
       destructive: true,
       ...(loss && held[0]
