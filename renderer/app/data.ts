@@ -1,4 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
+import type { Credential } from '../../shared/domain/types.ts';
+import type { KeywardApi } from '../../shared/ipc/contract.ts';
 import { useApi } from './api.ts';
 import { qk } from './query-keys.ts';
 import { hasData, useSession } from './session.ts';
@@ -65,18 +67,21 @@ export function useAllCredentials() {
   const { profileId, enabled } = useProfileScope();
   return useQuery({
     queryKey: qk.credentials(profileId, { all: true }),
-    queryFn: async () => {
-      const items = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api.credentials.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
-        items.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && items.length < 20_000);
-      return items;
-    },
+    queryFn: () => listAllCredentials(api),
     enabled,
   });
+}
+
+/** Every credential, page after page (up to 20 000). */
+export async function listAllCredentials(api: KeywardApi): Promise<Credential[]> {
+  const items: Credential[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.credentials.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && items.length < 20_000);
+  return items;
 }
 
 export { useProfileScope };

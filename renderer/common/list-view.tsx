@@ -1,5 +1,6 @@
 import {
   Button,
+  Checkbox,
   IconButton,
   InputAdornment,
   MenuItem,
@@ -187,6 +188,15 @@ export function ListFilter<V extends string>({
 }
 
 /** A table whose sortable headers sort the view's rows; `leading` rows (drafts) stay on top. */
+/** The ticked rows of a list, by key, for bulk actions. */
+export interface ListSelection<T> {
+  picked: ReadonlySet<string>;
+  onChange: (next: ReadonlySet<string>) => void;
+  /** The accessible name of a row's checkbox ("Select role Billing"). */
+  rowLabel: (row: T) => string;
+  allLabel: string;
+}
+
 export function ListTable<T>({
   label,
   columns,
@@ -194,20 +204,46 @@ export function ListTable<T>({
   rowKey,
   rowProps,
   leading,
+  selection,
 }: {
   label: string;
   columns: readonly ListColumn<T>[];
   view: Pick<ReturnType<typeof useListView<T>>, 'shown' | 'sort' | 'setSort' | 'query'>;
   rowKey: (row: T) => string;
   rowProps?: (row: T) => Record<string, string>;
+  /** Rows above the list (new drafts); with `selection`, each starts with an empty checkbox cell. */
   leading?: ReactNode;
+  /** Tick boxes for bulk actions: a column of checkboxes, "select all" ticking the rows shown. */
+  selection?: ListSelection<T>;
 }) {
   const { shown, sort, setSort, query } = view;
+  const picked = selection?.picked;
+  const shownPicked = picked ? shown.filter((row) => picked.has(rowKey(row))).length : 0;
+  const toggle = (ids: string[], on: boolean) => {
+    if (!selection) return;
+    const next = new Set(selection.picked);
+    for (const id of ids) {
+      if (on) next.add(id);
+      else next.delete(id);
+    }
+    selection.onChange(next);
+  };
   return (
     <TableContainer component={Paper} variant="outlined">
       <Table size="small" aria-label={label}>
         <TableHead>
           <TableRow>
+            {selection && (
+              <TableCell padding="checkbox">
+                <Checkbox
+                  size="small"
+                  checked={shown.length > 0 && shownPicked === shown.length}
+                  indeterminate={shownPicked > 0 && shownPicked < shown.length}
+                  onChange={(e) => toggle(shown.map(rowKey), e.target.checked)}
+                  slotProps={{ input: { 'aria-label': selection.allLabel } }}
+                />
+              </TableCell>
+            )}
             {columns.map((c) => {
               const active = sort.column === c.id;
               return (
@@ -233,7 +269,17 @@ export function ListTable<T>({
         <TableBody>
           {leading}
           {shown.map((row) => (
-            <TableRow key={rowKey(row)} hover {...rowProps?.(row)}>
+            <TableRow key={rowKey(row)} hover selected={picked?.has(rowKey(row)) ?? false} {...rowProps?.(row)}>
+              {selection && (
+                <TableCell padding="checkbox">
+                  <Checkbox
+                    size="small"
+                    checked={picked?.has(rowKey(row)) ?? false}
+                    onChange={(e) => toggle([rowKey(row)], e.target.checked)}
+                    slotProps={{ input: { 'aria-label': selection.rowLabel(row) } }}
+                  />
+                </TableCell>
+              )}
               {columns.map((c) => (
                 <TableCell key={c.id} align={c.align} sx={c.cellSx}>
                   {c.render(row, query)}

@@ -1,9 +1,10 @@
 import { Button, Chip, InputAdornment, MenuItem, Paper, Stack, TextField, Tooltip } from '@mui/material';
 import HistoryIcon from '@mui/icons-material/History';
 import SearchIcon from '@mui/icons-material/Search';
-import { DataGrid, type GridColDef, type GridPaginationModel } from '@mui/x-data-grid';
+import { DataGrid, type GridColDef, type GridPaginationModel, type GridRowSelectionModel, type GridSortModel } from '@mui/x-data-grid';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
+import type { CredentialSortKey } from '../../shared/api/schemas.ts';
 import type { Credential, CredentialStatus } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useNavigation } from '../app/navigation.ts';
@@ -13,6 +14,7 @@ import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, Page } from '../common/states.tsx';
 import { abandonOnAbort, useDebouncedValue } from '../common/use-debounced-value.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
+import { CredentialBulkBar } from './credential-bulk.tsx';
 import { CredentialRowActions } from './credential-row-actions.tsx';
 import { formatDate, formatDateTime, STATUS_COLOR } from './format.ts';
 
@@ -21,6 +23,11 @@ export const SEARCH_DEBOUNCE_MS = 250;
 
 /** The top bar, the page's padding, title and search row: what the grid leaves of the window. */
 const GRID_CHROME_PX = 250;
+/** The selection bar over the grid, while rows are selected. */
+const SELECTION_BAR_PX = 48;
+
+/** The columns GET /v1/credentials sorts by (the grid's field names are the API's sort keys). */
+const SERVER_SORT: ReadonlySet<string> = new Set<CredentialSortKey>(['name', 'status', 'prefix', 'createdAt', 'expiresAt', 'lastUsedAt']);
 
 /**
  * Credentials as a server-paged grid: the backend pages by cursor, so we remember each page's.
@@ -39,6 +46,12 @@ export function CredentialsScreen() {
   // Revoked credentials are final and mostly noise: hidden unless asked for.
   const [status, setStatus] = useState<CredentialStatus | '' | 'live'>('live');
   const [paging, setPaging] = useState<GridPaginationModel>({ page: 0, pageSize: 25 });
+  // Sorted by the server (the list is paged): one column at a time; none is newest first.
+  const [sortModel, setSortModel] = useState<GridSortModel>([]);
+  const sorted = sortModel[0] && SERVER_SORT.has(sortModel[0].field) ? sortModel[0] : null;
+  const sort = sorted ? { sort: sorted.field as CredentialSortKey, order: sorted.sort ?? 'asc' } : null;
+  // Selected rows stay selected across pages, searches and sorts until acted on or cleared.
+  const [selected, setSelected] = useState<ReadonlyMap<string, Credential>>(new Map());
   // A new search starts on its first page (reset when the debounced text changes, not per key).
   const [pagedFor, setPagedFor] = useState(q);
   if (pagedFor !== q) {
@@ -46,18 +59,19 @@ export function CredentialsScreen() {
     setPaging((p) => ({ ...p, page: 0 }));
   }
   const cursors = useRef<Record<string, (string | undefined)[]>>({});
-  const filterKey = `${q}|${status}|${paging.pageSize}`;
+  const filterKey = `${q}|${status}|${paging.pageSize}|${sort ? `${sort.sort}:${sort.order}` : ''}`;
   const pageCursors = (cursors.current[filterKey] ??= [undefined]);
   const cursor = pageCursors[paging.page];
 
   const page = useQuery({
-    queryKey: qk.credentials(session.profileId, { q, status, pageSize: paging.pageSize, cursor: cursor ?? null }),
+    queryKey: qk.credentials(session.profileId, { q, status, sort, pageSize: paging.pageSize, cursor: cursor ?? null }),
     queryFn: ({ signal }) =>
       abandonOnAbort(
         api.credentials.list({
           limit: paging.pageSize,
           ...(q ? { q } : {}),
           ...(status === 'live' ? { hideRevoked: true } : status ? { status } : {}),
+          ...(sort ?? {}),
           ...(cursor ? { cursor } : {}),
         }),
         signal,
@@ -75,6 +89,8 @@ export function CredentialsScreen() {
       {
         field: 'ownerId',
         headerName: 'Owner',
+        // Owners are names from the directory, the list sorts on the server: not sortable.
+        sortable: false,
         flex: 0.8,
         minWidth: 90,
         valueGetter: (_v, row) => (row.ownerId ? (userName.get(row.ownerId) ?? row.ownerId) : '—'),
@@ -161,6 +177,25 @@ export function CredentialsScreen() {
   // The backend pages by cursor and gives no total: unknown (-1) until the last page is reached.
   const knownCount = page.data && !page.data.nextCursor ? paging.page * paging.pageSize + page.data.items.length : -1;
   const empty = page.data && page.data.items.length === 0 && paging.page === 0;
+  // The selection as the grid knows it, and as current as the page shown (a row's status changes).
+  const rows = page.data?.items ?? [];
+  const shown = new Map(rows.map((r) => [r.id, r]));
+  const selectedRows = [...selected.keys()].map((id) => shown.get(id) ?? selected.get(id)!);
+  const selectionModel: GridRowSelectionModel = { type: 'include', ids: new Set(selected.keys()) };
+  const select = (model: GridRowSelectionModel) => {
+    const next = new Map<string, Credential>();
+    // "Select all" answers an exclude model: every row of this page but those named.
+    const picked =
+      model.type === 'include'
+        ? model.ids
+        : new Set([...[...selected.keys()].filter((id) => !shown.has(id)), ...rows.filter((r) => !model.ids.has(r.id)).map((r) => r.id)]);
+    for (const id of picked) {
+      const row = shown.get(String(id)) ?? selected.get(String(id));
+      if (row) next.set(row.id, row);
+    }
+    setSelected(next);
+  };
+  const keepOnly = (ids: string[]) => setSelected(new Map(ids.flatMap((id) => (selected.has(id) ? [[id, selected.get(id)!]] : []))));
 
   return (
     <Page
@@ -213,41 +248,60 @@ export function CredentialsScreen() {
       ) : (
         // A flex column parent lets the grid be as tall as its rows, up to the window's height left
         // under the bar, title and search (then it scrolls inside, header and paging in view).
-        <Paper
-          variant="outlined"
-          data-testid="credentials-grid"
-          sx={{ display: 'flex', flexDirection: 'column', minHeight: 160, maxHeight: `calc(100vh - ${GRID_CHROME_PX}px)` }}
-        >
-          <DataGrid
-            aria-label="Credentials"
-            rows={page.data?.items ?? []}
-            columns={columns}
-            loading={page.isFetching}
-            paginationMode="server"
-            filterMode="server"
-            sortingMode="server"
-            disableColumnFilter
-            disableColumnSorting
-            rowCount={knownCount}
-            paginationMeta={{ hasNextPage: Boolean(page.data?.nextCursor) }}
-            paginationModel={paging}
-            onPaginationModelChange={setPaging}
-            pageSizeOptions={[25, 50, 100]}
-            // Fits 1280 px without scrolling sideways (column pinning is in MUI X Pro only): Name first,
-            // operations last, Prefix and Created hidden until chosen in a header's menu ("Manage
-            // columns"); columns resize by dragging their edge.
-            initialState={{ columns: { columnVisibilityModel: { prefix: false, createdAt: false } } }}
-            slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
-            density="compact"
-            disableRowSelectionOnClick
-            localeText={{
-              noRowsLabel:
-                q || (status && status !== 'live')
-                  ? 'No credential matches this search. It looks in names, descriptions and token prefixes (kw_…).'
-                  : 'No credentials.',
+        <>
+          {selectedRows.length > 0 && <CredentialBulkBar selected={selectedRows} onDone={keepOnly} />}
+          <Paper
+            variant="outlined"
+            data-testid="credentials-grid"
+            sx={{
+              display: 'flex',
+              flexDirection: 'column',
+              minHeight: 160,
+              maxHeight: `calc(100vh - ${GRID_CHROME_PX + (selectedRows.length > 0 ? SELECTION_BAR_PX : 0)}px)`,
             }}
-          />
-        </Paper>
+          >
+            <DataGrid
+              aria-label="Credentials"
+              rows={rows}
+              columns={columns}
+              loading={page.isFetching}
+              paginationMode="server"
+              filterMode="server"
+              sortingMode="server"
+              disableColumnFilter
+              sortModel={sortModel}
+              onSortModelChange={(model) => {
+                setSortModel(model);
+                setPaging((p) => ({ ...p, page: 0 }));
+              }}
+              checkboxSelection
+              // The selection bar above says how many.
+              hideFooterSelectedRowCount
+              keepNonExistentRowsSelected
+              isRowSelectable={({ row }) => row.status !== 'revoked'}
+              rowSelectionModel={selectionModel}
+              onRowSelectionModelChange={select}
+              rowCount={knownCount}
+              paginationMeta={{ hasNextPage: Boolean(page.data?.nextCursor) }}
+              paginationModel={paging}
+              onPaginationModelChange={setPaging}
+              pageSizeOptions={[25, 50, 100]}
+              // Fits 1280 px without scrolling sideways (column pinning is in MUI X Pro only): Name first,
+              // operations last, Prefix and Created hidden until chosen in a header's menu ("Manage
+              // columns"); columns resize by dragging their edge.
+              initialState={{ columns: { columnVisibilityModel: { prefix: false, createdAt: false } } }}
+              slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
+              density="compact"
+              disableRowSelectionOnClick
+              localeText={{
+                noRowsLabel:
+                  q || (status && status !== 'live')
+                    ? 'No credential matches this search. It looks in names, descriptions and token prefixes (kw_…).'
+                    : 'No credentials.',
+              }}
+            />
+          </Paper>
+        </>
       )}
     </Page>
   );

@@ -1,5 +1,6 @@
 import { ShortcutsDialog } from '../app/shortcuts.tsx';
 import { BackendDialog } from '../backends/backend-dialog.tsx';
+import { BulkDialog } from '../common/bulk-dialog.tsx';
 import { ConfirmDialog } from '../common/confirm-dialog.tsx';
 import { ProfileDialog } from '../connections/profile-dialog.tsx';
 import { CredentialActionDialog } from '../credentials/credential-action-dialog.tsx';
@@ -58,6 +59,8 @@ export function DialogHost({ spec, onClose }: { spec: DialogSpec; onClose: () =>
       return <WebhookDeliveriesDialog webhookId={spec.webhookId} webhookName={spec.webhookName} onClose={onClose} />;
     case 'shortcuts':
       return <ShortcutsDialog onClose={onClose} />;
+    case 'bulk':
+      return <BulkDialog {...spec} onClose={onClose} />;
     default:
       return assertNever(spec);
   }

@@ -1,4 +1,5 @@
 import type { SecretHandle } from '../../shared/ipc/types.ts';
+import type { BulkProps } from '../common/bulk-dialog.tsx';
 
 // Every dialog the app can show, as data (STYLE.md: "dialogs are declared"). The host renders
 // them in one switch that ends in assertNever, so adding a kind without a renderer fails to compile.
@@ -37,7 +38,9 @@ export type DialogSpec =
   | { type: 'user'; userId: string | null }
   | { type: 'group'; groupId: string | null }
   | { type: 'backend'; backendId: string | null }
-  | { type: 'shortcuts' };
+  | { type: 'shortcuts' }
+  /** The same action on many rows, confirmed once (renderer/common/bulk-dialog.tsx). */
+  | ({ type: 'bulk' } & Omit<BulkProps, 'onClose'>);
 
 export type CredentialAction = 'disable' | 'enable' | 'roll' | 'revoke';
 

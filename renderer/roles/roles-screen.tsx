@@ -22,6 +22,7 @@ import {
 } from '../common/list-view.tsx';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
+import { RoleBulkBar } from './role-bulk.tsx';
 
 type RoleFilter = 'all' | 'unused' | 'used' | 'draft';
 
@@ -158,6 +159,9 @@ export function RolesScreen() {
     filter: (r) => show === 'all' || (show === 'draft' ? draftFor.has(r.id) : (held(r) === 0) === (show === 'unused')),
     initialSort: { column: 'name', direction: 'asc' },
   });
+  // Bulk actions: the ticked roles (ids of roles since deleted drop out on their own).
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const selectedRoles = (roles.data ?? []).filter((r) => picked.has(r.id));
   const shownDrafts = newDrafts.filter(
     (d) =>
       (show === 'all' || show === 'draft') &&
@@ -192,6 +196,7 @@ export function RolesScreen() {
         />
       ) : (
         <>
+          {selectedRoles.length > 0 && <RoleBulkBar selected={selectedRoles} onDone={(keep) => setPicked(new Set(keep))} />}
           <ListToolbar
             label="Search roles"
             placeholder="Name, description or action id"
@@ -232,8 +237,10 @@ export function RolesScreen() {
               view={list}
               rowKey={(r) => r.id}
               rowProps={(r) => ({ 'data-testid': `role-row-${r.name}` })}
+              selection={{ picked, onChange: setPicked, rowLabel: (r) => `Select role ${r.name}`, allLabel: 'Select all roles shown' }}
               leading={shownDrafts.map((d) => (
                 <TableRow key={d.draftId} hover>
+                  <TableCell padding="checkbox" />
                   <TableCell>
                     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                       <span>{d.draft?.name}</span>

@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import { ApiError } from '../../shared/api/errors.ts';
-import type { CredentialCreateBody, CredentialImportBody, CredentialListParams, CredentialPatchBody } from '../../shared/api/schemas.ts';
+import type {
+  CredentialCreateBody,
+  CredentialImportBody,
+  CredentialListParams,
+  CredentialPatchBody,
+  CredentialSortKey,
+} from '../../shared/api/schemas.ts';
 import { ADMIN_GROUP_ID } from '../../shared/domain/admin-actions.ts';
 import { COMPATIBILITY_ROLE_NAME, MIN_LEGACY_SECRET_LENGTH, nameKey } from '../../shared/domain/policy.ts';
 import { displayPrefix, hasValidChecksum, TOKEN_PATTERN } from '../../shared/domain/token.ts';
@@ -53,7 +59,7 @@ export async function getCredential(ctx: ServiceContext, id: string, q: Queryabl
   return present(ctx, row, (await rolesOf(q, [id])).get(id) ?? []);
 }
 
-/** Newest first, filtered, with an opaque signed cursor. */
+/** Filtered, sorted (newest first unless asked), with an opaque signed cursor. */
 export async function listCredentials(
   ctx: ServiceContext,
   params: CredentialListParams,
@@ -90,13 +96,16 @@ export async function listCredentials(
       ),
     );
   }
+  const { key, order, scope } = listOrder(params, now);
   if (params.cursor) {
-    const [createdAt, id] = decodeCursor(ctx.hasher, params.cursor, 'credentials');
-    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    const [after, id] = decodeCursor(ctx.hasher, params.cursor, scope);
+    const beyond = order === 'asc' ? sql`>` : sql`<`;
+    query = query.where(sql<boolean>`(${key} ${beyond} ${after} or (${key} = ${after} and ${sql.ref('id')} ${beyond} ${id}))`);
   }
   const rows = await query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .select(key.as('sort_key'))
+    .orderBy(key, order)
+    .orderBy('id', order)
     .limit(limit + 1)
     .execute();
   const page = rows.slice(0, limit);
@@ -106,10 +115,36 @@ export async function listCredentials(
   );
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => present(ctx, r, roles.get(r.id) ?? [])),
-    nextCursor: rows.length > limit && last ? encodeCursor(ctx.hasher, [last.created_at, last.id], 'credentials') : null,
+    items: page.map(({ sort_key: _key, ...r }) => present(ctx, r, roles.get(r.id) ?? [])),
+    nextCursor: rows.length > limit && last ? encodeCursor(ctx.hasher, [String(last.sort_key), last.id], scope) : null,
   };
 }
+
+/**
+ * What the list is ordered by: one text key per row (the same on SQLite and PostgreSQL, never
+ * null, so a cursor is a plain "after this key, then this id"), the direction, and the cursor's
+ * scope. The default order keeps the scope cursors had before sorting existed; a cursor issued
+ * under another sort names another scope and is refused as invalid_cursor.
+ */
+function listOrder(params: CredentialListParams, now: string) {
+  const sort = params.sort ?? 'createdAt';
+  const order = params.order ?? (params.sort ? 'asc' : 'desc');
+  const keys = {
+    name: sql<string>`lower(${sql.ref('name')})`,
+    prefix: sql<string>`${sql.ref('prefix')}`,
+    createdAt: sql<string>`${sql.ref('created_at')}`,
+    // Never expiring sorts after every date; never used before every date.
+    expiresAt: sql<string>`coalesce(${sql.ref('expires_at')}, ${NEVER_EXPIRES})`,
+    lastUsedAt: sql<string>`coalesce(${sql.ref('last_used_at')}, '')`,
+    // The status a client sees (credentialFromRow): past its expiry, a live credential is expired.
+    status: sql<string>`case when ${sql.ref('status')} = 'revoked' then 'revoked' when ${sql.ref('expires_at')} is not null and ${sql.ref('expires_at')} <= ${now} then 'expired' else ${sql.ref('status')} end`,
+  } satisfies Record<CredentialSortKey, unknown>;
+  const scope = sort === 'createdAt' && order === 'desc' ? 'credentials' : `credentials:${sort}:${order}`;
+  return { key: keys[sort], order, scope };
+}
+
+/** Sorts after every real expiry (timestamps are ISO-8601 UTC text). */
+const NEVER_EXPIRES = '9999-12-31T23:59:59.999Z';
 
 async function setRoles(tx: Queryable, credentialId: string, roleIds: string[]): Promise<void> {
   await tx.deleteFrom('credential_roles').where('credential_id', '=', credentialId).execute();

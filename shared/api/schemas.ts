@@ -146,6 +146,15 @@ export const CredentialCreate = Type.Object(
 /** Every field of a create, each optional: an edit changes what it names. */
 export const CredentialPatch = Type.Partial(CredentialCreate, strict);
 export const CredentialWithSecret = Type.Object({ credential: Credential, secret: Type.String() });
+/** The columns the credential list sorts by on the server, each with the id as tiebreak. */
+export const CredentialSort = Type.Union([
+  Type.Literal('name'),
+  Type.Literal('status'),
+  Type.Literal('prefix'),
+  Type.Literal('createdAt'),
+  Type.Literal('expiresAt'),
+  Type.Literal('lastUsedAt'),
+]);
 export const CredentialListQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -154,6 +163,10 @@ export const CredentialListQuery = Type.Object(
     hideRevoked: Type.Optional(Type.Boolean()),
     role: Type.Optional(Id),
     owner: Type.Optional(Id),
+    /** The order of the list; without it, newest first. A cursor belongs to the sort it was issued for. */
+    sort: Type.Optional(CredentialSort),
+    /** With sort, asc unless given; alone, it orders by createdAt (the default is createdAt desc). */
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
   },
@@ -394,6 +407,7 @@ export type CatalogPutBody = Static<typeof CatalogBody>;
 export type CredentialCreateBody = Static<typeof CredentialCreate>;
 export type CredentialPatchBody = Static<typeof CredentialPatch>;
 export type CredentialListParams = Static<typeof CredentialListQuery>;
+export type CredentialSortKey = Static<typeof CredentialSort>;
 export type CredentialImportBody = Static<typeof CredentialImport>;
 export type UserCreateBody = Static<typeof UserCreate>;
 export type UserPatchBody = Static<typeof UserPatch>;

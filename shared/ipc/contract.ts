@@ -214,6 +214,13 @@ export const IPC_CONTRACT = {
     create: takes(S.RoleCreate).returns<Role>(),
     update: takes(Update(S.RolePatch)).returns<Role>(),
     delete: takes(Delete).returns<void>(),
+    /** Deletes several roles in one /v1/roles/changes transaction: all of them, or none and the error. */
+    deleteMany: takes(
+      Type.Object(
+        { items: Type.Array(Type.Object({ id: S.Id, expectedVersion: S.Version }, strict), { minItems: 1, maxItems: 10000 }) },
+        strict,
+      ),
+    ).returns<void>(),
     /** A copy named "<name> (copy)" unless a name is given. */
     duplicate: takes(Type.Object({ id: S.Id, name: Type.Optional(S.Name) }, strict)).returns<Role>(),
     /** How many credentials hold each role (role id → count). */

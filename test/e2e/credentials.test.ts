@@ -3,7 +3,9 @@ import { after, before, test } from 'node:test';
 import type { Request } from 'playwright-core';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
-import { connect, goTo } from './helpers/ui.ts';
+import { animationsDone, connect, goTo, setTheme } from './helpers/ui.ts';
+import { screenshot } from './helpers/browser.ts';
+import { BOOTSTRAP_CREDENTIAL_NAME } from '../../shared/domain/policy.ts';
 import { readClipboard } from './helpers/clipboard.ts';
 
 // A credential's life in the console: create with roles, copy the one-time token (the clipboard
@@ -332,4 +334,200 @@ test('a hygiene finding links to its credential: one click opens Credentials sea
   await goTo(page, 'Hygiene');
   await goTo(page, 'Credentials');
   assert.equal(await page.getByLabel('Search credentials').inputValue(), '');
+});
+
+interface Listed {
+  id: string;
+  name: string;
+  status: string;
+}
+const listed = async (q: string) =>
+  (await stack.rest<{ items: Listed[] }>('GET', `/v1/credentials?limit=1000&q=${encodeURIComponent(q)}`)).items;
+/** Ticks the grid row holding `name`. */
+const tick = (name: string) =>
+  stack.page
+    .getByRole('row')
+    .filter({ has: stack.page.getByRole('gridcell', { name, exact: true }) })
+    .getByRole('checkbox')
+    .check();
+
+test('several credentials are disabled, enabled and revoked with one confirmation each that names them, shows progress and toasts the result', async () => {
+  const { page } = stack;
+  const names = ['bulkset one', 'bulkset two', 'bulkset three', 'bulkset four', 'bulkset five'];
+  for (const name of names) await stack.rest('POST', '/v1/credentials', { name, roles: [readersId] });
+  await goTo(page, 'Credentials');
+  await page.getByLabel('Search credentials').fill('bulkset');
+  await page.getByRole('gridcell', { name: 'bulkset five' }).waitFor();
+  for (const name of names.slice(0, 4)) await tick(name);
+  const bar = page.getByRole('toolbar', { name: 'Selected credentials' });
+  await bar.getByText('4 selected').waitFor();
+
+  // The bar and the question at 1280 × 800, in both themes (the theme switch is behind an open dialog).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const dialog = page.getByRole('dialog', { name: 'Disable 4 credentials?' });
+  for (const theme of ['dark', 'light'] as const) {
+    await setTheme(page, theme);
+    await animationsDone(page);
+    await screenshot(page, 'credentials-selection', theme);
+    await bar.getByRole('button', { name: 'Disable 4 selected' }).click();
+    await dialog
+      .getByTestId('bulk-names')
+      .filter({ hasText: '“bulkset one”, “bulkset two”, “bulkset three” and “bulkset four”.' })
+      .waitFor();
+    await dialog.getByText('denied (reason “disabled”) at once').waitFor();
+    await animationsDone(page);
+    await screenshot(page, 'credentials-bulk-confirm', theme);
+    if (theme === 'dark') {
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    }
+  }
+  await page.setViewportSize({ width: 1360, height: 860 });
+  // A destructive question opens on Cancel: Enter right away changes nothing.
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  assert.deepEqual([...new Set((await listed('bulkset')).map((c) => c.status))], ['active']);
+
+  // Progress while it runs: the first call is held until the dialog shows it.
+  let release = () => {};
+  const held = new Promise<void>((arrived) => {
+    let first = true;
+    void page.route('**/rpc/credentials.disable', async (route) => {
+      if (first) {
+        first = false;
+        arrived();
+        await new Promise<void>((r) => (release = r));
+      }
+      await route.continue();
+    });
+  });
+  await bar.getByRole('button', { name: 'Disable 4 selected' }).click();
+  await dialog.getByRole('button', { name: 'Disable 4 credentials' }).click();
+  await held;
+  await dialog.getByTestId('bulk-progress').filter({ hasText: '0 of 4 credentials done' }).waitFor();
+  release();
+  await page.getByTestId('toast').filter({ hasText: 'Disabled 4 credentials.' }).waitFor();
+  await page.unroute('**/rpc/credentials.disable');
+  await dialog.waitFor({ state: 'detached' });
+  const after = await listed('bulkset');
+  assert.deepEqual(
+    after
+      .filter((c) => c.status === 'disabled')
+      .map((c) => c.name)
+      .sort(),
+    names.slice(0, 4).sort(),
+  );
+  assert.equal(await bar.count(), 0, 'a selection that worked is cleared');
+
+  // Enable applies to the disabled ones only, and says so.
+  for (const name of ['bulkset one', 'bulkset five']) await tick(name);
+  await bar.getByRole('button', { name: 'Enable 1 selected' }).click();
+  const enable = page.getByRole('dialog', { name: 'Enable 1 credential?' });
+  await enable.getByText('1 other selected credential is not disabled: left as it is.').waitFor();
+  await enable.getByRole('button', { name: 'Enable 1 credential' }).click();
+  await page.getByTestId('toast').filter({ hasText: 'Enabled 1 credential.' }).waitFor();
+  assert.equal((await listed('bulkset one'))[0]!.status, 'active');
+
+  for (const name of names) await tick(name);
+  await bar.getByRole('button', { name: 'Revoke 5 selected' }).click();
+  const revoke = page.getByRole('dialog', { name: 'Revoke 5 credentials?' });
+  await revoke.getByText('stop working at once and for good').waitFor();
+  await revoke.getByTestId('bulk-names').filter({ hasText: '“bulkset one”, “bulkset two”, “bulkset three” and 2 more.' }).waitFor();
+  assert.equal(await revoke.getByTestId('type-to-confirm').count(), 0, 'no typing: the console’s own token is not among them');
+  await revoke.getByRole('button', { name: 'Revoke 5 credentials' }).click();
+  await page.getByTestId('toast').filter({ hasText: 'Revoked 5 credentials.' }).waitFor();
+  assert.deepEqual([...new Set((await listed('bulkset')).map((c) => c.status))], ['revoked']);
+  // Revoked credentials leave the default view.
+  await page.getByRole('gridcell', { name: 'bulkset one' }).waitFor({ state: 'detached' });
+});
+
+test('a bulk revoke that includes the console’s own token needs its name typed, and the server’s refusal for it is named in the result', async () => {
+  const { page } = stack;
+  await stack.rest('POST', '/v1/credentials', { name: 'bulkown spare', roles: [readersId] });
+  const own = (await listed(BOOTSTRAP_CREDENTIAL_NAME)).find((c) => c.name === BOOTSTRAP_CREDENTIAL_NAME)!;
+  await page.getByLabel('Search credentials').fill('bulkown');
+  await tick('bulkown spare');
+  // The selection stays while the search changes.
+  await page.getByLabel('Search credentials').fill(BOOTSTRAP_CREDENTIAL_NAME);
+  await tick(BOOTSTRAP_CREDENTIAL_NAME);
+  const bar = page.getByRole('toolbar', { name: 'Selected credentials' });
+  await bar.getByText('2 selected').waitFor();
+  await bar.getByRole('button', { name: 'Revoke 2 selected' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Revoke 2 credentials?' });
+  await dialog
+    .getByTestId('lockout-warning')
+    .filter({ hasText: `“${BOOTSTRAP_CREDENTIAL_NAME}” is selected` })
+    .waitFor();
+  await dialog.getByTestId('lockout-warning').filter({ hasText: 'every screen here is refused' }).waitFor();
+  const ok = dialog.getByRole('button', { name: 'Revoke 2 credentials' });
+  assert.equal(await ok.isDisabled(), true);
+  await dialog.getByTestId('type-to-confirm').fill('Bootstrap');
+  assert.equal(await ok.isDisabled(), true, 'the name must match exactly');
+  await dialog.getByTestId('type-to-confirm').fill(BOOTSTRAP_CREDENTIAL_NAME);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await animationsDone(page);
+  await screenshot(page, 'credentials-bulk-confirm-own', 'light');
+  await page.setViewportSize({ width: 1360, height: 860 });
+  await ok.click();
+  // The only administrator is refused (DESIGN §3.11); the other one is revoked.
+  const toast = page.getByTestId('toast').filter({ hasText: 'Revoked 1 of 2 credentials; 1 failed.' });
+  await toast.waitFor();
+  await toast
+    .filter({ hasText: `“${BOOTSTRAP_CREDENTIAL_NAME}”: Refused: this would leave the server without an administrator` })
+    .waitFor();
+  assert.equal((await listed('bulkown spare'))[0]!.status, 'revoked');
+  assert.equal((await listed(BOOTSTRAP_CREDENTIAL_NAME)).find((c) => c.id === own.id)!.status, 'active');
+  // The one that failed stays selected, to retry or clear.
+  await bar.getByText('1 selected').waitFor();
+  await toast.getByRole('button', { name: 'Close' }).click();
+  await bar.getByRole('button', { name: 'Clear selection' }).click();
+  await bar.waitFor({ state: 'detached' });
+  await page.getByLabel('Search credentials').fill('');
+});
+
+test('clicking a column header sorts the credentials on the server, ascending then descending', async () => {
+  const { page } = stack;
+  for (const name of ['sortset Bravo', 'sortset alpha', 'sortset charlie']) await stack.rest('POST', '/v1/credentials', { name });
+  await page.getByLabel('Search credentials').fill('sortset');
+  await page.getByRole('gridcell', { name: 'sortset charlie' }).waitFor();
+  const names = async () =>
+    (
+      await page
+        .getByRole('gridcell')
+        .filter({ hasText: /^sortset / })
+        .allTextContents()
+    ).map((n) => n.replace('sortset ', ''));
+  assert.deepEqual(await names(), ['charlie', 'alpha', 'Bravo'], 'newest first until a column is chosen');
+
+  const sorts: unknown[] = [];
+  const onRequest = (r: Request) => {
+    if (r.url().endsWith('/rpc/credentials.list')) {
+      const body = JSON.parse(r.postData() ?? 'null') as { sort?: string; order?: string; q?: string } | null;
+      if (body?.q === 'sortset') sorts.push([body.sort, body.order]);
+    }
+  };
+  page.on('request', onRequest);
+  const header = page.getByRole('columnheader', { name: 'Name' });
+  await header.click();
+  await header.and(page.locator('[aria-sort="ascending"]')).waitFor();
+  // The rows change when the server's answer arrives: poll the grid until it shows the order (or time runs out).
+  const waitFor = async (want: string[]) => {
+    const deadline = Date.now() + 10_000;
+    while (JSON.stringify(await names()) !== JSON.stringify(want) && Date.now() < deadline) await page.waitForTimeout(100);
+    assert.deepEqual(await names(), want);
+  };
+  await waitFor(['alpha', 'Bravo', 'charlie']);
+  await header.click();
+  await header.and(page.locator('[aria-sort="descending"]')).waitFor();
+  await waitFor(['charlie', 'Bravo', 'alpha']);
+  page.off('request', onRequest);
+  // (A refetch of the unsorted list, from an earlier write, may come in between: only sorted asks count.)
+  assert.deepEqual(
+    sorts.filter((s) => (s as unknown[])[0] !== undefined),
+    [
+      ['name', 'asc'],
+      ['name', 'desc'],
+    ],
+  );
+  await page.getByLabel('Search credentials').fill('');
 });

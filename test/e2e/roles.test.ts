@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import type { Request } from 'playwright-core';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
 import { withApp, type AppWorld } from './helpers/fixtures.ts';
-import { goTo } from './helpers/ui.ts';
+import { BOOTSTRAP_CREDENTIAL_NAME } from '../../shared/domain/policy.ts';
+import { screenshot } from './helpers/browser.ts';
+import { animationsDone, goTo, setTheme } from './helpers/ui.ts';
 
 // Roles through the role dialog, against a real backend and the app on either host. Each test is
 // a fresh app connected to a fresh backend holding the test catalog (helpers/fixtures.ts); what a
@@ -130,6 +132,124 @@ test('deleting a role says how many credentials lose it, and removes it', (t) =>
       await confirm.waitFor({ state: 'detached' });
       await page.getByTestId('role-row-Support desk').waitFor({ state: 'detached' });
       assert.equal(await roleByName(api, 'Support desk'), undefined);
+    },
+    connected,
+  ));
+
+/** Ticks the roles table's row for `name`. */
+const tickRole = (page: AppWorld['page'], name: string) => page.getByRole('checkbox', { name: `Select role ${name}` }).check();
+
+test('several roles are deleted in one change after one confirmation that names them and says how many credentials lose them', (t) =>
+  withApp(
+    t,
+    async ({ page, api }) => {
+      const made: Record<string, Role> = {};
+      for (const name of ['Bulk A', 'Bulk B', 'Bulk C', 'Bulk keep'])
+        made[name] = await api<Role>('POST', '/v1/roles', { name, actions: ['GetClients'] });
+      const bot = await api<{ credential: { id: string } }>('POST', '/v1/credentials', {
+        name: 'bulk bot 1',
+        roles: [made['Bulk A']!.id, made['Bulk keep']!.id],
+      });
+      await api('POST', '/v1/credentials', { name: 'bulk bot 2', roles: [made['Bulk B']!.id, made['Bulk C']!.id] });
+      await goTo(page, 'Roles');
+      await page.getByRole('button', { name: 'Sync' }).click();
+      for (const name of ['Bulk A', 'Bulk B', 'Bulk C']) await tickRole(page, name);
+      const bar = page.getByRole('toolbar', { name: 'Selected roles' });
+      await bar.getByText('3 selected').waitFor();
+
+      const calls: string[] = [];
+      const onRequest = (r: Request) => {
+        if (/\/rpc\/roles\.delete/.test(r.url())) calls.push(new URL(r.url()).pathname);
+      };
+      page.on('request', onRequest);
+      // The bar and the question at 1280 × 800, in both themes (the theme switch is behind an open dialog).
+      await page.setViewportSize({ width: 1280, height: 800 });
+      const dialog = page.getByRole('dialog', { name: 'Delete 3 roles?' });
+      for (const theme of ['dark', 'light'] as const) {
+        await setTheme(page, theme);
+        await animationsDone(page);
+        await screenshot(page, 'roles-selection', theme);
+        await bar.getByRole('button', { name: 'Delete 3 selected' }).click();
+        await dialog.getByTestId('bulk-names').filter({ hasText: '“Bulk A”, “Bulk B” and “Bulk C”.' }).waitFor();
+        await dialog.getByText('They are unassigned from 2 credentials').waitFor();
+        await dialog.getByText('All are deleted in one change, or none').waitFor();
+        await animationsDone(page);
+        await screenshot(page, 'roles-bulk-confirm', theme);
+        if (theme === 'dark') {
+          await dialog.getByRole('button', { name: 'Cancel' }).click();
+          await dialog.waitFor({ state: 'detached' });
+        }
+      }
+      await page.setViewportSize({ width: 1360, height: 860 });
+      await dialog.getByRole('button', { name: 'Delete 3 roles' }).click();
+      await page.getByTestId('toast').filter({ hasText: 'Deleted 3 roles.' }).waitFor();
+      await dialog.waitFor({ state: 'detached' });
+      page.off('request', onRequest);
+      assert.deepEqual(calls, ['/rpc/roles.deleteMany'], 'one request, one transaction');
+      for (const name of ['Bulk A', 'Bulk B', 'Bulk C']) await page.getByTestId(`role-row-${name}`).waitFor({ state: 'detached' });
+      await page.getByTestId('role-row-Bulk keep').waitFor();
+      assert.equal(await bar.count(), 0);
+      const remaining = await api<{ roles: string[] }>('GET', `/v1/credentials/${bot.credential.id}`);
+      assert.deepEqual(remaining.roles, [made['Bulk keep']!.id]);
+    },
+    connected,
+  ));
+
+test('a bulk role deletion the server refuses for one role deletes none and says why in the dialog', (t) =>
+  withApp(
+    t,
+    async ({ page, api }) => {
+      const first = await api<Role & { version: number }>('POST', '/v1/roles', { name: 'Stale one', actions: ['GetClients'] });
+      await api('POST', '/v1/roles', { name: 'Stale two', actions: ['GetClients'] });
+      await goTo(page, 'Roles');
+      await page.getByRole('button', { name: 'Sync' }).click();
+      await tickRole(page, 'Stale one');
+      await tickRole(page, 'Stale two');
+      // Another admin changes one of them after this console read it.
+      await api('PATCH', `/v1/roles/${first.id}`, { description: 'edited elsewhere' });
+      await page.getByRole('button', { name: 'Delete 2 selected' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete 2 roles?' });
+      await dialog.getByRole('button', { name: 'Delete 2 roles' }).click();
+      await dialog.getByTestId('dialog-error').waitFor();
+      assert.ok(await roleByName(api, 'Stale one'));
+      assert.ok(await roleByName(api, 'Stale two'), 'all or none: the other role is kept too');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('toolbar', { name: 'Selected roles' }).getByText('2 selected').waitFor();
+    },
+    connected,
+  ));
+
+test('deleting several roles, one held by the console’s own token, needs that role’s name typed', (t) =>
+  withApp(
+    t,
+    async ({ page, api }) => {
+      const side = await api<Role>('POST', '/v1/roles', { name: 'Own side', actions: ['GetClients'] });
+      await api('POST', '/v1/roles', { name: 'Spare bulk', actions: ['GetClients'] });
+      const me = (await api<{ items: { id: string; name: string; roles: string[] }[] }>('GET', '/v1/credentials?limit=1000')).items.find(
+        (c) => c.name === BOOTSTRAP_CREDENTIAL_NAME,
+      )!;
+      await api('PATCH', `/v1/credentials/${me.id}`, { roles: [...me.roles, side.id] });
+      await goTo(page, 'Roles');
+      await page.getByRole('button', { name: 'Sync' }).click();
+      await tickRole(page, 'Spare bulk');
+      await tickRole(page, 'Own side');
+      await page.getByRole('button', { name: 'Delete 2 selected' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete 2 roles?' });
+      await dialog.getByTestId('lockout-warning').filter({ hasText: 'holds “Own side”' }).waitFor();
+      await dialog.getByTestId('lockout-warning').filter({ hasText: 'loses 1 action: GetClients' }).waitFor();
+      const ok = dialog.getByRole('button', { name: 'Delete 2 roles' });
+      assert.equal(await ok.isDisabled(), true);
+      await dialog.getByTestId('type-to-confirm').fill('own side');
+      assert.equal(await ok.isDisabled(), true);
+      await dialog.getByTestId('type-to-confirm').fill('Own side');
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await animationsDone(page);
+      await screenshot(page, 'roles-bulk-confirm-own', 'light');
+      await page.setViewportSize({ width: 1360, height: 860 });
+      await ok.click();
+      await page.getByTestId('toast').filter({ hasText: 'Deleted 2 roles.' }).waitFor();
+      assert.equal(await roleByName(api, 'Own side'), undefined);
+      assert.equal(await roleByName(api, 'Spare bulk'), undefined);
     },
     connected,
   ));

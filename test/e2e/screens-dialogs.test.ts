@@ -49,6 +49,32 @@ view('deleting a role', 1, async (page, _theme, look) => {
   await cancel(page);
 });
 
+view('bulk actions: the selection bar and one confirmation for many rows', 4, async (page, theme, look) => {
+  await world.stack.rest('POST', '/v1/credentials', { name: `bulk scan ${theme}` });
+  await goTo(page, 'Credentials');
+  // Row 0 is the header; the default view leaves revoked (unselectable) credentials out.
+  const rows = page.getByRole('grid').getByRole('row');
+  await rows.nth(2).waitFor();
+  for (const i of [1, 2]) await rows.nth(i).getByRole('checkbox').check();
+  const credentials = page.getByRole('toolbar', { name: 'Selected credentials' });
+  await look('credentials-bulk-selection');
+  await credentials.getByRole('button', { name: /^Revoke \d+ selected$/ }).click();
+  await dialog(page).getByTestId('bulk-names').waitFor();
+  await look('dialog-bulk-revoke');
+  await cancel(page);
+  await credentials.getByRole('button', { name: 'Clear selection' }).click();
+
+  await goTo(page, 'Roles');
+  await page.getByRole('checkbox', { name: 'Select role Billing clerk' }).check();
+  const roles = page.getByRole('toolbar', { name: 'Selected roles' });
+  await look('roles-bulk-selection');
+  await roles.getByRole('button', { name: 'Delete 1 selected' }).click();
+  await dialog(page).getByTestId('bulk-names').waitFor();
+  await look('dialog-bulk-delete-roles');
+  await cancel(page);
+  await roles.getByRole('button', { name: 'Clear selection' }).click();
+});
+
 view('the credential editor with an invalid network, and closing it with edits', 2, async (page, _theme, look) => {
   await goTo(page, 'Credentials');
   await page.getByRole('button', { name: 'New credential' }).first().click();

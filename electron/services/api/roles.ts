@@ -30,6 +30,10 @@ export function rolesApi({ session }: ApiContext): KeywardApi['roles'] {
       await session.call('deleteRole', { params: { id }, ifMatch: expectedVersion });
       session.remember('roles', { id }, true);
     },
+    deleteMany: async ({ items }) => {
+      await session.call('applyRoleChanges', { body: { changes: items.map((r) => ({ op: 'delete' as const, ...r })) } });
+      for (const { id } of items) session.remember('roles', { id }, true);
+    },
     duplicate: async ({ id, name }) => {
       const role = await get({ id });
       return create({ name: name ?? `${role.name.slice(0, 93)} (copy)`, description: role.description, actions: role.actions });

@@ -30,3 +30,11 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
   await page.getByRole('button', { name: `Theme: ${theme}` }).click();
   await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
 }
+
+/** Waits until every finite animation or transition running now (a dialog's fade-in) has ended, e.g. before a screenshot. */
+export async function animationsDone(page: Page): Promise<void> {
+  // One evaluated expression (the page's CSP allows no polled string predicates; this file has no DOM types).
+  await page.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)))',
+  );
+}

@@ -256,6 +256,99 @@ test('paging with limit and nextCursor visits every credential exactly once', as
   assert.equal(last.json.nextCursor, null, 'a complete page has no next cursor');
 });
 
+/** Every page of a sorted, searched list, followed by cursor; each page at most `limit` long. */
+async function allPages(query: string, limit: number): Promise<Json[]> {
+  const seen: Json[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const res = await s.request('GET', `/v1/credentials?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    assertStatus(res, 200);
+    assert.ok(res.json.items.length <= limit);
+    seen.push(...res.json.items);
+    cursor = res.json.nextCursor;
+    pages += 1;
+    assert.ok(pages < 20, 'paging ends');
+  } while (cursor);
+  return seen;
+}
+
+test('the credential list sorts by name, status, expiry, last use and creation, either way, paged without gaps or repeats', async () => {
+  const tag = unique('sorted').replace(/\s/g, '-');
+  const soon = expiresIn(3_600_000);
+  const later = expiresIn(7_200_000);
+  // Two "alpha"s tie on the name (and most rows tie on expiry, status and last use): the id breaks ties.
+  const specs: { name: string; expiresAt?: string; then?: 'disable' | 'revoke' }[] = [
+    { name: 'Delta', expiresAt: later },
+    { name: 'alpha' },
+    { name: 'Charlie', expiresAt: soon, then: 'disable' },
+    { name: 'bravo', then: 'revoke' },
+    { name: 'ALPHA', expiresAt: soon },
+    { name: 'echo' },
+  ];
+  const made: Json[] = [];
+  for (const spec of specs) {
+    const { credential } = await makeCredential(s, {
+      name: `${tag} ${spec.name}`,
+      ...(spec.expiresAt ? { expiresAt: spec.expiresAt } : {}),
+    });
+    if (spec.then) assertStatus(await s.request('POST', `/v1/credentials/${credential.id}/${spec.then}`), 200);
+    made.push((await get(credential.id)).json);
+  }
+  const byId = (a: Json, b: Json) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const keyOf: Record<string, (c: Json) => string> = {
+    name: (c) => c.name.toLowerCase(),
+    status: (c) => c.status,
+    createdAt: (c) => c.createdAt,
+    expiresAt: (c) => c.expiresAt ?? '9999',
+    lastUsedAt: (c) => c.lastUsedAt ?? '',
+  };
+  for (const [sort, key] of Object.entries(keyOf)) {
+    for (const order of ['asc', 'desc'] as const) {
+      const ascending = [...made].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : byId(a, b)));
+      const expected = (order === 'asc' ? ascending : ascending.reverse()).map((c) => c.name);
+      for (const limit of [1, 2, 4]) {
+        const got = (await allPages(`q=${encodeURIComponent(tag)}&sort=${sort}&order=${order}`, limit)).map((c) => c.name);
+        assert.deepEqual(got, expected, `sort=${sort}&order=${order}, ${limit} a page`);
+      }
+    }
+  }
+  const names = (await allPages(`q=${encodeURIComponent(tag)}&sort=name`, 2)).map((c) => c.name.slice(tag.length + 1));
+  assert.deepEqual(names.slice(2), ['bravo', 'Charlie', 'Delta', 'echo'], 'name sorts ignore case; asc unless order is given');
+  const statuses = (await allPages(`q=${encodeURIComponent(tag)}&sort=status&order=asc`, 3)).map((c) => c.status);
+  assert.deepEqual(statuses, ['active', 'active', 'active', 'active', 'disabled', 'revoked']);
+  const expiries = (await allPages(`q=${encodeURIComponent(tag)}&sort=expiresAt`, 5)).map((c) => c.expiresAt);
+  assert.deepEqual(expiries.slice(0, 3), [soon, soon, later].sort(), 'soonest expiry first');
+  assert.deepEqual(expiries.slice(3), [null, null, null], 'never expiring last');
+  const newest = (await allPages(`q=${encodeURIComponent(tag)}`, 4)).map((c) => c.name);
+  const explicit = (await allPages(`q=${encodeURIComponent(tag)}&sort=createdAt&order=desc`, 4)).map((c) => c.name);
+  assert.deepEqual(
+    newest,
+    [...made].reverse().map((c) => c.name),
+    'without sort: newest first',
+  );
+  assert.deepEqual(explicit, newest);
+});
+
+test('a cursor from one sort is refused under another with 400 invalid_cursor; an unknown sort or order is 400', async () => {
+  const tag = unique('cursor-sort').replace(/\s/g, '-');
+  for (const name of ['b', 'a', 'c']) await makeCredential(s, { name: `${tag} ${name}` });
+  const q = `q=${encodeURIComponent(tag)}&limit=1`;
+  const byName: string = (await s.request('GET', `/v1/credentials?${q}&sort=name`)).json.nextCursor;
+  const newest: string = (await s.request('GET', `/v1/credentials?${q}`)).json.nextCursor;
+  assert.equal(typeof byName, 'string');
+  const next = await s.request('GET', `/v1/credentials?${q}&sort=name&cursor=${encodeURIComponent(byName)}`);
+  assertStatus(next, 200);
+  assert.equal(next.json.items[0].name, `${tag} b`);
+  for (const other of ['sort=name&order=desc', 'sort=status', 'sort=createdAt', '']) {
+    assertError(await s.request('GET', `/v1/credentials?${q}&${other}&cursor=${encodeURIComponent(byName)}`), 400, 'invalid_cursor');
+  }
+  assertError(await s.request('GET', `/v1/credentials?${q}&sort=name&cursor=${encodeURIComponent(newest)}`), 400, 'invalid_cursor');
+  assertStatus(await s.request('GET', `/v1/credentials?${q}&sort=createdAt&order=desc&cursor=${encodeURIComponent(newest)}`), 200);
+  assertError(await s.request('GET', '/v1/credentials?sort=secret'), 400, 'invalid_request');
+  assertError(await s.request('GET', '/v1/credentials?sort=name&order=up'), 400, 'invalid_request');
+});
+
 test('a forged cursor gets 400 invalid_cursor and a bad limit gets 400', async () => {
   const wrongShape = Buffer.from('{"nonsense":true}').toString('base64url');
   for (const cursor of ['forged', wrongShape, '%00%01', 'a'.repeat(200)]) {

@@ -1,0 +1,98 @@
+import { Button, Paper, Stack, Tooltip, Typography } from '@mui/material';
+import DeleteIcon from '@mui/icons-material/DeleteOutlined';
+import { useQueryClient } from '@tanstack/react-query';
+import type { Role } from '../../shared/domain/types.ts';
+import { useApi } from '../app/api.ts';
+import { listAllCredentials } from '../app/data.ts';
+import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
+import { qk } from '../app/query-keys.ts';
+import { useSession } from '../app/session.ts';
+import { count } from '../common/bulk.ts';
+import { useDialogs } from '../dialogs/dialog-context.ts';
+
+/**
+ * The bar over the roles table while roles are selected: how many, and Delete, which removes them
+ * all in one /v1/roles/changes transaction (all or none) after one confirmation.
+ */
+export function RoleBulkBar({ selected, onDone }: { selected: Role[]; onDone: (keepIds: string[]) => void }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const session = useSession();
+  const { openDialog } = useDialogs();
+  const own = useOwnCredential();
+  const online = session.state === 'online';
+
+  const confirmDelete = async () => {
+    const ids = new Set(selected.map((r) => r.id));
+    // The count must be current, so the credentials are fetched fresh rather than read from the cache.
+    const credentials = await client
+      .fetchQuery({ queryKey: qk.credentials(session.profileId, { all: true }), queryFn: () => listAllCredentials(api), staleTime: 0 })
+      .catch(() => null);
+    const holders = credentials?.filter((c) => c.status !== 'revoked' && c.roles.some((r) => ids.has(r))).length;
+    // Deleting them all takes from the connected token what its other roles do not also grant.
+    const loss = own.own
+      ? ownLoss(own.own, own.roles, { kind: 're-role', credentialId: own.own.id, roles: own.own.roles.filter((r) => !ids.has(r)) })
+      : null;
+    const held = selected.filter((r) => own.own?.roles.includes(r.id));
+    openDialog({
+      type: 'bulk',
+      verb: 'Delete',
+      pastTense: 'Deleted',
+      noun: ['role', 'roles'],
+      items: selected.map((r) => ({ id: r.id, name: r.name })),
+      consequence: `${
+        holders === undefined
+          ? 'Every credential holding them loses them'
+          : holders === 0
+            ? 'No credential holds them'
+            : `They are unassigned from ${count(holders, ['credential', 'credentials'])}, which ${holders === 1 ? 'loses' : 'lose'} every permission only these roles grant`
+      }. All are deleted in one change, or none if the server refuses one. Re-creating a role with the same name does not give it back.`,
+      destructive: true,
+      ...(loss && held[0]
+        ? {
+            warning: `Your own access: ${lossSentence(loss)} It holds ${held.map((r) => `“${r.name}”`).join(', ')}.`,
+            typeToConfirm: held[0].name,
+          }
+        : {}),
+      atomic: true,
+      run: async () => {
+        await api.roles.deleteMany({ items: selected.map((r) => ({ id: r.id, expectedVersion: r.version })) });
+        return [];
+      },
+      onDone,
+    });
+  };
+
+  return (
+    <Paper
+      variant="outlined"
+      data-testid="selection-bar"
+      sx={{ px: 2, py: 0.5, mb: 1, display: 'flex', alignItems: 'center', gap: 1, bgcolor: 'action.selected' }}
+      role="toolbar"
+      aria-label="Selected roles"
+    >
+      <Typography variant="body2" sx={{ fontWeight: 600, mr: 1 }} aria-live="polite">
+        {selected.length} selected
+      </Typography>
+      <Stack direction="row" spacing={1} sx={{ flex: 1 }}>
+        <Tooltip title={online ? '' : 'Connect to the server to delete several roles at once.'}>
+          <span>
+            <Button
+              size="small"
+              color="error"
+              startIcon={<DeleteIcon fontSize="small" />}
+              onClick={() => void confirmDelete()}
+              disabled={!online}
+              aria-label={`Delete ${selected.length} selected`}
+            >
+              Delete
+            </Button>
+          </span>
+        </Tooltip>
+      </Stack>
+      <Button size="small" onClick={() => onDone([])}>
+        Clear selection
+      </Button>
+    </Paper>
+  );
+}
