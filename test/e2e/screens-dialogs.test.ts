@@ -33,7 +33,7 @@ view('the role dialog at 5,000 actions', 1, async (_page, theme, look) => {
   // The bench page mounts the dialog alone on a synthetic catalog (no backend needed).
   const page = await world.stack.context.newPage();
   try {
-    await page.goto(`${world.bench.url}/bench/role-dialog-world.bench.html?actions=5000&groups=100&selected=700&theme=${theme}`);
+    await page.goto(`${world.bench.url}/bench/role-dialog-bench.html?actions=5000&groups=100&selected=700&theme=${theme}`);
     await page.getByTestId('role-dialog').waitFor();
     await look('dialog-role-5000', { on: page });
   } finally {
