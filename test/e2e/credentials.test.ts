@@ -236,17 +236,21 @@ test('a slow answer to an older search never replaces the results of the newer o
 
 test('closing the credential editor with edits asks before discarding them, and without edits closes at once', async () => {
   const { page } = stack;
-  await page.getByRole('gridcell', { name: 'search alpha one' }).waitFor();
-  const editor = page.getByRole('dialog', { name: 'Edit credential — search alpha one' });
+  // Its own credential: the test runs alone too (--test-name-pattern).
+  await stack.rest('POST', '/v1/credentials', { name: 'discard prompt target' });
+  await goTo(page, 'Credentials');
+  await page.getByLabel('Search credentials').fill('discard prompt target');
+  await page.getByRole('gridcell', { name: 'discard prompt target' }).waitFor();
+  const editor = page.getByRole('dialog', { name: 'Edit credential — discard prompt target' });
   const prompt = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
 
-  await page.getByRole('button', { name: 'Edit search alpha one' }).click();
+  await page.getByRole('button', { name: 'Edit discard prompt target' }).click();
   await editor.getByLabel('Description').click();
   await page.keyboard.press('Escape');
   await editor.waitFor({ state: 'detached' });
   assert.equal(await prompt.count(), 0);
 
-  await page.getByRole('button', { name: 'Edit search alpha one' }).click();
+  await page.getByRole('button', { name: 'Edit discard prompt target' }).click();
   await editor.getByLabel('Description').fill('kept until discarded');
   await page.keyboard.press('Escape');
   await prompt.getByText('Your edits to this credential will be lost.').waitFor();
@@ -258,7 +262,8 @@ test('closing the credential editor with edits asks before discarding them, and 
   await prompt.getByRole('button', { name: 'Discard' }).click();
   await editor.waitFor({ state: 'detached' });
   const stored = await stack.rest<{ items: { name: string; description: string }[] }>('GET', '/v1/credentials?limit=1000');
-  assert.notEqual(stored.items.find((c) => c.name === 'search alpha one')!.description, 'kept until discarded');
+  assert.notEqual(stored.items.find((c) => c.name === 'discard prompt target')!.description, 'kept until discarded');
+  await page.getByLabel('Search credentials').fill('');
 });
 
 test('the credentials grid is as tall as its rows, and with a full page no taller than the window', async () => {
