@@ -6,6 +6,7 @@ import { median, percentile } from '../lib/report.ts';
 import type { Recorder } from '../lib/report.ts';
 import { findFile, serveFolder } from '../lib/static-server.ts';
 import type { Suite, SuiteContext } from './suite.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../../test/helpers/chromium.ts';
 
 // The role dialog in Chromium at 50, 500, 5,000 and 25,000 actions: open, toggle, a search
 // keystroke and "all in group" on a group of about 800 actions, using the renderer's bench page
@@ -18,14 +19,6 @@ const SIZES = [50, 500, 5000, 25_000];
 /** Typed one character at a time: every keystroke filters the whole catalog (ids look like group7.resource3.approve). */
 const SEARCH_QUERY = 'resource3.approve';
 const PROBE = new URL('../lib/role-dialog-probe.js', import.meta.url).pathname;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** "At most a few hundred checkboxes mounted whatever the catalog size." */
 const MOUNTED_LIMIT = 400;
 
@@ -103,7 +96,7 @@ export const roleDialog: Suite = {
       return;
     }
     const server = await serveFolder(page.root);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS], headless: true });
     try {
       const opens = new Map<number, number>();
       for (const size of SIZES) {

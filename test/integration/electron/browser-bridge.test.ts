@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../../helpers/chromium.ts';
 import { build } from 'rolldown';
 import { startBrowserHost, type BrowserHost } from '../../../electron/browser-host/index.ts';
 import { createMemoryClipboard } from '../../../electron/services/clipboard.ts';
@@ -43,15 +44,8 @@ before(async () => {
   await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', r));
   foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`;
   browser = await chromium.launch({
-    executablePath: process.env['KEYWARD_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    executablePath: chromiumPath(),
+    args: [...CHROMIUM_ARGS],
   });
 });
 after(async () => {
