@@ -1,9 +1,10 @@
-import { Alert, DialogContentText, LinearProgress, TextField, Typography } from '@mui/material';
+import { DialogContentText, LinearProgress, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useToast } from '../app/toasts.tsx';
 import { useWrite } from '../app/use-write.ts';
 import { bulkSummary, count, nameList, type BulkFailure, type BulkItem } from './bulk.ts';
 import { DialogFooter, DialogFrame } from './dialog-parts.tsx';
+import { LossGuard, useTypedConfirmation } from './loss-guard.tsx';
 
 export interface BulkProps {
   /** "Revoke", "Delete": the title asks "Revoke 5 credentials?". */
@@ -51,9 +52,8 @@ export function BulkDialog({
   onClose,
 }: BulkProps) {
   const toast = useToast();
-  const [typed, setTyped] = useState('');
   const [done, setDone] = useState(0);
-  const typedOk = typeToConfirm === undefined || typed === typeToConfirm;
+  const { typed, setTyped, typedOk } = useTypedConfirmation(typeToConfirm);
   const write = useWrite(() => run(setDone));
   const go = async () => {
     if (!typedOk || write.isPending) return;
@@ -90,27 +90,14 @@ export function BulkDialog({
         {nameList(items.map((i) => i.name))}.
       </DialogContentText>
       <DialogContentText sx={{ mt: 1.5 }}>{consequence}</DialogContentText>
-      {warning && (
-        <Alert severity="warning" sx={{ mt: 2 }} data-testid="lockout-warning">
-          {warning}
-        </Alert>
-      )}
-      {typeToConfirm !== undefined && (
-        <TextField
-          label={`Type “${typeToConfirm}” to confirm`}
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && typedOk) void go();
-          }}
-          autoFocus
-          fullWidth
-          autoComplete="off"
-          disabled={write.isPending}
-          sx={{ mt: 2 }}
-          slotProps={{ htmlInput: { 'data-testid': 'type-to-confirm', spellCheck: false } }}
-        />
-      )}
+      <LossGuard
+        warning={warning}
+        typeToConfirm={typeToConfirm}
+        typed={typed}
+        setTyped={setTyped}
+        onConfirm={() => void go()}
+        disabled={write.isPending}
+      />
       {write.isPending && (
         <div data-testid="bulk-progress" style={{ marginTop: 16 }}>
           <LinearProgress variant={atomic ? 'indeterminate' : 'determinate'} value={(done / items.length) * 100} />

@@ -1,7 +1,8 @@
-import { Alert, DialogContentText, TextField } from '@mui/material';
+import { DialogContentText } from '@mui/material';
 import { useState } from 'react';
 import { useToast } from '../app/toasts.tsx';
 import { DialogFooter, DialogFrame } from './dialog-parts.tsx';
+import { LossGuard, useTypedConfirmation } from './loss-guard.tsx';
 import { Fingerprint } from './fingerprint.tsx';
 
 export interface ConfirmProps {
@@ -45,8 +46,7 @@ export function ConfirmDialog({
   const toast = useToast();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [typed, setTyped] = useState('');
-  const typedOk = typeToConfirm === undefined || typed === typeToConfirm;
+  const { typed, setTyped, typedOk } = useTypedConfirmation(typeToConfirm);
   const run = async () => {
     if (!typedOk) return;
     setBusy(true);
@@ -87,26 +87,7 @@ export function ConfirmDialog({
           <Fingerprint value={fingerprint} testId="confirm-fingerprint" />
         </DialogContentText>
       )}
-      {warning && (
-        <Alert severity="warning" sx={{ mt: 2 }} data-testid="lockout-warning">
-          {warning}
-        </Alert>
-      )}
-      {typeToConfirm !== undefined && (
-        <TextField
-          label={`Type “${typeToConfirm}” to confirm`}
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && typedOk) void run();
-          }}
-          autoFocus
-          fullWidth
-          autoComplete="off"
-          sx={{ mt: 2 }}
-          slotProps={{ htmlInput: { 'data-testid': 'type-to-confirm', spellCheck: false } }}
-        />
-      )}
+      <LossGuard warning={warning} typeToConfirm={typeToConfirm} typed={typed} setTyped={setTyped} onConfirm={() => void run()} />
     </DialogFrame>
   );
 }

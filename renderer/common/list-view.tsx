@@ -122,35 +122,57 @@ export function ListToolbar({
 }) {
   return (
     <Stack direction="row" spacing={2} sx={{ mb: 2, alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-      <TextField
-        label={label}
-        placeholder={placeholder}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape' && value) {
-            e.stopPropagation();
-            onChange('');
-          }
-        }}
-        size="small"
-        sx={{ width: 320 }}
-        slotProps={{
-          htmlInput: { 'data-shortcut': 'search' },
-          input: {
-            startAdornment: (
-              <InputAdornment position="start">
-                <SearchIcon fontSize="small" />
-              </InputAdornment>
-            ),
-          },
-        }}
-      />
+      <SearchField label={label} placeholder={placeholder} value={value} onChange={onChange} size="small" />
       {children}
       <Typography variant="body2" color="text.secondary" role="status">
         {shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`}
       </Typography>
     </Stack>
+  );
+}
+
+/**
+ * The search field of a list screen: the `/` shortcut reaches it (data-shortcut="search"), and
+ * Escape empties it before it would close anything else.
+ */
+export function SearchField({
+  label,
+  placeholder,
+  value,
+  onChange,
+  size = 'medium',
+}: {
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  size?: 'small' | 'medium';
+}) {
+  return (
+    <TextField
+      label={label}
+      placeholder={placeholder}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && value) {
+          e.stopPropagation();
+          onChange('');
+        }
+      }}
+      size={size}
+      sx={{ width: 320 }}
+      slotProps={{
+        htmlInput: { 'data-shortcut': 'search' },
+        input: {
+          startAdornment: (
+            <InputAdornment position="start">
+              <SearchIcon fontSize="small" />
+            </InputAdornment>
+          ),
+        },
+      }}
+    />
   );
 }
 

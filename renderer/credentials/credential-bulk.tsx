@@ -1,4 +1,4 @@
-import { Button, Paper, Stack, Typography } from '@mui/material';
+import { Button } from '@mui/material';
 import BlockIcon from '@mui/icons-material/Block';
 import PlayArrowIcon from '@mui/icons-material/PlayArrowOutlined';
 import DoNotDisturbIcon from '@mui/icons-material/DoNotDisturbOn';
@@ -7,6 +7,7 @@ import { useApi } from '../app/api.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { useSession } from '../app/session.ts';
 import { runEach } from '../common/bulk.ts';
+import { SelectionBar } from '../common/selection-bar.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
 type BulkAction = 'revoke' | 'disable' | 'enable';
@@ -89,24 +90,10 @@ export function CredentialBulkBar({ selected, onDone }: { selected: Credential[]
     );
   };
   return (
-    <Paper
-      variant="outlined"
-      data-testid="selection-bar"
-      sx={{ px: 2, py: 0.5, mb: 1, display: 'flex', alignItems: 'center', gap: 1, bgcolor: 'action.selected' }}
-      role="toolbar"
-      aria-label="Selected credentials"
-    >
-      <Typography variant="body2" sx={{ fontWeight: 600, mr: 1 }} aria-live="polite">
-        {selected.length} selected
-      </Typography>
-      <Stack direction="row" spacing={1} sx={{ flex: 1 }}>
-        {button('disable', <BlockIcon fontSize="small" />)}
-        {button('enable', <PlayArrowIcon fontSize="small" />)}
-        {button('revoke', <DoNotDisturbIcon fontSize="small" />)}
-      </Stack>
-      <Button size="small" onClick={() => onDone([])}>
-        Clear selection
-      </Button>
-    </Paper>
+    <SelectionBar label="Selected credentials" count={selected.length} onClear={() => onDone([])}>
+      {button('disable', <BlockIcon fontSize="small" />)}
+      {button('enable', <PlayArrowIcon fontSize="small" />)}
+      {button('revoke', <DoNotDisturbIcon fontSize="small" />)}
+    </SelectionBar>
   );
 }

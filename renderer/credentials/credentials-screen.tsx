@@ -1,6 +1,5 @@
-import { Button, Chip, InputAdornment, MenuItem, Paper, Stack, TextField, Tooltip } from '@mui/material';
+import { Button, Chip, MenuItem, Paper, Stack, TextField, Tooltip } from '@mui/material';
 import HistoryIcon from '@mui/icons-material/History';
-import SearchIcon from '@mui/icons-material/Search';
 import { DataGrid, type GridColDef, type GridPaginationModel, type GridRowSelectionModel, type GridSortModel } from '@mui/x-data-grid';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
@@ -11,6 +10,7 @@ import { useNavigation } from '../app/navigation.ts';
 import { useRoles, useUsers } from '../app/data.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
+import { SearchField } from '../common/list-view.tsx';
 import { EmptyState, ErrorState, Page } from '../common/states.tsx';
 import { abandonOnAbort, useDebouncedValue } from '../common/use-debounced-value.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
@@ -204,23 +204,7 @@ export function CredentialsScreen() {
       actions={newButton}
     >
       <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
-        <TextField
-          label="Search credentials"
-          placeholder="Name, description or prefix"
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-          sx={{ width: 320 }}
-          slotProps={{
-            htmlInput: { 'data-shortcut': 'search' },
-            input: {
-              startAdornment: (
-                <InputAdornment position="start">
-                  <SearchIcon fontSize="small" />
-                </InputAdornment>
-              ),
-            },
-          }}
-        />
+        <SearchField label="Search credentials" placeholder="Name, description or prefix" value={typed} onChange={setTyped} />
         <TextField
           select
           label="Status"

@@ -1,4 +1,4 @@
-import { Button, Paper, Stack, Tooltip, Typography } from '@mui/material';
+import { Button, Tooltip } from '@mui/material';
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Role } from '../../shared/domain/types.ts';
@@ -8,6 +8,7 @@ import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { count } from '../common/bulk.ts';
+import { SelectionBar } from '../common/selection-bar.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
 /**
@@ -64,35 +65,21 @@ export function RoleBulkBar({ selected, onDone }: { selected: Role[]; onDone: (k
   };
 
   return (
-    <Paper
-      variant="outlined"
-      data-testid="selection-bar"
-      sx={{ px: 2, py: 0.5, mb: 1, display: 'flex', alignItems: 'center', gap: 1, bgcolor: 'action.selected' }}
-      role="toolbar"
-      aria-label="Selected roles"
-    >
-      <Typography variant="body2" sx={{ fontWeight: 600, mr: 1 }} aria-live="polite">
-        {selected.length} selected
-      </Typography>
-      <Stack direction="row" spacing={1} sx={{ flex: 1 }}>
-        <Tooltip title={online ? '' : 'Connect to the server to delete several roles at once.'}>
-          <span>
-            <Button
-              size="small"
-              color="error"
-              startIcon={<DeleteIcon fontSize="small" />}
-              onClick={() => void confirmDelete()}
-              disabled={!online}
-              aria-label={`Delete ${selected.length} selected`}
-            >
-              Delete
-            </Button>
-          </span>
-        </Tooltip>
-      </Stack>
-      <Button size="small" onClick={() => onDone([])}>
-        Clear selection
-      </Button>
-    </Paper>
+    <SelectionBar label="Selected roles" count={selected.length} onClear={() => onDone([])}>
+      <Tooltip title={online ? '' : 'Connect to the server to delete several roles at once.'}>
+        <span>
+          <Button
+            size="small"
+            color="error"
+            startIcon={<DeleteIcon fontSize="small" />}
+            onClick={() => void confirmDelete()}
+            disabled={!online}
+            aria-label={`Delete ${selected.length} selected`}
+          >
+            Delete
+          </Button>
+        </span>
+      </Tooltip>
+    </SelectionBar>
   );
 }

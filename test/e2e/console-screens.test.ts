@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { BOOTSTRAP_CREDENTIAL_NAME } from '../../shared/domain/policy.ts';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
-import { screenshot } from './helpers/browser.ts';
+import { capture } from './helpers/axe-views.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 import { connect, goTo, setTheme } from './helpers/ui.ts';
 
@@ -12,7 +11,6 @@ import { connect, goTo, setTheme } from './helpers/ui.ts';
 // serious or critical violation and a screenshot in test-results/screenshots/ to look at.
 
 const THEMES = ['light', 'dark'] as const;
-type Theme = (typeof THEMES)[number];
 interface Named {
   id: string;
   name: string;
@@ -37,25 +35,13 @@ before(async () => {
 });
 after(() => stack?.close());
 
-async function look(page: Page, name: string, theme: Theme): Promise<string[]> {
-  await page
-    .locator('[aria-busy="true"]')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
-  await page.waitForTimeout(250); // transitions (dialogs fade in over 225 ms)
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  await screenshot(page, name, theme);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${name} (${theme}): ${v.id} ${v.help}`);
-}
-
 function view(title: string, body: (page: Page, shoot: (name: string) => Promise<void>) => Promise<void>) {
   for (const theme of THEMES) {
     test(`${title} in the ${theme} theme: no serious or critical axe violation`, { timeout: 300_000 }, async () => {
       const { page } = stack;
       await setTheme(page, theme);
       const problems: string[] = [];
-      await body(page, async (name) => void problems.push(...(await look(page, name, theme))));
+      await body(page, async (name) => void problems.push(...(await capture(page, name, theme))));
       assert.deepEqual(problems, []);
     });
   }

@@ -74,7 +74,7 @@ export async function settled(page: Page) {
 }
 
 /** The scan, the screenshot, and the serious or critical violations found. */
-async function capture(page: Page, name: string, theme: Theme, opts: { loading?: boolean } = {}): Promise<string[]> {
+export async function capture(page: Page, name: string, theme: Theme, opts: { loading?: boolean } = {}): Promise<string[]> {
   if (opts.loading) await page.waitForTimeout(250);
   else await settled(page);
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
