@@ -41,13 +41,22 @@ export function RoleBulkBar({ selected, onDone }: { selected: Role[]; onDone: (k
       pastTense: 'Deleted',
       noun: ['role', 'roles'],
       items: selected.map((r) => ({ id: r.id, name: r.name })),
-      consequence: `${
-        holders === undefined
-          ? 'Every credential holding them loses them'
-          : holders === 0
-            ? 'No credential holds them'
-            : `They are unassigned from ${count(holders, ['credential', 'credentials'])}, which ${holders === 1 ? 'loses' : 'lose'} every permission only these roles grant`
-      }. All are deleted in one change, or none if the server refuses one. Re-creating a role with the same name does not give it back.`,
+      consequence:
+        selected.length === 1
+          ? `${
+              holders === undefined
+                ? 'Every credential holding it loses it'
+                : holders === 0
+                  ? 'No credential holds it'
+                  : `It is unassigned from ${count(holders, ['credential', 'credentials'])}, which ${holders === 1 ? 'loses' : 'lose'} every permission only this role grants`
+            }. Re-creating a role with the same name does not give it back.`
+          : `${
+              holders === undefined
+                ? 'Every credential holding them loses them'
+                : holders === 0
+                  ? 'No credential holds them'
+                  : `They are unassigned from ${count(holders, ['credential', 'credentials'])}, which ${holders === 1 ? 'loses' : 'lose'} every permission only these roles grant`
+            }. All are deleted in one change, or none if the server refuses one. Re-creating a role with the same name does not give it back.`,
       destructive: true,
       ...(loss && held[0]
         ? {
