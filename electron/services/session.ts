@@ -181,12 +181,15 @@ export class Session implements RestCaller {
 
   /** Refetches everything the offline features need into the cache. */
   async sync(): Promise<SessionStatus> {
+    const profileId = this.profileId;
     const health = await this.call('health');
     const [catalog, roles, backends] = await Promise.all([this.call('getCatalog'), this.call('listRoles'), this.call('listBackends')]);
     const credentials = await this.allCredentials();
     const syncedAt = new Date().toISOString();
-    this.saveCache({ syncedAt, catalog, roles: roles.items, backends: backends.items, credentials });
-    this.#set({ serverVersion: health.version, syncedAt, credentialId: this.#ownCredential(credentials) });
+    // The answers belong to the profile the sync started on, even if another was connected since.
+    this.saveCache({ syncedAt, catalog, roles: roles.items, backends: backends.items, credentials }, profileId);
+    if (this.profileId === profileId)
+      this.#set({ serverVersion: health.version, syncedAt, credentialId: this.#ownCredential(credentials) });
     return this.status();
   }
 
@@ -221,16 +224,24 @@ export class Session implements RestCaller {
     if (this.#status.workingOffline) {
       throw new KeywardError('offline', 'You chose to work offline: switch "Work offline" off to reach the server.');
     }
+    const client = this.#client;
     try {
-      const result = await this.#client.call(operationId, ...args);
-      if (this.#status.state !== 'online') this.#set({ state: 'online', error: null });
+      const result = await client.call(operationId, ...args);
+      // An answer to a call sent before "Work offline" was chosen, or before another profile was
+      // connected, says nothing about the session as it is now.
+      if (this.#current(client) && this.#status.state !== 'online') this.#set({ state: 'online', error: null });
       return result;
     } catch (error) {
-      if (error instanceof KeywardError && (NETWORK_CODES.has(error.code) || REFUSAL_CODES.has(error.code))) {
+      if (this.#current(client) && error instanceof KeywardError && (NETWORK_CODES.has(error.code) || REFUSAL_CODES.has(error.code))) {
         this.#set({ state: 'offline', error: error.toIpcError() });
       }
       throw error;
     }
+  }
+
+  /** Whether `client` is still the session's and the admin has not chosen to work offline. */
+  #current(client: BackendClient): boolean {
+    return client === this.#client && !this.#status.workingOffline;
   }
 
   get online(): boolean {
