@@ -155,17 +155,22 @@ export interface RoleContent {
   actions: string[];
 }
 
-export interface DraftRole {
+/** A server role as cached when editing started: the merge base of an update or delete. */
+export type DraftBase = RoleContent & { version: number };
+
+interface DraftCommon {
   draftId: string;
-  op: 'create' | 'update' | 'delete';
-  /** The server role edited or deleted; null for a create. */
-  roleId: Id | null;
-  /** The role as cached when editing started (the merge base); null for a create. */
-  base: (RoleContent & { version: number }) | null;
-  /** The edited content; null for a delete. */
-  draft: RoleContent | null;
   editedAt: Timestamp;
 }
+
+/**
+ * One offline change, told apart by `op`: a create has content and no server role; an update has
+ * the role it edits, its base and the content; a delete has the role and its base.
+ */
+export type DraftRole =
+  | (DraftCommon & { op: 'create'; roleId: null; base: null; draft: RoleContent })
+  | (DraftCommon & { op: 'update'; roleId: Id; base: DraftBase; draft: RoleContent })
+  | (DraftCommon & { op: 'delete'; roleId: Id; base: DraftBase; draft: null });
 
 export interface DraftSet {
   profileId: Id;

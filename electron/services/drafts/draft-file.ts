@@ -45,10 +45,10 @@ export function exportDrafts(
     server,
     roles: drafts.map((d) =>
       d.op === 'create'
-        ? { op: d.op, role: d.draft! }
+        ? { op: d.op, role: d.draft }
         : d.op === 'update'
-          ? { op: d.op, roleId: d.roleId!, base: d.base!, role: d.draft! }
-          : { op: d.op, roleId: d.roleId!, base: d.base! },
+          ? { op: d.op, roleId: d.roleId, base: d.base, role: d.draft }
+          : { op: d.op, roleId: d.roleId, base: d.base },
     ),
   };
   const stamp = now.toISOString().slice(0, 10);

@@ -14,7 +14,7 @@ import { KeywardError } from '../errors.ts';
 import type { EmitEvent, KeyValueStore } from '../ports.ts';
 import type { Session } from '../session.ts';
 import { exportDrafts, importDrafts } from './draft-file.ts';
-import { changesOf, planDraft, resolveDraft } from './merge.ts';
+import { changesOf, planDraft, resolveDraft, snapshot } from './merge.ts';
 
 // Offline role drafts per profile (DESIGN §5): edits against the cached roles, reviewed as a
 // plan merged onto the server's current state, applied as one atomic /v1/roles/changes
@@ -90,7 +90,8 @@ export class Drafts {
     if (input.draftId && !existing) throw new KeywardError('draft_not_found', 'That draft no longer exists.', { draftId: input.draftId });
     let draft: DraftRole;
     if (existing) {
-      draft = { ...existing, op: existing.op === 'delete' ? 'update' : existing.op, draft: content, editedAt };
+      draft =
+        existing.op === 'create' ? { ...existing, draft: content, editedAt } : { ...existing, op: 'update', draft: content, editedAt };
     } else if (input.roleId) {
       const role = this.#cachedRole(input.roleId);
       draft = { draftId: randomUUID(), op: 'update', roleId: role.id, base: snapshot(role), draft: content, editedAt };
@@ -104,7 +105,8 @@ export class Drafts {
   deleteRole(roleId: string): DraftRole {
     const drafts = this.#load();
     const existing = drafts.find((d) => d.roleId === roleId);
-    const base = existing?.base ?? snapshot(this.#cachedRole(roleId));
+    // A role already edited here keeps the base its edit started from.
+    const base = existing && existing.op !== 'create' ? existing.base : snapshot(this.#cachedRole(roleId));
     const draft: DraftRole = {
       draftId: existing?.draftId ?? randomUUID(),
       op: 'delete',
@@ -211,8 +213,4 @@ export class Drafts {
     this.#store([...this.#load().filter((d) => !d.roleId || !replaced.has(d.roleId)), ...incoming]);
     return warnings.length ? { ...this.list(), importWarnings: warnings } : this.list();
   }
-}
-
-function snapshot(role: Role): NonNullable<DraftRole['base']> {
-  return { name: role.name, description: role.description, actions: [...role.actions].sort(), version: role.version };
 }

@@ -1,7 +1,7 @@
 import type { RoleChangeOp } from '../../../shared/api/schemas.ts';
 import { nameKey } from '../../../shared/domain/policy.ts';
 import type { Role } from '../../../shared/domain/types.ts';
-import type { ConflictChoice, ConflictKind, DraftRole, PlanConflict, PlanItem, RoleContent } from '../../../shared/ipc/types.ts';
+import type { ConflictChoice, ConflictKind, DraftBase, DraftRole, PlanConflict, PlanItem, RoleContent } from '../../../shared/ipc/types.ts';
 import { KeywardError } from '../errors.ts';
 
 // The three-way merge of offline drafts onto the server's current roles (DESIGN §5). Actions
@@ -63,7 +63,7 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
   };
 
   if (draft.op === 'create') {
-    const content = draft.draft!;
+    const content = draft.draft;
     const taken = nameTakenBy(content.name, server, null);
     const conflicts = [...unknownActions(content.actions)];
     if (taken)
@@ -83,7 +83,7 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
     });
   }
 
-  const base = draft.base!;
+  const base = draft.base;
   if (draft.op === 'delete') {
     if (!current) return item({ op: 'noop', name: base.name, serverChanged: true });
     const changed = current.version !== base.version;
@@ -101,7 +101,7 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
     return item({ op: 'delete', name: current.name, serverChanged: changed, actionsRemoved: sorted(current.actions), conflicts });
   }
 
-  const mine = draft.draft!;
+  const mine = draft.draft;
   if (!current) {
     return item({
       op: 'update',
@@ -185,33 +185,41 @@ export function resolveDraft(
     throw new KeywardError('invalid_argument', `This change has no "${kind}" conflict to resolve.`, { draftId: draft.draftId, kind });
   const current = item.current;
   const next: DraftRole = structuredClone(draft);
+  // The plan only reports a conflict for the kind of draft it can arise on; anything else is a stale plan.
+  const stale = () =>
+    new KeywardError('invalid_argument', 'The plan is out of date for this change: review the drafts again.', {
+      draftId: draft.draftId,
+      kind,
+    });
   switch (kind) {
     case 'name':
     case 'description': {
+      if (next.op !== 'update' || !current) throw stale();
       // Rebase the field: "mine" keeps my value over theirs; "theirs" takes the server's.
-      next.base![kind] = current![kind];
-      if (choice === 'theirs') next.draft![kind] = current![kind];
+      next.base[kind] = current[kind];
+      if (choice === 'theirs') next.draft[kind] = current[kind];
       return next;
     }
     case 'deleted_on_server':
       if (choice === 'theirs') return null;
-      return { ...next, op: 'create', roleId: null, base: null };
+      if (next.op !== 'update') throw stale();
+      return { draftId: next.draftId, editedAt: next.editedAt, op: 'create', roleId: null, base: null, draft: next.draft };
     case 'edited_on_server':
       if (choice === 'theirs') return null;
-      return {
-        ...next,
-        base: { name: current!.name, description: current!.description, actions: [...current!.actions], version: current!.version },
-      };
+      if (next.op !== 'delete' || !current) throw stale();
+      return { ...next, base: snapshot(current) };
     case 'name_taken':
+      if (next.op === 'delete') throw stale();
       if (choice === 'mine') {
         if (!rename)
           throw new KeywardError('invalid_argument', 'Give the role a new name to keep your version.', { draftId: draft.draftId });
-        next.draft!.name = rename;
+        next.draft.name = rename;
         return next;
       }
-      if (draft.op === 'create') return null;
-      next.draft!.name = current!.name;
-      next.base!.name = current!.name;
+      if (next.op === 'create') return null;
+      if (!current) throw stale();
+      next.draft.name = current.name;
+      next.base.name = current.name;
       return next;
     case 'unknown_actions': {
       if (choice === 'mine')
@@ -220,12 +228,18 @@ export function resolveDraft(
           'Actions missing from the catalog cannot be kept: add them to the catalog first, or choose to drop them.',
           { actions: conflict.actions },
         );
+      if (next.op === 'delete') throw stale();
       const gone = new Set(conflict.actions);
-      next.draft!.actions = next.draft!.actions.filter((a) => !gone.has(a));
-      if (next.base) next.base.actions = next.base.actions.filter((a) => !gone.has(a));
+      next.draft.actions = next.draft.actions.filter((a) => !gone.has(a));
+      if (next.op === 'update') next.base.actions = next.base.actions.filter((a) => !gone.has(a));
       return next;
     }
   }
+}
+
+/** A server role as the base of a draft: its content (actions sorted) and version. */
+export function snapshot(role: Role): DraftBase {
+  return { name: role.name, description: role.description, actions: [...role.actions].sort(), version: role.version };
 }
 
 /** The /v1/roles/changes operations for a conflict-free plan. */
