@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { encodeRolesHeader, forwardAuthStatus } from '../../shared/domain/authorize.ts';
-import { canonicalPath, isInvalidPath } from '../../shared/domain/canonical-path.ts';
+import { credentialProblem, deny, encodeRolesHeader, forwardAuthStatus, type CredentialView } from '../../shared/domain/authorize.ts';
+import { canonicalPath, isInvalidPath, type PathProblem } from '../../shared/domain/canonical-path.ts';
 import type { ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { Decision } from '../../shared/domain/types.ts';
 import { serialiseAnswer, type CachedAnswer } from '../authz/cache.ts';
@@ -22,16 +22,20 @@ declare module 'fastify' {
   }
 }
 
-function originalRequest(request: RawRequest): { method: string; uri: string } {
-  const method = header(request, 'x-original-method') ?? header(request, 'x-forwarded-method') ?? request.method;
-  let uri = header(request, 'x-original-uri') ?? header(request, 'x-forwarded-uri');
-  if (uri === undefined) {
-    // Envoy's form, /v1/forward-auth/<path>; anything else names no path, which is refused
-    // (invalid_path) rather than judged as "/": a proxy that forgot the header must not pass.
-    const rest = request.url.slice(FORWARD_AUTH_PATH.length);
-    uri = rest.startsWith('/') ? rest : '';
-  }
-  return { method: method.toUpperCase(), uri };
+/**
+ * The request the proxy asks about. nginx, Traefik and Caddy name it in headers; Envoy sends the
+ * check to /v1/forward-auth/<path> with the original method as the check's own. A check that names
+ * its URI in a header but no method has `method: null`: the check's own method (nginx sends what
+ * `proxy_method` says) is not the original's, so it is refused rather than guessed.
+ */
+function originalRequest(request: RawRequest): { method: string | null; uri: string } {
+  const named = header(request, 'x-original-method') ?? header(request, 'x-forwarded-method');
+  const uri = header(request, 'x-original-uri') ?? header(request, 'x-forwarded-uri');
+  if (uri !== undefined) return { method: named?.toUpperCase() ?? null, uri };
+  // Envoy's form; anything else names no path, which is refused (invalid_path) rather than
+  // judged as "/": a proxy that forgot the header must not pass.
+  const rest = request.url.slice(FORWARD_AUTH_PATH.length);
+  return { method: (named ?? request.method).toUpperCase(), uri: rest.startsWith('/') ? rest : '' };
 }
 
 const OVERRIDE_HEADERS = ['x-http-method-override', 'x-method-override', 'x-http-method'] as const;
@@ -74,7 +78,11 @@ export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trus
     return UNKNOWN_TOKEN;
   }
   ctx.lastUsed.touch(view.id, nowMs);
-  const { method, uri } = originalRequest(request);
+  const original = originalRequest(request);
+  const uri = original.uri;
+  // With no method named, a path refused as it is keeps its own reason; any other is refused for the method.
+  if (original.method === null && !isInvalidPath(canonicalPath(uri))) return noMethodAnswer(ctx, view, request, trusted, nowMs);
+  const method = original.method ?? 'GET';
   const others = overrideMethods(request, method);
   const key = `${method} ${uri}`;
   if (!others) {
@@ -92,7 +100,32 @@ export function forwardAuthAnswer(ctx: ServiceContext, request: RawRequest, trus
   return others ? serialiseAnswer(status, headers, body) : ctx.cache.answers.put(view, key, nowMs, status, headers, body, decision);
 }
 
-function answerParts(decision: Decision, uri: string): { status: number; headers: Record<string, string>; body: unknown } {
+/** A check naming no original method: the credential's own problem if it has one, else invalid_path. */
+function noMethodAnswer(
+  ctx: ServiceContext,
+  view: CredentialView,
+  request: RawRequest,
+  trusted: readonly ParsedCidr[],
+  nowMs: number,
+): CachedAnswer {
+  const problem = credentialProblem(view, { ip: clientAddress(request, trusted), nowMs });
+  const decision = deny(problem ?? 'invalid_path', view);
+  ctx.usage.count(decision.credentialId, decision.reason, nowMs);
+  const { status, headers, body } = answerParts(decision, '', 'missing_method');
+  return serialiseAnswer(status, headers, body);
+}
+
+/** Why forward-auth refused a request it could not judge: the path's problem, or no method named. */
+type RequestProblem = PathProblem | 'missing_method';
+
+const MISSING_METHOD =
+  'The check names the original URI but not the method: send X-Original-Method (or X-Forwarded-Method) with X-Original-URI (or X-Forwarded-Uri). Check the proxy configuration.';
+
+function answerParts(
+  decision: Decision,
+  uri: string,
+  pathProblem?: RequestProblem,
+): { status: number; headers: Record<string, string>; body: unknown } {
   const status = forwardAuthStatus(decision);
   if (status === 200) {
     return {
@@ -108,8 +141,9 @@ function answerParts(decision: Decision, uri: string): { status: number; headers
     body: {
       error: {
         code: status === 401 ? 'unauthorized' : 'forbidden',
-        message: DECISION_MESSAGES[decision.reason],
-        details: { reason: decision.reason, missingRoles: decision.missingRoles, ...pathDetails(decision, uri) },
+        message:
+          decision.reason === 'invalid_path' && pathProblem === 'missing_method' ? MISSING_METHOD : DECISION_MESSAGES[decision.reason],
+        details: { reason: decision.reason, missingRoles: decision.missingRoles, ...pathDetails(decision, uri, pathProblem) },
       },
     },
   };
@@ -128,8 +162,9 @@ export function forwardAuth(ctx: ServiceContext, request: FastifyRequest, reply:
 }
 
 /** For an invalid_path denial, which rule refused the path, so whoever reads the 403 can fix the request or the proxy. */
-function pathDetails(decision: Decision, uri: string): { pathProblem?: string } {
+function pathDetails(decision: Decision, uri: string, known?: RequestProblem): { pathProblem?: string } {
   if (decision.reason !== 'invalid_path') return {};
+  if (known) return { pathProblem: known };
   const canonical = canonicalPath(uri);
   return isInvalidPath(canonical) ? { pathProblem: canonical.invalid } : {};
 }

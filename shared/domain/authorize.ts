@@ -45,7 +45,8 @@ export interface RequestContext {
   nowMs: number;
 }
 
-function deny(reason: DecisionReason, credential: CredentialView | null, missingRoles: string[] = []): Decision {
+/** A refusal for this reason, with the credential's roles so the answer shows what it holds. */
+export function deny(reason: DecisionReason, credential: CredentialView | null, missingRoles: string[] = []): Decision {
   return {
     allowed: false,
     reason,

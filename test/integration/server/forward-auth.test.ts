@@ -219,6 +219,32 @@ test('a forward-auth request that names no original URI is refused invalid_path,
   assert.equal((await proxied.request('GET', '/v1/forward-auth/anything', { token: secret })).status, 200, 'the Envoy form names its path');
 });
 
+test("a check that names the original URI but no original method is refused, not judged by the check request's own method", async () => {
+  // A backend where reading is open to a viewer and every other method needs an editor: a proxy
+  // that sends its auth check as GET (nginx with proxy_method, a hand-written config) must not
+  // turn a POST into a GET.
+  const viewers = await makeRole(proxied, { name: 'Method viewers', actions: [] });
+  const editors = await makeRole(proxied, { name: 'Method editors', actions: [] });
+  await makeBackend(proxied, {
+    frontendPrefix: '/method-area',
+    requiredRoles: [editors.id],
+    subSettings: [{ method: 'GET', pathRegex: '^/method-area/', requiredRoles: [viewers.id], override: true }],
+  });
+  const { secret } = await makeCredential(proxied, { roles: [viewers.id] });
+  assert.equal((await forward(proxied, secret, 'GET', '/method-area/x')).status, 200, 'a named GET is allowed');
+  assert.equal((await forward(proxied, secret, 'POST', '/method-area/x')).status, 403, 'a named POST is not');
+  for (const headers of [{ 'x-original-uri': '/method-area/x' }, { 'x-forwarded-uri': '/method-area/x' }] as Record<string, string>[]) {
+    const res = await proxied.request('GET', '/v1/forward-auth', { token: secret, headers });
+    assert.equal(res.status, 403, `${JSON.stringify(headers)}: ${res.text}`);
+    assert.equal(res.json.error.details.reason, 'invalid_path');
+    assert.equal(res.json.error.details.pathProblem, 'missing_method');
+    assert.match(res.json.error.message, /./);
+  }
+  // Envoy's form carries the original method as the check's own: it still decides.
+  assert.equal((await proxied.request('GET', '/v1/forward-auth/method-area/x', { token: secret })).status, 200);
+  assert.equal((await proxied.request('POST', '/v1/forward-auth/method-area/x', { token: secret })).status, 403);
+});
+
 test('a path upstreams read differently is 403 invalid_path at forward-auth, saying which rule refused it', async () => {
   const { secret } = await makeCredential(s, { roles: [viewer.id, editor.id] });
   for (const [uri, problem] of [
