@@ -8,6 +8,7 @@
 #   KEYWARD_SKIP_BUILD=1 bash test/run.sh 'test/unit/**/*.test.ts'   # no renderer build first
 #   bash test/run.sh --shuffle                         # files in a random order; prints the seed
 #   bash test/run.sh --shuffle=1234 'test/unit/**/*.test.ts'          # that order again
+#   CI=true bash test/run.sh                           # as CI: shuffled (KEYWARD_NO_SHUFFLE=1 to keep order)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source .ci/node-env.sh
@@ -53,6 +54,11 @@ for arg in "$@"; do
     *) files+=("$arg") ;;
   esac
 done
+# CI runs the files once in a random order (its seed printed first), so a file that only passes
+# after another one fails there; KEYWARD_NO_SHUFFLE=1 keeps the sorted order.
+if [ -z "$shuffled" ] && [ "${CI:-}" = true ] && [ -z "${KEYWARD_NO_SHUFFLE:-}" ]; then
+  shuffled=1 shuffle="$(node -e 'process.stdout.write(String(require("node:crypto").randomInt(2 ** 32)))')"
+fi
 # Node expands the quoted glob itself (Node 22+), so the shell's globstar setting does not matter.
 [ "${#files[@]}" -gt 0 ] || files=('test/**/*.test.ts')
 

@@ -92,7 +92,7 @@ export function makeAuthenticator(
     const headers: AuthHeaders = {};
     try {
       if (auth.kind === 'basic') request.selfUser = await basicUser(ctx, limiter, passwords, request, ip, headers);
-      else request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, ip, auth.permission, headers));
+      else request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, ip, auth.permission, headers), ip);
     } finally {
       for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     }

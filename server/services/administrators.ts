@@ -1,11 +1,17 @@
 import { ApiError } from '../../shared/api/errors.ts';
 import { ADMIN_ACTION_IDS, isAdminAction } from '../../shared/domain/admin-actions.ts';
-import { administrators, takesLastAdministrator, type AdministratorCandidate } from '../../shared/domain/administrators.ts';
+import {
+  ADMINISTRATOR_HORIZON_MS,
+  administrators,
+  takesLastAdministrator,
+  type AdministratorCandidate,
+} from '../../shared/domain/administrators.ts';
 import { parseJson, type Queryable } from '../storage/rows.ts';
 import type { Actor } from './context.ts';
 
 // Never lock the door from inside (DESIGN §3.11), for every write that can take administration
-// rights away. The guard reads the administrators inside the write transaction before the change
+// rights away. Administrators are judged as they will be an hour from now
+// (ADMINISTRATOR_HORIZON_MS): one set to expire in two seconds is as good as gone. The guard reads the administrators inside the write transaction before the change
 // and again after it, so the answer is about the state this transaction commits. Two concurrent
 // writes that would each leave one administrator cannot both pass: on SQLite writes are
 // serialised in-process; on PostgreSQL both transactions (SERIALIZABLE) read every
@@ -28,7 +34,7 @@ async function adminRoleActions(q: Queryable): Promise<Map<string, string[]>> {
   return out;
 }
 
-/** The administrators as the transaction sees them at `nowMs`. */
+/** The administrators as the transaction sees them, judged at `nowMs`. */
 export async function loadAdministrators(q: Queryable, nowMs: number): Promise<AdministratorRow[]> {
   const roleActions = await adminRoleActions(q);
   if (roleActions.size === 0) return [];
@@ -74,7 +80,8 @@ export class AdministratorGuard {
   }
 
   static async start(q: Queryable, nowMs: number): Promise<AdministratorGuard> {
-    return new AdministratorGuard(await loadAdministrators(q, nowMs), nowMs);
+    const at = nowMs + ADMINISTRATOR_HORIZON_MS;
+    return new AdministratorGuard(await loadAdministrators(q, at), at);
   }
 
   /**
@@ -150,7 +157,7 @@ export async function guardIfAdministrator(
       }
     }
   }
-  if (administrators([...candidates.values()], roleActions, nowMs).length === 0) return null;
+  if (administrators([...candidates.values()], roleActions, nowMs + ADMINISTRATOR_HORIZON_MS).length === 0) return null;
   return AdministratorGuard.start(q, nowMs);
 }
 

@@ -20,6 +20,8 @@ const NO_USAGE: UsageRecorder = { count: () => undefined };
 export interface Actor {
   id: string | null;
   permits(action: string): boolean;
+  /** The caller's address, when it came over HTTP (the last administrator must stay usable from there). */
+  address?: string;
   /** Only the bootstrap repair: it removes an administrator whose secret nobody ever received. */
   mayLeaveNoAdministrator?: boolean;
 }
@@ -29,8 +31,8 @@ export const SYSTEM_ACTOR: Actor = { id: null, permits: () => true };
 /** Undoes a first start that never delivered its token: the only write that may leave no administrator. */
 export const BOOTSTRAP_REPAIR_ACTOR: Actor = { id: null, permits: () => true, mayLeaveNoAdministrator: true };
 
-export function credentialActor(view: CredentialView): Actor {
-  return { id: view.id, permits: (action) => AuthzCache.permits(view, action) };
+export function credentialActor(view: CredentialView, address?: string): Actor {
+  return { id: view.id, permits: (action) => AuthzCache.permits(view, action), ...(address === undefined ? {} : { address }) };
 }
 
 export interface AuditDraft {

@@ -118,12 +118,18 @@ export async function checkHandOver(q: Queryable, actor: Actor, roleIds: readonl
  * action the current roles carry, before it may change those roles (of a credential, or a group's
  * default roles), adding or removing. `what` names them: 'the roles of "ci"'.
  */
-export async function checkTakeAway(q: Queryable, actor: Actor, currentRoleIds: readonly string[], what: string): Promise<void> {
+export async function checkTakeAway(
+  q: Queryable,
+  actor: Actor,
+  currentRoleIds: readonly string[],
+  what: string,
+  holder = 'they hold',
+): Promise<void> {
   const lacking = await lackedActions(q, actor, currentRoleIds);
   if (lacking.length > 0) {
     throw new ApiError(
       'escalation',
-      `You cannot change ${what}: they hold administration actions you do not hold yourself (${lacking.join(', ')}), which a change could take away.`,
+      `You cannot change ${what}: ${holder} administration actions you do not hold yourself (${lacking.join(', ')}), which a change could take away.`,
       { actions: lacking },
     );
   }

@@ -8,6 +8,8 @@ import type {
   CredentialSortKey,
 } from '../../shared/api/schemas.ts';
 import { ADMIN_GROUP_ID } from '../../shared/domain/admin-actions.ts';
+import { ADMINISTRATOR_MIN_GRACE_SECONDS } from '../../shared/domain/administrators.ts';
+import { ipInCidrs } from '../../shared/domain/cidr.ts';
 import { COMPATIBILITY_ROLE_NAME, MIN_LEGACY_SECRET_LENGTH, nameKey } from '../../shared/domain/policy.ts';
 import { displayPrefix, hasValidChecksum, TOKEN_PATTERN } from '../../shared/domain/token.ts';
 import type { Credential } from '../../shared/domain/types.ts';
@@ -210,6 +212,9 @@ export function createCredential(
   });
 }
 
+/** An expiry as an instant, so two spellings of one time are no change. */
+const instant = (at: string | null): number | null => (at === null ? null : Date.parse(at));
+
 export function updateCredential(
   ctx: ServiceContext,
   actor: Actor,
@@ -231,9 +236,16 @@ export function updateCredential(
     if (patch.ownerId !== undefined && patch.ownerId !== row.owner_id) await checkOwner(tx, patch.ownerId);
     const rolesChange = patch.roles !== undefined && !sameRoles(patch.roles, currentRoles);
     if (rolesChange) await checkTakeAway(tx, actor, currentRoles, `the roles of "${row.name}"`);
+    // Re-dating or binding to addresses can take an administrator away as surely as its roles.
+    const expiryChange = expiresAt !== undefined && instant(expiresAt) !== instant(row.expires_at);
+    const cidrsChange = cidrs !== undefined && JSON.stringify(cidrs) !== row.allowed_cidrs;
+    if (expiryChange || cidrsChange)
+      await checkTakeAway(tx, actor, currentRoles, `the expiry or allowed addresses of "${row.name}"`, 'it holds');
     const roles = patch.roles === undefined ? currentRoles : await checkRoles(tx, actor, patch.roles, currentRoles);
-    // Only its roles and its expiry decide whether a credential is an administrator.
-    const guard = rolesChange || expiresAt !== undefined ? await guardIfAdministrator(tx, actor, ctx.now(), [id]) : null;
+    // Its roles, its expiry and its addresses decide whether a credential is a usable administrator.
+    const guard = rolesChange || expiryChange || cidrsChange ? await guardIfAdministrator(tx, actor, ctx.now(), [id]) : null;
+    // Bound to addresses the caller is not at, it may be one nobody can use.
+    const unreachable = cidrsChange && cidrs.length > 0 && !(actor.address !== undefined && ipInCidrs(actor.address, cidrs));
     const next: CredentialsTable = {
       ...row,
       name: patch.name === undefined ? row.name : checkedName(patch.name, 'credential'),
@@ -256,7 +268,14 @@ export function updateCredential(
       .where('id', '=', id)
       .execute();
     if (patch.roles !== undefined) await setRoles(tx, id, roles);
-    await guard?.check(tx);
+    await guard?.check(tx, {
+      unusable: unreachable ? [id] : [],
+      message: unreachable
+        ? `Binding "${row.name}" to ${cidrs.join(', ')} would leave no administrator usable from your address (${actor.address ?? 'unknown'}); include it, or give another credential the Administrator role first.`
+        : expiryChange
+          ? `This expiry would leave no administrator that still works an hour from now; choose a later one, or give another credential the Administrator role first.`
+          : undefined,
+    });
     const after = present(ctx, next, roles);
     return {
       value: after,
@@ -343,11 +362,12 @@ export function rollCredential(
     await checkLifetime(tx, row.expires_at, ctx.now());
     // Without grace the new secret exists only in this answer: if the last administrator's answer
     // were lost, nobody could administer any more. With grace the old secret still works meanwhile.
-    const guard = graceSeconds > 0 ? null : await guardIfAdministrator(tx, actor, ctx.now(), [id]);
+    // A grace of a few seconds is none: the old secret stops before a lost answer could be noticed.
+    const guard = graceSeconds >= ADMINISTRATOR_MIN_GRACE_SECONDS ? null : await guardIfAdministrator(tx, actor, ctx.now(), [id]);
     if (guard)
       await guard.check(tx, {
         unusable: [id],
-        message: `Rolling "${row.name}" without a grace period would leave no administrator whose secret anyone holds yet (the new one would exist only in this answer); roll it with a grace period, or give another credential the Administrator role first.`,
+        message: `Rolling "${row.name}" without a grace period of at least ${ADMINISTRATOR_MIN_GRACE_SECONDS / 60} minutes would leave no administrator whose secret anyone holds yet (the new one would exist only in this answer); roll it with a longer grace period, or give another credential the Administrator role first.`,
       });
     const secret = newSecret();
     const graceUntil = graceSeconds > 0 ? new Date(ctx.now() + graceSeconds * 1000).toISOString() : null;

@@ -6,6 +6,16 @@ import { effectiveStatus } from './policy.ts';
 // The server runs these rules on the state a write transaction has produced; they are pure so the
 // rule itself is tested without a database.
 
+/**
+ * An administrator that would stop working within this time does not count as one left: a write
+ * may not leave the last administrator expiring in two seconds (or rolled with a one-second
+ * grace), which would lock the door as surely as revoking it.
+ */
+export const ADMINISTRATOR_HORIZON_MS = 60 * 60 * 1000;
+
+/** A roll grace shorter than this is no grace for the last administrator (its new secret may be lost). */
+export const ADMINISTRATOR_MIN_GRACE_SECONDS = 5 * 60;
+
 /** What the rule needs to know of a credential: its stored status, expiry and role ids. */
 export interface AdministratorCandidate {
   id: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { ADMIN_ACTION_IDS } from '../../../shared/domain/admin-actions.ts';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import { expectStatus, makeCaller, makeCredential, makeGroup, makeRole, makeUser, seedCatalog } from '../../helpers/builders.ts';
+import { expectStatus, expiresIn, makeCaller, makeCredential, makeGroup, makeRole, makeUser, seedCatalog } from '../../helpers/builders.ts';
 import { startTestServer, type Json, type TestResponse, type TestServer } from '../../helpers/server.ts';
 
 // Administration rights can be neither gained nor broken (DESIGN §3 rules 8 and 11), attacked
@@ -329,6 +329,71 @@ test('a delegated admin cannot change the roles of a credential holding administ
   );
   const ordinary = await makeCredential(s, { roles: [plain.id] });
   assertStatus(await s.request('PATCH', `/v1/credentials/${ordinary.credential.id}`, { ...as, body: { roles: [] } }), 200);
+});
+
+test('a delegated admin cannot re-date or address-restrict a credential holding administration actions it lacks (escalation)', async () => {
+  // The lock-out through the back door: a credentials-only delegate that may not touch an
+  // administrator's roles must not be able to expire it in two seconds or bind it to an address
+  // nobody uses either.
+  const s = await fresh();
+  const boot = await bootstrapCredential(s);
+  const second = await makeAdministrator(s);
+  const delegate = await makeCaller(s, ['keyward.credentials.read', 'keyward.credentials.write']);
+  const as = { token: delegate.token };
+  for (const target of [boot.id, second.credential.id]) {
+    for (const body of [{ expiresAt: expiresIn(2_000) }, { expiresAt: expiresIn(30 * 86_400_000) }, { allowedCidrs: ['192.0.2.1'] }]) {
+      const res = await s.request('PATCH', `/v1/credentials/${target}`, { ...as, body });
+      assertError(res, 403, 'escalation');
+      assert.match(res.json.error.message, /administration actions you do not hold/);
+    }
+  }
+  await stillAdministers(s, s.token);
+  await stillAdministers(s, second.secret);
+  // Ordinary credentials stay the delegate's to re-date and restrict.
+  const plain = await makeRole(s, { actions: ['AddClient'] });
+  const ordinary = await makeCredential(s, { roles: [plain.id] });
+  assertStatus(
+    await s.request('PATCH', `/v1/credentials/${ordinary.credential.id}`, {
+      ...as,
+      body: { expiresAt: expiresIn(60_000), allowedCidrs: ['192.0.2.0/24'] },
+    }),
+    200,
+  );
+});
+
+test('the last administrator may not be set to expire within the hour nor bound to addresses its caller is not at', async () => {
+  const s = await fresh();
+  const boot = await bootstrapCredential(s);
+  for (const expiresAt of [expiresIn(2_000), expiresIn(30 * 60_000)]) {
+    const res = await s.request('PATCH', `/v1/credentials/${boot.id}`, { body: { expiresAt } });
+    assertLastAdministrator(res);
+    assert.match(res.json.error.message, /hour/);
+  }
+  const elsewhere = await s.request('PATCH', `/v1/credentials/${boot.id}`, { body: { allowedCidrs: ['192.0.2.0/24'] } });
+  assertLastAdministrator(elsewhere);
+  assert.match(elsewhere.json.error.message, /address/);
+  await stillAdministers(s, s.token);
+  // Where the caller is (the tests talk over loopback), and more than an hour ahead, is fine.
+  assertStatus(
+    await s.request('PATCH', `/v1/credentials/${boot.id}`, {
+      body: { allowedCidrs: ['127.0.0.0/8'], expiresAt: expiresIn(2 * 3_600_000) },
+    }),
+    200,
+  );
+  await stillAdministers(s, s.token);
+  // With a second administrator the first may be bound anywhere.
+  await makeAdministrator(s);
+  assertStatus(await s.request('PATCH', `/v1/credentials/${boot.id}`, { body: { allowedCidrs: ['192.0.2.0/24'] } }), 200);
+});
+
+test('rolling the only administrator with a grace period under five minutes is refused as one without grace', async () => {
+  const s = await fresh();
+  const boot = await bootstrapCredential(s);
+  for (const graceSeconds of [1, 60, 299]) {
+    assertLastAdministrator(await s.request('POST', `/v1/credentials/${boot.id}/roll`, { body: { graceSeconds } }));
+  }
+  await stillAdministers(s, s.token);
+  assertStatus(await s.request('POST', `/v1/credentials/${boot.id}/roll`, { body: { graceSeconds: 300 } }), 200);
 });
 
 test("a delegated directory admin cannot change a group's default roles that hold administration actions it lacks (escalation)", async () => {

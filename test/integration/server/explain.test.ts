@@ -54,6 +54,28 @@ test('explain of a route names the backend, the deciding sub-URL setting and the
   assert.equal(plain.json.route.subSettingIndex, null);
 });
 
+test('explain judges a route as forward-auth does: spellings upstreams read differently are invalid_path, and case is ignored unless the backend is case-sensitive', async () => {
+  await makeBackend(s, {
+    frontendPrefix: '/explain-case',
+    requiredRoles: [reader.id],
+    subSettings: [{ method: 'ANY', pathRegex: '^/explain-case/admin', requiredRoles: [writer.id] }],
+  });
+  const { credential } = await makeCredential(s, { roles: [reader.id] });
+  for (const path of ['/explain-case/x/..;/admin', '/explain-case\\admin', '/explain-case/%2e%2e/admin', '/explain-case/a%2fadmin']) {
+    const res = await explain({ credentialId: credential.id, method: 'GET', path });
+    assertStatus(res, 200);
+    assert.equal(res.json.allowed, false, path);
+    assert.equal(res.json.reason, 'invalid_path', path);
+  }
+  // The stricter sub-URL rule catches the path in any case, as the upstream (Express, IIS) routes it.
+  const folded = await explain({ credentialId: credential.id, method: 'GET', path: '/EXPLAIN-CASE/Admin/users' });
+  assert.equal(folded.json.reason, 'missing_roles');
+  assert.deepEqual(folded.json.missingRoles, [writer.name]);
+  await makeBackend(s, { frontendPrefix: '/Explain-Exact', requiredRoles: [reader.id], caseSensitive: true });
+  assert.equal((await explain({ credentialId: credential.id, method: 'GET', path: '/Explain-Exact/x' })).json.allowed, true);
+  assert.equal((await explain({ credentialId: credential.id, method: 'GET', path: '/explain-exact/x' })).json.reason, 'no_route');
+});
+
 test('explain reports the credential state: disabled, revoked, no roles', async () => {
   const bare = await makeCredential(s, { roles: [] });
   assert.equal((await explain({ credentialId: bare.credential.id, action: 'GetClients' })).json.reason, 'no_roles');
