@@ -6,6 +6,7 @@ import { BOOTSTRAP_REPAIR_ACTOR, SYSTEM_ACTOR, type ServiceContext } from './ser
 import { createCredential, deleteCredential } from './services/credential-service.ts';
 import { createRole, deleteRole } from './services/role-service.ts';
 import { openSecretFile } from './private-files.ts';
+import { loadAdministrators } from './services/administrators.ts';
 
 // First start on an empty database: the role "Administrator" (every keyward.* action) and the
 // credential "bootstrap" holding it. Its secret is written once — to a 0600 file (created
@@ -88,4 +89,55 @@ async function removeUndeliveredBootstrap(ctx: ServiceContext, logger: Logger): 
   logger.warn('An earlier first start did not deliver its bootstrap token; removing what it created and bootstrapping again.');
   for (const { id } of credentials) await deleteCredential(ctx, BOOTSTRAP_REPAIR_ACTOR, id);
   if (role) await deleteRole(ctx, BOOTSTRAP_REPAIR_ACTOR, role.id);
+}
+
+/**
+ * `--recover-admin`: when no credential can administer any more (the last administrator expired
+ * on its own, or a leak report revoked it), whoever runs the server issues a new one — a role
+ * "Recovery administrator …" with every keyward.* action and a credential "recovery …" holding
+ * it, its token written to the token file or returned to print, like the bootstrap token. With an
+ * administrator left it does nothing: it is a way back in, not a second way to get rights.
+ */
+export async function recoverAdministrator(
+  ctx: ServiceContext,
+  options: { tokenFile: string | undefined; logger: Logger },
+): Promise<string | null> {
+  const nowMs = ctx.now();
+  const left = await loadAdministrators(ctx.db, nowMs);
+  if (left.length > 0) {
+    options.logger.warn(
+      { administrators: left.map((c) => c.name) },
+      '--recover-admin: an administrator is still active, so nothing was recovered (use its token, or revoke it first).',
+    );
+    return null;
+  }
+  await ctx.cache.loadAll();
+  const file = options.tokenFile ? openSecretFile(options.tokenFile) : null;
+  const stamp = new Date(nowMs).toISOString().slice(0, 19).replace('T', ' ');
+  try {
+    const role = await createRole(ctx, SYSTEM_ACTOR, {
+      name: `Recovery administrator ${stamp}`,
+      description: 'Created by --recover-admin when no administrator was left.',
+      actions: [...ADMIN_ACTION_IDS],
+    });
+    const { credential, secret } = await createCredential(ctx, SYSTEM_ACTOR, {
+      name: `recovery ${stamp}`,
+      description: 'Issued by --recover-admin. Issue personal admin tokens with it, then revoke it.',
+      roles: [role.id],
+    });
+    await ctx.write(SYSTEM_ACTOR, async () => ({
+      value: undefined,
+      audit: [{ action: 'server.recover_admin', target: { type: 'credential', id: credential.id } }],
+      events: [],
+    }));
+    if (!file) return secret;
+    file.commit(`${secret}\n`);
+    options.logger.warn(
+      { file: options.tokenFile },
+      '--recover-admin: issued a recovery administrator; its token was written to the token file.',
+    );
+    return null;
+  } finally {
+    file?.discard();
+  }
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { startServer } from './index.ts';
 
 // `npm run server -- --host 127.0.0.1 --port 7700 --db keyward.sqlite [--database-url postgres://…]
-//  [--demo] [--bootstrap-token-file PATH] [--tls-cert F --tls-key F] [--trusted-proxy CIDR …]`
+//  [--demo] [--bootstrap-token-file PATH] [--recover-admin] [--tls-cert F --tls-key F] [--trusted-proxy CIDR …]`
 
 const USAGE = `Usage: npm run server -- [options]
   --host HOST                  address to listen on (default 127.0.0.1)
@@ -12,6 +12,8 @@ const USAGE = `Usage: npm run server -- [options]
   --database-url URL           use PostgreSQL instead (postgres://user:pass@host/db)
   --demo                       seed a demo catalog, roles, users, groups and a backend
   --bootstrap-token-file FILE  write the first admin token here (mode 0600) instead of stdout
+  --recover-admin              when no administrator is left, issue a recovery administrator at this
+                               start (its token printed once, or written to --bootstrap-token-file)
   --tls-cert FILE --tls-key FILE   serve HTTPS
   --trusted-proxy CIDR         a reverse proxy whose X-Forwarded-For / X-Real-IP is believed (repeatable)
   --log-level LEVEL            fatal|error|warn|info|debug (default info)
@@ -35,6 +37,7 @@ try {
       'database-url': { type: 'string' },
       demo: { type: 'boolean' },
       'bootstrap-token-file': { type: 'string' },
+      'recover-admin': { type: 'boolean' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'trusted-proxy': { type: 'string', multiple: true },
@@ -74,6 +77,7 @@ try {
     ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
     demo: values.demo ?? false,
     ...(values['bootstrap-token-file'] ? { bootstrapTokenFile: values['bootstrap-token-file'] } : {}),
+    recoverAdmin: values['recover-admin'] === true,
     trustedProxies: values['trusted-proxy'] ?? [],
     logLevel: values['log-level'] ?? 'info',
     maxStaleSeconds,
@@ -87,6 +91,12 @@ try {
     process.stdout.write(
       `\nEmpty database: created the role "Administrator" and the credential "bootstrap".\n` +
         `Its token is shown this once — store it now (it is not kept anywhere in plain text):\n\n  ${server.bootstrapToken}\n\n`,
+    );
+  }
+  if (server.recoveryToken) {
+    process.stdout.write(
+      `\nNo administrator was left: created a recovery administrator (see the audit log, "server.recover_admin").\n` +
+        `Its token is shown this once — issue personal admin tokens with it, then revoke it:\n\n  ${server.recoveryToken}\n\n`,
     );
   }
   let stopping = false;

@@ -6,7 +6,7 @@ import { LastUsedTracker } from './authz/last-used.ts';
 import { UsageCounter } from './authz/usage-counter.ts';
 import { WebhookDispatcher } from './webhooks/delivery.ts';
 import { startExpiryNotifier } from './webhooks/expiry-notifier.ts';
-import { bootstrap } from './bootstrap.ts';
+import { bootstrap, recoverAdministrator } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './logging.ts';
 import { ServiceContext } from './services/context.ts';
@@ -25,6 +25,8 @@ export interface ServerOptions {
   databaseUrl?: string;
   demo?: boolean;
   bootstrapTokenFile?: string;
+  /** Issue a recovery administrator at this start when no administrator is left (its token as bootstrap's). */
+  recoverAdmin?: boolean;
   trustedProxies?: string[];
   logStream?: { write(line: string): void };
   logLevel?: string;
@@ -56,6 +58,8 @@ export interface RunningServer {
   port: number;
   /** The bootstrap admin token, when this start created it and no token file was given. */
   bootstrapToken: string | null;
+  /** The recovery administrator's token, when --recover-admin issued one and no token file was given. */
+  recoveryToken: string | null;
   /** light-my-request against the fastify routes, which the raw hot path in front of them skips (tests compare the two). */
   inject: FastifyInstance['inject'];
   close(): Promise<void>;
@@ -115,6 +119,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     const readiness = new Readiness({ db: database.db, feedInSync: () => feedInSync });
     const bootstrapped = await bootstrap(ctx, { demo: options.demo === true, tokenFile: options.bootstrapTokenFile, logger });
+    const recoveryToken = options.recoverAdmin ? await recoverAdministrator(ctx, { tokenFile: options.bootstrapTokenFile, logger }) : null;
     await database.ready?.();
     await cache.loadAll();
 
@@ -149,6 +154,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       url,
       port,
       bootstrapToken,
+      recoveryToken,
       inject: listening.inject.bind(listening),
       close() {
         closing ??= (async () => {

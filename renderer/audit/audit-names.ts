@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS: readonly string[] = [
   'role.delete',
   'role.update',
   'server.bootstrap',
+  'server.recover_admin',
   'user.create',
   'user.delete',
   'user.invalidate_tokens',

@@ -93,6 +93,42 @@ test('without a token file the bootstrap token is printed once on standard outpu
   assert.equal(await again.stop('SIGINT'), 0, 'SIGINT stops the server cleanly too');
 });
 
+test('--recover-admin brings an administrator back when a leak report revoked the last one, and does nothing while one is left', async () => {
+  const { dir, args } = await freshStore();
+  const tokenFile = join(dir, 'admin.token');
+  const server = await start([...args, '--bootstrap-token-file', tokenFile]);
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  // The bootstrap token is published; the scanner's report revokes it, the last administrator.
+  const reported = await makeRequest(server.url, null)('POST', '/v1/leaks', { body: { token, source: 'test scanner' } });
+  assert.equal(reported.status, 202);
+  assert.equal((await makeRequest(server.url, token)('GET', '/v1/roles')).status, 401, 'the leaked token is dead');
+  await server.stop('SIGTERM');
+
+  const recovering = await start([...args, '--recover-admin']);
+  const printed = /kw_[0-9A-Za-z]{38}/.exec(recovering.stdout())?.[0] ?? (await waitForToken(recovering));
+  assert.ok(hasValidChecksum(printed));
+  assert.ok(!recovering.stderr().includes(printed), 'the recovery token is not in the logs');
+  const request = makeRequest(recovering.url, printed);
+  const roles = (await request('GET', '/v1/roles')).json.items;
+  const recovery = roles.find((r: Json) => r.name.startsWith('Recovery administrator'));
+  assert.deepEqual([...recovery.actions].sort(), [...ADMIN_ACTION_IDS].sort());
+  const audit = (await request('GET', '/v1/audit?limit=200')).json.items;
+  assert.ok(
+    audit.some((e: Json) => e.action === 'server.recover_admin'),
+    'the recovery is in the audit log',
+  );
+  assert.ok(!JSON.stringify(audit).includes(printed), 'the audit log holds no secret');
+  await recovering.stop('SIGTERM');
+
+  // With an administrator left, --recover-admin issues nothing.
+  const again = await start([...args, '--recover-admin']);
+  assert.ok(!/kw_[0-9A-Za-z]{38}/.test(again.stdout()), 'no second recovery token');
+  assert.match(again.stderr(), /administrator is still active/);
+  const credentials = (await makeRequest(again.url, printed)('GET', '/v1/credentials')).json.items;
+  assert.equal(credentials.filter((c: Json) => c.name.startsWith('recovery ')).length, 1);
+  await again.stop('SIGTERM');
+});
+
 async function waitForToken(server: CliServer): Promise<string> {
   for (let i = 0; i < 50; i++) {
     const match = /kw_[0-9A-Za-z]{38}/.exec(server.stdout());
