@@ -7,6 +7,7 @@ import { createCredential, deleteCredential } from './services/credential-servic
 import { createRole, deleteRole } from './services/role-service.ts';
 import { openSecretFile } from './private-files.ts';
 import { loadAdministrators } from './services/administrators.ts';
+import { ADMINISTRATOR_HORIZON_MS } from '../shared/domain/administrators.ts';
 
 // First start on an empty database: the role "Administrator" (every keyward.* action) and the
 // credential "bootstrap" holding it. Its secret is written once — to a 0600 file (created
@@ -103,7 +104,8 @@ export async function recoverAdministrator(
   options: { tokenFile: string | undefined; logger: Logger },
 ): Promise<string | null> {
   const nowMs = ctx.now();
-  const left = await loadAdministrators(ctx.db, nowMs);
+  // Judged as the write guard judges: one that stops working within the hour does not count.
+  const left = await loadAdministrators(ctx.db, nowMs + ADMINISTRATOR_HORIZON_MS);
   if (left.length > 0) {
     options.logger.warn(
       { administrators: left.map((c) => c.name) },
@@ -131,7 +133,14 @@ export async function recoverAdministrator(
       events: [],
     }));
     if (!file) return secret;
-    file.commit(`${secret}\n`);
+    try {
+      file.commit(`${secret}\n`);
+    } catch (error) {
+      // Undelivered, it would count as an administrator nobody holds and block the next recovery.
+      await deleteCredential(ctx, BOOTSTRAP_REPAIR_ACTOR, credential.id);
+      await deleteRole(ctx, BOOTSTRAP_REPAIR_ACTOR, role.id);
+      throw error;
+    }
     options.logger.warn(
       { file: options.tokenFile },
       '--recover-admin: issued a recovery administrator; its token was written to the token file.',

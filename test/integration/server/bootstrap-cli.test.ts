@@ -98,6 +98,14 @@ test('--recover-admin brings an administrator back when a leak report revoked th
   const tokenFile = join(dir, 'admin.token');
   const server = await start([...args, '--bootstrap-token-file', tokenFile]);
   const token = readFileSync(tokenFile, 'utf8').trim();
+  // An administrator that stops working within the hour does not count, as for the write guard.
+  const admin = makeRequest(server.url, token);
+  const roleId = (await admin('GET', '/v1/roles')).json.items.find((r: Json) => r.name === 'Administrator').id;
+  const soon = new Date(Date.now() + 10 * 60_000).toISOString();
+  assert.equal(
+    (await admin('POST', '/v1/credentials', { body: { name: 'expiring admin', roles: [roleId], expiresAt: soon } })).status,
+    201,
+  );
   // The bootstrap token is published; the scanner's report revokes it, the last administrator.
   const reported = await makeRequest(server.url, null)('POST', '/v1/leaks', { body: { token, source: 'test scanner' } });
   assert.equal(reported.status, 202);
