@@ -30,6 +30,14 @@ export const ELECTRON_BUILDER_DEB_DEPENDS = [
   'libsecret-1-0',
 ];
 
+/**
+ * What Chromium's own binary links against beyond that list's closure (Debian's chromium
+ * package depends on both; GTK 3 pulls in neither): Mesa's GBM for the GPU process and ALSA.
+ * ALSA is libasound2t64 since the 64-bit time_t transition (Debian 13, Ubuntu 24.04), libasound2
+ * before it.
+ */
+export const CHROMIUM_RUNTIME_DEPENDS = ['libgbm1', 'libasound2t64 | libasound2'];
+
 export const builderConfig: Configuration = {
   appId: 'dev.keyward.desktop',
   productName: 'Keyward',
@@ -73,7 +81,7 @@ export const builderConfig: Configuration = {
     synopsis: 'Administer API roles and API credentials',
   },
   deb: {
-    depends: ELECTRON_BUILDER_DEB_DEPENDS,
+    depends: [...ELECTRON_BUILDER_DEB_DEPENDS, ...CHROMIUM_RUNTIME_DEPENDS],
     // A Secret Service for keytar; without one the app says so and stores nothing.
     recommends: ['libappindicator3-1', 'gnome-keyring | kwalletmanager'],
   },

@@ -52,7 +52,8 @@ export function electronClipboard(platform: NodeJS.Platform = process.platform, 
     readText: () => clipboard.readText(),
     writeText: (text) => clipboard.write([new ClipboardItem({ 'text/plain': text, ...marker.format })]),
     clear: async () => clipboard.clear(),
-    readTextSync: () => String(clipboard.readText()),
+    // No readTextSync: Electron 45's readText() returns a promise (electron.d.ts), so at 'exit'
+    // OneTimeSecrets goes by its last countdown tick's check; clear() is still synchronous.
     clearSync: () => clipboard.clear(),
   };
 }

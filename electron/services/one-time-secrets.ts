@@ -23,6 +23,12 @@ interface PendingClear {
   digest: string;
   clearsAt: number;
   tick: unknown;
+  /**
+   * Whether the clipboard still held the copy at the last countdown tick (null: not yet known).
+   * A port without a synchronous read (Electron's clipboard reads only asynchronously since 45)
+   * decides on this at 'exit', where no promise runs any more.
+   */
+  stillHolds: boolean | null;
 }
 
 export interface OneTimeSecretsOptions {
@@ -124,7 +130,7 @@ export class OneTimeSecrets {
     const clearsAt = this.#o.clock.now() + delay * 1000;
     const salt = randomBytes(16).toString('hex');
     this.#o.remember?.set(REMEMBERED, { salt, digest: saltedDigest(salt, text) } satisfies Remembered);
-    this.#pending = { handleId: handle, digest: digestOf(text), clearsAt, tick: null };
+    this.#pending = { handleId: handle, digest: digestOf(text), clearsAt, tick: null, stillHolds: true };
     this.#schedule();
     return { format, clearsAt: new Date(clearsAt).toISOString(), concealed: this.#o.clipboard.concealment };
   }
@@ -143,14 +149,19 @@ export class OneTimeSecrets {
     for (const id of [...this.#entries.keys()]) this.discard(id);
   }
 
-  /** The same from a process 'exit' handler, where only synchronous work runs. */
+  /**
+   * The same from a process 'exit' handler, where only synchronous work runs. Without a
+   * synchronous read it goes by the last tick's check (at most a second old): the clipboard is
+   * cleared unless the user was seen copying something else.
+   */
   shutdownSync(): void {
     const pending = this.#pending;
     const { readTextSync, clearSync } = this.#o.clipboard;
-    if (!pending || !readTextSync || !clearSync) return;
+    if (!pending || !clearSync) return;
     this.#cancelPending();
     try {
-      if (digestOf(readTextSync()) === pending.digest) clearSync();
+      const holds = readTextSync ? digestOf(readTextSync()) === pending.digest : pending.stillHolds !== false;
+      if (holds) clearSync();
       this.#o.remember?.delete(REMEMBERED);
     } catch {
       // The next start checks the remembered hash.
@@ -188,6 +199,16 @@ export class OneTimeSecrets {
       clearsAt: new Date(pending.clearsAt).toISOString(),
     });
     pending.tick = this.#o.clock.setTimeout(() => this.#schedule(), Math.min(1000, left));
+    if (!this.#o.clipboard.readTextSync) void this.#checkStillHolds(pending);
+  }
+
+  async #checkStillHolds(pending: PendingClear): Promise<void> {
+    try {
+      const holds = digestOf(await this.#o.clipboard.readText()) === pending.digest;
+      if (this.#pending === pending) pending.stillHolds = holds;
+    } catch {
+      if (this.#pending === pending) pending.stillHolds = null;
+    }
   }
 
   #cancelPending(): void {

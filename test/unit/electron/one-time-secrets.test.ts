@@ -94,6 +94,34 @@ test('at quit the clipboard is cleared only if it still holds the secret', async
   assert.equal(await b.clipboard.readText(), 'mine');
 });
 
+test('at exit, a clipboard that reads only asynchronously (Electron 45) is cleared by the last countdown check', async () => {
+  // Electron's clipboard.readText() returns a promise; only clear() is synchronous. At 'exit' no
+  // promise runs, so the decision comes from the check made at the last tick.
+  const electronLike = () => {
+    const { readTextSync: _sync, ...port } = createMemoryClipboard();
+    return port;
+  };
+  const make = () => {
+    const clock = manualClock();
+    const clipboard = electronLike();
+    const vault = new OneTimeSecrets({ clipboard, clock, emit: () => {}, clearDelaySeconds: () => 30, ttlMs: 600_000 });
+    return { clock, clipboard, vault };
+  };
+
+  const a = make();
+  await a.vault.copy(a.vault.hold(SECRET).id, 'token');
+  await a.clock.advance(2_000);
+  a.vault.shutdownSync();
+  assert.equal(await a.clipboard.readText(), '', 'the secret still on the clipboard is wiped at exit');
+
+  const b = make();
+  await b.vault.copy(b.vault.hold(SECRET).id, 'token');
+  await b.clipboard.writeText('what the user copied since');
+  await b.clock.advance(1_000);
+  b.vault.shutdownSync();
+  assert.equal(await b.clipboard.readText(), 'what the user copied since', "the user's own copy survives the exit");
+});
+
 test('closing the dialog forgets the secret but lets a pending clear finish, so pasting still works', async () => {
   const { clock, clipboard, vault } = setup(5);
   const handle = vault.hold(SECRET);

@@ -63,6 +63,17 @@ test("the .deb depends on everything electron-builder's default list holds (GTK 
   assert.deepEqual(ELECTRON_BUILDER_DEB_DEPENDS, defaults);
 });
 
+test('the .deb also depends on what Chromium links against and GTK 3 does not pull in: GBM and ALSA under either package name', () => {
+  const depends = builderConfig.deb?.depends ?? [];
+  assert.ok(depends.includes('libgbm1'), 'without libgbm1 the GPU process cannot load and the window never opens');
+  assert.ok(
+    depends.includes('libasound2t64 | libasound2'),
+    'ALSA is libasound2t64 on Debian 13 / Ubuntu 24.04 and libasound2 before; one name alone breaks the other',
+  );
+  for (const dep of depends)
+    assert.match(dep, /^[a-z0-9.+-]+( \| [a-z0-9.+-]+)*$/, `${dep} is a valid Debian dependency (alternatives with " | ")`);
+});
+
 /** A stand-in Electron binary: Electron's fuse sentinel, wire version 1, eight fuses as Electron ships them. */
 function standInBinary(path: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
