@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 
 // The renderer is bundled by vite into dist/renderer, so its libraries are not needed at run
-// time; electron-builder would still copy every package of `dependencies` into app.asar. These
-// are the packages that only the renderer uses; they belong in devDependencies, and until they
-// move there the packaging config excludes them (and whatever only they pull in) by `files`.
+// time. They are devDependencies, which electron-builder does not copy into app.asar; as a guard
+// against one of them (or something only they pull in) landing in `dependencies` again, the
+// packaging config also excludes them by `files` (packaging.test.ts checks both).
 
 export const RENDERER_ONLY_DEPENDENCIES = [
   '@emotion/react',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { methodSpec } from '../../shared/ipc/contract.ts';
 import type { KeywardEventName, KeywardEvents } from '../../shared/ipc/types.ts';
@@ -12,6 +12,7 @@ import { createConfStore } from '../services/conf-store.ts';
 import type { ClipboardPort, Logger, SecretStore } from '../services/ports.ts';
 import { createKeytarStore } from '../services/secret-store.ts';
 import { PageSessions } from './page-session.ts';
+import { contentTypeOf, rendererFile } from './renderer-files.ts';
 import { apiProblem, hostProblem, originProblem, REFUSAL_MESSAGES, SECRET_HEADER, SECURITY_HEADERS } from './security.ts';
 
 // The browser host: the renderer and the IPC contract served to a browser on 127.0.0.1, for
@@ -50,19 +51,6 @@ const MAX_BODY = 25 * 1024 * 1024;
 /** A code handed to a browser on its command line is valid this long, in case the browser never loads it. */
 export const OPENED_CODE_TTL_MS = 2 * 60_000;
 const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json',
-};
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const secret = randomBytes(32).toString('base64url');
@@ -118,7 +106,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         return refuse(res, 403, refusal, REFUSAL_MESSAGES[refusal]);
       }
       if (path === '/events') return openStream(res);
-      const method = decodeURIComponent(path.slice('/rpc/'.length));
+      // Method names are plain ASCII (shared/ipc/contract.ts): nothing to decode, so no escape can fail.
+      const method = path.slice('/rpc/'.length);
       if (!methodSpec(method)) {
         req.resume();
         return refuse(res, 404, 'unknown_method', 'There is no such method.');
@@ -179,16 +168,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   }
 
   function serveFile(path: string, req: IncomingMessage, res: ServerResponse): void {
-    const relative = path === '/' ? 'index.html' : decodeURIComponent(path).replace(/^\/+/, '');
-    const file = resolve(rendererDir, relative);
-    const inside = file === rendererDir || file.startsWith(rendererDir + sep);
-    if (!inside || relative.split('/').some((part) => part.startsWith('.')) || !existsSync(file) || !statSync(file).isFile()) {
+    const file = rendererFile(rendererDir, path);
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
       if (path === '/' || path === '/index.html') return missingRenderer(res);
       res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not found');
       return;
     }
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': contentTypeOf(file) });
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
   }
 

@@ -120,6 +120,8 @@ test('a wrong Host (DNS rebinding) is refused for pages and API alike', async ()
 test('nothing but the renderer files and the API is reachable', async () => {
   assert.equal((await send('GET', '/%2e%2e/outside.txt', {})).status, 404);
   assert.equal((await send('GET', '/../outside.txt', {})).status, 404);
+  assert.equal((await send('GET', '/%E0%A4%A', {})).status, 404, 'a malformed escape is a 404, not a 500');
+  assert.equal((await rpc('profiles%E0%A4%A', {})).status, 404, 'a malformed method name is an unknown method');
   assert.equal((await send('GET', '/rpc/profiles.list', good())).status, 405);
   assert.equal((await rpc('fs.readFile', {})).status, 404);
   assert.equal((await send('PUT', '/index.html', {})).status, 405);

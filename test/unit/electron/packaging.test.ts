@@ -191,7 +191,14 @@ test("the renderer's libraries stay out of app.asar; every package the main proc
   for (const name of [...RENDERER_ONLY_DEPENDENCIES, 'scheduler', '@mui/system']) {
     assert.equal(packaged(`node_modules/${name}`, 'package.json'), false, `${name} is packaged`);
   }
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  for (const name of RENDERER_ONLY_DEPENDENCIES) {
+    assert.equal(pkg.dependencies[name], undefined, `${name} is a renderer library: it belongs in devDependencies`);
+    assert.ok(pkg.devDependencies[name], `${name} is declared (devDependencies) for the renderer build`);
+  }
   const runtime = Object.keys(pkg.dependencies).filter((d) => !(RENDERER_ONLY_DEPENDENCIES as readonly string[]).includes(d));
   assert.ok(runtime.includes('fastify') && runtime.includes('keytar'));
   for (const name of runtime) assert.equal(packaged(`node_modules/${name}`, 'package.json'), true, `${name} is left out`);
