@@ -5,6 +5,7 @@ import { useApi } from '../app/api.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { ErrorState, LoadingRows } from '../common/states.tsx';
+import { formatDateTime } from '../credentials/format.ts';
 import { RangePicker, rangeQuery, UsageChart, type RangeId } from './usage-chart.tsx';
 
 /** One credential's requests over 24 h / 7 d / 30 d (DESIGN §5 Usage, in the credential's details). */
@@ -21,6 +22,13 @@ export function CredentialUsageDialog({
   const session = useSession();
   const [range, setRange] = useState<RangeId>('24h');
   const titleId = useId();
+  // The same query as the credential editor's, so a credential already loaded is not fetched twice.
+  const credential = useQuery({
+    queryKey: [session.profileId, 'credential', credentialId],
+    queryFn: () => api.credentials.get({ id: credentialId }),
+    enabled: session.state === 'online',
+  });
+  const leakedAt = credential.data?.leakedAt ?? null;
   const usage = useQuery({
     queryKey: qk.usage(session.profileId, { credentialId, range }),
     queryFn: () => api.usage.credential({ id: credentialId, ...rangeQuery(range) }),
@@ -37,6 +45,12 @@ export function CredentialUsageDialog({
     >
       <DialogTitle id={titleId}>Usage of “{credentialName}”</DialogTitle>
       <DialogContent>
+        {leakedAt && (
+          <Alert severity="error" sx={{ mb: 2 }} data-testid="leaked-alert">
+            Reported as leaked on {formatDateTime(Date.parse(leakedAt))} and revoked at once: every request since is denied as revoked.
+            Issue a replacement; the audit log holds where the token was found.
+          </Alert>
+        )}
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
           <RangePicker value={range} onChange={setRange} />
           {usage.data && (

@@ -125,7 +125,8 @@ export function UsageChart({
             height={260}
             series={chartSeries}
             xAxis={[{ data: labels, scaleType: 'band', tickLabelStyle: { fontSize: 11 } }]}
-            yAxis={[{ tickMinStep: 1 }]}
+            // Whole requests only; an empty range keeps a 0–1 axis instead of a run of 0.0… ticks.
+            yAxis={[{ tickMinStep: 1, min: 0, ...(empty ? { max: 1 } : {}), valueFormatter: (v: number) => v.toLocaleString() }]}
             margin={{ left: 8, right: 24, top: 8, bottom: 8 }}
             slotProps={{ legend: { position: { vertical: 'bottom', horizontal: 'center' } } }}
           />

@@ -207,9 +207,10 @@ test('a new webhook shows its signing secret once, delivers a signed event to th
   assert.equal(hooks.items.find((h) => h.name === 'ops chat')?.enabled, false);
 });
 
-test('a credential reported as leaked is revoked and marked leaked in the grid', async () => {
+test('a credential reported as leaked is revoked and marked leaked in the grid and in its details', async () => {
   const { page } = stack;
   const leaky = await issue('leaky ci');
+  await issue('tidy ci');
   await goTo(page, 'Credentials');
   // Issued outside the console, as by another admin: Sync brings it in even if this list is fresh.
   await page.getByRole('button', { name: 'Sync' }).click();
@@ -238,4 +239,20 @@ test('a credential reported as leaked is revoked and marked leaked in the grid',
     .getByRole('tooltip')
     .filter({ hasText: /Reported as leaked on .* and revoked at once/ })
     .waitFor();
+
+  // Its details (the usage dialog) say so too, with what to do next.
+  await page.getByRole('button', { name: 'Usage leaky ci' }).click();
+  const details = page.getByTestId('credential-usage-dialog');
+  await details.getByTestId('leaked-alert').waitFor();
+  assert.match(
+    (await details.getByTestId('leaked-alert').textContent()) ?? '',
+    /Reported as leaked on .* revoked at once.*Issue a replacement/,
+  );
+  await details.getByRole('button', { name: 'Close' }).click();
+
+  // A credential never reported carries no such warning in its details.
+  await page.getByRole('button', { name: 'Usage tidy ci' }).click();
+  await page.getByTestId('credential-usage-dialog').getByTestId('usage-totals').waitFor();
+  assert.equal(await page.getByTestId('credential-usage-dialog').getByTestId('leaked-alert').count(), 0);
+  await page.getByTestId('credential-usage-dialog').getByRole('button', { name: 'Close' }).click();
 });

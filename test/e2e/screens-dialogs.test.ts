@@ -265,7 +265,7 @@ view('lifecycle: the Policies screen, the webhook editor and a delivery log', 3,
   }).finally(() => world.stack.rest('PUT', '/v1/policy/lifetime', { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 }));
 });
 
-view('lifecycle: a credential reported leaked in the grid', 1, async (page, theme, look) => {
+view('lifecycle: a credential reported leaked, in the grid and its details', 1, async (page, theme, look) => {
   const name = `leaked ${theme}`;
   const { secret } = await world.stack.rest<{ secret: string }>('POST', '/v1/credentials', {
     name,
@@ -287,6 +287,11 @@ view('lifecycle: a credential reported leaked in the grid', 1, async (page, them
     await page.getByRole('option', { name: 'Any status, revoked too' }).click();
     await page.getByRole('row').filter({ hasText: name }).getByTestId('leaked-chip').waitFor();
     await look('screen-credentials-leaked');
+    await page.getByRole('button', { name: `Usage ${name}` }).click();
+    await page.getByTestId('credential-usage-dialog').getByTestId('leaked-alert').waitFor();
+    await look('dialog-credential-leaked');
+    await page.getByTestId('credential-usage-dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('credential-usage-dialog').waitFor({ state: 'detached' });
     await page.getByLabel('Search credentials').fill('');
     await page.getByRole('combobox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'All but revoked' }).click();
