@@ -15,6 +15,8 @@ export interface NginxOptions {
   upstreamPort: number;
   /** Seconds after which nginx is stopped whatever happens. */
   lifetimeSec?: number;
+  /** Another configuration than the documented one (same arguments as nginxConfig). */
+  config?: (dir: string, listenPort: number, keywardPort: number, upstreamPort: number) => string;
 }
 
 export interface RunningNginx {
@@ -92,12 +94,27 @@ http {
 `;
 }
 
+/**
+ * docs/operations.md's "protect only part of a site": auth_request on `location /api/` only, an
+ * open `location /public/` to the same upstream, and, with `guard`, the server-level refusal of
+ * `;`, `%2f` and `%5c` in the path that the docs give for it.
+ */
+export function partialNginxConfig(guard: boolean) {
+  return (dir: string, listenPort: number, keywardPort: number, upstreamPort: number): string => {
+    const full = nginxConfig(dir, listenPort, keywardPort, upstreamPort);
+    const guardLine = guard ? `    if ($request_uri ~* "^[^?]*(;|%2f|%5c)") { return 400; }\n` : '';
+    return full
+      .replace('    listen 127.0.0.1:' + listenPort + ';\n', (m) => `${m}${guardLine}`)
+      .replace('    location / {', `    location /public/ {\n      proxy_pass http://api_backend;\n    }\n\n    location /api/ {`);
+  };
+}
+
 async function launch(options: NginxOptions): Promise<RunningNginx | string> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-nginx-'));
   // nginx workers drop root privileges; they must be able to reach this folder.
   chmodSync(dir, 0o755);
   const port = await freePort();
-  const config = nginxConfig(dir, port, options.keywardPort, options.upstreamPort);
+  const config = (options.config ?? nginxConfig)(dir, port, options.keywardPort, options.upstreamPort);
   const configFile = join(dir, 'nginx.conf');
   writeFileSync(configFile, config);
   const errorLog = () => (existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '');
