@@ -56,7 +56,7 @@ test('with the documented guard, no path parameter or encoded slash reaches the 
     '/public/..%5Capi%5Cclients',
   ])
     assert.equal(await rawRequest(guarded.port, 'GET', target, {}), 400, target);
-  assert.deepEqual(upstream.received, [], 'nothing reached the upstream');
+  assert.equal(upstream.received.length, 0, 'nothing reached the upstream');
 
   assert.equal(await rawRequest(guarded.port, 'GET', '/public/page?q=a;b', {}), 200, 'a ; in the query string is not a path parameter');
   assert.equal(await rawRequest(guarded.port, 'GET', '/api/clients', {}), 401);
