@@ -108,12 +108,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     const outbox = dispatcher;
     ctx.onNotify = () => outbox.kick();
+    ctx.onCacheBehind = (error) =>
+      logger.warn({ err: error }, 'a committed write could not be applied to the authorization cache; failing closed until it is reloaded');
     database.feed.subscribe((events) => cache.apply(events));
     const maxStaleMs = (options.maxStaleSeconds ?? 30) * 1000;
     let feedInSync = true;
-    database.feed.watch?.((inSync, sinceMs, how) => {
+    ctx.followFeed(maxStaleMs, (inSync, _sinceMs, how) => {
       feedInSync = inSync;
-      ctx.cacheTrustedUntilMs = inSync ? Infinity : sinceMs + maxStaleMs;
       if (inSync) logger.warn({ caughtUp: how }, 'the change feed is in sync again; authorization answers from the cache');
       else logger.warn({ maxStaleSeconds: maxStaleMs / 1000 }, 'the change feed is out of sync; authorization fails closed if this lasts');
     });

@@ -36,7 +36,12 @@ export class UsageCounter {
   #current: MinuteCounts = new Map();
   /** Minutes that ended and counts that failed to be written, waiting for the next flush. */
   readonly #waiting = new Map<number, MinuteCounts>();
+  /** Taken by the write under way: still counted by pending() until it has committed. */
+  #inFlight: [number, MinuteCounts][] | null = null;
+  /** Flushes run one at a time, each after the previous one ended. */
   #flushing: Promise<void> = Promise.resolve();
+  /** A flush queued behind the running one and not yet started: later calls share it. */
+  #queued: Promise<void> | null = null;
   #retryEntries = 0;
 
   constructor(db: Kysely<Database>, flushEveryMs: number, onError: (error: unknown) => void) {
@@ -90,15 +95,24 @@ export class UsageCounter {
         for (let i = 0; i < REASON_COUNT; i += 1)
           if (c[i]! > 0) rows.push({ credentialId, minute, reason: DECISION_REASONS[i]!, count: c[i]! });
     };
+    for (const [minute, counts] of this.#inFlight ?? []) add(minute, counts);
     for (const [minute, counts] of this.#waiting) add(minute, counts);
     add(this.#minute, this.#current);
     return rows;
   }
 
-  /** Adds every count so far to the database; failures stay queued for the next flush. */
+  /**
+   * Adds every count so far to the database; failures stay queued for the next flush. Never two
+   * writes at once: while one is slow (a database that hangs, a lock), timer ticks share the one
+   * flush queued behind it, which takes everything counted until it starts.
+   */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(() => this.#write());
-    return this.#flushing;
+    this.#queued ??= this.#flushing.then(() => {
+      this.#queued = null;
+      return this.#write();
+    });
+    this.#flushing = this.#queued;
+    return this.#queued;
   }
 
   async #write(): Promise<void> {
@@ -110,6 +124,7 @@ export class UsageCounter {
     const batch = [...this.#waiting];
     this.#waiting.clear();
     this.#retryEntries = 0;
+    this.#inFlight = batch;
     const minuteRows: { credential_id: string; bucket: number; reason: string; count: number }[] = [];
     const hours = new Map<string, { credential_id: string; bucket: number; reason: string; count: number }>();
     for (const [minute, counts] of batch) {
@@ -131,8 +146,10 @@ export class UsageCounter {
         await upsertAdd(tx, 'usage_minute', minuteRows);
         await upsertAdd(tx, 'usage_hour', [...hours.values()]);
       });
+      this.#inFlight = null;
     } catch (error) {
       // Kept, merged with newer counts, written by the next flush.
+      this.#inFlight = null;
       for (const [minute, counts] of batch) this.#merge(minute, counts);
       this.#dropOldestBeyondCap();
       this.#onError(error);

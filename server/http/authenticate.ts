@@ -11,6 +11,7 @@ import type { FailedAuthLimiter } from './rate-limit.ts';
 import type { VerificationGate } from '../services/passwords.ts';
 import { clientAddress, presentedToken } from './request-parts.ts';
 import { DECISION_MESSAGES } from './denial-messages.ts';
+import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
 import type { ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { DecisionReason } from '../../shared/domain/types.ts';
 
@@ -74,6 +75,19 @@ function tooManyFailures(waitMs: number, out: AuthHeaders): ApiError {
   return new ApiError('too_many_requests', `Too many failed authentications from this address; try again in ${seconds} s.`);
 }
 
+/**
+ * The admin API checks its caller against the same cache as authorization, so it keeps the same
+ * bound (--max-stale-seconds): once the change feed has been down longer, a credential revoked or
+ * stripped of its keyward.* roles through another instance might still pass here, so every
+ * caller gets 503 database_unavailable (reason stale_cache) until the feed is back. The
+ * authorization endpoints are exempt: they answer the stale_cache decision themselves.
+ */
+function refuseStaleCache(ctx: ServiceContext, out: AuthHeaders): void {
+  if (ctx.cacheTrusted(ctx.now())) return;
+  out['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  throw new ApiError('database_unavailable', DECISION_MESSAGES.stale_cache, { reason: 'stale_cache' });
+}
+
 /** An onRequest hook: authenticates before the body is read, so rejected callers cost little. */
 export function makeAuthenticator(
   ctx: ServiceContext,
@@ -92,7 +106,10 @@ export function makeAuthenticator(
     const headers: AuthHeaders = {};
     try {
       if (auth.kind === 'basic') request.selfUser = await basicUser(ctx, limiter, passwords, request, ip, headers);
-      else request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, ip, auth.permission, headers), ip);
+      else {
+        if (auth.permission !== 'keyward.authorize') refuseStaleCache(ctx, headers);
+        request.actor = credentialActor(authenticateToken(ctx, limiter, request.headers, ip, auth.permission, headers), ip);
+      }
     } finally {
       for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     }

@@ -4,7 +4,7 @@ import type { CredentialView } from '../../shared/domain/authorize.ts';
 import { AuthzCache } from '../authz/cache.ts';
 import type { SecretHasher } from '../authz/hasher.ts';
 import type { LastUsedTracker } from '../authz/last-used.ts';
-import type { ChangeEvent, ChangeFeed } from '../storage/change-feed.ts';
+import type { ChangeEvent, ChangeFeed, FeedStatusListener } from '../storage/change-feed.ts';
 import { newId, type Queryable } from '../storage/rows.ts';
 import type { Database } from '../storage/schema.ts';
 import { enqueue, eventsOf, type OutboxEvent } from '../webhooks/outbox.ts';
@@ -67,6 +67,8 @@ export class ServiceContext {
   usage: UsageRecorder = NO_USAGE;
   /** Called after a write queued webhook events, so the delivery worker looks at once. */
   onNotify: (() => void) | null = null;
+  /** Told when a committed write could not be applied to this instance's cache (for the log). */
+  onCacheBehind: ((error: unknown) => void) | null = null;
 
   /**
    * Until when the authorization cache may answer (epoch ms): Infinity while the change feed is
@@ -91,6 +93,17 @@ export class ServiceContext {
     this.hasher = parts.hasher;
     this.lastUsed = parts.lastUsed;
     this.now = parts.now ?? Date.now;
+  }
+
+  /**
+   * Keeps cacheTrustedUntilMs to the feed's state: trusted while in sync, for `maxStaleMs` after
+   * it fell out of sync; `listener` is told too (logs, readiness).
+   */
+  followFeed(maxStaleMs: number, listener: FeedStatusListener): void {
+    this.feed.watch?.((inSync, sinceMs, how) => {
+      this.cacheTrustedUntilMs = inSync ? Infinity : sinceMs + maxStaleMs;
+      listener(inSync, sinceMs, how);
+    });
   }
 
   /** Whether authorization may still answer from the cache (fail closed with stale_cache if not). */
@@ -118,21 +131,34 @@ export class ServiceContext {
         return result;
       });
     };
-    const run = async (): Promise<T> => {
+    const commit = async (): Promise<WriteOutcome<T>> => {
       // Another instance's concurrent write makes PostgreSQL abort one of the two (40001); the
       // loser re-runs against the new state, where its version checks then see the conflict.
       for (let tries = 1; ; tries += 1) {
         try {
-          const outcome = await attempt();
-          await this.feed.publish(outcome.events);
-          this.onNotify?.();
-          return outcome.value;
+          return await attempt();
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           if (tries >= 8 || !RETRYABLE.has(String(code))) throw error;
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
         }
       }
+    };
+    const run = async (): Promise<T> => {
+      const outcome = await commit();
+      // Committed (and, on PostgreSQL, announced to the other instances by the same COMMIT):
+      // from here the answer is the write's own. A failed reload of this instance's cache must
+      // not turn it into an error — the client would repeat a write that happened — but the
+      // cache now misses it (a revoke would still pass here), so authorization and the admin
+      // API fail closed at once, until the feed's background reload has caught up.
+      try {
+        await this.feed.publish(outcome.events);
+      } catch (error) {
+        this.cacheTrustedUntilMs = Math.min(this.cacheTrustedUntilMs, this.now());
+        this.onCacheBehind?.(error);
+      }
+      this.onNotify?.();
+      return outcome.value;
     };
     const next = this.#queue.then(run, run);
     this.#queue = next.catch(() => undefined);

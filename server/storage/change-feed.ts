@@ -20,7 +20,9 @@ export interface ChangeFeed {
   /**
    * Optional (feeds that can lose contact): `listener(true, now)` once this instance hears every
    * other instance's changes again and has caught up; `listener(false, since)` when it stopped
-   * hearing them at `since` (epoch ms). A feed without it is always in sync (in-process).
+   * hearing them at `since` (epoch ms), or when applying a committed write to this instance's
+   * own cache failed (the cache is behind until a reload succeeds). A feed without it is always
+   * in sync.
    */
   watch?(listener: FeedStatusListener): void;
   close(): Promise<void>;
@@ -29,20 +31,75 @@ export interface ChangeFeed {
 /** `how` says how a feed that is in sync again caught up (for the log). */
 export type FeedStatusListener = (inSync: boolean, sinceMs: number, how?: string) => void;
 
-/** Single-instance feed: delivery is a direct call. */
+/** Delay before the n-th retry of a failed reload: 50 ms doubling to at most 2 s. */
+function resyncDelayMs(attempt: number): number {
+  return Math.min(50 * 2 ** attempt, 2000);
+}
+
+/**
+ * Single-instance feed: delivery is a direct call, one at a time (a full reload never overtakes
+ * a targeted one). A delivery that fails after its write committed (the database became
+ * unreadable) leaves the cache behind the database: the feed reports itself out of sync and
+ * retries a full reload with backoff until it succeeds.
+ */
 export class LocalChangeFeed implements ChangeFeed {
   #handlers: ChangeHandler[] = [];
+  #watchers: FeedStatusListener[] = [];
+  #delivery: Promise<unknown> = Promise.resolve();
+  #behind = false;
+  #retry: NodeJS.Timeout | null = null;
+  #closed = false;
 
-  async publish(events: ChangeEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    for (const handler of this.#handlers) await handler(events);
+  publish(events: ChangeEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return this.#deliver(events).catch((error: unknown) => {
+      this.#resync();
+      throw error;
+    });
   }
 
   subscribe(handler: ChangeHandler): void {
     this.#handlers.push(handler);
   }
 
+  watch(listener: FeedStatusListener): void {
+    this.#watchers.push(listener);
+  }
+
   async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#retry) clearTimeout(this.#retry);
+    await this.#delivery.catch(() => undefined);
     this.#handlers = [];
+  }
+
+  #deliver(events: ChangeEvent[]): Promise<void> {
+    const run = async () => {
+      for (const handler of this.#handlers) await handler(events);
+    };
+    const next = this.#delivery.then(run, run);
+    this.#delivery = next.catch(() => undefined);
+    return next;
+  }
+
+  #resync(attempt = 0): void {
+    if (this.#closed || (this.#behind && attempt === 0)) return;
+    if (!this.#behind) {
+      this.#behind = true;
+      const at = Date.now();
+      for (const listener of this.#watchers) listener(false, at);
+    }
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      this.#deliver([{ kind: 'all' }]).then(
+        () => {
+          this.#behind = false;
+          const at = Date.now();
+          for (const listener of this.#watchers) listener(true, at, 'reloaded everything');
+        },
+        () => this.#resync(attempt + 1),
+      );
+    }, resyncDelayMs(attempt));
+    this.#retry.unref();
   }
 }

@@ -22,10 +22,17 @@ const SOCKET_CODES = new Set([
 
 /**
  * PostgreSQL SQLSTATEs: 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now
- * (starting up or in recovery), 53300 too_many_connections, 25006 read_only_sql_transaction (a
- * hot standby after a failover), and class 08 (connection exceptions).
+ * (starting up or in recovery), 53300 too_many_connections, 53100 disk_full (as SQLITE_FULL),
+ * 25006 read_only_sql_transaction (a write reached a hot standby after a failover, or NOTIFY
+ * during recovery), and class 08 (connection exceptions, matched by prefix).
+ *
+ * Not 55000 object_not_in_prerequisite_state: it marks a statement run in a state where it
+ * cannot succeed (currval before nextval in the session, say), which repeating never fixes; the one
+ * transient use ("recovery is in progress") is from WAL control functions Keyward never calls,
+ * and a standby refuses Keyward's writes with 25006 instead. Nor 40001/40P01: ServiceContext
+ * re-runs those itself.
  */
-const PG_CODES = new Set(['57P01', '57P02', '57P03', '53300', '25006']);
+const PG_CODES = new Set(['57P01', '57P02', '57P03', '53300', '53100', '25006']);
 
 /** pg's own messages when a connection ends or cannot be had (they carry no code). */
 const PG_MESSAGES = [

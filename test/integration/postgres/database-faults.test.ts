@@ -296,3 +296,57 @@ test(
     assert.equal((await readiness(b)).status, 200);
   },
 );
+
+test(
+  'a database that turns read-only (writes reaching a standby after a failover, SQLSTATE 25006) refuses writes with 503 and Retry-After, keeps serving reads, and takes writes again once it is writable',
+  { timeout: 60_000 },
+  async () => {
+    const group = await startInstances(1);
+    groups.push(group);
+    const [a] = group.instances as [Instance];
+    await seedCatalog(a);
+    const database = new URL(group.databaseUrl).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: cluster.url.replace(/\/keyward$/, '/postgres') });
+    await admin.connect();
+    // New sessions start read-only, as on a hot standby; the pool's sessions are ended so it
+    // opens new ones (the feed's stay: it only listens).
+    const renewSessions = () =>
+      admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name not like 'keyward-feed-%'",
+        [database],
+      );
+    try {
+      await admin.query(`alter database ${database} set default_transaction_read_only = on`);
+      try {
+        await renewSessions();
+        assert.ok(
+          await eventually(
+            async () => {
+              const res = await a.request('POST', '/v1/roles', { body: { name: unique('Standby'), actions: [] } });
+              assert.ok(res.status !== 201 && res.status !== 500, `${res.status} ${res.text}`);
+              assert.ok(refusedProperly(res), `${res.status} ${res.text}`);
+              return a.logs.some((line) => line.includes('"code":"25006"'));
+            },
+            10_000,
+            50,
+          ),
+          'writes are refused because the session is read-only (25006), with 503',
+        );
+        expectStatus(await a.request('GET', '/v1/roles'), 200, 'reads work on a read-only database');
+      } finally {
+        await admin.query(`alter database ${database} reset default_transaction_read_only`);
+      }
+      await renewSessions();
+    } finally {
+      await admin.end();
+    }
+    assert.ok(
+      await eventually(
+        async () => (await a.request('POST', '/v1/roles', { body: { name: unique('Primary again'), actions: [] } })).status === 201,
+        10_000,
+        50,
+      ),
+      'writes work again',
+    );
+  },
+);

@@ -60,3 +60,40 @@ test('a PostgreSQL that refuses the connection is "unavailable"; API errors and 
     true,
   );
 });
+
+test('PostgreSQL SQLSTATEs: "not available right now" answers 503, everything else stays a 500 or its own answer', () => {
+  // [SQLSTATE, condition name, unavailable?]
+  const table: [string, string, boolean][] = [
+    ['08000', 'connection_exception', true],
+    ['08003', 'connection_does_not_exist', true],
+    ['08006', 'connection_failure', true],
+    ['08001', 'sqlclient_unable_to_establish_sqlconnection', true],
+    ['08004', 'sqlserver_rejected_establishment_of_sqlconnection', true],
+    ['08P01', 'protocol_violation', true],
+    ['57P01', 'admin_shutdown', true],
+    ['57P02', 'crash_shutdown', true],
+    ['57P03', 'cannot_connect_now', true],
+    ['53300', 'too_many_connections', true],
+    ['53100', 'disk_full', true],
+    ['25006', 'read_only_sql_transaction', true],
+    // A statement that cannot succeed in this state (currval before nextval): repeating never helps.
+    ['55000', 'object_not_in_prerequisite_state', false],
+    ['55P03', 'lock_not_available', false],
+    // Re-run by ServiceContext itself, then answered 409 when the conflict is real.
+    ['40001', 'serialization_failure', false],
+    ['40P01', 'deadlock_detected', false],
+    ['23505', 'unique_violation', false],
+    ['42P01', 'undefined_table', false],
+    ['42601', 'syntax_error', false],
+    ['22P02', 'invalid_text_representation', false],
+    ['57014', 'query_canceled', false],
+    ['XX000', 'internal_error', false],
+    // Not class 08: only the two-character class prefix counts.
+    ['80800', 'not a SQLSTATE of class 08', false],
+  ];
+  for (const [code, name, unavailable] of table) {
+    const error = Object.assign(new Error(`pg error ${name}`), { code, severity: 'ERROR' });
+    assert.equal(isDatabaseUnavailable(error), unavailable, `${code} ${name}`);
+    assert.equal(isDatabaseUnavailable(new Error('query failed', { cause: error })), unavailable, `${code} ${name} as a cause`);
+  }
+});
