@@ -96,8 +96,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       lastUsed,
       serializable: database.dialect === 'postgres',
     });
-    usage = new UsageCounter(database.db, options.usageFlushMs ?? 5000, (error) =>
-      logger.error({ err: error }, 'writing usage counts failed; they are kept and retried'),
+    usage = new UsageCounter(
+      database.db,
+      options.usageFlushMs ?? 5000,
+      (error) => logger.error({ err: error }, 'writing usage counts failed; they are kept and retried'),
+      {
+        onDropped: (dropped) =>
+          logger.error(
+            dropped,
+            'usage counts dropped: the database stayed unavailable longer than the retry buffer holds (500,000 credential-minutes)',
+          ),
+      },
     );
     ctx.usage = usage;
     dispatcher = new WebhookDispatcher(database.db, {

@@ -30,6 +30,8 @@ export interface UsageRow {
 export class UsageCounter {
   readonly #db: Kysely<Database>;
   readonly #onError: (error: unknown) => void;
+  readonly #onDropped: (dropped: { credentialMinutes: number; until: string }) => void;
+  readonly #maxRetryEntries: number;
   readonly #timer: NodeJS.Timeout;
   readonly #pruneTimer: NodeJS.Timeout;
   #minute = -1;
@@ -44,9 +46,16 @@ export class UsageCounter {
   #queued: Promise<void> | null = null;
   #retryEntries = 0;
 
-  constructor(db: Kysely<Database>, flushEveryMs: number, onError: (error: unknown) => void) {
+  constructor(
+    db: Kysely<Database>,
+    flushEveryMs: number,
+    onError: (error: unknown) => void,
+    options: { onDropped?: (dropped: { credentialMinutes: number; until: string }) => void; maxRetryEntries?: number } = {},
+  ) {
     this.#db = db;
     this.#onError = onError;
+    this.#onDropped = options.onDropped ?? (() => {});
+    this.#maxRetryEntries = options.maxRetryEntries ?? MAX_RETRY_ENTRIES;
     this.#timer = setInterval(() => void this.flush(), flushEveryMs);
     this.#timer.unref();
     this.#pruneTimer = setInterval(() => void this.prune(Date.now()).catch(onError), 3_600_000);
@@ -157,13 +166,20 @@ export class UsageCounter {
   }
 
   #dropOldestBeyondCap(): void {
-    if (this.#retryEntries <= MAX_RETRY_ENTRIES) return;
+    if (this.#retryEntries <= this.#maxRetryEntries) return;
     const minutes = [...this.#waiting.keys()].sort((a, b) => a - b);
+    let dropped = 0;
+    let until = 0;
     for (const minute of minutes) {
-      if (this.#retryEntries <= MAX_RETRY_ENTRIES) break;
-      this.#retryEntries -= this.#waiting.get(minute)!.size;
+      if (this.#retryEntries <= this.#maxRetryEntries) break;
+      const size = this.#waiting.get(minute)!.size;
+      this.#retryEntries -= size;
+      dropped += size;
+      until = minute;
       this.#waiting.delete(minute);
     }
+    // Said once per flush that drops, so a gap in the charts is explained in the log.
+    this.#onDropped({ credentialMinutes: dropped, until: new Date((until + 1) * MINUTE_MS).toISOString() });
   }
 
   /** Deletes minute rows older than 2 days and hour rows older than 400 days. */

@@ -134,3 +134,37 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+test('usage counts beyond the retry buffer during a long outage are dropped oldest first, and the drop is reported (sqlite)', async () => {
+  await withDatabase('sqlite', async (database, ids) => {
+    const dropped: { credentialMinutes: number; until: string }[] = [];
+    const errors: unknown[] = [];
+    const counter = new UsageCounter(database.db, 3_600_000, (error) => errors.push(error), {
+      maxRetryEntries: 4,
+      onDropped: (d) => dropped.push(d),
+    });
+    // The outage: the table the flush writes to is gone.
+    await database.db.schema.alterTable('usage_minute').renameTo('usage_minute_away').execute();
+    const first = Date.parse('2026-06-01T12:00:30.000Z');
+    for (const id of ids.slice(0, 3)) counter.count(id, 'granted', first);
+    for (const id of ids.slice(0, 3)) counter.count(id, 'granted', first + 60_000);
+    await counter.flush();
+    assert.equal(errors.length, 1, 'the failed write is reported');
+    assert.deepEqual(dropped, [{ credentialMinutes: 3, until: '2026-06-01T12:01:00.000Z' }], 'the oldest minute went, and the log says so');
+    assert.deepEqual(
+      counter.pending().map((r) => r.minute),
+      [first + 60_000, first + 60_000, first + 60_000].map((ms) => Math.floor(ms / 60_000)),
+      'the newer minute is kept for the retry',
+    );
+
+    await database.db.schema.alterTable('usage_minute_away').renameTo('usage_minute').execute();
+    await counter.flush();
+    const stored = await database.db
+      .selectFrom('usage_minute')
+      .select((eb) => eb.fn.sum<string>('count').as('n'))
+      .executeTakeFirst();
+    assert.equal(Number(stored?.n), 3, 'what was kept is written once the database is back');
+    assert.equal(dropped.length, 1);
+    await counter.close();
+  });
+});
