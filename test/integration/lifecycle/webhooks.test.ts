@@ -197,6 +197,46 @@ test('credential.expiring is sent once when a credential enters its warning wind
   await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
 });
 
+test('a re-dated credential is warned about and reported expired again for its new date; an edit that keeps the date is not', async () => {
+  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
+  const { webhook } = await hook(['credential.expiring', 'credential.expired']);
+  const { credential } = await makeCredential(s, { expiresAt: expiresIn(1500) });
+  const mine = (type: string) => (r: { json: { type: string; data: Json } }) =>
+    r.json.type === type && r.json.data.credential.id === credential.id;
+  await receiver.waitFor(1, mine('credential.expiring'));
+  await receiver.waitFor(1, mine('credential.expired'));
+
+  // Out of the window: the marks are cleared, nothing is sent yet.
+  const later = expiresIn(3 * 86_400_000);
+  const moved = await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: later } });
+  assert.equal(moved.status, 200, moved.text);
+  // The same instant spelt differently, and an edit of the name only, are no new date.
+  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: later.replace('Z', '+00:00') } });
+  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { name: unique('Renamed') } });
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  assert.equal(receiver.received.filter(mine('credential.expiring')).length, 1, 'three days ahead is outside a one-day window');
+
+  // Back into the window: a new warning with the new date, then a new expiry report.
+  const soon = expiresIn(2000);
+  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: soon } });
+  const warnings = await receiver.waitFor(2, mine('credential.expiring'));
+  assert.equal((warnings[1]!.json.data.credential as Json).expiresAt, soon);
+  const expiries = await receiver.waitFor(2, mine('credential.expired'));
+  assert.equal((expiries[1]!.json.data.credential as Json).expiresAt, soon);
+  // Later checks send neither again.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  assert.equal(receiver.received.filter(mine('credential.expiring')).length, 2);
+  assert.equal(receiver.received.filter(mine('credential.expired')).length, 2);
+
+  // A roll keeps the date, so it is no reason to warn again.
+  const rolled = await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: {} });
+  assert.equal(rolled.status, 200, rolled.text);
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  assert.equal(receiver.received.filter(mine('credential.expired')).length, 2);
+  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 } });
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
 test('webhook targets are https outside private ranges, or http to loopback; others are a clear 400', async () => {
   for (const url of [
     'http://example.com/hook',
