@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import { assertError } from '../../helpers/assert-api.ts';
 import { eventually, expiresIn, makeCredential, makeRole, unique } from '../../helpers/builders.ts';
@@ -50,6 +51,40 @@ test('a revoke reaches the receiver signed so that the Standard Webhooks library
   assert.throws(() =>
     new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(delivery!.body, delivery!.headers as Record<string, string>),
   );
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
+test('a leak report reaches the receiver as credential.leak_reported, verified by the library and holding neither the token nor its hash', async () => {
+  const { webhook, secret } = await hook(['credential.leak_reported', 'credential.revoked']);
+  const { credential, secret: token } = await makeCredential(s);
+  const url = `https://github.com/acme/app/blob/main/.env#L3?leaked=${token}`;
+  const reported = await s.request('POST', '/v1/leaks', { token: null, body: { token, source: `scanner ${token}`, url } });
+  assert.equal(reported.status, 202);
+  const mine = (type: string) => (r: { json: { type: string; data: Json } }) =>
+    r.json.type === type && r.json.data.credential.id === credential.id;
+  const [leak] = await receiver.waitFor(1, mine('credential.leak_reported'));
+  const [revoked] = await receiver.waitFor(1, mine('credential.revoked'));
+
+  const verified = new Webhook(secret).verify(leak!.body, leak!.headers as Record<string, string>) as Json;
+  assert.equal(verified.type, 'credential.leak_reported');
+  assert.equal(verified.data.credential.name, credential.name);
+  assert.equal(verified.data.credential.status, 'revoked');
+  assert.ok(verified.data.credential.leakedAt, 'the payload says when it was reported');
+  assert.equal(verified.data.report.url, 'https://github.com/acme/app/blob/main/.env#L3?leaked=[redacted]');
+  assert.equal(verified.data.report.source, 'scanner [redacted]');
+  assert.equal(revoked!.json.data.cause, 'leak_reported');
+
+  const db = new Database(s.dbPath, { readonly: true });
+  const { secret_hash: hash } = db.prepare('select secret_hash from credentials where id = ?').get(credential.id) as { secret_hash: string };
+  db.close();
+  for (const delivery of [leak!, revoked!]) {
+    assert.ok(!delivery.body.includes(token), 'the payload never holds the token');
+    assert.doesNotMatch(delivery.body, /kw_[0-9A-Za-z]{38}/, 'nor any other kw_ token');
+    assert.ok(!delivery.body.includes(hash), 'nor its hash');
+    const keys = JSON.stringify(delivery.json, (key, value: unknown) => (key === '' || typeof value === 'object' ? value : key));
+    assert.doesNotMatch(keys, /hash|secret|token/i, 'nor a field that could hold one');
+    assert.ok(!delivery.body.includes(secret), 'nor the signing secret');
+  }
   await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
 });
 
