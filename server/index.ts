@@ -51,6 +51,8 @@ export interface ServerOptions {
   /** How often the outbox and expiries are looked at (default 1 s and 60 s). */
   webhookPollMs?: number;
   expiryCheckMs?: number;
+  /** The webhook worker's clock (default Date.now; tests move it on to reach the 24 h limit). */
+  webhookClock?: () => number;
 }
 
 export interface RunningServer {
@@ -105,6 +107,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       onError: (error, what) => logger.warn({ err: error }, what),
       ...(options.webhookPollMs ? { pollMs: options.webhookPollMs } : {}),
       ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
+      ...(options.webhookClock ? { now: options.webhookClock } : {}),
     });
     const outbox = dispatcher;
     ctx.onNotify = () => outbox.kick();

@@ -60,7 +60,10 @@ export interface TestServerOptions {
   /** The admin token to use when the database is not empty (a restart on an existing file). */
   adminToken?: string;
   /** Lifecycle timings (usage flush, webhook retries and polling, expiry checks); see ServerOptions. */
-  lifecycle?: Pick<ServerOptions, 'usageFlushMs' | 'webhookBackoffMs' | 'webhookPollMs' | 'expiryCheckMs' | 'webhookAllowPrivate'>;
+  lifecycle?: Pick<
+    ServerOptions,
+    'usageFlushMs' | 'webhookBackoffMs' | 'webhookPollMs' | 'expiryCheckMs' | 'webhookAllowPrivate' | 'webhookClock'
+  >;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {

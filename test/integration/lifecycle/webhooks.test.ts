@@ -75,7 +75,9 @@ test('a leak report reaches the receiver as credential.leak_reported, verified b
   assert.equal(revoked!.json.data.cause, 'leak_reported');
 
   const db = new Database(s.dbPath, { readonly: true });
-  const { secret_hash: hash } = db.prepare('select secret_hash from credentials where id = ?').get(credential.id) as { secret_hash: string };
+  const { secret_hash: hash } = db.prepare('select secret_hash from credentials where id = ?').get(credential.id) as {
+    secret_hash: string;
+  };
   db.close();
   for (const delivery of [leak!, revoked!]) {
     assert.ok(!delivery.body.includes(token), 'the payload never holds the token');
@@ -210,6 +212,103 @@ test('a receiver that trickles its answer and never finishes it is cut off at th
     slow.closeAllConnections();
     await new Promise((resolve) => slow.close(resolve));
     for (const timer of trickles) clearInterval(timer);
+  }
+});
+
+test('a redirect is not followed: a 302 counts as a failed attempt, is retried, and its Location is never called', async () => {
+  const target = await startReceiver();
+  let redirects = 0;
+  const redirecting = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      redirects += 1;
+      res.writeHead(302, { location: target.url });
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = redirecting.address() as AddressInfo;
+    const { webhook } = await hook(['policy.changed'], `http://127.0.0.1:${port}/moved`);
+    await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const first = async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items[0];
+    assert.ok(await eventually(async () => (await first())?.attempts >= 2, 5000), 'the 302 was retried');
+    const entry = await first();
+    assert.equal(entry.status, 'pending', 'a redirect is no delivery');
+    assert.equal(entry.lastStatus, 302);
+    assert.match(entry.lastError, /Redirects are not followed/);
+    assert.ok(redirects >= 2);
+    assert.equal(target.received.length, 0, 'the Location target was never called');
+    await s.request('PATCH', `/v1/webhooks/${webhook.id}`, { body: { enabled: false } });
+  } finally {
+    await new Promise((resolve) => redirecting.close(resolve));
+    await target.close();
+  }
+});
+
+test('a write that is refused (400, 403, 409) queues no event; the next one that succeeds queues exactly its own', async () => {
+  const { webhook } = await hook(['role.changed', 'policy.changed', 'credential.revoked']);
+  const role = await makeRole(s);
+  const reader = await makeRole(s, { actions: ['keyward.audit.read'] });
+  const { secret: readerToken } = await makeCredential(s, { roles: [reader.id] });
+  const queued = async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items as Json[];
+  const before = (await queued()).length;
+  // 400 inside the write: a role that names an action nobody knows.
+  const unknownAction = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { actions: ['NoSuchAction'] } });
+  assert.equal(unknownAction.status, 400, unknownAction.text);
+  // 403: a caller without the administration action changes a policy.
+  const forbidden = await s.request('PUT', '/v1/policy/issuance', { token: readerToken, body: { allowedGroups: null } });
+  assertError(forbidden, 403, forbidden.json.error.code);
+  // 409: a name already taken, and a stale version.
+  const taken = await s.request('POST', '/v1/roles', { body: { name: role.name, actions: [] } });
+  assert.equal(taken.status, 409, taken.text);
+  const stale = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: 'x' }, headers: { 'if-match': '"999"' } });
+  assert.ok([409, 412].includes(stale.status), stale.text);
+  // 409 last_administrator: refused after the revoke was written inside the transaction, so
+  // only the rollback keeps its credential.revoked out of the outbox.
+  const boot = (await s.request('GET', '/v1/credentials?q=bootstrap')).json.items.find((c: Json) => c.name === 'bootstrap');
+  assertError(await s.request('POST', `/v1/credentials/${boot.id}/revoke`), 409, 'last_administrator');
+
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const afterRefusals = await queued();
+  assert.equal(afterRefusals.length - before, 0, JSON.stringify(afterRefusals.map((d) => d.eventType)));
+  const renamed = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: 'now described' } });
+  assert.equal(renamed.status, 200, renamed.text);
+  const items = await queued();
+  assert.equal(items.length - before, 1);
+  assert.equal(items[0].eventType, 'role.changed');
+  assert.equal(items[0].payload.data.role.id, role.id);
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
+test('a message that fails for 24 hours is given up and shown as failed in the delivery log', async () => {
+  let aheadMs = 0;
+  const server = await startTestServer({ sqlite: true, lifecycle: { ...FAST, webhookClock: () => Date.now() + aheadMs } });
+  const failing = await startReceiver();
+  try {
+    failing.answers.push(...Array.from({ length: 100 }, () => 500));
+    const created = await server.request('POST', '/v1/webhooks', {
+      body: { name: 'failing', url: failing.url, events: ['policy.changed'] },
+    });
+    const id = created.json.webhook.id as string;
+    await server.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const entry = async () => (await server.request('GET', `/v1/webhooks/${id}/deliveries`)).json.items[0];
+    assert.ok(await eventually(async () => (await entry())?.attempts >= 2, 5000), 'retried while inside the 24 h');
+    assert.equal((await entry()).status, 'pending');
+
+    aheadMs = 24 * 3_600_000 + 60_000;
+    assert.ok(await eventually(async () => (await entry())?.status === 'failed', 5000), 'given up after 24 h');
+    const given = await entry();
+    assert.equal(given.lastStatus, 500);
+    assert.equal(given.nextAttemptAt, null, 'no further attempt is planned');
+    const calls = failing.received.length;
+    assert.equal(calls, given.attempts, 'every attempt reached the receiver and is counted');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(failing.received.length, calls, 'nothing is sent after giving up');
+    assert.equal((await entry()).status, 'failed');
+  } finally {
+    await server.close();
+    await failing.close();
   }
 });
 
