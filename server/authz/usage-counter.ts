@@ -31,7 +31,6 @@ export class UsageCounter {
   readonly #db: Kysely<Database>;
   readonly #onError: (error: unknown) => void;
   readonly #timer: NodeJS.Timeout;
-  readonly #pruneTimer: NodeJS.Timeout;
   #minute = -1;
   #current: MinuteCounts = new Map();
   /** Minutes that ended and counts that failed to be written, waiting for the next flush. */
@@ -44,8 +43,6 @@ export class UsageCounter {
     this.#onError = onError;
     this.#timer = setInterval(() => void this.flush(), flushEveryMs);
     this.#timer.unref();
-    this.#pruneTimer = setInterval(() => void this.prune(Date.now()).catch(onError), 3_600_000);
-    this.#pruneTimer.unref();
   }
 
   /** One decision. Hot path: a division, a Map lookup and an increment. */
@@ -149,7 +146,7 @@ export class UsageCounter {
     }
   }
 
-  /** Deletes minute rows older than 2 days and hour rows older than 400 days. */
+  /** Deletes minute rows older than 2 days and hour rows older than 400 days (run by server/housekeeping.ts). */
   async prune(nowMs: number): Promise<void> {
     const minute = Math.floor(nowMs / MINUTE_MS);
     await this.#db
@@ -164,7 +161,6 @@ export class UsageCounter {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    clearInterval(this.#pruneTimer);
     await this.flush();
   }
 }

@@ -62,7 +62,14 @@ export interface TestServerOptions {
   /** Lifecycle timings (usage flush, webhook retries and polling, expiry checks); see ServerOptions. */
   lifecycle?: Pick<
     ServerOptions,
-    'usageFlushMs' | 'webhookBackoffMs' | 'webhookPollMs' | 'expiryCheckMs' | 'webhookAllowPrivate' | 'webhookClock'
+    | 'usageFlushMs'
+    | 'webhookBackoffMs'
+    | 'webhookPollMs'
+    | 'expiryCheckMs'
+    | 'webhookAllowPrivate'
+    | 'webhookClock'
+    | 'pruneFirstMs'
+    | 'pruneEveryMs'
   >;
 }
 
