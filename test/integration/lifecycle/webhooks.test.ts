@@ -115,6 +115,21 @@ test('a receiver that answers 500 gets the same message again, and the log shows
   assert.equal(entry.attempts, 2);
   assert.equal(entry.lastStatus, 204);
   assert.equal(entry.payload.data.role.name, role.name);
+  // Each attempt with its status code, oldest first.
+  const attempts = await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries/${entry.id}/attempts`);
+  assert.equal(attempts.status, 200, attempts.text);
+  assert.deepEqual(
+    attempts.json.items.map((a: Json) => [a.deliveryId, a.statusCode, a.error]),
+    [
+      [entry.id, 500, 'The receiver answered 500.'],
+      [entry.id, 204, null],
+    ],
+  );
+  assert.ok(attempts.json.items.every((a: Json) => Number.isInteger(a.durationMs) && !Number.isNaN(Date.parse(a.at))));
+  const other = await hook(['role.changed']);
+  assertError(await s.request('GET', `/v1/webhooks/${other.webhook.id}/deliveries/${entry.id}/attempts`), 404, 'not_found');
+  assertError(await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries/msg_none/attempts`), 404, 'not_found');
+  await s.request('DELETE', `/v1/webhooks/${other.webhook.id}`);
 
   const resent = await s.request('POST', `/v1/webhooks/${webhook.id}/deliveries/${entry.id}/resend`);
   assert.equal(resent.status, 200);
