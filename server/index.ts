@@ -6,6 +6,7 @@ import { LastUsedTracker } from './authz/last-used.ts';
 import { UsageCounter } from './authz/usage-counter.ts';
 import { WebhookDispatcher } from './webhooks/delivery.ts';
 import { startExpiryNotifier } from './webhooks/expiry-notifier.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { bootstrap, recoverAdministrator } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './logging.ts';
@@ -51,6 +52,11 @@ export interface ServerOptions {
   /** How often the outbox and expiries are looked at (default 1 s and 60 s). */
   webhookPollMs?: number;
   expiryCheckMs?: number;
+  /** When pruning of old usage rows and done webhook messages first runs, and then how often (default 30 s and 1 h). */
+  pruneFirstMs?: number;
+  pruneEveryMs?: number;
+  /** The webhook worker's clock (default Date.now; tests move it on to reach the 24 h limit). */
+  webhookClock?: () => number;
 }
 
 export interface RunningServer {
@@ -81,6 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let usage: UsageCounter | null = null;
   let dispatcher: WebhookDispatcher | null = null;
   let notifier: { stop(): Promise<void> } | null = null;
+  let housekeeping: { stop(): Promise<void> } | null = null;
   let app: ReturnType<typeof buildApp> | null = null;
   try {
     const hasher = new SecretHasher(await loadOrCreateKey(database.db));
@@ -114,6 +121,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       onError: (error, what) => logger.warn({ err: error }, what),
       ...(options.webhookPollMs ? { pollMs: options.webhookPollMs } : {}),
       ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
+      ...(options.webhookClock ? { now: options.webhookClock } : {}),
     });
     const outbox = dispatcher;
     ctx.onNotify = () => outbox.kick();
@@ -148,6 +156,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     notifier = startExpiryNotifier(ctx, options.expiryCheckMs ?? 60_000, (error) =>
       logger.warn({ err: error }, 'checking credential expiries failed'),
     );
+    housekeeping = startHousekeeping({
+      db: database.db,
+      usage,
+      onError: (error) => logger.warn({ err: error }, 'pruning old usage rows and webhook messages failed; the next run tries again'),
+      ...(options.pruneFirstMs !== undefined ? { firstMs: options.pruneFirstMs } : {}),
+      ...(options.pruneEveryMs !== undefined ? { everyMs: options.pruneEveryMs } : {}),
+    });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : (options.port ?? 7700);
     const host = options.host ?? '127.0.0.1';
@@ -170,6 +185,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         closing ??= (async () => {
           await listening.close();
           await notifier?.stop();
+          await housekeeping?.stop();
           await dispatcher?.close();
           await usage?.close();
           await lastUsed!.close();
@@ -182,6 +198,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     await app?.close().catch(() => undefined);
     await notifier?.stop().catch(() => undefined);
+    await housekeeping?.stop().catch(() => undefined);
     await dispatcher?.close().catch(() => undefined);
     await usage?.close().catch(() => undefined);
     await lastUsed?.close().catch(() => undefined);

@@ -33,7 +33,6 @@ export class UsageCounter {
   readonly #onDropped: (dropped: { credentialMinutes: number; until: string }) => void;
   readonly #maxRetryEntries: number;
   readonly #timer: NodeJS.Timeout;
-  readonly #pruneTimer: NodeJS.Timeout;
   #minute = -1;
   #current: MinuteCounts = new Map();
   /** Minutes that ended and counts that failed to be written, waiting for the next flush. */
@@ -58,8 +57,6 @@ export class UsageCounter {
     this.#maxRetryEntries = options.maxRetryEntries ?? MAX_RETRY_ENTRIES;
     this.#timer = setInterval(() => void this.flush(), flushEveryMs);
     this.#timer.unref();
-    this.#pruneTimer = setInterval(() => void this.prune(Date.now()).catch(onError), 3_600_000);
-    this.#pruneTimer.unref();
   }
 
   /** One decision. Hot path: a division, a Map lookup and an increment. */
@@ -182,7 +179,7 @@ export class UsageCounter {
     this.#onDropped({ credentialMinutes: dropped, until: new Date((until + 1) * MINUTE_MS).toISOString() });
   }
 
-  /** Deletes minute rows older than 2 days and hour rows older than 400 days. */
+  /** Deletes minute rows older than 2 days and hour rows older than 400 days (run by server/housekeeping.ts). */
   async prune(nowMs: number): Promise<void> {
     const minute = Math.floor(nowMs / MINUTE_MS);
     await this.#db
@@ -197,7 +194,6 @@ export class UsageCounter {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    clearInterval(this.#pruneTimer);
     await this.flush();
   }
 }

@@ -47,6 +47,7 @@ import {
   createWebhook,
   deleteWebhook,
   getWebhook,
+  listAttempts,
   listDeliveries,
   listWebhooks,
   resendDelivery,
@@ -172,6 +173,7 @@ export function makeHandlers(
     updateWebhook: (r) => updateWebhook(ctx, actor(r), id(r), r.body, ifMatch(r), allowPrivate),
     deleteWebhook: (r) => deleteWebhook(ctx, actor(r), id(r), ifMatch(r)),
     listWebhookDeliveries: async (r) => ({ items: await listDeliveries(ctx.db, id(r)) }),
+    listWebhookDeliveryAttempts: async (r) => ({ items: await listAttempts(ctx.db, id(r), r.params.deliveryId) }),
     resendWebhookDelivery: (r) => resendDelivery(ctx, actor(r), id(r), r.params.deliveryId),
 
     listBackends: async () => ({ items: await listBackends(ctx.db) }),

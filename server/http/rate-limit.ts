@@ -1,4 +1,6 @@
-import ipaddr from 'ipaddr.js';
+import { clientKey } from '../../shared/domain/cidr.ts';
+
+export { clientKey };
 
 // More than `limit` failed authentications from one address within a minute block every
 // authenticated request from it for the rest of that minute (DESIGN §4).
@@ -34,20 +36,6 @@ export interface LimiterOptions {
   windowMs?: number;
   /** Entries per table (counting, locked out); the default suits a public server. */
   maxTracked?: number;
-}
-
-/** The limiter's key for a client address: canonical IPv4, or the IPv6 /64 it lies in. */
-export function clientKey(ip: string): string {
-  try {
-    let addr = ipaddr.parse(ip.trim());
-    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
-    if (addr.kind() === 'ipv4') return addr.toString();
-    const parts = (addr as ipaddr.IPv6).parts.slice(0, 4);
-    return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
-  } catch {
-    // Not an address (a unix socket peer): count it by its text.
-    return ip;
-  }
 }
 
 export class FailedAuthLimiter {

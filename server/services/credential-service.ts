@@ -264,6 +264,8 @@ export function updateCredential(
         expires_at: next.expires_at,
         allowed_cidrs: next.allowed_cidrs,
         version: next.version,
+        // A re-dated credential is warned about (and reported expired) again for its new date.
+        ...(expiryChange ? { expiring_notified_at: null, expired_notified_at: null } : {}),
       })
       .where('id', '=', id)
       .execute();

@@ -1,5 +1,6 @@
 import { ApiError } from '../../shared/api/errors.ts';
 import type { LeakReportBody } from '../../shared/api/lifecycle-schemas.ts';
+import { clientKey } from '../../shared/domain/cidr.ts';
 import { checksumMatches, TOKEN_PATTERN } from '../../shared/domain/token.ts';
 import { credentialFromRow } from '../storage/rows.ts';
 import type { Actor, ServiceContext } from './context.ts';
@@ -13,7 +14,10 @@ import type { Actor, ServiceContext } from './context.ts';
 const REPORTER: Actor = { id: null, permits: () => false };
 const RECEIVED = { received: true as const };
 
-/** A fixed one-minute window per address, bounded in size (oldest addresses evicted first). */
+/**
+ * A fixed one-minute window per address, bounded in size (oldest addresses evicted first).
+ * IPv6 clients are counted per /64 (clientKey), so a host with a whole /64 gets one window.
+ */
 export class ReportLimiter {
   readonly #windows = new Map<string, { startMs: number; count: number }>();
   readonly #limit: number;
@@ -21,7 +25,8 @@ export class ReportLimiter {
     this.#limit = limit;
   }
   /** Milliseconds to wait, or 0 when this report may go ahead (and is counted). */
-  take(ip: string, nowMs: number): number {
+  take(address: string, nowMs: number): number {
+    const ip = clientKey(address);
     const w = this.#windows.get(ip);
     if (w && nowMs - w.startMs < 60_000) {
       if (w.count >= this.#limit) return w.startMs + 60_000 - nowMs;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WebhookCreateBody, WebhookPatchBody } from '../../shared/api/lifecycle-schemas.ts';
-import type { Webhook, WebhookDelivery, WebhookEvent } from '../../shared/domain/lifecycle.ts';
+import type { Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent } from '../../shared/domain/lifecycle.ts';
 import { newId, parseJson, type Queryable } from '../storage/rows.ts';
 import type { WebhookOutboxTable, WebhooksTable } from '../storage/schema.ts';
 import { checkVersion, notFound, unique, type Actor, type ServiceContext } from '../services/context.ts';
@@ -137,6 +137,27 @@ export async function listDeliveries(q: Queryable, id: string): Promise<WebhookD
     .limit(200)
     .execute();
   return rows.map(deliveryFromRow);
+}
+
+/** Every attempt to deliver one message of the webhook, oldest first (404 for another webhook's message). */
+export async function listAttempts(q: Queryable, id: string, deliveryId: string): Promise<WebhookAttempt[]> {
+  await loadRow(q, id);
+  const delivery = await q
+    .selectFrom('webhook_outbox')
+    .select('id')
+    .where('id', '=', deliveryId)
+    .where('webhook_id', '=', id)
+    .executeTakeFirst();
+  if (!delivery) throw notFound('delivery', deliveryId);
+  const rows = await q.selectFrom('webhook_attempts').selectAll().where('outbox_id', '=', deliveryId).orderBy('at').orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    deliveryId: r.outbox_id,
+    at: r.at,
+    statusCode: r.status_code === null ? null : Number(r.status_code),
+    error: r.error,
+    durationMs: Number(r.duration_ms),
+  }));
 }
 
 /**

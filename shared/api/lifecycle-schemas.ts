@@ -101,6 +101,16 @@ export const WebhookDelivery = Type.Object({
   payload: Type.Unknown(),
 });
 export const WebhookDeliveryList = Type.Object({ items: Type.Array(WebhookDelivery) });
+/** One attempt to deliver a message: the receiver's status code, or the error when there was none. */
+export const WebhookAttempt = Type.Object({
+  id: Id,
+  deliveryId: Id,
+  at: Timestamp,
+  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  durationMs: Type.Integer(),
+});
+export const WebhookAttemptList = Type.Object({ items: Type.Array(WebhookAttempt) });
 export const DeliveryParams = Type.Object({ id: Id, deliveryId: Id }, strict);
 
 export type LifetimePolicyBody = Static<typeof LifetimePolicy>;

@@ -132,3 +132,21 @@ export function ipInCidrs(ip: string, cidrs: readonly string[]): boolean {
     cidrs.map(parseCidr).filter((c): c is ParsedCidr => c !== null),
   );
 }
+
+/**
+ * A rate limiter's key for a client address: canonical IPv4 (IPv4-mapped IPv6 as IPv4), or the
+ * IPv6 /64 it lies in, since one host usually holds a whole /64 (so one attacker cannot get 2^64
+ * buckets). Used by the failed-authentication and the leak-report limiters.
+ */
+export function clientKey(ip: string): string {
+  try {
+    let addr = ipaddr.parse(ip.trim());
+    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+    if (addr.kind() === 'ipv4') return addr.toString();
+    const parts = (addr as ipaddr.IPv6).parts.slice(0, 4);
+    return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
+  } catch {
+    // Not an address (a unix socket peer): count it by its text.
+    return ip;
+  }
+}

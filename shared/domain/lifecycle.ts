@@ -125,3 +125,13 @@ export interface WebhookDelivery {
   /** The event as it was (or will be) delivered. */
   payload: unknown;
 }
+
+export interface WebhookAttempt {
+  id: Id;
+  deliveryId: Id;
+  at: Timestamp;
+  /** The receiver's HTTP status; null when there was no answer (refused, timed out, not allowed). */
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}

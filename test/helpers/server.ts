@@ -60,7 +60,17 @@ export interface TestServerOptions {
   /** The admin token to use when the database is not empty (a restart on an existing file). */
   adminToken?: string;
   /** Lifecycle timings (usage flush, webhook retries and polling, expiry checks); see ServerOptions. */
-  lifecycle?: Pick<ServerOptions, 'usageFlushMs' | 'webhookBackoffMs' | 'webhookPollMs' | 'expiryCheckMs' | 'webhookAllowPrivate'>;
+  lifecycle?: Pick<
+    ServerOptions,
+    | 'usageFlushMs'
+    | 'webhookBackoffMs'
+    | 'webhookPollMs'
+    | 'expiryCheckMs'
+    | 'webhookAllowPrivate'
+    | 'webhookClock'
+    | 'pruneFirstMs'
+    | 'pruneEveryMs'
+  >;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {

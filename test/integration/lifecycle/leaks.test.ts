@@ -101,6 +101,21 @@ test('reports are limited per address: the eleventh in a minute gets 429 with Re
   assert.equal((await s.request('POST', '/v1/leaks', { token: null, headers: reporter(), body: { token: 'kw_y' } })).status, 202);
 });
 
+test('reports from one IPv6 /64 share one limit, whichever of its addresses they come from; the next /64 has its own', async () => {
+  const statuses = [];
+  for (let i = 1; i <= 11; i += 1) {
+    const from = { 'x-forwarded-for': `2001:db8:64:1:${i.toString(16)}:0:0:${(i * 7).toString(16)}` };
+    statuses.push((await s.request('POST', '/v1/leaks', { token: null, headers: from, body: { token: `kw_v6${i}` } })).status);
+  }
+  assert.deepEqual(statuses, [...Array(10).fill(202), 429]);
+  const neighbour = await s.request('POST', '/v1/leaks', {
+    token: null,
+    headers: { 'x-forwarded-for': '2001:db8:64:2::1' },
+    body: { token: 'kw_v6n' },
+  });
+  assert.equal(neighbour.status, 202);
+});
+
 test('the previous secret of a roll with grace, reported, revokes the credential', async () => {
   const { credential, secret } = await makeCredential(s);
   const rolled = await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: { graceSeconds: 3600 } });

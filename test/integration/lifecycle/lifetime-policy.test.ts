@@ -136,6 +136,71 @@ test('a self-issued key gets the longest allowed expiry under a maximum, and a l
   }
 });
 
+test('every write path refuses an expiry beyond the maximum with 400 lifetime_exceeded naming the latest allowed date', async () => {
+  const role = await makeRole(s);
+  const group = await makeGroup(s, { defaultRoles: [role.id] });
+  const password = 'self service password';
+  const user = await makeUser(s, { groups: [group.id], password });
+  const basic = { authorization: `Basic ${Buffer.from(`${user.name}:${password}`).toString('base64')}` };
+  const { credential: old } = await makeCredential(s, { expiresAt: expiresIn(90 * DAY) });
+  await setPolicy({ maxLifetimeDays: 30, requireExpiry: false, warnBeforeDays: 7 });
+  try {
+    const far = expiresIn(45 * DAY);
+    const refusals: Array<[string, Promise<Awaited<ReturnType<typeof s.request>>>]> = [
+      ['create', s.request('POST', '/v1/credentials', { body: { name: unique('C'), expiresAt: far } })],
+      [
+        'self-service',
+        s.request('POST', '/v1/self/credentials', { token: null, headers: basic, body: { name: unique('S'), expiresAt: far } }),
+      ],
+      [
+        'import',
+        s.request('POST', '/v1/credentials/import', {
+          body: { items: [{ name: unique('I'), secret: `legacy-lifetime-every-path-${Date.now()}`, expiresAt: far }] },
+        }),
+      ],
+      ['edit', s.request('PATCH', `/v1/credentials/${old.id}`, { body: { expiresAt: far } })],
+      // Issued under the old maximum, 90 days ahead: a roll is a new issue and must fit the new one.
+      ['roll', s.request('POST', `/v1/credentials/${old.id}/roll`, { body: {} })],
+    ];
+    for (const [path, pending] of refusals) {
+      const res = await pending;
+      assertError(res, 400, 'lifetime_exceeded');
+      const { details, message } = res.json.error;
+      assert.equal(details.field, 'expiresAt', path);
+      assert.equal(details.maxLifetimeDays, 30, path);
+      const latest = Date.parse(details.latestAllowed);
+      assert.ok(Math.abs(latest - (Date.now() + 30 * DAY)) < 60_000, `${path}: ${res.text}`);
+      assert.ok(message.includes(details.latestAllowed), `${path}: the message names the date: ${message}`);
+    }
+    assert.equal((await s.request('GET', `/v1/credentials/${old.id}`)).json.expiresAt, old.expiresAt, 'the refused edit changed nothing');
+  } finally {
+    await setPolicy({ maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 });
+  }
+});
+
+test('requiring an expiry refuses "never" on self-service, import and edit too', async () => {
+  const role = await makeRole(s);
+  const group = await makeGroup(s, { defaultRoles: [role.id] });
+  const password = 'self service password';
+  const user = await makeUser(s, { groups: [group.id], password });
+  const basic = { authorization: `Basic ${Buffer.from(`${user.name}:${password}`).toString('base64')}` };
+  const { credential } = await makeCredential(s, { expiresAt: expiresIn(5 * DAY) });
+  await setPolicy({ maxLifetimeDays: null, requireExpiry: true, warnBeforeDays: 14 });
+  try {
+    for (const res of [
+      await s.request('POST', '/v1/self/credentials', { token: null, headers: basic, body: { name: unique('S') } }),
+      await s.request('POST', '/v1/credentials/import', { body: { items: [{ name: unique('I'), secret: `legacy-never-${Date.now()}` }] } }),
+      await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: null } }),
+    ]) {
+      assertError(res, 400, 'lifetime_exceeded');
+      assert.equal(res.json.error.details.requireExpiry, true);
+      assert.equal(res.json.error.details.latestAllowed, null, 'no maximum, so no latest date');
+    }
+  } finally {
+    await setPolicy({ maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 });
+  }
+});
+
 test('changing the lifetime policy is audited with before and after, and bad values are a clear 400', async () => {
   await setPolicy({ maxLifetimeDays: 90, requireExpiry: true, warnBeforeDays: 10 });
   await setPolicy({ maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import { assertError } from '../../helpers/assert-api.ts';
 import { eventually, expiresIn, makeCredential, makeRole, unique } from '../../helpers/builders.ts';
@@ -53,6 +54,42 @@ test('a revoke reaches the receiver signed so that the Standard Webhooks library
   await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
 });
 
+test('a leak report reaches the receiver as credential.leak_reported, verified by the library and holding neither the token nor its hash', async () => {
+  const { webhook, secret } = await hook(['credential.leak_reported', 'credential.revoked']);
+  const { credential, secret: token } = await makeCredential(s);
+  const url = `https://github.com/acme/app/blob/main/.env#L3?leaked=${token}`;
+  const reported = await s.request('POST', '/v1/leaks', { token: null, body: { token, source: `scanner ${token}`, url } });
+  assert.equal(reported.status, 202);
+  const mine = (type: string) => (r: { json: { type: string; data: Json } }) =>
+    r.json.type === type && r.json.data.credential.id === credential.id;
+  const [leak] = await receiver.waitFor(1, mine('credential.leak_reported'));
+  const [revoked] = await receiver.waitFor(1, mine('credential.revoked'));
+
+  const verified = new Webhook(secret).verify(leak!.body, leak!.headers as Record<string, string>) as Json;
+  assert.equal(verified.type, 'credential.leak_reported');
+  assert.equal(verified.data.credential.name, credential.name);
+  assert.equal(verified.data.credential.status, 'revoked');
+  assert.ok(verified.data.credential.leakedAt, 'the payload says when it was reported');
+  assert.equal(verified.data.report.url, 'https://github.com/acme/app/blob/main/.env#L3?leaked=[redacted]');
+  assert.equal(verified.data.report.source, 'scanner [redacted]');
+  assert.equal(revoked!.json.data.cause, 'leak_reported');
+
+  const db = new Database(s.dbPath, { readonly: true });
+  const { secret_hash: hash } = db.prepare('select secret_hash from credentials where id = ?').get(credential.id) as {
+    secret_hash: string;
+  };
+  db.close();
+  for (const delivery of [leak!, revoked!]) {
+    assert.ok(!delivery.body.includes(token), 'the payload never holds the token');
+    assert.doesNotMatch(delivery.body, /kw_[0-9A-Za-z]{38}/, 'nor any other kw_ token');
+    assert.ok(!delivery.body.includes(hash), 'nor its hash');
+    const keys = JSON.stringify(delivery.json, (key, value: unknown) => (key === '' || typeof value === 'object' ? value : key));
+    assert.doesNotMatch(keys, /hash|secret|token/i, 'nor a field that could hold one');
+    assert.ok(!delivery.body.includes(secret), 'nor the signing secret');
+  }
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
 test('the signing secret is answered once: never in the list, a read or the audit log', async () => {
   const { webhook, secret } = await hook(['role.changed']);
   const list = await s.request('GET', '/v1/webhooks');
@@ -78,6 +115,21 @@ test('a receiver that answers 500 gets the same message again, and the log shows
   assert.equal(entry.attempts, 2);
   assert.equal(entry.lastStatus, 204);
   assert.equal(entry.payload.data.role.name, role.name);
+  // Each attempt with its status code, oldest first.
+  const attempts = await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries/${entry.id}/attempts`);
+  assert.equal(attempts.status, 200, attempts.text);
+  assert.deepEqual(
+    attempts.json.items.map((a: Json) => [a.deliveryId, a.statusCode, a.error]),
+    [
+      [entry.id, 500, 'The receiver answered 500.'],
+      [entry.id, 204, null],
+    ],
+  );
+  assert.ok(attempts.json.items.every((a: Json) => Number.isInteger(a.durationMs) && !Number.isNaN(Date.parse(a.at))));
+  const other = await hook(['role.changed']);
+  assertError(await s.request('GET', `/v1/webhooks/${other.webhook.id}/deliveries/${entry.id}/attempts`), 404, 'not_found');
+  assertError(await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries/msg_none/attempts`), 404, 'not_found');
+  await s.request('DELETE', `/v1/webhooks/${other.webhook.id}`);
 
   const resent = await s.request('POST', `/v1/webhooks/${webhook.id}/deliveries/${entry.id}/resend`);
   assert.equal(resent.status, 200);
@@ -178,6 +230,103 @@ test('a receiver that trickles its answer and never finishes it is cut off at th
   }
 });
 
+test('a redirect is not followed: a 302 counts as a failed attempt, is retried, and its Location is never called', async () => {
+  const target = await startReceiver();
+  let redirects = 0;
+  const redirecting = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      redirects += 1;
+      res.writeHead(302, { location: target.url });
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = redirecting.address() as AddressInfo;
+    const { webhook } = await hook(['policy.changed'], `http://127.0.0.1:${port}/moved`);
+    await s.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const first = async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items[0];
+    assert.ok(await eventually(async () => (await first())?.attempts >= 2, 5000), 'the 302 was retried');
+    const entry = await first();
+    assert.equal(entry.status, 'pending', 'a redirect is no delivery');
+    assert.equal(entry.lastStatus, 302);
+    assert.match(entry.lastError, /Redirects are not followed/);
+    assert.ok(redirects >= 2);
+    assert.equal(target.received.length, 0, 'the Location target was never called');
+    await s.request('PATCH', `/v1/webhooks/${webhook.id}`, { body: { enabled: false } });
+  } finally {
+    await new Promise((resolve) => redirecting.close(resolve));
+    await target.close();
+  }
+});
+
+test('a write that is refused (400, 403, 409) queues no event; the next one that succeeds queues exactly its own', async () => {
+  const { webhook } = await hook(['role.changed', 'policy.changed', 'credential.revoked']);
+  const role = await makeRole(s);
+  const reader = await makeRole(s, { actions: ['keyward.audit.read'] });
+  const { secret: readerToken } = await makeCredential(s, { roles: [reader.id] });
+  const queued = async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items as Json[];
+  const before = (await queued()).length;
+  // 400 inside the write: a role that names an action nobody knows.
+  const unknownAction = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { actions: ['NoSuchAction'] } });
+  assert.equal(unknownAction.status, 400, unknownAction.text);
+  // 403: a caller without the administration action changes a policy.
+  const forbidden = await s.request('PUT', '/v1/policy/issuance', { token: readerToken, body: { allowedGroups: null } });
+  assertError(forbidden, 403, forbidden.json.error.code);
+  // 409: a name already taken, and a stale version.
+  const taken = await s.request('POST', '/v1/roles', { body: { name: role.name, actions: [] } });
+  assert.equal(taken.status, 409, taken.text);
+  const stale = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: 'x' }, headers: { 'if-match': '"999"' } });
+  assert.ok([409, 412].includes(stale.status), stale.text);
+  // 409 last_administrator: refused after the revoke was written inside the transaction, so
+  // only the rollback keeps its credential.revoked out of the outbox.
+  const boot = (await s.request('GET', '/v1/credentials?q=bootstrap')).json.items.find((c: Json) => c.name === 'bootstrap');
+  assertError(await s.request('POST', `/v1/credentials/${boot.id}/revoke`), 409, 'last_administrator');
+
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const afterRefusals = await queued();
+  assert.equal(afterRefusals.length - before, 0, JSON.stringify(afterRefusals.map((d) => d.eventType)));
+  const renamed = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: 'now described' } });
+  assert.equal(renamed.status, 200, renamed.text);
+  const items = await queued();
+  assert.equal(items.length - before, 1);
+  assert.equal(items[0].eventType, 'role.changed');
+  assert.equal(items[0].payload.data.role.id, role.id);
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
+test('a message that fails for 24 hours is given up and shown as failed in the delivery log', async () => {
+  let aheadMs = 0;
+  const server = await startTestServer({ sqlite: true, lifecycle: { ...FAST, webhookClock: () => Date.now() + aheadMs } });
+  const failing = await startReceiver();
+  try {
+    failing.answers.push(...Array.from({ length: 100 }, () => 500));
+    const created = await server.request('POST', '/v1/webhooks', {
+      body: { name: 'failing', url: failing.url, events: ['policy.changed'] },
+    });
+    const id = created.json.webhook.id as string;
+    await server.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const entry = async () => (await server.request('GET', `/v1/webhooks/${id}/deliveries`)).json.items[0];
+    assert.ok(await eventually(async () => (await entry())?.attempts >= 2, 5000), 'retried while inside the 24 h');
+    assert.equal((await entry()).status, 'pending');
+
+    aheadMs = 24 * 3_600_000 + 60_000;
+    assert.ok(await eventually(async () => (await entry())?.status === 'failed', 5000), 'given up after 24 h');
+    const given = await entry();
+    assert.equal(given.lastStatus, 500);
+    assert.equal(given.nextAttemptAt, null, 'no further attempt is planned');
+    const calls = failing.received.length;
+    assert.equal(calls, given.attempts, 'every attempt reached the receiver and is counted');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(failing.received.length, calls, 'nothing is sent after giving up');
+    assert.equal((await entry()).status, 'failed');
+  } finally {
+    await server.close();
+    await failing.close();
+  }
+});
+
 test('credential.expiring is sent once when a credential enters its warning window, credential.expired once when it expires', async () => {
   await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
   const { webhook } = await hook(['credential.expiring', 'credential.expired']);
@@ -193,6 +342,46 @@ test('credential.expiring is sent once when a credential enters its warning wind
   );
   assert.equal(receiver.received.filter(mine('credential.expiring')).length, 1);
   assert.equal(receiver.received.filter(mine('credential.expired')).length, 1);
+  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 } });
+  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
+});
+
+test('a re-dated credential is warned about and reported expired again for its new date; an edit that keeps the date is not', async () => {
+  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
+  const { webhook } = await hook(['credential.expiring', 'credential.expired']);
+  const { credential } = await makeCredential(s, { expiresAt: expiresIn(1500) });
+  const mine = (type: string) => (r: { json: { type: string; data: Json } }) =>
+    r.json.type === type && r.json.data.credential.id === credential.id;
+  await receiver.waitFor(1, mine('credential.expiring'));
+  await receiver.waitFor(1, mine('credential.expired'));
+
+  // Out of the window: the marks are cleared, nothing is sent yet.
+  const later = expiresIn(3 * 86_400_000);
+  const moved = await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: later } });
+  assert.equal(moved.status, 200, moved.text);
+  // The same instant spelt differently, and an edit of the name only, are no new date.
+  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: later.replace('Z', '+00:00') } });
+  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { name: unique('Renamed') } });
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  assert.equal(receiver.received.filter(mine('credential.expiring')).length, 1, 'three days ahead is outside a one-day window');
+
+  // Back into the window: a new warning with the new date, then a new expiry report.
+  const soon = expiresIn(2000);
+  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: soon } });
+  const warnings = await receiver.waitFor(2, mine('credential.expiring'));
+  assert.equal((warnings[1]!.json.data.credential as Json).expiresAt, soon);
+  const expiries = await receiver.waitFor(2, mine('credential.expired'));
+  assert.equal((expiries[1]!.json.data.credential as Json).expiresAt, soon);
+  // Later checks send neither again.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  assert.equal(receiver.received.filter(mine('credential.expiring')).length, 2);
+  assert.equal(receiver.received.filter(mine('credential.expired')).length, 2);
+
+  // A roll keeps the date, so it is no reason to warn again.
+  const rolled = await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: {} });
+  assert.equal(rolled.status, 200, rolled.text);
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  assert.equal(receiver.received.filter(mine('credential.expired')).length, 2);
   await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 } });
   await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
 });

@@ -122,6 +122,7 @@ test('every success answer matches its endpoint response schema', async () => {
   // Disabled, the queued delivery fails on its next attempt; then it can be resent.
   const deliveryId = deliveries.json.items[0].id as string;
   await s.request('PATCH', `/v1/webhooks/${hookId}`, { body: { enabled: true } });
+  await call('listWebhookDeliveryAttempts', 'GET', `/v1/webhooks/${hookId}/deliveries/${deliveryId}/attempts`);
   await call('resendWebhookDelivery', 'POST', `/v1/webhooks/${hookId}/deliveries/${deliveryId}/resend`);
   await call('deleteWebhook', 'DELETE', `/v1/webhooks/${hookId}`);
   await call('deleteCredential', 'DELETE', `/v1/credentials/${(await makeCredential(s)).credential.id}`);

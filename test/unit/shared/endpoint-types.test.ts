@@ -10,6 +10,7 @@ import {
   type ResponseOf,
 } from '../../../shared/api/endpoints.ts';
 import type * as S from '../../../shared/api/schemas.ts';
+import type { WebhookAttempt } from '../../../shared/domain/lifecycle.ts';
 import type { Role } from '../../../shared/domain/types.ts';
 import type { ArgOf } from '../../../shared/ipc/contract.ts';
 import type { HandlerMap } from '../../../server/http/handlers.ts';
@@ -73,6 +74,7 @@ test('the derived types are the schemas of the table, shared by the server, the 
   same<Same<QueryOf<'listCredentials'>, ArgOf<'credentials', 'list'>>>();
   same<Same<ParamsOf<'resendWebhookDelivery'>, { id: string; deliveryId: string }>>();
   same<Same<ResponseOf<'getRole'>, Role>>();
+  same<Same<ResponseOf<'listWebhookDeliveryAttempts'>, { items: WebhookAttempt[] }>>();
   same<Same<ResponseOf<'deleteRole'>, void>>();
   same<Same<BodyOf<'listRoles'>, undefined>>();
   same<Same<OperationId, keyof HandlerMap>>();

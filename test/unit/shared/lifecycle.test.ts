@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { exceedsLifetime, lifetimeProblem, type LifetimePolicy } from '../../../shared/domain/lifecycle.ts';
+
+// The lifetime rules hygiene and the server share (DESIGN §3.12): a lowered maximum lists the
+// credentials that live longer than it allows; enforcement names the latest allowed date.
+
+const DAY = 86_400_000;
+const created = '2026-01-01T00:00:00.000Z';
+const after = (days: number) => new Date(Date.parse(created) + days * DAY).toISOString();
+const policy = (maxLifetimeDays: number | null, requireExpiry = false): LifetimePolicy => ({
+  maxLifetimeDays,
+  requireExpiry,
+  warnBeforeDays: 14,
+});
+
+test('hygiene lists a credential that lives longer than a lowered maximum, and none that fits it', () => {
+  assert.equal(exceedsLifetime(policy(30), created, after(60)), true, '60 days under a 30-day maximum');
+  assert.equal(exceedsLifetime(policy(30), created, after(30)), false, 'exactly the maximum fits');
+  assert.equal(exceedsLifetime(policy(30), created, after(20)), false);
+  assert.equal(exceedsLifetime(policy(30), created, null), true, 'never expiring is longer than any maximum');
+});
+
+test('without a maximum hygiene lists only credentials without expiry, and only when one is required', () => {
+  assert.equal(exceedsLifetime(policy(null), created, null), false);
+  assert.equal(exceedsLifetime(policy(null), created, after(4000)), false);
+  assert.equal(exceedsLifetime(policy(null, true), created, null), true);
+  assert.equal(exceedsLifetime(policy(null, true), created, after(4000)), false);
+});
+
+test('a refused expiry says the latest allowed date; one within the maximum is no problem', () => {
+  const now = Date.parse(created);
+  assert.match(lifetimeProblem(policy(30), after(31), now)!, new RegExp(`latest allowed expiry is ${after(30)}`));
+  assert.match(lifetimeProblem(policy(30), null, now)!, new RegExp(`no later than ${after(30)}`));
+  assert.equal(lifetimeProblem(policy(30), after(30), now), null);
+  assert.match(lifetimeProblem(policy(null, true), null, now)!, /requires every credential to have an expiry/);
+  assert.equal(lifetimeProblem(policy(null), null, now), null);
+});
