@@ -118,7 +118,7 @@ export function hygieneReport(
           expiringSoon: lifetime ? live && isExpiring(lifetime, credential.expiresAt, nowMs) : flags.expiringSoon,
           // A counted request is use even when the last-used time lags (or was never written).
           unused90Days: flags.unused90Days && !(usedIn90Days?.has(credential.id) ?? false),
-          exceedsLifetime: lifetime !== null && live && exceedsLifetime(lifetime, credential.createdAt, credential.expiresAt),
+          exceedsLifetime: lifetime !== null && live && exceedsLifetime(lifetime, credential.expiresAt, nowMs),
         },
       };
     }),

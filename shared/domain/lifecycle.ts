@@ -41,11 +41,16 @@ export function lifetimeProblem(policy: LifetimePolicy, expiresAt: Timestamp | n
   return null;
 }
 
-/** Whether an existing credential lives longer than the policy now allows (hygiene lists it). */
-export function exceedsLifetime(policy: LifetimePolicy, createdAt: Timestamp, expiresAt: Timestamp | null): boolean {
+/**
+ * Whether an existing credential lives longer than the policy now allows (hygiene lists it): its
+ * expiry is one the server would refuse if it were set today (later than now + the maximum, or
+ * none under a maximum or a required expiry). A credential re-dated within the maximum long after
+ * its issue fits, as the policy counts a lifetime from the issue or the last edit of the expiry.
+ */
+export function exceedsLifetime(policy: LifetimePolicy, expiresAt: Timestamp | null, nowMs: number): boolean {
   if (policy.maxLifetimeDays === null) return policy.requireExpiry && expiresAt === null;
   if (expiresAt === null) return true;
-  return Date.parse(expiresAt) - Date.parse(createdAt) > policy.maxLifetimeDays * DAY_MS;
+  return Date.parse(expiresAt) > latestAllowedExpiryMs(policy, nowMs)!;
 }
 
 /** Whether a credential is inside its warning window (expires within warnBeforeDays, not yet expired). */

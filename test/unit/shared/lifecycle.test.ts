@@ -14,22 +14,31 @@ const policy = (maxLifetimeDays: number | null, requireExpiry = false): Lifetime
   warnBeforeDays: 14,
 });
 
+const now = Date.parse(created);
+
 test('hygiene lists a credential that lives longer than a lowered maximum, and none that fits it', () => {
-  assert.equal(exceedsLifetime(policy(30), created, after(60)), true, '60 days under a 30-day maximum');
-  assert.equal(exceedsLifetime(policy(30), created, after(30)), false, 'exactly the maximum fits');
-  assert.equal(exceedsLifetime(policy(30), created, after(20)), false);
-  assert.equal(exceedsLifetime(policy(30), created, null), true, 'never expiring is longer than any maximum');
+  assert.equal(exceedsLifetime(policy(30), after(60), now), true, '60 days under a 30-day maximum');
+  assert.equal(exceedsLifetime(policy(30), after(30), now), false, 'exactly the maximum fits');
+  assert.equal(exceedsLifetime(policy(30), after(20), now), false);
+  assert.equal(exceedsLifetime(policy(30), null, now), true, 'never expiring is longer than any maximum');
+});
+
+test('a credential re-dated within the maximum long after its issue is not listed: only an expiry the server would refuse today is', () => {
+  // Issued a year ago, re-dated monthly under a 30-day maximum: its expiry is 20 days away.
+  const aYearOn = now + 365 * DAY;
+  assert.equal(exceedsLifetime(policy(30), after(385), aYearOn), false);
+  // One whose expiry lies further out than a fresh issue today could get is listed.
+  assert.equal(exceedsLifetime(policy(30), after(400), aYearOn), true);
 });
 
 test('without a maximum hygiene lists only credentials without expiry, and only when one is required', () => {
-  assert.equal(exceedsLifetime(policy(null), created, null), false);
-  assert.equal(exceedsLifetime(policy(null), created, after(4000)), false);
-  assert.equal(exceedsLifetime(policy(null, true), created, null), true);
-  assert.equal(exceedsLifetime(policy(null, true), created, after(4000)), false);
+  assert.equal(exceedsLifetime(policy(null), null, now), false);
+  assert.equal(exceedsLifetime(policy(null), after(4000), now), false);
+  assert.equal(exceedsLifetime(policy(null, true), null, now), true);
+  assert.equal(exceedsLifetime(policy(null, true), after(4000), now), false);
 });
 
 test('a refused expiry says the latest allowed date; one within the maximum is no problem', () => {
-  const now = Date.parse(created);
   assert.match(lifetimeProblem(policy(30), after(31), now)!, new RegExp(`latest allowed expiry is ${after(30)}`));
   assert.match(lifetimeProblem(policy(30), null, now)!, new RegExp(`no later than ${after(30)}`));
   assert.equal(lifetimeProblem(policy(30), after(30), now), null);
