@@ -1,37 +1,27 @@
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { contentTypeOf, rendererFile } from '../../electron/browser-host/renderer-files.ts';
 
-// A loopback static file server for the built renderer bench page (a production build, as users
-// get it; vite's dev server would measure React's development mode instead).
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-};
+// A loopback static file server for built renderer pages (the bench page, the axe views): a
+// production build, as users get it (vite's dev server would measure React's development mode
+// instead), served by the same file rule and content types as the app:// handler and the browser
+// host.
 
 export interface StaticServer {
   url: string;
   close(): Promise<void>;
 }
 
-export async function serveFolder(root: string): Promise<StaticServer> {
+export async function serveFolder(folder: string): Promise<StaticServer> {
+  const root = resolve(folder);
   const server: Server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    const file = rendererFile(root, new URL(request.url ?? '/', 'http://localhost').pathname);
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
       response.writeHead(404).end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    response.writeHead(200, { 'content-type': contentTypeOf(file), 'cache-control': 'no-store' });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot } from './helpers/browser.ts';
-import { serveStatic } from './helpers/static-server.ts';
+import { serveFolder } from '../../bench/lib/static-server.ts';
 
 // The role dialog alone (renderer/bench/role-dialog-bench.html) on a synthetic catalog of 5,000
 // actions in 100 groups, driven by keyboard like a user. No backend: this pins the dialog's own
@@ -14,7 +14,7 @@ let browser: Browser;
 let site: { url: string; close: () => Promise<void> };
 
 before(async () => {
-  site = await serveStatic(DIST);
+  site = await serveFolder(DIST);
   browser = await launchBrowser();
 });
 after(async () => {

@@ -4,7 +4,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { screenshot } from './browser.ts';
 import { RENDERER_DIR, startStack, type Stack } from './stack.ts';
-import { serveStatic } from './static-server.ts';
+import { serveFolder } from '../../../bench/lib/static-server.ts';
 import { startReceiver, type Receiver } from '../../integration/lifecycle/webhook-receiver.ts';
 import { connect, setTheme } from './ui.ts';
 
@@ -47,7 +47,7 @@ export function useDemoStack(): void {
     // Actions wait longer than Playwright's 30 s default: the machine may be busy scanning.
     stack.context.setDefaultTimeout(90_000);
     await connect(stack.page, stack.serverUrl, stack.adminToken, 'Demo');
-    bench = await serveStatic(RENDERER_DIR);
+    bench = await serveFolder(RENDERER_DIR);
   });
   after(async () => {
     await receiver?.close();
