@@ -8,6 +8,7 @@ import { httpProxy } from './suites/http-proxy.ts';
 import { inProcess } from './suites/in-process.ts';
 import { roleDialog } from './suites/role-dialog.ts';
 import { scale } from './suites/scale.ts';
+import { usageCost } from './suites/usage-cost.ts';
 import { formatTable, Recorder, type Figure } from './lib/report.ts';
 import type { Suite } from './suites/suite.ts';
 
@@ -17,7 +18,7 @@ import type { Suite } from './suites/suite.ts';
 //   npm run bench -- --only http-authorize,in-process
 //   npm run bench -- --profile                    V8 CPU profiles of the Keyward servers
 
-const SUITES: Suite[] = [inProcess, httpAuthorize, httpProxy, scale, changeSets, credentialList, roleDialog];
+const SUITES: Suite[] = [inProcess, httpAuthorize, usageCost, httpProxy, scale, changeSets, credentialList, roleDialog];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only name[,name…]] [--profile] [--list]
 Benchmarks:

@@ -45,6 +45,8 @@ export interface ServerOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** How often usage counts are added to the database (default 5 s; at most 10 s late). */
   usageFlushMs?: number;
+  /** false: decisions are not counted (the benchmark measures what counting costs); default true. */
+  countUsage?: boolean;
   /** Let webhooks target private address ranges over https (--webhook-allow-private). */
   webhookAllowPrivate?: boolean;
   /** Delays between webhook attempts (tests shorten them); default DEFAULT_BACKOFF_MS. */
@@ -115,7 +117,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           ),
       },
     );
-    ctx.usage = usage;
+    if (options.countUsage !== false) ctx.usage = usage;
     dispatcher = new WebhookDispatcher(database.db, {
       allowPrivate: options.webhookAllowPrivate === true,
       onError: (error, what) => logger.warn({ err: error }, what),

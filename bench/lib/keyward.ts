@@ -23,6 +23,8 @@ export interface KeywardInstance {
   restart(): Promise<void>;
   /** Stops the process and deletes its folder. */
   dispose(): Promise<void>;
+  /** A second server process on the same database, counting no usage (stopped by the caller). */
+  startUncounted(): Promise<ChildServer>;
 }
 
 export interface StartOptions {
@@ -46,13 +48,17 @@ export async function startKeyward(options: StartOptions = {}): Promise<KeywardI
     trustedProxies: options.trustedProxies ?? [],
   };
   // Seeding is not what a profile should show: only processes started by restart() are profiled.
-  const start = (profile: boolean) =>
-    startChild(KEYWARD_CHILD, config, {
-      cpuProfDir: profile ? options.cpuProfDir : undefined,
-      cpus: options.cpus,
-      nodeFlags: options.nodeFlags ?? [],
-      timeoutMs: 600_000,
-    });
+  const start = (profile: boolean, extra: { countUsage?: boolean } = {}) =>
+    startChild(
+      KEYWARD_CHILD,
+      { ...config, ...extra, logFile: extra.countUsage === false ? `${config.logFile}.uncounted` : config.logFile },
+      {
+        cpuProfDir: profile ? options.cpuProfDir : undefined,
+        cpus: options.cpus,
+        nodeFlags: options.nodeFlags ?? [],
+        timeoutMs: 600_000,
+      },
+    );
   const instance: KeywardInstance = {
     dir,
     dbPath: config.dbPath,
@@ -66,6 +72,7 @@ export async function startKeyward(options: StartOptions = {}): Promise<KeywardI
       instance.server = await start(true);
       instance.api = new ApiClient(instance.server.url, instance.adminToken);
     },
+    startUncounted: () => start(false, { countUsage: false }),
     async dispose() {
       await instance.server.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,8 @@ export interface KeywardChildConfig {
   bootstrapTokenFile: string;
   logFile: string;
   trustedProxies?: string[];
+  /** false: the server counts no usage (to measure what counting costs). */
+  countUsage?: boolean;
 }
 
 const config = JSON.parse(process.argv[2]!) as KeywardChildConfig;
@@ -22,6 +24,7 @@ const server = await startServer({
   ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dbPath: config.dbPath }),
   bootstrapTokenFile: config.bootstrapTokenFile,
   trustedProxies: config.trustedProxies ?? [],
+  ...(config.countUsage === false ? { countUsage: false } : {}),
   logStream: { write: (line: string) => log.write(line) },
 });
 sendReady({ type: 'ready', port: server.port });
