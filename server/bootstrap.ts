@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ADMIN_ACTION_IDS } from '../shared/domain/admin-actions.ts';
 import { ADMINISTRATOR_ROLE_NAME, BOOTSTRAP_CREDENTIAL_NAME, nameKey } from '../shared/domain/policy.ts';
@@ -105,14 +106,69 @@ export async function recoverAdministrator(
 ): Promise<string | null> {
   const nowMs = ctx.now();
   // Judged as the write guard judges: one that stops working within the hour does not count.
-  const left = await loadAdministrators(ctx.db, nowMs + ADMINISTRATOR_HORIZON_MS);
-  if (left.length > 0) {
+  const stillActive = async () => {
+    const left = await loadAdministrators(ctx.db, nowMs + ADMINISTRATOR_HORIZON_MS);
+    if (left.length === 0) return false;
     options.logger.warn(
       { administrators: left.map((c) => c.name) },
       '--recover-admin: an administrator is still active, so nothing was recovered (use its token, or revoke it first).',
     );
+    return true;
+  };
+  if (await stillActive()) return null;
+  // Instances sharing a database may all be started with --recover-admin at once: one issues.
+  const lock = await takeRecoveryLock(ctx, nowMs);
+  if (!lock) {
+    options.logger.warn(
+      '--recover-admin: a recovery is already under way on this database (another instance), so nothing was recovered here.',
+    );
     return null;
   }
+  try {
+    // The other instance may have issued one between the first look and the lock.
+    if (await stillActive()) return null;
+    return await issueRecoveryAdministrator(ctx, options, nowMs);
+  } finally {
+    await lock.release();
+  }
+}
+
+const RECOVERY_LOCK = 'recover_admin_lock';
+/** A lock left by a start that died mid-recovery stops blocking after this long. */
+const RECOVERY_LOCK_STALE_MS = 10 * 60_000;
+
+/**
+ * A row in settings, inserted (the key is unique) or taken over when stale: the one instance
+ * that holds it may issue; release deletes it only if it is still the holder's.
+ */
+async function takeRecoveryLock(ctx: ServiceContext, nowMs: number): Promise<{ release(): Promise<void> } | null> {
+  const mine = `${new Date(nowMs).toISOString()} ${randomUUID()}`;
+  const release = async () => {
+    await ctx.db.deleteFrom('settings').where('key', '=', RECOVERY_LOCK).where('value', '=', mine).execute();
+  };
+  try {
+    await ctx.db.insertInto('settings').values({ key: RECOVERY_LOCK, value: mine }).execute();
+    return { release };
+  } catch (error) {
+    const held = await ctx.db.selectFrom('settings').select('value').where('key', '=', RECOVERY_LOCK).executeTakeFirst();
+    if (!held) throw error;
+    const since = Date.parse(held.value.split(' ')[0] ?? '');
+    if (Number.isFinite(since) && nowMs - since < RECOVERY_LOCK_STALE_MS) return null;
+    const taken = await ctx.db
+      .updateTable('settings')
+      .set({ value: mine })
+      .where('key', '=', RECOVERY_LOCK)
+      .where('value', '=', held.value)
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1 ? { release } : null;
+  }
+}
+
+async function issueRecoveryAdministrator(
+  ctx: ServiceContext,
+  options: { tokenFile: string | undefined; logger: Logger },
+  nowMs: number,
+): Promise<string | null> {
   await ctx.cache.loadAll();
   const file = options.tokenFile ? openSecretFile(options.tokenFile) : null;
   const stamp = new Date(nowMs).toISOString().slice(0, 19).replace('T', ' ');
