@@ -74,7 +74,7 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
   });
 
   return (
-    <Box>
+    <Box data-search-scope="">
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
         <Typography variant="h2" component="h2">
           Groups

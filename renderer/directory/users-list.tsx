@@ -147,7 +147,7 @@ export function UsersList({ users, groups, policy }: { users: User[]; groups: Gr
   };
 
   return (
-    <Box>
+    <Box data-search-scope="">
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
         <Typography variant="h2" component="h2">
           Users

@@ -297,3 +297,40 @@ test('"/" puts the cursor in the search field of Roles, Directory and Backends; 
       assert.equal(await search.inputValue(), '');
     }
   }));
+
+test('"/" on Directory reaches the Groups search from within the groups list or once it is scrolled to, and the Users search at the top', (t) =>
+  withApp(t, async (world) => {
+    const { page } = world;
+    await seeded(world, async (api) => {
+      const group = await id(api('POST', '/v1/groups', { name: 'Staff', defaultRoles: [] }));
+      // Enough users that the groups list starts below the window.
+      for (let i = 0; i < 14; i++)
+        await api('POST', '/v1/users', { name: `user ${String(i).padStart(2, '0')}`, email: `u${i}@example.com`, groups: [group] });
+    });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await goTo(page, 'Directory');
+    const users = page.getByLabel('Search users');
+    const groups = page.getByLabel('Search groups');
+    await groups.waitFor();
+    const focused = async () => (await page.evaluate(`document.activeElement?.id ?? ''`)) as string;
+
+    await page.keyboard.press('/');
+    assert.equal(await focused(), await users.getAttribute('id'), 'at the top, the Users search');
+    await users.blur();
+
+    // From a control inside the groups list (as after closing a group's dialog).
+    await page.getByRole('button', { name: 'Edit group Staff' }).focus();
+    await page.keyboard.press('/');
+    assert.equal(await focused(), await groups.getAttribute('id'), 'focus in the groups list: the Groups search');
+    await page.keyboard.type('sta');
+    assert.equal(await groups.inputValue(), 'sta');
+    await page.keyboard.press('Escape');
+    assert.equal(await groups.inputValue(), '');
+    await groups.blur();
+
+    // Scrolled down to the groups list with nothing focused.
+    await page.getByTestId('group-row-Staff').scrollIntoViewIfNeeded();
+    await page.evaluate(`window.scrollTo(0, document.documentElement.scrollHeight)`);
+    await page.keyboard.press('/');
+    assert.equal(await focused(), await groups.getAttribute('id'), 'scrolled to the groups: the Groups search');
+  }));
