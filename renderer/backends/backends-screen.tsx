@@ -6,7 +6,8 @@ import type { Backend } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
 import { useSession } from '../app/session.ts';
-import { ListTable, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListTable } from '../common/list-table.tsx';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
@@ -119,6 +120,7 @@ export function BackendsScreen() {
             />
           ) : (
             <ListTable
+              tableId="backends"
               label="Backends"
               columns={columns}
               view={list}

@@ -11,7 +11,8 @@ import { useAllCredentials } from '../app/data.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { useSession } from '../app/session.ts';
 import { useToast } from '../app/toasts.tsx';
-import { ListFilter, ListTable, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListFilter, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListTable } from '../common/list-table.tsx';
 import { EmptyState } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
@@ -201,6 +202,7 @@ export function UsersList({ users, groups, policy }: { users: User[]; groups: Gr
             />
           ) : (
             <ListTable
+              tableId="users"
               label="Users"
               columns={columns}
               view={list}
