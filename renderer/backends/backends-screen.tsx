@@ -92,6 +92,12 @@ export function BackendsScreen() {
     <Page title="Backends" intro="Route authorization: a request under a backend's prefix needs every required role." actions={newButton}>
       {backends.isPending ? (
         <LoadingRows />
+      ) : backends.error && !online ? (
+        // Backends are not cached: offline is a state to explain, not an error to retry.
+        <EmptyState
+          title="Offline"
+          hint="Backends are read and edited on the server. Reconnect (or switch “Work offline” off) to manage them; the Access checker tests actions offline."
+        />
       ) : backends.error ? (
         <ErrorState error={backends.error} onRetry={() => void backends.refetch()} />
       ) : backends.data.length === 0 ? (

@@ -232,7 +232,13 @@ export function CredentialsScreen() {
           ))}
         </TextField>
       </Stack>
-      {page.error ? (
+      {page.error && session.state !== 'online' ? (
+        // The list is paged and searched by the server, so it is not cached: say so calmly.
+        <EmptyState
+          title="Offline"
+          hint="Credentials are listed, searched and issued by the server. Reconnect (or switch “Work offline” off) to manage them; Hygiene and the Access checker work offline on the cached state."
+        />
+      ) : page.error ? (
         <ErrorState error={page.error} onRetry={() => void page.refetch()} />
       ) : empty && !q && (!status || status === 'live') ? (
         <EmptyState title="No credentials yet" hint="Create a credential, give it roles, and copy its token once." action={newButton} />

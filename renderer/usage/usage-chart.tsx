@@ -125,7 +125,8 @@ export function UsageChart({
             height={260}
             series={chartSeries}
             xAxis={[{ data: labels, scaleType: 'band', tickLabelStyle: { fontSize: 11 } }]}
-            yAxis={[{ tickMinStep: 1 }]}
+            // With no request at all the axis would span 0 to 0 and show one cut-off "0.0…" tick.
+            yAxis={[{ tickMinStep: 1, ...(empty ? { max: 1 } : {}) }]}
             margin={{ left: 8, right: 24, top: 8, bottom: 8 }}
             slotProps={{ legend: { position: { vertical: 'bottom', horizontal: 'center' } } }}
           />
