@@ -118,10 +118,14 @@ export function UsersList({ users, groups, policy }: { users: User[]; groups: Gr
             onClick={() => openDialog({ type: 'user', userId: u.id })}
           />
           <RowAction
-            label="Invalidate tokens"
+            // Nothing to revoke is said before the click, not by a destructive dialog that does nothing.
+            label={
+              credentials.data && liveTokens(u).length === 0 ? 'Invalidate tokens: none works (Sync to check again)' : 'Invalidate tokens'
+            }
             name={`Invalidate tokens of ${u.name}`}
             icon={<KeyOffIcon fontSize="small" />}
             onClick={() => invalidate(u)}
+            disabled={Boolean(credentials.data) && liveTokens(u).length === 0}
           />
           <RowAction label="Delete" name={`Delete user ${u.name}`} icon={<DeleteIcon fontSize="small" />} onClick={() => remove(u)} />
         </>

@@ -74,7 +74,7 @@ export function RolesScreen() {
         const byAction = query && !textMatches([r.name, r.description], query) ? r.actions.find((a) => textMatches([a], query)) : undefined;
         return (
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-            <Typography variant="body2" sx={{ fontWeight: 600 }}>
+            <Typography variant="body2" sx={{ fontWeight: 600, whiteSpace: 'nowrap' }}>
               {r.name}
             </Typography>
             {draft && <Chip size="small" color="warning" label={draft.op === 'delete' ? 'Draft: delete' : 'Draft'} />}

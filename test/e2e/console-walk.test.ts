@@ -53,3 +53,26 @@ test('a hygiene finding about a role no credential uses opens Roles searched for
     },
     connected,
   ));
+
+test('"Invalidate tokens" is off, saying why, for a user who owns no working token, and on once they own one', (t) =>
+  withApp(
+    t,
+    async ({ page, api }) => {
+      const user = await api<{ id: string }>('POST', '/v1/users', { name: 'Tokenless', email: 'tokenless@example.com', groups: [] });
+      await goTo(page, 'Directory');
+      await page.getByRole('button', { name: 'Sync' }).click();
+      const button = page.getByRole('button', { name: 'Invalidate tokens of Tokenless' });
+      await button.waitFor();
+      assert.equal(await button.isDisabled(), true);
+      await button.hover({ force: true });
+      await page.getByRole('tooltip', { name: 'Invalidate tokens: none works (Sync to check again)' }).waitFor();
+
+      await api('POST', '/v1/credentials', { name: 'tokenless key', ownerId: user.id });
+      await page.getByRole('button', { name: 'Sync' }).click();
+      await page.getByRole('row').filter({ hasText: 'Tokenless' }).getByRole('cell', { name: '1', exact: true }).waitFor();
+      assert.equal(await button.isDisabled(), false);
+      await button.click();
+      await page.getByRole('dialog', { name: 'Invalidate every token of Tokenless?' }).getByRole('button', { name: 'Cancel' }).click();
+    },
+    connected,
+  ));
