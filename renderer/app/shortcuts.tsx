@@ -8,7 +8,7 @@ import type { ScreenId } from './navigation.ts';
 export const SHORTCUTS = [
   { key: 'r', label: 'New role (on Roles)' },
   { key: 'c', label: 'New credential (on Credentials, online)' },
-  { key: '/', label: 'Search the current list' },
+  { key: '/', label: 'Search the current list (on Directory, the list you are in or scrolled to)' },
   { key: 's', label: 'Sync with the server' },
   { key: '?', label: 'This list of shortcuts' },
 ] as const;
@@ -16,6 +16,24 @@ export const SHORTCUTS = [
 const typing = (el: Element | null) =>
   el instanceof HTMLElement &&
   (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.getAttribute('role') === 'combobox');
+
+/**
+ * The search field "/" reaches. A screen with several lists (Directory: users and groups) marks
+ * each list's part `data-search-scope`: the list holding the focus wins, then the search field in
+ * view nearest the middle of the window (the list the admin scrolled to), then the first one.
+ */
+export function searchFieldToFocus(): HTMLInputElement | null {
+  const fields = [...document.querySelectorAll<HTMLInputElement>('[data-shortcut="search"]')];
+  const scope = document.activeElement?.closest('[data-search-scope]');
+  const inScope = scope?.querySelector<HTMLInputElement>('[data-shortcut="search"]');
+  if (inScope) return inScope;
+  const middle = window.innerHeight / 2;
+  const inView = fields
+    .map((field) => ({ field, rect: field.getBoundingClientRect() }))
+    .filter(({ rect }) => rect.height > 0 && rect.bottom > 0 && rect.top < window.innerHeight)
+    .sort((a, b) => Math.abs(a.rect.top - middle) - Math.abs(b.rect.top - middle));
+  return inView[0]?.field ?? fields[0] ?? null;
+}
 
 /** Listens for the shortcuts on the window. */
 export function useShortcuts({ go, online }: { go: (screen: ScreenId) => void; online: boolean }) {
@@ -34,7 +52,7 @@ export function useShortcuts({ go, online }: { go: (screen: ScreenId) => void; o
           go('credentials');
           openDialog({ type: 'credential-editor', credentialId: null });
         },
-        '/': () => document.querySelector<HTMLInputElement>('[data-shortcut="search"]')?.focus(),
+        '/': () => searchFieldToFocus()?.focus(),
         s: () => document.querySelector<HTMLButtonElement>('[data-shortcut="sync"]')?.click(),
         '?': () => openDialog({ type: 'shortcuts' }),
       };

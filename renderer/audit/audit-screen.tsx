@@ -8,6 +8,7 @@ import { useApi } from '../app/api.ts';
 import { useAllCredentials, useBackends, useGroups, useRoles, useUsers } from '../app/data.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
+import { useGridColumnPrefs } from '../common/column-prefs.ts';
 import { EmptyState, ErrorState, Page } from '../common/states.tsx';
 import { abandonOnAbort } from '../common/use-debounced-value.ts';
 import { auditDiff } from './audit-diff.ts';
@@ -44,7 +45,7 @@ export function AuditScreen() {
 
   const columns = useMemo<GridColDef<AuditEntry>[]>(
     () => [
-      { field: 'at', headerName: 'When', width: 215, valueFormatter: (v: string) => new Date(v).toLocaleString() },
+      { field: 'at', headerName: 'When', width: 215, hideable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
       { field: 'action', headerName: 'Action', flex: 0.8, minWidth: 170 },
       {
         field: 'actorId',
@@ -130,6 +131,7 @@ export function AuditScreen() {
     ],
     [names],
   );
+  const grid = useGridColumnPrefs('audit', columns);
 
   if (session.state !== 'online') {
     return (
@@ -171,7 +173,11 @@ export function AuditScreen() {
               <DataGrid
                 aria-label="Audit log"
                 rows={page.data?.items ?? []}
-                columns={columns}
+                columns={grid.columns}
+                // A header's menu chooses the columns ("Manage columns"); edges resize; both are kept.
+                columnVisibilityModel={grid.columnVisibilityModel}
+                onColumnVisibilityModelChange={grid.onColumnVisibilityModelChange}
+                onColumnWidthChange={grid.onColumnWidthChange}
                 loading={page.isFetching}
                 hideFooter
                 density="compact"
@@ -179,7 +185,6 @@ export function AuditScreen() {
                 disableColumnFilter
                 // The server orders by time; sorting one page locally would only mislead.
                 disableColumnSorting
-                disableColumnMenu
                 localeText={{ noRowsLabel: 'No audit entries yet.' }}
                 slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
               />

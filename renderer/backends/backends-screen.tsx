@@ -6,7 +6,8 @@ import type { Backend } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
 import { useSession } from '../app/session.ts';
-import { ListTable, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListTable } from '../common/list-table.tsx';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
@@ -91,6 +92,12 @@ export function BackendsScreen() {
     <Page title="Backends" intro="Route authorization: a request under a backend's prefix needs every required role." actions={newButton}>
       {backends.isPending ? (
         <LoadingRows />
+      ) : backends.error && !online ? (
+        // Backends are not cached: offline is a state to explain, not an error to retry.
+        <EmptyState
+          title="Offline"
+          hint="Backends are read and edited on the server. Reconnect (or switch “Work offline” off) to manage them; the Access checker tests actions offline."
+        />
       ) : backends.error ? (
         <ErrorState error={backends.error} onRetry={() => void backends.refetch()} />
       ) : backends.data.length === 0 ? (
@@ -119,6 +126,7 @@ export function BackendsScreen() {
             />
           ) : (
             <ListTable
+              tableId="backends"
               label="Backends"
               columns={columns}
               view={list}

@@ -1,22 +1,4 @@
-import {
-  Button,
-  Checkbox,
-  IconButton,
-  InputAdornment,
-  MenuItem,
-  Paper,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  TableSortLabel,
-  TextField,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Button, IconButton, InputAdornment, MenuItem, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import SearchIcon from '@mui/icons-material/Search';
 import { useState, type ReactNode } from 'react';
 import { useNavigation } from '../app/navigation.ts';
@@ -24,8 +6,8 @@ import { EmptyState } from './states.tsx';
 import { useDebouncedValue } from './use-debounced-value.ts';
 
 // The parts every list screen (roles, users, groups, backends) is built from: a toolbar with a
-// search field and filters, a table whose headers sort, icon row actions with tooltips, and the
-// "nothing matches" state. The lists are small and loaded whole, so they filter and sort here.
+// search field and filters, icon row actions with tooltips, and the "nothing matches" state; the
+// table whose headers sort is list-table.tsx. The lists are small and loaded whole, so they filter and sort here.
 
 /** Typing pauses this long before the rows are filtered again. */
 export const LIST_SEARCH_DEBOUNCE_MS = 150;
@@ -41,6 +23,9 @@ export interface ListColumn<T> {
   /** Operations: the header names the column for screen readers only. */
   hiddenLabel?: boolean;
   cellSx?: Record<string, unknown>;
+  /** The admin may not hide it (the first column and an operations one never hide anyway). */
+  hideable?: false;
+  resizable?: false;
 }
 
 export interface ListSort {
@@ -206,112 +191,6 @@ export function ListFilter<V extends string>({
         </MenuItem>
       ))}
     </TextField>
-  );
-}
-
-/** A table whose sortable headers sort the view's rows; `leading` rows (drafts) stay on top. */
-/** The ticked rows of a list, by key, for bulk actions. */
-export interface ListSelection<T> {
-  picked: ReadonlySet<string>;
-  onChange: (next: ReadonlySet<string>) => void;
-  /** The accessible name of a row's checkbox ("Select role Billing"). */
-  rowLabel: (row: T) => string;
-  allLabel: string;
-}
-
-export function ListTable<T>({
-  label,
-  columns,
-  view,
-  rowKey,
-  rowProps,
-  leading,
-  selection,
-}: {
-  label: string;
-  columns: readonly ListColumn<T>[];
-  view: Pick<ReturnType<typeof useListView<T>>, 'shown' | 'sort' | 'setSort' | 'query'>;
-  rowKey: (row: T) => string;
-  rowProps?: (row: T) => Record<string, string>;
-  /** Rows above the list (new drafts); with `selection`, each starts with an empty checkbox cell. */
-  leading?: ReactNode;
-  /** Tick boxes for bulk actions: a column of checkboxes, "select all" ticking the rows shown. */
-  selection?: ListSelection<T>;
-}) {
-  const { shown, sort, setSort, query } = view;
-  const picked = selection?.picked;
-  const shownPicked = picked ? shown.filter((row) => picked.has(rowKey(row))).length : 0;
-  const toggle = (ids: string[], on: boolean) => {
-    if (!selection) return;
-    const next = new Set(selection.picked);
-    for (const id of ids) {
-      if (on) next.add(id);
-      else next.delete(id);
-    }
-    selection.onChange(next);
-  };
-  return (
-    <TableContainer component={Paper} variant="outlined">
-      <Table size="small" aria-label={label}>
-        <TableHead>
-          <TableRow>
-            {selection && (
-              <TableCell padding="checkbox">
-                <Checkbox
-                  size="small"
-                  checked={shown.length > 0 && shownPicked === shown.length}
-                  indeterminate={shownPicked > 0 && shownPicked < shown.length}
-                  onChange={(e) => toggle(shown.map(rowKey), e.target.checked)}
-                  slotProps={{ input: { 'aria-label': selection.allLabel } }}
-                />
-              </TableCell>
-            )}
-            {columns.map((c) => {
-              const active = sort.column === c.id;
-              return (
-                <TableCell key={c.id} align={c.align} sortDirection={active ? sort.direction : false}>
-                  {c.hiddenLabel ? (
-                    <span className="visually-hidden">{c.label}</span>
-                  ) : c.sortValue ? (
-                    <TableSortLabel
-                      active={active}
-                      direction={active ? sort.direction : 'asc'}
-                      onClick={() => setSort({ column: c.id, direction: active && sort.direction === 'asc' ? 'desc' : 'asc' })}
-                    >
-                      {c.label}
-                    </TableSortLabel>
-                  ) : (
-                    c.label
-                  )}
-                </TableCell>
-              );
-            })}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {leading}
-          {shown.map((row) => (
-            <TableRow key={rowKey(row)} hover selected={picked?.has(rowKey(row)) ?? false} {...rowProps?.(row)}>
-              {selection && (
-                <TableCell padding="checkbox">
-                  <Checkbox
-                    size="small"
-                    checked={picked?.has(rowKey(row)) ?? false}
-                    onChange={(e) => toggle([rowKey(row)], e.target.checked)}
-                    slotProps={{ input: { 'aria-label': selection.rowLabel(row) } }}
-                  />
-                </TableCell>
-              )}
-              {columns.map((c) => (
-                <TableCell key={c.id} align={c.align} sx={c.cellSx}>
-                  {c.render(row, query)}
-                </TableCell>
-              ))}
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </TableContainer>
   );
 }
 

@@ -10,6 +10,7 @@ import { useNavigation } from '../app/navigation.ts';
 import { useRoles, useUsers } from '../app/data.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
+import { useGridColumnPrefs } from '../common/column-prefs.ts';
 import { SearchField } from '../common/list-view.tsx';
 import { EmptyState, ErrorState, Page } from '../common/states.tsx';
 import { abandonOnAbort, useDebouncedValue } from '../common/use-debounced-value.ts';
@@ -25,6 +26,9 @@ export const SEARCH_DEBOUNCE_MS = 250;
 const GRID_CHROME_PX = 250;
 /** The selection bar over the grid, while rows are selected. */
 const SELECTION_BAR_PX = 48;
+
+/** Columns that start hidden, until the admin shows them in a header's menu. */
+const HIDDEN_AT_FIRST = ['prefix', 'createdAt'];
 
 /** The columns GET /v1/credentials sorts by (the grid's field names are the API's sort keys). */
 const SERVER_SORT: ReadonlySet<string> = new Set<CredentialSortKey>(['name', 'status', 'prefix', 'createdAt', 'expiresAt', 'lastUsedAt']);
@@ -165,6 +169,9 @@ export function CredentialsScreen() {
     [roleName, userName],
   );
 
+  // Prefix and Created start hidden; what the admin shows, hides or resizes is kept (column-prefs.ts).
+  const grid = useGridColumnPrefs('credentials', columns, HIDDEN_AT_FIRST);
+
   const newButton = (
     <Button
       variant="contained"
@@ -225,7 +232,13 @@ export function CredentialsScreen() {
           ))}
         </TextField>
       </Stack>
-      {page.error ? (
+      {page.error && session.state !== 'online' ? (
+        // The list is paged and searched by the server, so it is not cached: say so calmly.
+        <EmptyState
+          title="Offline"
+          hint="Credentials are listed, searched and issued by the server. Reconnect (or switch “Work offline” off) to manage them; Hygiene and the Access checker work offline on the cached state."
+        />
+      ) : page.error ? (
         <ErrorState error={page.error} onRetry={() => void page.refetch()} />
       ) : empty && !q && (!status || status === 'live') ? (
         <EmptyState title="No credentials yet" hint="Create a credential, give it roles, and copy its token once." action={newButton} />
@@ -247,7 +260,10 @@ export function CredentialsScreen() {
             <DataGrid
               aria-label="Credentials"
               rows={rows}
-              columns={columns}
+              columns={grid.columns}
+              columnVisibilityModel={grid.columnVisibilityModel}
+              onColumnVisibilityModelChange={grid.onColumnVisibilityModelChange}
+              onColumnWidthChange={grid.onColumnWidthChange}
               loading={page.isFetching}
               paginationMode="server"
               filterMode="server"
@@ -272,8 +288,7 @@ export function CredentialsScreen() {
               pageSizeOptions={[25, 50, 100]}
               // Fits 1280 px without scrolling sideways (column pinning is in MUI X Pro only): Name first,
               // operations last, Prefix and Created hidden until chosen in a header's menu ("Manage
-              // columns"); columns resize by dragging their edge.
-              initialState={{ columns: { columnVisibilityModel: { prefix: false, createdAt: false } } }}
+              // columns"); columns resize by dragging their edge. Both choices are kept.
               slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
               density="compact"
               disableRowSelectionOnClick

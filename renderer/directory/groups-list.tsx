@@ -5,7 +5,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { Group, Role, User } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useSession } from '../app/session.ts';
-import { ListTable, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListTable } from '../common/list-table.tsx';
 import { EmptyState } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
@@ -74,7 +75,7 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
   });
 
   return (
-    <Box>
+    <Box data-search-scope="">
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
         <Typography variant="h2" component="h2">
           Groups
@@ -105,6 +106,7 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
             />
           ) : (
             <ListTable
+              tableId="groups"
               label="Groups"
               columns={columns}
               view={list}

@@ -11,7 +11,8 @@ import { useAllCredentials } from '../app/data.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { useSession } from '../app/session.ts';
 import { useToast } from '../app/toasts.tsx';
-import { ListFilter, ListTable, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListFilter, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListTable } from '../common/list-table.tsx';
 import { EmptyState } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
@@ -117,10 +118,14 @@ export function UsersList({ users, groups, policy }: { users: User[]; groups: Gr
             onClick={() => openDialog({ type: 'user', userId: u.id })}
           />
           <RowAction
-            label="Invalidate tokens"
+            // Nothing to revoke is said before the click, not by a destructive dialog that does nothing.
+            label={
+              credentials.data && liveTokens(u).length === 0 ? 'Invalidate tokens: none works (Sync to check again)' : 'Invalidate tokens'
+            }
             name={`Invalidate tokens of ${u.name}`}
             icon={<KeyOffIcon fontSize="small" />}
             onClick={() => invalidate(u)}
+            disabled={Boolean(credentials.data) && liveTokens(u).length === 0}
           />
           <RowAction label="Delete" name={`Delete user ${u.name}`} icon={<DeleteIcon fontSize="small" />} onClick={() => remove(u)} />
         </>
@@ -147,7 +152,7 @@ export function UsersList({ users, groups, policy }: { users: User[]; groups: Gr
   };
 
   return (
-    <Box>
+    <Box data-search-scope="">
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
         <Typography variant="h2" component="h2">
           Users
@@ -201,6 +206,7 @@ export function UsersList({ users, groups, policy }: { users: User[]; groups: Gr
             />
           ) : (
             <ListTable
+              tableId="users"
               label="Users"
               columns={columns}
               view={list}

@@ -65,8 +65,8 @@ interface Item {
   key: string;
   primary: string;
   secondary: string;
-  /** A credential's token prefix: the item links to the Credentials list searched for it. */
-  prefix?: string;
+  /** Where the finding is fixed: Credentials searched for its token prefix, or Roles for its name. */
+  link?: { screen: 'credentials' | 'roles'; search: string };
 }
 
 function Findings({ report }: { report: HygieneReport }) {
@@ -83,14 +83,19 @@ function Findings({ report }: { report: HygieneReport }) {
               key: c.credential.id,
               primary: c.credential.name,
               secondary: `${c.credential.prefix} · ${c.credential.status}`,
-              prefix: c.credential.prefix,
+              link: { screen: 'credentials', search: c.credential.prefix },
             }))}
         />
       ))}
       <Section
         title="Roles no credential uses"
         hint="Delete them or assign them."
-        items={report.unusedRoles.map((r) => ({ key: r.id, primary: r.name, secondary: `${r.actions.length} actions` }))}
+        items={report.unusedRoles.map((r) => ({
+          key: r.id,
+          primary: r.name,
+          secondary: `${r.actions.length} actions`,
+          link: { screen: 'roles' as const, search: r.name },
+        }))}
       />
       <Section
         title="Holders of administration actions"
@@ -99,7 +104,7 @@ function Findings({ report }: { report: HygieneReport }) {
           key: h.credential.id,
           primary: h.credential.name,
           secondary: `via ${h.roles.join(', ')} · ${h.adminActions.length} admin actions`,
-          prefix: h.credential.prefix,
+          link: { screen: 'credentials', search: h.credential.prefix },
         }))}
       />
       <Typography variant="body2" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>
@@ -128,13 +133,13 @@ function Section({ title, hint, items }: { title: string; hint: string; items: I
       {items.length > 0 && (
         <List dense id={listId} aria-label={`${title} list`}>
           {shown.map((i) =>
-            i.prefix ? (
-              // A finding names a credential: one click (or Enter) shows it in Credentials, where it is fixed.
+            i.link ? (
+              // One click (or Enter) shows the finding where it is fixed: Credentials or Roles, searched for it.
               <ListItem key={i.key} disablePadding>
                 <ListItemButton
                   sx={{ px: 1, borderRadius: 1 }}
-                  onClick={() => go('credentials', { search: i.prefix })}
-                  title={`Show ${i.primary} in Credentials`}
+                  onClick={() => go(i.link!.screen, { search: i.link!.search })}
+                  title={`Show ${i.primary} in ${i.link.screen === 'roles' ? 'Roles' : 'Credentials'}`}
                 >
                   <ListItemText primary={i.primary} secondary={i.secondary} />
                 </ListItemButton>

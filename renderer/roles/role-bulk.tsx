@@ -7,13 +7,15 @@ import { listAllCredentials } from '../app/data.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
-import { count } from '../common/bulk.ts';
+import { count, runEach } from '../common/bulk.ts';
 import { SelectionBar } from '../common/selection-bar.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
 /**
  * The bar over the roles table while roles are selected: how many, and Delete, which removes them
- * all in one /v1/roles/changes transaction (all or none) after one confirmation.
+ * all in one /v1/roles/changes transaction (all or none) after one confirmation. Offline (the
+ * server gone, or "Work offline") the same Delete records a draft deletion per role instead, which
+ * the plan on Drafts shows and applies with the other drafts; nothing reaches the server.
  */
 export function RoleBulkBar({ selected, onDone }: { selected: Role[]; onDone: (keepIds: string[]) => void }) {
   const api = useApi();
@@ -23,7 +25,25 @@ export function RoleBulkBar({ selected, onDone }: { selected: Role[]; onDone: (k
   const own = useOwnCredential();
   const online = session.state === 'online';
 
+  const draftDelete = () =>
+    openDialog({
+      type: 'bulk',
+      verb: 'Draft the deletion of',
+      pastTense: 'Drafted the deletion of',
+      noun: ['role', 'roles'],
+      items: selected.map((r) => ({ id: r.id, name: r.name })),
+      consequence: `You are offline: nothing is deleted now. ${
+        selected.length === 1 ? 'It gets a draft deletion' : 'Each gets a draft deletion'
+      }, listed under Drafts; Review changes there shows the plan (and any conflict with the server) before Apply deletes ${
+        selected.length === 1 ? 'it' : 'them'
+      } with your other drafts.`,
+      destructive: true,
+      run: (progress) => runEach(selected, (r) => api.drafts.deleteRole({ roleId: r.id }), progress),
+      onDone,
+    });
+
   const confirmDelete = async () => {
+    if (!online) return draftDelete();
     const ids = new Set(selected.map((r) => r.id));
     // The count must be current, so the credentials are fetched fresh rather than read from the cache.
     const credentials = await client
@@ -75,19 +95,16 @@ export function RoleBulkBar({ selected, onDone }: { selected: Role[]; onDone: (k
 
   return (
     <SelectionBar label="Selected roles" count={selected.length} onClear={() => onDone([])}>
-      <Tooltip title={online ? '' : 'Connect to the server to delete several roles at once.'}>
-        <span>
-          <Button
-            size="small"
-            color="error"
-            startIcon={<DeleteIcon fontSize="small" />}
-            onClick={() => void confirmDelete()}
-            disabled={!online}
-            aria-label={`Delete ${selected.length} selected`}
-          >
-            Delete
-          </Button>
-        </span>
+      <Tooltip title={online ? '' : 'Offline: records a draft deletion for each, to review and apply under Drafts.'}>
+        <Button
+          size="small"
+          color="error"
+          startIcon={<DeleteIcon fontSize="small" />}
+          onClick={() => void confirmDelete()}
+          aria-label={`${online ? 'Delete' : 'Draft deletion of'} ${selected.length} selected`}
+        >
+          {online ? 'Delete' : 'Draft deletion'}
+        </Button>
       </Tooltip>
     </SelectionBar>
   );

@@ -1,4 +1,4 @@
-import { Button, Chip, Stack, TableCell, TableRow, Typography } from '@mui/material';
+import { Button, Chip, Stack, Typography } from '@mui/material';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import EditIcon from '@mui/icons-material/EditOutlined';
@@ -10,16 +10,8 @@ import { useDrafts, useRoleUsage, useRoles } from '../app/data.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
-import {
-  ListFilter,
-  ListTable,
-  ListToolbar,
-  NoMatches,
-  RowAction,
-  textMatches,
-  useListView,
-  type ListColumn,
-} from '../common/list-view.tsx';
+import { ListFilter, ListToolbar, NoMatches, RowAction, textMatches, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListTable } from '../common/list-table.tsx';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { RoleBulkBar } from './role-bulk.tsx';
@@ -82,7 +74,7 @@ export function RolesScreen() {
         const byAction = query && !textMatches([r.name, r.description], query) ? r.actions.find((a) => textMatches([a], query)) : undefined;
         return (
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-            <Typography variant="body2" sx={{ fontWeight: 600 }}>
+            <Typography variant="body2" sx={{ fontWeight: 600, whiteSpace: 'nowrap' }}>
               {r.name}
             </Typography>
             {draft && <Chip size="small" color="warning" label={draft.op === 'delete' ? 'Draft: delete' : 'Draft'} />}
@@ -232,34 +224,35 @@ export function RolesScreen() {
             />
           ) : (
             <ListTable
+              tableId="roles"
               label="Roles"
               columns={columns}
               view={list}
               rowKey={(r) => r.id}
               rowProps={(r) => ({ 'data-testid': `role-row-${r.name}` })}
               selection={{ picked, onChange: setPicked, rowLabel: (r) => `Select role ${r.name}`, allLabel: 'Select all roles shown' }}
-              leading={shownDrafts.map((d) => (
-                <TableRow key={d.draftId} hover>
-                  <TableCell padding="checkbox" />
-                  <TableCell>
+              leading={shownDrafts.map((d) => ({
+                key: d.draftId,
+                cells: {
+                  name: (
                     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                       <span>{d.draft?.name}</span>
                       <Chip size="small" color="warning" label="New draft" />
                     </Stack>
-                  </TableCell>
-                  <TableCell>{d.draft?.description}</TableCell>
-                  <TableCell align="right">{d.draft?.actions.length ?? 0}</TableCell>
-                  <TableCell align="right">—</TableCell>
-                  <TableCell align="right">
+                  ),
+                  description: d.draft?.description,
+                  actions: d.draft?.actions.length ?? 0,
+                  credentials: '—',
+                  ops: (
                     <RowAction
                       label="Edit draft"
                       name={`Edit draft ${d.draft?.name}`}
                       icon={<EditIcon fontSize="small" />}
                       onClick={() => openDialog({ type: 'role', roleId: null, draftId: d.draftId })}
                     />
-                  </TableCell>
-                </TableRow>
-              ))}
+                  ),
+                },
+              }))}
             />
           )}
         </>

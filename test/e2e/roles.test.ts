@@ -253,3 +253,54 @@ test('deleting several roles, one held by the console’s own token, needs that 
     },
     connected,
   ));
+
+test('offline, deleting several roles records draft deletions without a request to the server, and the plan applies them', (t) =>
+  withApp(
+    t,
+    async ({ page, api }) => {
+      for (const name of ['Draft gone A', 'Draft gone B', 'Draft stays']) await api('POST', '/v1/roles', { name, actions: ['GetClients'] });
+      await goTo(page, 'Roles');
+      await page.getByRole('button', { name: 'Sync' }).click();
+      await page.getByTestId('role-row-Draft stays').waitFor();
+      await page.getByRole('switch', { name: 'Work offline' }).click();
+      await page.getByTestId('offline-banner').waitFor();
+      await tickRole(page, 'Draft gone A');
+      await tickRole(page, 'Draft gone B');
+
+      const calls: string[] = [];
+      const onRequest = (r: Request) => {
+        if (/\/rpc\/roles\.delete/.test(r.url())) calls.push(new URL(r.url()).pathname);
+      };
+      page.on('request', onRequest);
+      await page.getByRole('button', { name: 'Draft deletion of 2 selected' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Draft the deletion of 2 roles?' });
+      await dialog.getByTestId('bulk-names').filter({ hasText: '“Draft gone A” and “Draft gone B”.' }).waitFor();
+      await dialog.getByText('You are offline: nothing is deleted now.').waitFor();
+      await dialog.getByRole('button', { name: 'Draft the deletion of 2 roles' }).click();
+      await page.getByTestId('toast').filter({ hasText: 'Drafted the deletion of 2 roles.' }).waitFor();
+      await dialog.waitFor({ state: 'detached' });
+      page.off('request', onRequest);
+      assert.deepEqual(calls, [], 'no delete call: the drafts live in the app');
+      const audit = await api<{ items: { action: string }[] }>('GET', '/v1/audit?limit=100');
+      assert.equal(audit.items.filter((e) => e.action === 'role.delete').length, 0, 'the server saw no deletion');
+      assert.ok(await roleByName(api, 'Draft gone A'), 'still on the server until the plan is applied');
+      assert.ok(await roleByName(api, 'Draft gone B'));
+      for (const name of ['Draft gone A', 'Draft gone B']) await page.getByTestId(`role-row-${name}`).getByText('Draft: delete').waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByLabel('2 drafts').waitFor();
+
+      // Back online, the plan lists both deletions and Apply sends them.
+      await page.getByRole('switch', { name: 'Work offline' }).click();
+      await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
+      await goTo(page, 'Drafts');
+      await page.getByRole('button', { name: 'Review changes' }).click();
+      const plan = page.getByTestId('plan');
+      await plan.getByText('Plan — 2 changes').waitFor();
+      for (const name of ['Draft gone A', 'Draft gone B']) await plan.getByRole('article', { name: `Delete ${name}` }).waitFor();
+      await plan.getByRole('button', { name: 'Apply 2 changes' }).click();
+      await page.getByTestId('apply-result').getByText('Applied 2 changes').waitFor();
+      assert.equal(await roleByName(api, 'Draft gone A'), undefined);
+      assert.equal(await roleByName(api, 'Draft gone B'), undefined);
+      assert.ok(await roleByName(api, 'Draft stays'));
+    },
+    connected,
+  ));
