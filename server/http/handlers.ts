@@ -9,14 +9,13 @@ import { listAudit } from '../services/audit-service.ts';
 import { createBackend, deleteBackend, getBackend, listBackends, updateBackend } from '../services/backend-service.ts';
 import { SYSTEM_ACTOR, type Actor, type ServiceContext } from '../services/context.ts';
 import { readIssuancePolicy } from '../services/credential-rules.ts';
+import { importCredentials } from '../services/credential-import.ts';
+import { createCredential, rollCredential } from '../services/credential-issuing.ts';
+import { listCredentials } from '../services/credential-list.ts';
 import {
-  createCredential,
   deleteCredential,
   getCredential,
-  importCredentials,
   invalidateUserTokens,
-  listCredentials,
-  rollCredential,
   setCredentialStatus,
   updateCredential,
 } from '../services/credential-service.ts';
@@ -34,7 +33,8 @@ import {
   updateGroup,
   updateUser,
 } from '../services/directory-service.ts';
-import { applyRoleChanges, createRole, deleteRole, getRole, listRoles, updateRole } from '../services/role-service.ts';
+import { applyRoleChanges } from '../services/role-changes.ts';
+import { createRole, deleteRole, getRole, listRoles, updateRole } from '../services/role-service.ts';
 import type { Readiness } from '../storage/readiness.ts';
 import { RETRY_AFTER_SECONDS } from '../storage/unavailable.ts';
 import { forwardAuth } from './forward-auth.ts';

@@ -8,7 +8,7 @@ import { setSetting } from './catalog-service.ts';
 import { checkVersion, notFound, unique, type Actor, type AuditDraft, type ServiceContext } from './context.ts';
 import { guardIfAdministrator } from './administrators.ts';
 import { checkHandOver, checkRoles, checkTakeAway, defaultRolesOf, readIssuancePolicy, sameRoles } from './credential-rules.ts';
-import { createCredential, type CredentialWithSecret } from './credential-service.ts';
+import { createCredential, type CredentialWithSecret } from './credential-issuing.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import { latestAllowedExpiryMs } from '../../shared/domain/lifecycle.ts';
 import { readLifetimePolicy } from './lifetime-service.ts';
