@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { lifecycleMigration } from './migration-0005-lifecycle.ts';
+import { canonicalCidr } from '../../shared/domain/cidr.ts';
 import { nameSkeleton } from '../../shared/domain/names.ts';
 
 // Versioned migrations, written with Kysely's schema builder so they run unchanged on SQLite and
@@ -192,6 +193,36 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0005_lifecycle': lifecycleMigration,
+  /**
+   * CIDRs saved before they were canonicalised (DESIGN §3 rule 10) are stored and shown in their
+   * one spelling: network address, lower-case compressed IPv6, an IPv4-mapped range as IPv4, no
+   * /32 or /128. A spelling parsers disagree on (leading zeros) has no canonical form and is kept
+   * as it was: the cache ignores it (that range matches nothing, fail closed) and the credential
+   * editor asks for a valid one before the credential can be saved again.
+   */
+  '0006_canonical_cidrs': {
+    async up(db: Kysely<unknown>) {
+      const credentials = db as unknown as Kysely<{ credentials: { id: string; allowed_cidrs: string } }>;
+      const rows = await credentials.selectFrom('credentials').select(['id', 'allowed_cidrs']).where('allowed_cidrs', '!=', '[]').execute();
+      for (const { id, allowed_cidrs } of rows) {
+        let stored: unknown;
+        try {
+          stored = JSON.parse(allowed_cidrs);
+        } catch {
+          continue;
+        }
+        if (!Array.isArray(stored)) continue;
+        const canonical = stored.map((c) => (typeof c === 'string' ? (canonicalCidr(c) ?? c) : c));
+        const unique = [...new Set(canonical)];
+        const next = JSON.stringify(unique);
+        if (next !== allowed_cidrs)
+          await credentials.updateTable('credentials').set({ allowed_cidrs: next }).where('id', '=', id).execute();
+      }
+    },
+    async down() {
+      // The canonical spellings are valid input to every earlier release: nothing to undo.
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
