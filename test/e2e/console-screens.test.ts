@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { BOOTSTRAP_CREDENTIAL_NAME } from '../../shared/domain/policy.ts';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
 import { capture } from './helpers/axe-views.ts';
-import { startStack, type Stack } from './helpers/stack.ts';
+import { withApp, type AppWorld } from './helpers/fixtures.ts';
 import { connect, goTo, setTheme } from './helpers/ui.ts';
 
 // The states issue 12 added, at 1280×800 in light and dark: an axe scan (WCAG 2.1 A/AA) with no
-// serious or critical violation and a screenshot in test-results/screenshots/ to look at.
+// serious or critical violation and a screenshot in test-results/screenshots/ to look at. Each
+// view and theme is a test of its own, on a fresh server and app.
 
 const THEMES = ['light', 'dark'] as const;
 interface Named {
@@ -17,33 +18,39 @@ interface Named {
   roles: string[];
 }
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-  stack.context.setDefaultTimeout(90_000);
-  await stack.rest('PUT', '/v1/catalog', TEST_CATALOG);
-  const side = await stack.rest<Named>('POST', '/v1/roles', { name: 'Side job', actions: ['GetClients'] });
+/** Roles the connected token holds (Side job among them), credential “nightly export” with four roles, user Dana; then the app connects as “Staging” at 1280×800. */
+async function seedAndConnect({ api, app, page, server }: AppWorld): Promise<void> {
+  // Actions wait longer than Playwright's 30 s default: the machine may be busy scanning.
+  app.context.setDefaultTimeout(90_000);
+  const side = await api<Named>('POST', '/v1/roles', { name: 'Side job', actions: ['GetClients'] });
   const roles = [side.id];
   for (const name of ['Support', 'Billing', 'Audit'])
-    roles.push((await stack.rest<Named>('POST', '/v1/roles', { name, actions: ['GetClients'] })).id);
-  const me = (await stack.rest<{ items: Named[] }>('GET', '/v1/credentials')).items.find((c) => c.name === BOOTSTRAP_CREDENTIAL_NAME)!;
-  await stack.rest('PATCH', `/v1/credentials/${me.id}`, { roles: [...me.roles, side.id] });
-  await stack.rest('POST', '/v1/credentials', { name: 'nightly export', roles });
-  await stack.rest('POST', '/v1/users', { name: 'Dana', email: '', groups: [] });
-  await stack.page.setViewportSize({ width: 1280, height: 800 });
-  await connect(stack.page, stack.serverUrl, stack.adminToken, 'Staging');
-});
-after(() => stack?.close());
+    roles.push((await api<Named>('POST', '/v1/roles', { name, actions: ['GetClients'] })).id);
+  const me = (await api<{ items: Named[] }>('GET', '/v1/credentials')).items.find((c) => c.name === BOOTSTRAP_CREDENTIAL_NAME)!;
+  await api('PATCH', `/v1/credentials/${me.id}`, { roles: [...me.roles, side.id] });
+  await api('POST', '/v1/credentials', { name: 'nightly export', roles });
+  await api('POST', '/v1/users', { name: 'Dana', email: '', groups: [] });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await connect(page, server.url, server.adminToken, 'Staging');
+}
 
+/** One test per theme, each on its own server and app (helpers/fixtures.ts), seeded and connected. */
 function view(title: string, body: (page: Page, shoot: (name: string) => Promise<void>) => Promise<void>) {
   for (const theme of THEMES) {
-    test(`${title} in the ${theme} theme: no serious or critical axe violation`, { timeout: 300_000 }, async () => {
-      const { page } = stack;
-      await setTheme(page, theme);
-      const problems: string[] = [];
-      await body(page, async (name) => void problems.push(...(await capture(page, name, theme))));
-      assert.deepEqual(problems, []);
-    });
+    test(`${title} in the ${theme} theme: no serious or critical axe violation`, { timeout: 300_000 }, (t) =>
+      withApp(
+        t,
+        async (world) => {
+          const { page } = world;
+          await seedAndConnect(world);
+          await setTheme(page, theme);
+          const problems: string[] = [];
+          await body(page, async (name) => void problems.push(...(await capture(page, name, theme))));
+          assert.deepEqual(problems, []);
+        },
+        { catalog: TEST_CATALOG },
+      ),
+    );
   }
 }
 
@@ -59,6 +66,7 @@ view('deleting a role the connected token holds', async (page, shoot) => {
 });
 
 view('a role review with no actions', async (page, shoot) => {
+  await goTo(page, 'Roles');
   await page.getByRole('button', { name: 'New role' }).first().click();
   const dialog = page.getByTestId('role-dialog');
   await dialog.getByLabel('Name').fill('Nothing yet');

@@ -21,7 +21,14 @@ export interface AppWorld {
   host: HostKind;
   app: OpenedApp;
   /** The backend: its URL, the bootstrap admin token and its SQLite file (for history no API call can make, such as last month's entries). */
-  server: { url: string; adminToken: string; dbPath: string; stop(): Promise<void>; restart(): Promise<void> };
+  server: {
+    url: string;
+    adminToken: string;
+    dbPath: string;
+    stop(): Promise<void>;
+    /** Starts the backend again on the same port and SQLite file (with another certificate if given). */
+    restart(restartOptions?: { tls?: TlsFiles }): Promise<void>;
+  };
   /** The backend's REST API called directly, as another admin would (throws on a non-2xx answer). */
   api: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
   /** A scratch folder of this test (downloads, exports); removed afterwards. */
@@ -48,6 +55,8 @@ export async function withApp(t: TestContext, body: (world: AppWorld) => Promise
   let server: RunningServer | null = null;
   let app: OpenedApp | null = null;
   let tracing = false;
+  // The certificate may change on restart, so the REST client reads it each time.
+  let tls = options.tls;
   try {
     server = await startServer({
       dbPath,
@@ -58,7 +67,7 @@ export async function withApp(t: TestContext, body: (world: AppWorld) => Promise
     });
     const port = server.port;
     const adminToken = server.bootstrapToken!;
-    const api = restClient(() => server!.url, adminToken, options.tls);
+    const api = <T>(method: string, path: string, body?: unknown) => restClient(() => server!.url, adminToken, tls)<T>(method, path, body);
     if (options.catalog) await api('PUT', '/v1/catalog', options.catalog);
     const userDataDir = join(dir, 'user-data');
     app = await openApp({ userDataDir });
@@ -79,8 +88,9 @@ export async function withApp(t: TestContext, body: (world: AppWorld) => Promise
           await server?.close();
           server = null;
         },
-        async restart() {
-          server = await startServer({ dbPath, port, logStream: quiet, ...(options.tls ? { tls: options.tls } : {}) });
+        async restart(restartOptions = {}) {
+          tls = restartOptions.tls ?? tls;
+          server = await startServer({ dbPath, port, logStream: quiet, ...(tls ? { tls } : {}) });
         },
       },
       api,
