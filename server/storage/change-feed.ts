@@ -31,6 +31,39 @@ export interface ChangeFeed {
 /** `how` says how a feed that is in sync again caught up (for the log). */
 export type FeedStatusListener = (inSync: boolean, sinceMs: number, how?: string) => void;
 
+/**
+ * A feed's subscribers, called one delivery at a time in order, so a full reload never overtakes
+ * a targeted one; a failed delivery does not stop the next.
+ */
+export class SerialHandlers {
+  #handlers: ChangeHandler[] = [];
+  #delivery: Promise<unknown> = Promise.resolve();
+
+  add(handler: ChangeHandler): void {
+    this.#handlers.push(handler);
+  }
+
+  /** Calls every handler after the deliveries before it; rejects if a handler failed. */
+  deliver(events: ChangeEvent[]): Promise<void> {
+    const run = async () => {
+      for (const handler of this.#handlers) await handler(events);
+    };
+    const next = this.#delivery.then(run, run);
+    this.#delivery = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves once the deliveries under way have ended, whatever their outcome. */
+  idle(): Promise<void> {
+    return this.#delivery.then(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.#handlers = [];
+  }
+}
+
 /** Delay before the n-th retry of a failed reload: 50 ms doubling to at most 2 s. */
 function resyncDelayMs(attempt: number): number {
   return Math.min(50 * 2 ** attempt, 2000);
@@ -43,23 +76,22 @@ function resyncDelayMs(attempt: number): number {
  * retries a full reload with backoff until it succeeds.
  */
 export class LocalChangeFeed implements ChangeFeed {
-  #handlers: ChangeHandler[] = [];
+  readonly #handlers = new SerialHandlers();
   #watchers: FeedStatusListener[] = [];
-  #delivery: Promise<unknown> = Promise.resolve();
   #behind = false;
   #retry: NodeJS.Timeout | null = null;
   #closed = false;
 
   publish(events: ChangeEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return this.#deliver(events).catch((error: unknown) => {
+    return this.#handlers.deliver(events).catch((error: unknown) => {
       this.#resync();
       throw error;
     });
   }
 
   subscribe(handler: ChangeHandler): void {
-    this.#handlers.push(handler);
+    this.#handlers.add(handler);
   }
 
   watch(listener: FeedStatusListener): void {
@@ -69,17 +101,7 @@ export class LocalChangeFeed implements ChangeFeed {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#retry) clearTimeout(this.#retry);
-    await this.#delivery.catch(() => undefined);
-    this.#handlers = [];
-  }
-
-  #deliver(events: ChangeEvent[]): Promise<void> {
-    const run = async () => {
-      for (const handler of this.#handlers) await handler(events);
-    };
-    const next = this.#delivery.then(run, run);
-    this.#delivery = next.catch(() => undefined);
-    return next;
+    await this.#handlers.close();
   }
 
   #resync(attempt = 0): void {
@@ -91,7 +113,7 @@ export class LocalChangeFeed implements ChangeFeed {
     }
     this.#retry = setTimeout(() => {
       this.#retry = null;
-      this.#deliver([{ kind: 'all' }]).then(
+      this.#handlers.deliver([{ kind: 'all' }]).then(
         () => {
           this.#behind = false;
           const at = Date.now();

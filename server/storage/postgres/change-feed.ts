@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { ChangeEvent, ChangeFeed, ChangeHandler, FeedStatusListener } from '../change-feed.ts';
+import { SerialHandlers, type ChangeEvent, type ChangeFeed, type ChangeHandler, type FeedStatusListener } from '../change-feed.ts';
 import type { Queryable } from '../rows.ts';
 
 // Change feed across instances on one PostgreSQL database. A write announces its events with
@@ -66,15 +66,14 @@ export class PostgresChangeFeed implements ChangeFeed {
   readonly #url: string;
   readonly #onError: (error: unknown, what: string) => void;
   readonly #healthCheckMs: number;
-  #handlers: ChangeHandler[] = [];
+  /** One delivery at a time, in arrival order: two reloads of one entry never overtake each other. */
+  readonly #handlers = new SerialHandlers();
   #watchers: FeedStatusListener[] = [];
   /** Hears every other instance's changes and has applied what it missed (see watch()). */
   #inSync = false;
   #changedAtMs = Date.now();
   /** Bumped on every lost connection: a catch-up reload of an older connection stops retrying. */
   #generation = 0;
-  /** One delivery at a time, in arrival order: two reloads of one entry never overtake each other. */
-  #delivery: Promise<unknown> = Promise.resolve();
   #client: pg.Client | null = null;
   #closed = false;
   #reconnectAttempt = 0;
@@ -121,7 +120,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   /** After the commit: this instance's own subscribers, awaited (the others got the NOTIFY). */
   publish(events: ChangeEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return this.#deliver(events).catch((error: unknown) => {
+    return this.#handlers.deliver(events).catch((error: unknown) => {
       // Committed but not applied here (the database went away right after the commit), and no
       // notification comes back to us: resync in the background like a missed notification.
       this.#needsFullReload = true;
@@ -132,7 +131,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   subscribe(handler: ChangeHandler): void {
-    this.#handlers.push(handler);
+    this.#handlers.add(handler);
   }
 
   watch(listener: FeedStatusListener): void {
@@ -161,17 +160,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => undefined);
-    await this.#delivery.catch(() => undefined);
-    this.#handlers = [];
-  }
-
-  #deliver(events: ChangeEvent[]): Promise<void> {
-    const run = async () => {
-      for (const handler of this.#handlers) await handler(events);
-    };
-    const next = this.#delivery.then(run, run);
-    this.#delivery = next.catch(() => undefined);
-    return next;
+    await this.#handlers.close();
   }
 
   /**
@@ -180,7 +169,7 @@ export class PostgresChangeFeed implements ChangeFeed {
    */
   #deliverRemote(events: ChangeEvent[], attempt = 0): void {
     const generation = this.#generation;
-    this.#deliver(events).then(
+    this.#handlers.deliver(events).then(
       () => {
         if (events.some((e) => e.kind === 'all')) {
           this.#needsFullReload = false;
@@ -202,7 +191,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     const generation = this.#generation;
     this.#missedEvents(client)
       .then(async ({ events, how, taken }) => {
-        await (events.length > 0 ? this.#deliver(events) : this.#delivery);
+        await (events.length > 0 ? this.#handlers.deliver(events) : this.#handlers.idle());
         if (events.some((e) => e.kind === 'all')) this.#needsFullReload = false;
         if (this.#client !== client || generation !== this.#generation) return;
         // Everything visible in the snapshot taken before the catch-up query is now applied.
