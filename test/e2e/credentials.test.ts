@@ -470,6 +470,12 @@ async function search(page: AppWorld['page'], q: string): Promise<void> {
   await own.waitFor();
   await page.getByLabel('Search credentials').fill(q);
   await own.waitFor({ state: 'detached' });
+  await gridSettled(page);
+}
+
+/** Waits until the credentials grid shows no loading overlay (it covers the rows while a page loads). */
+async function gridSettled(page: AppWorld['page']): Promise<void> {
+  await page.getByRole('grid', { name: 'Credentials' }).locator('.MuiDataGrid-skeletonLoadingOverlay').waitFor({ state: 'detached' });
 }
 
 test('several credentials are disabled, enabled and revoked with one confirmation each that names them, shows progress and toasts the result', (t) =>
@@ -579,8 +585,11 @@ test('a bulk revoke that includes the console’s own token needs its name typed
       await goTo(page, 'Credentials');
       await search(page, 'bulkown');
       await tick(world, 'bulkown spare');
-      // The selection stays while the search changes.
+      // The selection stays while the search changes. The grid re-draws when the new search's answer
+      // lands (the spare row leaves it); a tick before then could land on a row being replaced.
       await page.getByLabel('Search credentials').fill(BOOTSTRAP_CREDENTIAL_NAME);
+      await page.getByRole('gridcell', { name: 'bulkown spare', exact: true }).waitFor({ state: 'detached' });
+      await gridSettled(page);
       await tick(world, BOOTSTRAP_CREDENTIAL_NAME);
       const bar = page.getByRole('toolbar', { name: 'Selected credentials' });
       await bar.getByText('2 selected').waitFor();
