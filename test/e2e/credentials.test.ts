@@ -106,8 +106,7 @@ test('creating a credential shows its token once, masked, and copying puts it on
       await confirm.getByRole('button', { name: 'Close' }).click();
       await dialog.waitFor({ state: 'detached' });
       // Closing forgets the secret; the pending clear still runs, as the user may be pasting.
-      const deadline = Date.now() + 8000;
-      while ((await world.readClipboard()) !== '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await world.app.clipboardEmptied(8000);
       assert.equal(await world.readClipboard(), '', 'the copy made before closing is cleared on schedule');
     },
     withCatalog,
@@ -300,9 +299,10 @@ test('a slow answer to an older search never replaces the results of the newer o
         (r) => r.url().endsWith('/rpc/credentials.list') && r.request().postData()?.includes('search beta') === true,
       );
       releaseSlow();
-      await slowAnswer;
-      // Give the page a moment to (wrongly) render the late answer before looking.
-      await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100)))');
+      // The late answer has been read by the page (its body loaded), and two frames have been drawn
+      // since, in which a wrong render of it would show.
+      await (await slowAnswer).finished();
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
       assert.equal(await page.getByRole('gridcell', { name: 'search beta' }).count(), 0);
       assert.equal(await page.getByRole('gridcell', { name: 'search alpha one' }).count(), 1);
       await page.unroute('**/rpc/credentials.list');

@@ -4,6 +4,7 @@ import { _electron, type Browser, type BrowserContext, type ElectronApplication,
 import { startBrowserHost, type BrowserHost } from '../../../electron/browser-host/index.ts';
 import { findElectronBinary } from '../../../electron/electron-binary.ts';
 import { createMemoryClipboard } from '../../../electron/services/clipboard.ts';
+import type { ClipboardPort } from '../../../electron/services/ports.ts';
 import { launchBrowser } from './browser.ts';
 
 // The two hosts the same end-to-end specs run against (KEYWARD_E2E_HOST): the browser host in
@@ -29,6 +30,8 @@ export interface OpenedApp {
   context: BrowserContext;
   /** What a paste would give right now: the browser host's in-process clipboard, or the system's for Electron. */
   readClipboard(): Promise<string>;
+  /** Resolves once the clipboard is empty (a clear has run), or rejects after `timeoutMs`. */
+  clipboardEmptied(timeoutMs: number): Promise<void>;
   /** The browser host (browser only). */
   browserHost: BrowserHost | null;
   /** Chromium (browser only). */
@@ -47,8 +50,10 @@ export async function openApp(options: {
   const kind = options.kind ?? e2eHost();
   const viewport = options.viewport === undefined ? { width: 1360, height: 860 } : options.viewport;
   if (kind === 'electron') return openElectron(options.userDataDir, viewport);
-  // An in-process clipboard, so the test can read what a paste would give without a display.
-  const host = await startBrowserHost({ userDataDir: options.userDataDir, rendererDir: RENDERER_DIR, clipboard: createMemoryClipboard() });
+  // An in-process clipboard, so the test can read what a paste would give without a display, and
+  // be told when the app clears it.
+  const clipboard = watchedClipboard(createMemoryClipboard());
+  const host = await startBrowserHost({ userDataDir: options.userDataDir, rendererDir: RENDERER_DIR, clipboard });
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: viewport ?? { width: 1360, height: 860 } });
   const page = await context.newPage();
@@ -58,6 +63,7 @@ export async function openApp(options: {
     page,
     context,
     readClipboard: () => host.clipboard.readText(),
+    clipboardEmptied: (timeoutMs) => clipboard.emptied(timeoutMs),
     browserHost: host,
     browser,
     electron: null,
@@ -98,11 +104,60 @@ async function openElectron(userDataDir: string, viewport: { width: number; heig
     page,
     context: electron.context(),
     readClipboard: () => electron.evaluate(({ clipboard }) => clipboard.readText()),
+    // The system clipboard tells nobody when it changes: asked in the main process until empty.
+    clipboardEmptied: (timeoutMs) =>
+      electron.evaluate(
+        ({ clipboard }, ms) =>
+          new Promise<void>((resolve, reject) => {
+            const until = Date.now() + ms;
+            const check = async () => {
+              if ((await clipboard.readText()) === '') return resolve();
+              if (Date.now() > until) return reject(new Error(`the clipboard was not cleared within ${ms} ms`));
+              setTimeout(() => void check(), 50);
+            };
+            void check();
+          }),
+        timeoutMs,
+      ),
     browserHost: null,
     browser: null,
     electron,
     async close() {
       await electron.close().catch(() => undefined);
+    },
+  };
+}
+
+/** A clipboard port that resolves waiters when it becomes empty (the browser host's, in tests). */
+function watchedClipboard(port: ClipboardPort): ClipboardPort & { emptied(timeoutMs: number): Promise<void> } {
+  const waiters = new Set<() => void>();
+  const settle = async () => {
+    if ((await port.readText()) === '') for (const resolve of waiters) resolve();
+  };
+  return {
+    ...port,
+    writeText: async (text) => {
+      await port.writeText(text);
+      await settle();
+    },
+    clear: async () => {
+      await port.clear();
+      await settle();
+    },
+    async emptied(timeoutMs) {
+      if ((await port.readText()) === '') return;
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(done);
+          reject(new Error(`the clipboard was not cleared within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(done);
+      });
     },
   };
 }

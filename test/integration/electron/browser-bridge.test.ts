@@ -95,6 +95,9 @@ test('the page strips the one-time code from the address bar, gets a session coo
   });
   assert.equal(error?.code, 'invalid_argument');
 
+  // The subscription opens the page's event stream; once its answer has arrived the host has
+  // registered it, so the event below cannot be sent before anyone listens.
+  const streamOpen = page.waitForResponse((r) => new URL(r.url()).pathname === '/events');
   const event = page.evaluate(
     () =>
       new Promise<number>((resolve) => {
@@ -104,7 +107,7 @@ test('the page strips the one-time code from the address bar, gets a session coo
         api.on('app.settingsChanged', (p) => resolve(p.clipboardClearSeconds));
       }),
   );
-  await page.waitForTimeout(300);
+  await streamOpen;
   await page.evaluate(() =>
     (globalThis as unknown as { keywardApi: { app: { updateSettings(a: unknown): Promise<unknown> } } }).keywardApi.app.updateSettings({
       clipboardClearSeconds: 20,
@@ -167,7 +170,7 @@ test('a page of another origin cannot call the API, even with the secret', async
       () => undefined,
     );
   }, host.origin);
-  await page.waitForTimeout(200);
+  // The fetch settles with the host's (opaque) answer: by then the host has refused it.
   assert.equal((await host.impl.api.app.info()).settings.clipboardClearSeconds, before);
   assert.notEqual(before, 5);
   await page.close();

@@ -136,11 +136,15 @@ test('bad arguments over HTTP get the same invalid_argument value as over IPC', 
 });
 
 test('events from main stream to the page', async () => {
+  // The host greets a stream it has registered (": connected"); the event is sent after that.
+  let connected!: () => void;
+  const greeted = new Promise<void>((resolve) => (connected = resolve));
   const events = new Promise<string>((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: host.port, method: 'POST', path: '/events', headers: good() }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => {
         text += c.toString();
+        if (text.includes(': connected')) connected();
         if (text.includes('app.settingsChanged')) {
           resolve(text);
           req.destroy();
@@ -150,7 +154,7 @@ test('events from main stream to the page', async () => {
     req.on('error', reject);
     req.end();
   });
-  await new Promise((r) => setTimeout(r, 100));
+  await greeted;
   await rpc('app.updateSettings', { clipboardClearSeconds: 45 });
   const text = await events;
   assert.match(text, /event: app\.settingsChanged\ndata: \{"theme":"system","clipboardClearSeconds":45\}/);

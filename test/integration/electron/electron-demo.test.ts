@@ -33,15 +33,14 @@ before(async () => {
   process.env['KEYWARD_DEMO'] = '1';
   stub = await import('../../unit/electron/fixtures/electron-stub.ts');
   await import('../../../electron/glue/main.ts');
-  for (let i = 0; i < 2400 && stub.recorded.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-  assert.ok(stub.recorded.windows[0], 'main.ts created no window');
+  await stub.firstWindow();
 });
 
 after(async () => {
   const profiles = await call<Profile[]>('profiles.list').catch(() => []);
   // Quit as the app does (stops the local server), then forget the keychain entry.
   stub.recorded.appListeners.get('before-quit')![0]!({ preventDefault: () => undefined });
-  for (let i = 0; i < 400 && stub.recorded.quitCalls === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  await stub.quitCalled();
   for (const p of profiles) await createKeytarStore().delete(p.id);
   rmSync(dir, { recursive: true, force: true });
 });

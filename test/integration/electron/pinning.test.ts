@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../../server/index.ts';
@@ -86,9 +87,12 @@ test('a changed certificate is refused and the token never reaches the impostor'
   const port = new URL(server.url).port;
   await server.close();
   const received: Buffer[] = [];
+  const closed: Promise<void>[] = [];
   const impostor = tls.createServer({ cert: certs[1]!.cert, key: certs[1]!.key }, (socket) =>
     socket.on('data', (d: Buffer) => received.push(d)),
   );
+  // Every TCP connection, from its accept (before the handshake the client answers with a hang-up).
+  impostor.on('connection', (socket: Socket) => closed.push(new Promise((resolve) => socket.on('close', () => resolve()))));
   await new Promise<void>((resolve) => impostor.listen(Number(port), '127.0.0.1', resolve));
   try {
     const refused = await rejection(app.api.session.connect({ profileId: profile.id }));
@@ -98,7 +102,9 @@ test('a changed certificate is refused and the token never reaches the impostor'
     const tested = await app.api.profiles.test({ id: profile.id });
     assert.equal(tested.pin, 'mismatch');
     assert.equal(tested.error!.code, 'certificate_changed');
-    await new Promise((r) => setTimeout(r, 100));
+    // The client hangs up once it has seen the certificate; after every connection has closed
+    // nothing more can arrive.
+    await Promise.all(closed);
     assert.equal(Buffer.concat(received).length, 0, 'bytes were sent to a server with the wrong certificate');
   } finally {
     await new Promise((resolve) => impostor.close(resolve));

@@ -16,6 +16,9 @@ let proxy: Server;
 let proxyUrl: string;
 let holding = false;
 const held: (() => void)[] = [];
+/** Resolved when the proxy next holds a request. */
+let onHeld: (() => void) | null = null;
+const nextHeld = () => new Promise<void>((resolve) => (onHeld = resolve));
 
 before(async () => {
   server = await startTestServer({ sqlite: true });
@@ -32,8 +35,10 @@ before(async () => {
       out.on('error', () => res.destroy());
       req.pipe(out);
     };
-    if (holding) held.push(forward);
-    else forward();
+    if (holding) {
+      held.push(forward);
+      onHeld?.();
+    } else forward();
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
@@ -51,8 +56,9 @@ test('a call that answers after "Work offline" was switched on leaves the sessio
   assert.equal((await app.api.session.connect({ profileId: profile.id })).state, 'online');
 
   holding = true;
+  const reachedProxy = nextHeld();
   const inFlight = app.api.session.sync();
-  while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await reachedProxy;
   const chosen = await app.api.session.workOffline({ offline: true });
   assert.equal(chosen.state, 'offline');
   assert.equal(chosen.workingOffline, true);

@@ -68,9 +68,7 @@ test('the built main process, run against the electron stand-in, is "Keyward", m
   delete process.env['KEYWARD_USER_DATA_DIR'];
   const stub: typeof Stub = await import('./fixtures/electron-stub.ts');
   await import(pathToFileURL(`${out}/main.js`).href);
-  for (let i = 0; i < 400 && stub.recorded.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-  const window = stub.recorded.windows[0];
-  assert.ok(window, 'the built main.js created no window');
+  const window = await stub.firstWindow();
 
   assert.equal(stub.recorded.name, 'Keyward');
   assert.equal(stub.recorded.paths.get('userData'), join(dir, 'app-data', 'Keyward'), 'the folder the browser host uses');

@@ -23,9 +23,7 @@ before(async () => {
   process.env['KEYWARD_STUB_APP_PATH'] = join(dir, 'app');
   stub = await import('./fixtures/electron-stub.ts');
   await import('../../../electron/glue/main.ts');
-  for (let i = 0; i < 200 && stub.recorded.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-  window = stub.recorded.windows[0]!;
-  assert.ok(window, 'main.ts created no window');
+  window = await stub.firstWindow();
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -130,7 +128,7 @@ test('quitting waits for the services to shut down (clipboard check, local serve
   let prevented = false;
   beforeQuit({ preventDefault: () => (prevented = true) });
   assert.equal(prevented, true);
-  for (let i = 0; i < 100 && stub.recorded.quitCalls === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await stub.quitCalled();
   assert.equal(stub.recorded.quitCalls, 1);
   let preventedAgain = false;
   beforeQuit({ preventDefault: () => (preventedAgain = true) });
