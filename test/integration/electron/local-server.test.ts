@@ -1,17 +1,22 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { createKeytarStore } from '../../../electron/services/secret-store.ts';
 import { startTestApp } from './app-harness.ts';
 
 // The embedded default: a new user starts a backend in-process (SQLite in the user-data folder)
-// and works at once; its bootstrap admin token goes straight into the keychain.
+// and works at once; its bootstrap admin token goes straight into the keychain. Each test has
+// its own app and user-data folder.
 
-const app = startTestApp();
-after(() => app.close());
+function freshApp(t: TestContext): ReturnType<typeof startTestApp> {
+  const app = startTestApp();
+  t.after(() => app.close());
+  return app;
+}
 
-test('starting the local server creates a "Local server" profile, keeps its token in the keychain and connects', async () => {
+test('starting the local server creates a "Local server" profile, keeps its token in the keychain and connects', async (t) => {
+  const app = freshApp(t);
   const status = await app.api.localServer.start({});
   assert.equal(status.running, true);
   assert.match(status.url!, /^http:\/\/127\.0\.0\.1:\d+/);
@@ -34,7 +39,10 @@ test('starting the local server creates a "Local server" profile, keeps its toke
   assert.ok(!readFileSync(join(status.dataDir, 'keyward.sqlite')).toString('latin1').includes(token!));
 });
 
-test('stopping and starting again reuses the same database and the token from the keychain', async () => {
+test('stopping and starting again reuses the same database and the token from the keychain', async (t) => {
+  const app = freshApp(t);
+  await app.api.localServer.start({});
+  await app.api.roles.create({ name: 'Works at once', actions: ['keyward.roles.read'] });
   const stopped = await app.api.localServer.stop();
   assert.equal(stopped.running, false);
   assert.equal((await app.api.session.status()).state, 'disconnected');
@@ -48,8 +56,7 @@ test('stopping and starting again reuses the same database and the token from th
 const DEMO_ROLES = ['Billing read-only', 'Billing clerk', 'Support agent', 'Provisioning', 'Reseller', 'Order desk'];
 
 test('a local server started with demo data opens with the demo roles, groups, users and backends', async (t) => {
-  const demo = startTestApp();
-  t.after(() => demo.close());
+  const demo = freshApp(t);
   const status = await demo.api.localServer.start({ demo: true });
   assert.equal(status.running, true);
   assert.equal((await demo.api.session.status()).state, 'online');
@@ -62,8 +69,7 @@ test('a local server started with demo data opens with the demo roles, groups, u
 });
 
 test('demo data is seeded only into a new database: a later start with demo data keeps what the admin changed', async (t) => {
-  const demo = startTestApp();
-  t.after(() => demo.close());
+  const demo = freshApp(t);
   await demo.api.localServer.start({ demo: true });
   const agent = (await demo.api.roles.list()).find((r) => r.name === 'Support agent')!;
   await demo.api.roles.update({ id: agent.id, expectedVersion: agent.version, set: { description: 'Changed in the demo' } });
@@ -80,7 +86,9 @@ test('demo data is seeded only into a new database: a later start with demo data
   assert.equal(roles.length, 1 + DEMO_ROLES.length + 1);
 });
 
-test('a local server started without demo data has only the Administrator role', async () => {
+test('a local server started without demo data has only the Administrator role', async (t) => {
+  const app = freshApp(t);
+  await app.api.localServer.start({});
   const names = (await app.api.roles.list()).map((r) => r.name).sort();
-  assert.deepEqual(names, ['Administrator', 'Works at once']);
+  assert.deepEqual(names, ['Administrator']);
 });

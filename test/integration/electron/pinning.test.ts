@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import { after, before, test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { startServer } from '../../../server/index.ts';
 import { rejection, startTestApp, type TestApp } from './app-harness.ts';
 import { selfSignedCertificate } from '../../helpers/tls.ts';
@@ -13,25 +13,57 @@ import { selfSignedCertificate } from '../../helpers/tls.ts';
 // openssl CLI: trust on first use shows the fingerprint, a changed certificate is refused
 // before the token is sent, and plain HTTP is refused off loopback unless opted in.
 
-const dir = mkdtempSync(join(tmpdir(), 'keyward-pin-'));
 const certs = ['one', 'two'].map((name) => selfSignedCertificate(`keyward-${name}`));
-const dbPath = join(dir, 'keyward.sqlite');
-let server: Awaited<ReturnType<typeof startServer>>;
-let token: string;
-let app: TestApp;
+const quiet = { write: () => {} };
 
-before(async () => {
-  server = await startServer({ port: 0, dbPath, tls: { cert: certs[0]!.cert, key: certs[0]!.key }, logStream: { write: () => {} } });
-  token = server.bootstrapToken!;
-  app = startTestApp();
-});
-after(async () => {
-  await app?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+/** One test's world: an HTTPS backend with certificate one on its own database, and an app. */
+interface World {
+  server: Awaited<ReturnType<typeof startServer>>;
+  token: string;
+  app: TestApp;
+  /** Restarts the backend on the same port and database with certificate `which`. */
+  restart(which: 0 | 1): Promise<void>;
+  /** Stops the backend (its port is free for an impostor). */
+  stop(): Promise<void>;
+}
 
-test('the first connection shows the certificate fingerprint for confirmation and sends no token', async () => {
+async function world(t: TestContext): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-pin-'));
+  const dbPath = join(dir, 'keyward.sqlite');
+  const start = (which: 0 | 1, port = 0) =>
+    startServer({ port, dbPath, tls: { cert: certs[which]!.cert, key: certs[which]!.key }, logStream: quiet });
+  let running: World['server'] | null = await start(0);
+  const w: World = {
+    server: running,
+    token: running.bootstrapToken!,
+    app: startTestApp(),
+    async restart(which) {
+      const port = Number(new URL(w.server.url).port);
+      await w.stop();
+      running = w.server = await start(which, port);
+    },
+    async stop() {
+      await running?.close();
+      running = null;
+    },
+  };
+  t.after(async () => {
+    await w.app.close();
+    await w.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return w;
+}
+
+/** A profile pinned to certificate one and connected. */
+async function pinnedProfile({ app, server, token }: World) {
+  const profile = await app.api.profiles.add({ name: 'TLS', url: server.url, token, fingerprint: certs[0]!.fingerprint });
+  assert.equal((await app.api.session.connect({ profileId: profile.id })).state, 'online');
+  return profile;
+}
+
+test('the first connection shows the certificate fingerprint for confirmation and sends no token', async (t) => {
+  const { app, server, token } = await world(t);
   assert.match(server.url, /^https:/);
   const result = await app.api.profiles.test({ url: server.url, token });
   assert.equal(result.error, null);
@@ -44,7 +76,8 @@ test('the first connection shows the certificate fingerprint for confirmation an
   assert.equal(unconfirmed.code, 'certificate_unconfirmed');
 });
 
-test('a confirmed fingerprint is pinned and the connection works', async () => {
+test('a confirmed fingerprint is pinned and the connection works', async (t) => {
+  const { app, server, token } = await world(t);
   const profile = await app.api.profiles.add({ name: 'TLS', url: server.url, token, fingerprint: certs[0]!.fingerprint });
   assert.equal(profile.fingerprint, certs[0]!.fingerprint);
   const status = await app.api.session.connect({ profileId: profile.id });
@@ -54,12 +87,11 @@ test('a confirmed fingerprint is pinned and the connection works', async () => {
   assert.equal(test1.authenticated, true);
 });
 
-test('a call in a connected session that meets a changed certificate puts the session offline with the reason', async () => {
-  const profile = (await app.api.profiles.list()).find((p) => p.name === 'TLS')!;
-  assert.equal((await app.api.session.status()).state, 'online');
-  const port = Number(new URL(server.url).port);
-  await server.close();
-  server = await startServer({ port, dbPath, tls: { cert: certs[1]!.cert, key: certs[1]!.key }, logStream: { write: () => {} } });
+test('a call in a connected session that meets a changed certificate puts the session offline with the reason', async (t) => {
+  const w = await world(t);
+  const { app } = w;
+  const profile = await pinnedProfile(w);
+  await w.restart(1);
   const eventsBefore = app.events.length;
   try {
     const refused = await rejection(app.api.roles.list());
@@ -71,8 +103,7 @@ test('a call in a connected session that meets a changed certificate puts the se
     const changes = app.events.slice(eventsBefore).filter((e) => e.event === 'session.connectivityChanged');
     assert.equal((changes.at(-1)!.payload as { state: string }).state, 'offline');
   } finally {
-    await server.close();
-    server = await startServer({ port, dbPath, tls: { cert: certs[0]!.cert, key: certs[0]!.key }, logStream: { write: () => {} } });
+    await w.restart(0);
   }
   // Back to the pinned certificate: the next call succeeds and the session is online again.
   await app.api.roles.list();
@@ -82,10 +113,12 @@ test('a call in a connected session that meets a changed certificate puts the se
   );
 });
 
-test('a changed certificate is refused and the token never reaches the impostor', async () => {
-  const profile = (await app.api.profiles.list()).find((p) => p.name === 'TLS')!;
-  const port = new URL(server.url).port;
-  await server.close();
+test('a changed certificate is refused and the token never reaches the impostor', async (t) => {
+  const w = await world(t);
+  const { app } = w;
+  const profile = await pinnedProfile(w);
+  const port = new URL(w.server.url).port;
+  await w.stop();
   const received: Buffer[] = [];
   const closed: Promise<void>[] = [];
   const impostor = tls.createServer({ cert: certs[1]!.cert, key: certs[1]!.key }, (socket) =>
@@ -111,21 +144,19 @@ test('a changed certificate is refused and the token never reaches the impostor'
   }
 });
 
-test('after a deliberate re-pin of the renewed certificate the profile connects again', async () => {
-  const profile = (await app.api.profiles.list()).find((p) => p.name === 'TLS')!;
-  server = await startServer({
-    port: Number(new URL(profile.url).port),
-    dbPath,
-    tls: { cert: certs[1]!.cert, key: certs[1]!.key },
-    logStream: { write: () => {} },
-  });
+test('after a deliberate re-pin of the renewed certificate the profile connects again', async (t) => {
+  const w = await world(t);
+  const { app } = w;
+  const profile = await pinnedProfile(w);
+  await w.restart(1);
   const wrong = await rejection(app.api.profiles.confirmCertificate({ id: profile.id, fingerprint: certs[0]!.fingerprint }));
   assert.equal(wrong.code, 'certificate_changed');
   await app.api.profiles.confirmCertificate({ id: profile.id, fingerprint: certs[1]!.fingerprint });
   assert.equal((await app.api.session.connect({ profileId: profile.id })).state, 'online');
 });
 
-test('plain http is refused off loopback unless the profile opts in', async () => {
+test('plain http is refused off loopback unless the profile opts in', async (t) => {
+  const { app } = await world(t);
   const refused = await rejection(app.api.profiles.add({ name: 'Plain', url: 'http://keyward.internal.example:7700', token: 'kw_x' }));
   assert.equal(refused.code, 'insecure_url');
   assert.match(refused.message, /unencrypted/);

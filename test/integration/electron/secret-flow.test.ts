@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { TOKEN_PATTERN } from '../../../shared/domain/token.ts';
 import { seedCatalog } from '../../helpers/builders.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
@@ -8,19 +8,30 @@ import { rejection, startTestApp, type TestApp } from './app-harness.ts';
 // The whole desktop flow against a real backend and the real keychain: the admin token and every
 // issued secret stay out of the profile store, the cache, the logs and exported drafts.
 
+// One backend for the file; each test has its own app (user-data folder, keychain entry).
 let server: TestServer;
-let app: TestApp;
 before(async () => {
   server = await startTestServer({ sqlite: true });
   await seedCatalog(server);
-  app = startTestApp();
 });
-after(async () => {
-  await app?.close();
-  await server?.close();
-});
+after(() => server?.close());
 
-test('a profile keeps its admin token in the keychain and nowhere in the profile store', async () => {
+function freshApp(t: TestContext): TestApp {
+  const app = startTestApp();
+  t.after(() => app.close());
+  return app;
+}
+
+/** A fresh app with a profile for the backend, connected. */
+async function connectedApp(t: TestContext): Promise<TestApp> {
+  const app = freshApp(t);
+  const profile = await app.api.profiles.add({ name: 'Local test', url: server.url, token: server.token });
+  assert.equal((await app.api.session.connect({ profileId: profile.id })).state, 'online');
+  return app;
+}
+
+test('a profile keeps its admin token in the keychain and nowhere in the profile store', async (t) => {
+  const app = freshApp(t);
   const profile = await app.api.profiles.add({ name: 'Local test', url: server.url, token: server.token });
   assert.equal(profile.hasToken, true);
   assert.equal(profile.fingerprint, null);
@@ -35,7 +46,8 @@ test('a profile keeps its admin token in the keychain and nowhere in the profile
   assert.equal(status.state, 'online');
 });
 
-test('a created credential reaches the renderer only as a masked handle; reveal and copy happen on request', async () => {
+test('a created credential reaches the renderer only as a masked handle; reveal and copy happen on request', async (t) => {
+  const app = await connectedApp(t);
   const role = await app.api.roles.create({ name: 'Clients reader', actions: ['GetClients'] });
   const issued = await app.api.credentials.create({ name: 'ci-bot', roles: [role.id] });
   assert.equal(JSON.stringify(issued).includes('"secret"'), false);
@@ -88,7 +100,8 @@ test('a created credential reaches the renderer only as a masked handle; reveal 
   assert.ok(places.exports.includes('Clients reader'));
 });
 
-test('a wrong or missing argument is rejected in main with a clear invalid_argument error and nothing runs', async () => {
+test('a wrong or missing argument is rejected in main with a clear invalid_argument error and nothing runs', async (t) => {
+  const app = await connectedApp(t);
   const before = (await app.api.roles.list()).length;
   const api = app.api as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>;
   const bad = await rejection(api['roles']!['create']!({ name: '', actions: 'GetClients', extra: 1 }));
@@ -108,15 +121,18 @@ test('a wrong or missing argument is rejected in main with a clear invalid_argum
   assert.equal(proto.ok ? null : proto.error.code, 'unknown_method');
 });
 
-test('server errors come back as values with the server code and a sentence to act on', async () => {
-  const taken = await rejection(app.api.roles.create({ name: 'clients READER', actions: [] }));
+test('server errors come back as values with the server code and a sentence to act on', async (t) => {
+  const app = await connectedApp(t);
+  await app.api.roles.create({ name: 'Errors reader', actions: ['GetClients'] });
+  const taken = await rejection(app.api.roles.create({ name: 'errors READER', actions: [] }));
   assert.equal(taken.code, 'name_taken');
   assert.ok(taken.message.length > 10);
   const missing = await rejection(app.api.roles.get({ id: 'no-such-role' }));
   assert.equal(missing.code, 'not_found');
 });
 
-test('when the server goes away the session turns offline and reads come from the cache', async () => {
+test('when the server goes away the session turns offline and reads come from the cache', async (t) => {
+  const app = await connectedApp(t);
   const roles = await app.api.roles.list();
   const secondServer = await startTestServer({ sqlite: true });
   const profile = await app.api.profiles.add({ name: 'Short-lived', url: secondServer.url, token: secondServer.token });
