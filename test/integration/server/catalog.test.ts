@@ -104,6 +104,7 @@ test('a document that is not OpenAPI 3 is refused with a 400', async () => {
 });
 
 test('catalog writes and reads need keyward.catalog.write and keyward.catalog.read', async () => {
+  await seedCatalog(s); // the role of the caller without catalog rights holds one of its actions
   const reader = await makeCaller(s, ['keyward.catalog.read']);
   assertStatus(await s.request('GET', '/v1/catalog', { token: reader.token }), 200);
   assertError(await s.request('PUT', '/v1/catalog', { token: reader.token, body: TEST_CATALOG }), 403, 'forbidden');
