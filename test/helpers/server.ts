@@ -96,13 +96,7 @@ export interface TestServerOptions {
   /** Lifecycle timings (usage flush, webhook retries and polling, expiry checks); see ServerOptions. */
   lifecycle?: Pick<
     ServerOptions,
-    | 'usageFlushMs'
-    | 'webhookBackoffMs'
-    | 'webhookPollMs'
-    | 'expiryCheckMs'
-    | 'webhookAllowPrivate'
-    | 'pruneFirstMs'
-    | 'pruneEveryMs'
+    'usageFlushMs' | 'webhookBackoffMs' | 'webhookPollMs' | 'expiryCheckMs' | 'webhookAllowPrivate' | 'pruneFirstMs' | 'pruneEveryMs'
   >;
 }
 

@@ -338,7 +338,9 @@ test('a message that fails for 24 hours is given up and shown as failed in the d
 });
 
 /** A server of the test's own whose clock the test moves on to reach expiries. */
-async function expiryServer(t: { after(fn: () => Promise<void>): void }): Promise<{ own: TestServer; clock: TestClock; webhookId: string }> {
+async function expiryServer(t: {
+  after(fn: () => Promise<void>): void;
+}): Promise<{ own: TestServer; clock: TestClock; webhookId: string }> {
   const clock = testClock();
   const own = await startTestServer({ sqlite: true, clock, lifecycle: FAST });
   t.after(() => own.close());

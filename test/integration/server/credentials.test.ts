@@ -2,16 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { hasValidChecksum, TOKEN_PATTERN } from '../../../shared/domain/token.ts';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import {
-  authorize,
-  expiresIn,
-  makeCaller,
-  makeCredential,
-  makeRole,
-  makeUser,
-  seedCatalog,
-  unique,
-} from '../../helpers/builders.ts';
+import { authorize, expiresIn, makeCaller, makeCredential, makeRole, makeUser, seedCatalog, unique } from '../../helpers/builders.ts';
 import { startTestServer, testClock, type Json, type TestClock, type TestServer } from '../../helpers/server.ts';
 
 let s: TestServer;
