@@ -57,8 +57,12 @@ export interface ServerOptions {
   /** When pruning of old usage rows and done webhook messages first runs, and then how often (default 30 s and 1 h). */
   pruneFirstMs?: number;
   pruneEveryMs?: number;
-  /** The webhook worker's clock (default Date.now; tests move it on to reach the 24 h limit). */
-  webhookClock?: () => number;
+  /**
+   * The clock every time rule reads (expiry, roll grace, lifetime policy, expiry notices, the
+   * webhook retry window, pruning, the change feed's staleness); default Date.now. Tests move it
+   * on instead of sleeping; not a CLI flag.
+   */
+  clock?: () => number;
 }
 
 export interface RunningServer {
@@ -80,10 +84,12 @@ export { REDACTED_LOG_PATHS } from './logging.ts';
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(options.logLevel ?? 'info', options.logStream);
+  const now = options.clock ?? Date.now;
   const database = await openDatabase({
     dbPath: options.dbPath,
     databaseUrl: options.databaseUrl,
     onBackgroundError: (err, what) => logger.warn({ err }, what),
+    now,
   });
   let lastUsed: LastUsedTracker | null = null;
   let usage: UsageCounter | null = null;
@@ -94,8 +100,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const hasher = new SecretHasher(await loadOrCreateKey(database.db));
     const cache = new AuthzCache(database.db);
-    lastUsed = new LastUsedTracker(database.db, options.lastUsedFlushMs ?? 5000, (error, kept) =>
-      logger.warn({ err: error, kept }, 'writing lastUsedAt failed; the uses are kept and written by a later flush'),
+    lastUsed = new LastUsedTracker(
+      database.db,
+      options.lastUsedFlushMs ?? 5000,
+      (error, kept) => logger.warn({ err: error, kept }, 'writing lastUsedAt failed; the uses are kept and written by a later flush'),
+      now,
     );
     const ctx = new ServiceContext({
       db: database.db,
@@ -103,6 +112,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       cache,
       hasher,
       lastUsed,
+      now,
       serializable: database.dialect === 'postgres',
     });
     usage = new UsageCounter(
@@ -123,7 +133,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       onError: (error, what) => logger.warn({ err: error }, what),
       ...(options.webhookPollMs ? { pollMs: options.webhookPollMs } : {}),
       ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
-      ...(options.webhookClock ? { now: options.webhookClock } : {}),
+      now,
     });
     const outbox = dispatcher;
     ctx.onNotify = () => outbox.kick();
@@ -162,6 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       db: database.db,
       usage,
       onError: (error) => logger.warn({ err: error }, 'pruning old usage rows and webhook messages failed; the next run tries again'),
+      now,
       ...(options.pruneFirstMs !== undefined ? { firstMs: options.pruneFirstMs } : {}),
       ...(options.pruneEveryMs !== undefined ? { everyMs: options.pruneEveryMs } : {}),
     });

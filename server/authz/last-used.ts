@@ -14,8 +14,11 @@ export class LastUsedTracker {
   readonly #batch: RetryingBatch<string, number>;
   readonly #lastWritten = new Map<string, number>();
   readonly #timer: NodeJS.Timeout;
+  readonly #now: () => number;
 
-  constructor(db: Kysely<Database>, flushEveryMs: number, onError: (error: unknown, kept: number) => void) {
+  /** `now` is the server's clock, the one the uses are stamped with (touch). */
+  constructor(db: Kysely<Database>, flushEveryMs: number, onError: (error: unknown, kept: number) => void, now: () => number = Date.now) {
+    this.#now = now;
     this.#batch = new RetryingBatch<string, number>({
       merge: (older, newer) => Math.max(older, newer),
       write: (batch) => write(db, batch),
@@ -41,7 +44,7 @@ export class LastUsedTracker {
 
   /** Writes due entries (all of them when `all`, as at shutdown); rejects if the database refused. */
   async flush(all: boolean): Promise<void> {
-    const now = Date.now();
+    const now = this.#now();
     const written = await this.#batch.flush((id) => {
       const at = this.#lastWritten.get(id);
       return all || at === undefined || now - at >= WRITE_EVERY_MS;

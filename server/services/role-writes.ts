@@ -53,7 +53,7 @@ export async function createIn(
   const { key, skeleton } = checkName(set, name, null, index);
   const actions = checkActions(set, body.actions, [], actor, index);
   const row: RolesTable = {
-    id: newId('role'),
+    id: newId('role', Date.parse(now)),
     name,
     name_key: key,
     name_skeleton: skeleton,

@@ -81,6 +81,12 @@ export class LocalChangeFeed implements ChangeFeed {
   #behind = false;
   #retry: NodeJS.Timeout | null = null;
   #closed = false;
+  readonly #now: () => number;
+
+  /** `now`: the server's clock, which the listeners' `since` is read against. */
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
 
   publish(events: ChangeEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
@@ -108,7 +114,7 @@ export class LocalChangeFeed implements ChangeFeed {
     if (this.#closed || (this.#behind && attempt === 0)) return;
     if (!this.#behind) {
       this.#behind = true;
-      const at = Date.now();
+      const at = this.#now();
       for (const listener of this.#watchers) listener(false, at);
     }
     this.#retry = setTimeout(() => {
@@ -116,7 +122,7 @@ export class LocalChangeFeed implements ChangeFeed {
       this.#handlers.deliver([{ kind: 'all' }]).then(
         () => {
           this.#behind = false;
-          const at = Date.now();
+          const at = this.#now();
           for (const listener of this.#watchers) listener(true, at, 'reloaded everything');
         },
         () => this.#resync(attempt + 1),

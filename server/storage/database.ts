@@ -5,7 +5,10 @@ import type { DatabaseOptions, OpenDatabase } from './types.ts';
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
   if (options.databaseUrl) {
     const { openPostgres } = await import('./postgres/open.ts');
-    return openPostgres(options.databaseUrl, options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {});
+    return openPostgres(options.databaseUrl, {
+      ...(options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
-  return openSqlite(options.dbPath ?? ':memory:');
+  return openSqlite(options.dbPath ?? ':memory:', options.now);
 }

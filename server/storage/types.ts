@@ -25,4 +25,6 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** Problems in background work that repairs itself (PostgreSQL change feed reconnects). */
   onBackgroundError?: ((error: unknown, what: string) => void) | undefined;
+  /** The server's clock: the change feed stamps when it fell out of sync with it (default Date.now). */
+  now?: (() => number) | undefined;
 }

@@ -168,6 +168,8 @@ export class WebhookDispatcher {
 
 /** One signed POST; never follows a redirect, refuses addresses the target rules forbid. */
 function send(target: string, secret: string, row: WebhookOutboxTable, allowPrivate: boolean): Promise<Attempt> {
+  // Wall time, not the server's clock: the receiver checks webhook-timestamp against its own
+  // clock, and durationMs measures the real call.
   const started = Date.now();
   const url = new URL(target);
   const timestamp = new Date();

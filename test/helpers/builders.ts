@@ -110,13 +110,11 @@ export async function authorize(api: Api, body: Record<string, unknown>, caller:
   return expectStatus(await api.request('POST', '/v1/authorize', { body, ...caller }), 200, 'POST /v1/authorize');
 }
 
+/** Real time passing: for pacing load and polls, never to wait for an expiry (move a testClock instead). */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** An expiry this far ahead: long enough that a slow, loaded test machine still creates it in time. */
-export const expiresIn = (ms: number): string => new Date(Date.now() + ms).toISOString();
-
-/** Waits until the timestamp has passed (plus a little slack). */
-export const untilPast = (iso: string): Promise<void> => sleep(Math.max(0, Date.parse(iso) + 150 - Date.now()));
+/** An expiry this far ahead of the real clock (or of a test server's clock, when given). */
+export const expiresIn = (ms: number, clock: { now(): number } = Date): string => new Date(clock.now() + ms).toISOString();
 
 /** Polls until check() answers true or the time is up; answers whether it did. */
 export async function eventually(check: () => Promise<boolean>, timeoutMs: number, stepMs = 100): Promise<boolean> {

@@ -13,6 +13,8 @@ export interface CliServer {
   /** Everything the process wrote so far. */
   stdout(): string;
   stderr(): string;
+  /** The first match of `pattern` in stdout, as soon as it is written; rejects if the process's output ends first or after `timeoutMs`. */
+  untilStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Resolves with the exit code (or signal name) once the process has ended. */
   exited: Promise<number | string>;
   /** Sends the signal and waits for the end. */
@@ -26,8 +28,36 @@ export async function spawnCli(args: string[], timeoutMs = 30_000): Promise<CliS
   });
   let out = '';
   let err = '';
+  let closed = false;
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  child.once('close', () => (closed = true));
+  const untilStdout = (pattern: RegExp, timeoutMs = 10_000) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(out);
+        if (match) {
+          done();
+          resolve(match);
+        } else if (closed) {
+          done();
+          reject(new Error(`the CLI's output ended without ${pattern}.\nstdout: ${out}\nstderr: ${err.slice(-2000)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${pattern} did not appear on stdout within ${timeoutMs} ms.\nstdout: ${out}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        child.off('close', check);
+      };
+      // Registered after the listener that appends to `out`, so each check sees the new chunk.
+      child.stdout!.on('data', check);
+      child.once('close', check);
+      check();
+    });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -53,6 +83,7 @@ export async function spawnCli(args: string[], timeoutMs = 30_000): Promise<CliS
     url,
     stdout: () => out,
     stderr: () => err,
+    untilStdout,
     exited,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -45,8 +45,42 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * The server's clock for a test that reaches an expiry, the end of a roll grace or the webhook
+ * retry window without sleeping. It runs with real time (rate-limit windows, flush intervals and
+ * ids keep moving as they would) and can only be moved ahead. Give each such test a server of
+ * its own: a moved clock makes a shared server's later "expires in 2 s" lie in its past.
+ */
+export interface TestClock {
+  /** What the server reads (ServerOptions.clock). */
+  readonly now: () => number;
+  /** Moves the clock `ms` ahead. */
+  advance(ms: number): void;
+  /** Moves the clock just past `at` (an ISO time or epoch ms), unless it is there already. */
+  advancePast(at: string | number): void;
+}
+
+export function testClock(): TestClock {
+  let aheadMs = 0;
+  const now = (): number => Date.now() + aheadMs;
+  return {
+    now,
+    advance(ms) {
+      if (!(ms >= 0)) throw new Error(`The test clock only moves ahead (asked for ${ms} ms).`);
+      aheadMs += ms;
+    },
+    advancePast(at) {
+      const target = typeof at === 'number' ? at : Date.parse(at);
+      if (Number.isNaN(target)) throw new Error(`Not a time: ${String(at)}`);
+      aheadMs += Math.max(0, target + 1 - now());
+    },
+  };
+}
+
 export interface TestServerOptions {
   demo?: boolean;
+  /** The server's clock (default the real one): see testClock. */
+  clock?: TestClock;
   dbPath?: string;
   trustedProxies?: string[];
   failedAuthLimit?: number;
@@ -62,14 +96,7 @@ export interface TestServerOptions {
   /** Lifecycle timings (usage flush, webhook retries and polling, expiry checks); see ServerOptions. */
   lifecycle?: Pick<
     ServerOptions,
-    | 'usageFlushMs'
-    | 'webhookBackoffMs'
-    | 'webhookPollMs'
-    | 'expiryCheckMs'
-    | 'webhookAllowPrivate'
-    | 'webhookClock'
-    | 'pruneFirstMs'
-    | 'pruneEveryMs'
+    'usageFlushMs' | 'webhookBackoffMs' | 'webhookPollMs' | 'expiryCheckMs' | 'webhookAllowPrivate' | 'pruneFirstMs' | 'pruneEveryMs'
   >;
 }
 
@@ -98,6 +125,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       ...(opts.failedAuthLimit !== undefined ? { failedAuthLimit: opts.failedAuthLimit } : {}),
       ...(opts.passwordChecks ? { passwordChecks: opts.passwordChecks } : {}),
       ...(opts.lastUsedFlushMs !== undefined ? { lastUsedFlushMs: opts.lastUsedFlushMs } : {}),
+      ...(opts.clock ? { clock: opts.clock.now } : {}),
       logLevel: opts.logLevel ?? 'debug',
       ...(opts.lifecycle ?? {}),
       logStream: { write: (line: string) => void logs.push(line) },

@@ -59,6 +59,8 @@ export interface PostgresChangeFeedOptions {
   onError?: (error: unknown, what: string) => void;
   /** How often the listening connection is checked (default 5 s). */
   healthCheckMs?: number;
+  /** The server's clock, which the listeners' `since` is read against (default Date.now). */
+  now?: () => number;
 }
 
 export class PostgresChangeFeed implements ChangeFeed {
@@ -71,7 +73,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   #watchers: FeedStatusListener[] = [];
   /** Hears every other instance's changes and has applied what it missed (see watch()). */
   #inSync = false;
-  #changedAtMs = Date.now();
+  readonly #now: () => number;
+  #changedAtMs: number;
   /** Bumped on every lost connection: a catch-up reload of an older connection stops retrying. */
   #generation = 0;
   #client: pg.Client | null = null;
@@ -91,6 +94,8 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.#url = options.url;
     this.#onError = options.onError ?? (() => {});
     this.#healthCheckMs = options.healthCheckMs ?? 5000;
+    this.#now = options.now ?? Date.now;
+    this.#changedAtMs = this.#now();
   }
 
   /** Connects the listening client; resolves once LISTEN is active. */
@@ -147,7 +152,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   #setInSync(inSync: boolean, how?: string): void {
     if (this.#inSync === inSync) return;
     this.#inSync = inSync;
-    const at = Date.now();
+    const at = this.#now();
     this.#changedAtMs = at;
     for (const listener of this.#watchers) listener(inSync, at, how);
   }
@@ -231,6 +236,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   /** A new snapshot of the listening session; the previous one becomes safe (see Snapshot). */
   async #takeSnapshot(client: pg.Client): Promise<Snapshot> {
     const { rows } = await client.query<{ snapshot: string }>('select pg_current_snapshot()::text as snapshot');
+    // Wall time, not the server's clock: the catch-up window is held against change_events'
+    // retention, which PostgreSQL counts by its own now().
     const taken = { text: rows[0]!.snapshot, atMs: Date.now() };
     if (this.#client === client) {
       if (this.#candidate) this.#safe = this.#candidate;

@@ -16,6 +16,8 @@ export interface PostgresOptions {
   /** Connections in the query pool (default 10; the change feed holds one more). */
   poolSize?: number;
   onBackgroundError?: (error: unknown, what: string) => void;
+  /** The server's clock (the change feed's out-of-sync stamps); default Date.now. */
+  now?: () => number;
 }
 
 /** Opens (and migrates) a PostgreSQL database given as postgres://… */
@@ -38,7 +40,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     client.on('error', () => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const feed = new PostgresChangeFeed({ url, ...(options.onBackgroundError ? { onError: options.onBackgroundError } : {}) });
+  const feed = new PostgresChangeFeed({
+    url,
+    ...(options.onBackgroundError ? { onError: options.onBackgroundError } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const lock = await StartupLock.acquire(url).catch(async (error: unknown) => {
     await db.destroy();
     throw error;

@@ -7,7 +7,7 @@ import type { Database } from '../schema.ts';
 import type { OpenDatabase } from '../types.ts';
 
 /** Opens (and migrates) a SQLite database file, or an in-memory one for ':memory:'. */
-export function openSqlite(path: string): OpenDatabase | Promise<OpenDatabase> {
+export function openSqlite(path: string, now: () => number = Date.now): OpenDatabase | Promise<OpenDatabase> {
   // The file holds every secret hash (and the HMAC key unless KEYWARD_HMAC_KEY is set): 0600.
   if (path !== ':memory:') preparePrivateFile(path);
   const sqlite = new SQLite(path);
@@ -22,7 +22,7 @@ export function openSqlite(path: string): OpenDatabase | Promise<OpenDatabase> {
   sqlite.pragma('busy_timeout = 1000');
   if (path !== ':memory:') restrictSqliteFiles(path);
   const db = new Kysely<Database>({ dialect: new SafeRollbackSqliteDialect(sqlite) });
-  const feed = new LocalChangeFeed();
+  const feed = new LocalChangeFeed(now);
   return migrateToLatest(db as Kysely<unknown>).then(
     () => ({
       db,

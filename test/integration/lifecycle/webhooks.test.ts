@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import { assertError } from '../../helpers/assert-api.ts';
 import { eventually, expiresIn, makeCredential, makeRole, unique } from '../../helpers/builders.ts';
-import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
+import { startTestServer, testClock, type Json, type TestClock, type TestServer } from '../../helpers/server.ts';
 import { startReceiver, type Receiver } from './webhook-receiver.ts';
 
 // Webhooks (DESIGN §3.15) against a real local receiver: Standard Webhooks signatures that the
@@ -284,7 +284,8 @@ test('a write that is refused (400, 403, 409) queues no event; the next one that
   const boot = (await s.request('GET', '/v1/credentials?q=bootstrap')).json.items.find((c: Json) => c.name === 'bootstrap');
   assertError(await s.request('POST', `/v1/credentials/${boot.id}/revoke`), 409, 'last_administrator');
 
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // No wait: events are queued in the write's own transaction, so once a write has answered the
+  // outbox holds all it ever will from it.
   const afterRefusals = await queued();
   assert.equal(afterRefusals.length - before, 0, JSON.stringify(afterRefusals.map((d) => d.eventType)));
   const renamed = await s.request('PATCH', `/v1/roles/${role.id}`, { body: { description: 'now described' } });
@@ -297,8 +298,8 @@ test('a write that is refused (400, 403, 409) queues no event; the next one that
 });
 
 test('a message that fails for 24 hours is given up and shown as failed in the delivery log', async () => {
-  let aheadMs = 0;
-  const server = await startTestServer({ sqlite: true, lifecycle: { ...FAST, webhookClock: () => Date.now() + aheadMs } });
+  const clock = testClock();
+  const server = await startTestServer({ sqlite: true, clock, lifecycle: FAST });
   const failing = await startReceiver();
   try {
     failing.answers.push(...Array.from({ length: 100 }, () => 500));
@@ -307,19 +308,28 @@ test('a message that fails for 24 hours is given up and shown as failed in the d
     });
     const id = created.json.webhook.id as string;
     await server.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
-    const entry = async () => (await server.request('GET', `/v1/webhooks/${id}/deliveries`)).json.items[0];
+    const entry = async () => (await server.request('GET', `/v1/webhooks/${id}/deliveries`)).json.items.at(-1);
     assert.ok(await eventually(async () => (await entry())?.attempts >= 2, 5000), 'retried while inside the 24 h');
     assert.equal((await entry()).status, 'pending');
 
-    aheadMs = 24 * 3_600_000 + 60_000;
+    clock.advance(24 * 3_600_000 + 60_000);
     assert.ok(await eventually(async () => (await entry())?.status === 'failed', 5000), 'given up after 24 h');
     const given = await entry();
     assert.equal(given.lastStatus, 500);
     assert.equal(given.nextAttemptAt, null, 'no further attempt is planned');
     const calls = failing.received.length;
     assert.equal(calls, given.attempts, 'every attempt reached the receiver and is counted');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    assert.equal(failing.received.length, calls, 'nothing is sent after giving up');
+    // Nothing is sent after giving up, proved without waiting for time: an hour on, anything
+    // still planned is due, and the worker's tick that sends a newer message to the same
+    // receiver would have claimed the older one first (due messages go oldest first).
+    clock.advance(3_600_000);
+    await server.request('PUT', '/v1/policy/issuance', { body: { allowedGroups: null } });
+    const [next] = await failing.waitFor(1, (r) => r.headers['webhook-id'] !== given.id);
+    assert.deepEqual(
+      failing.received.slice(calls).map((r) => r.headers['webhook-id']),
+      failing.received.slice(calls).map(() => next!.headers['webhook-id']),
+      'after giving up, only the newer message reached the receiver',
+    );
     assert.equal((await entry()).status, 'failed');
   } finally {
     await server.close();
@@ -327,63 +337,91 @@ test('a message that fails for 24 hours is given up and shown as failed in the d
   }
 });
 
-test('credential.expiring is sent once when a credential enters its warning window, credential.expired once when it expires', async () => {
-  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
-  const { webhook } = await hook(['credential.expiring', 'credential.expired']);
-  const { credential } = await makeCredential(s, { expiresAt: expiresIn(2500) });
+/** A server of the test's own whose clock the test moves on to reach expiries. */
+async function expiryServer(t: {
+  after(fn: () => Promise<void>): void;
+}): Promise<{ own: TestServer; clock: TestClock; webhookId: string }> {
+  const clock = testClock();
+  const own = await startTestServer({ sqlite: true, clock, lifecycle: FAST });
+  t.after(() => own.close());
+  await own.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
+  const res = await own.request('POST', '/v1/webhooks', {
+    body: { name: unique('Hook'), url: receiver.url, events: ['credential.expiring', 'credential.expired'] },
+  });
+  assert.equal(res.status, 201, res.text);
+  return { own, clock, webhookId: res.json.webhook.id };
+}
+
+/**
+ * Proves the expiry checker has run again since now, and the deliveries it queued have all
+ * arrived: a new credential inside the warning window is warned about, and the outbox has
+ * emptied. A check that would send some event a second time sends it no later than that.
+ */
+async function checkedAgain(own: TestServer, clock: TestClock, webhookId: string): Promise<void> {
+  const { credential: marker } = await makeCredential(own, { name: unique('Marker'), expiresAt: expiresIn(3_600_000, clock) });
+  await receiver.waitFor(1, (r) => r.json.type === 'credential.expiring' && (r.json.data.credential as Json).id === marker.id);
+  assert.ok(
+    await eventually(
+      async () =>
+        (await own.request('GET', `/v1/webhooks/${webhookId}/deliveries`)).json.items.every((d: Json) => d.status === 'delivered'),
+      5000,
+    ),
+    'every queued delivery arrived',
+  );
+}
+
+test('credential.expiring is sent once when a credential enters its warning window, credential.expired once when it expires', async (t) => {
+  const { own, clock, webhookId } = await expiryServer(t);
+  const { credential } = await makeCredential(own, { expiresAt: expiresIn(3_600_000, clock) });
   const mine = (type: string) => (r: { json: { type: string; data: Json } }) =>
     r.json.type === type && r.json.data.credential.id === credential.id;
   await receiver.waitFor(1, mine('credential.expiring'));
+  assert.equal(receiver.received.filter(mine('credential.expired')).length, 0, 'not expired before its time');
+  clock.advancePast(credential.expiresAt);
   await receiver.waitFor(1, mine('credential.expired'));
-  // Several more checks run; neither event comes twice.
-  await eventually(
-    async () => (await s.request('GET', `/v1/webhooks/${webhook.id}/deliveries`)).json.items.every((d: Json) => d.status === 'delivered'),
-    3000,
-  );
+  await checkedAgain(own, clock, webhookId);
   assert.equal(receiver.received.filter(mine('credential.expiring')).length, 1);
   assert.equal(receiver.received.filter(mine('credential.expired')).length, 1);
-  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 } });
-  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
 });
 
-test('a re-dated credential is warned about and reported expired again for its new date; an edit that keeps the date is not', async () => {
-  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 1 } });
-  const { webhook } = await hook(['credential.expiring', 'credential.expired']);
-  const { credential } = await makeCredential(s, { expiresAt: expiresIn(1500) });
+test('a re-dated credential is warned about and reported expired again for its new date; an edit that keeps the date is not', async (t) => {
+  const { own, clock, webhookId } = await expiryServer(t);
+  const { credential } = await makeCredential(own, { expiresAt: expiresIn(3_600_000, clock) });
   const mine = (type: string) => (r: { json: { type: string; data: Json } }) =>
     r.json.type === type && r.json.data.credential.id === credential.id;
   await receiver.waitFor(1, mine('credential.expiring'));
+  clock.advancePast(credential.expiresAt);
   await receiver.waitFor(1, mine('credential.expired'));
 
   // Out of the window: the marks are cleared, nothing is sent yet.
-  const later = expiresIn(3 * 86_400_000);
-  const moved = await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: later } });
+  const later = expiresIn(3 * 86_400_000, clock);
+  const moved = await own.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: later } });
   assert.equal(moved.status, 200, moved.text);
   // The same instant spelt differently, and an edit of the name only, are no new date.
-  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: later.replace('Z', '+00:00') } });
-  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { name: unique('Renamed') } });
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await own.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: later.replace('Z', '+00:00') } });
+  await own.request('PATCH', `/v1/credentials/${credential.id}`, { body: { name: unique('Renamed') } });
+  await checkedAgain(own, clock, webhookId);
   assert.equal(receiver.received.filter(mine('credential.expiring')).length, 1, 'three days ahead is outside a one-day window');
 
   // Back into the window: a new warning with the new date, then a new expiry report.
-  const soon = expiresIn(2000);
-  await s.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: soon } });
+  const soon = expiresIn(3_600_000, clock);
+  await own.request('PATCH', `/v1/credentials/${credential.id}`, { body: { expiresAt: soon } });
   const warnings = await receiver.waitFor(2, mine('credential.expiring'));
   assert.equal((warnings[1]!.json.data.credential as Json).expiresAt, soon);
+  clock.advancePast(soon);
   const expiries = await receiver.waitFor(2, mine('credential.expired'));
   assert.equal((expiries[1]!.json.data.credential as Json).expiresAt, soon);
   // Later checks send neither again.
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await checkedAgain(own, clock, webhookId);
   assert.equal(receiver.received.filter(mine('credential.expiring')).length, 2);
   assert.equal(receiver.received.filter(mine('credential.expired')).length, 2);
 
   // A roll keeps the date, so it is no reason to warn again.
-  const rolled = await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: {} });
+  const rolled = await own.request('POST', `/v1/credentials/${credential.id}/roll`, { body: {} });
   assert.equal(rolled.status, 200, rolled.text);
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await checkedAgain(own, clock, webhookId);
+  assert.equal(receiver.received.filter(mine('credential.expiring')).length, 2);
   assert.equal(receiver.received.filter(mine('credential.expired')).length, 2);
-  await s.request('PUT', '/v1/policy/lifetime', { body: { maxLifetimeDays: null, requireExpiry: false, warnBeforeDays: 14 } });
-  await s.request('DELETE', `/v1/webhooks/${webhook.id}`);
 });
 
 test('webhook targets are https outside private ranges, or http to loopback; others are a clear 400', async () => {

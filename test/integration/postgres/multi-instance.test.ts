@@ -24,7 +24,11 @@ async function decide(instance: Instance, body: Record<string, unknown>): Promis
   return expectStatus(await instance.request('POST', '/v1/authorize', { body }), 200, 'POST /v1/authorize');
 }
 
-/** Polls the instance until the decision matches; answers how long after `since` it did. */
+/**
+ * Polls the instance until the decision matches; answers how long after `since` it did. A poll,
+ * not an event: what is measured is when the other instance's answer changes, which only its
+ * answers show (10 ms steps keep the measure fine; the deadline bounds it).
+ */
 async function until(
   instance: Instance,
   body: Record<string, unknown>,

@@ -27,8 +27,10 @@ after(async () => {
   await Promise.allSettled(groups.map((g) => g.close()));
 });
 
+const FLUSH_MS = 200;
+
 async function setUp(): Promise<{ instance: Instance; credentialId: string; secret: string; connect(): Promise<pg.Client> }> {
-  const group = await startInstances(1, { server: { usageFlushMs: 200 } });
+  const group = await startInstances(1, { server: { usageFlushMs: FLUSH_MS } });
   groups.push(group);
   const instance = group.instances[0]!;
   await seedCatalog(instance);
@@ -81,6 +83,38 @@ async function storedExactly(db: pg.Client, credentialId: string, expected: numb
   assert.ok(reached, `${what}: stored ${last.join(' / ')} of ${expected}`);
 }
 
+/**
+ * Nothing already stored is written again later, shown by a positive signal instead of a wait:
+ * one more decision, then the flush that carries it. Every flush writes all that is waiting, so
+ * a batch kept for a second write would arrive with it (storedExactly fails on any excess).
+ */
+async function storedOnceMore(instance: Instance, secret: string, db: pg.Client, credentialId: string, stored: number): Promise<void> {
+  await authorize(instance, secret, 1);
+  await storedExactly(db, credentialId, stored + 1, 'the next flush, with nothing written twice');
+}
+
+/**
+ * Until PostgreSQL shows the server's flush waiting on the lock, and waiting for `ms` of its own
+ * clock: the timer has then asked for further flushes meanwhile (every FLUSH_MS), which must
+ * queue behind the held one, not overtake it. Polled: no event tells when a lock wait starts.
+ */
+async function flushHeldUp(db: pg.Client, ms: number): Promise<void> {
+  const held = await eventually(
+    async () =>
+      (
+        await db.query(
+          `select 1 from pg_stat_activity
+            where application_name = 'keyward' and wait_event_type = 'Lock'
+              and clock_timestamp() - query_start >= $1 * interval '1 millisecond'`,
+          [ms],
+        )
+      ).rowCount! > 0,
+    15_000,
+    50,
+  );
+  assert.ok(held, `no flush was seen waiting on the lock for ${ms} ms`);
+}
+
 test(
   'usage counted while PostgreSQL is down reaches the database after it returns, exactly once per decision',
   { timeout: 90_000 },
@@ -107,10 +141,9 @@ test(
     db = await connect();
     try {
       await storedExactly(db, credentialId, 60, 'after recovery');
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // five more flush intervals
-      assert.deepEqual(await stored(db, credentialId), [60, 60], 'and nothing is written twice later');
+      await storedOnceMore(instance, secret, db, credentialId, 60);
       const usage = expectStatus(await instance.request('GET', `/v1/credentials/${credentialId}/usage`), 200, 'usage');
-      assert.equal(usage.totals.allowed, 60);
+      assert.equal(usage.totals.allowed, 61);
     } finally {
       await db.end();
     }
@@ -132,7 +165,7 @@ test(
       await db.query('lock table usage_minute in exclusive mode');
       try {
         await authorize(instance, secret, 25);
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await flushHeldUp(db, 5 * FLUSH_MS);
         await authorize(instance, secret, 10);
         const usage = expectStatus(await instance.request('GET', `/v1/credentials/${credentialId}/usage`), 200, 'usage');
         assert.equal(usage.totals.allowed, 40, 'counts being written, waiting or new are all in the answer');
@@ -140,8 +173,7 @@ test(
         await db.query('rollback');
       }
       await storedExactly(db, credentialId, 40, 'after the lock');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      assert.deepEqual(await stored(db, credentialId), [40, 40], 'and nothing is written twice later');
+      await storedOnceMore(instance, secret, db, credentialId, 40);
     } finally {
       await db.end();
     }

@@ -13,10 +13,9 @@ import {
   makeRole,
   seedCatalog,
   unique,
-  untilPast,
   expiresIn,
 } from '../../helpers/builders.ts';
-import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
+import { startTestServer, testClock, type Json, type TestServer } from '../../helpers/server.ts';
 
 let s: TestServer;
 let reader: Json;
@@ -88,16 +87,23 @@ test('a CIDR-bound credential asked about without ip is denied ip_not_allowed', 
   );
 });
 
-test('disabled, revoked and expired credentials are denied with their reason before any role check', async () => {
-  const disabled = await makeCredential(s, { roles: [reader.id] });
-  await s.request('POST', `/v1/credentials/${disabled.credential.id}/disable`);
-  const revoked = await makeCredential(s, { roles: [reader.id] });
-  await s.request('POST', `/v1/credentials/${revoked.credential.id}/revoke`);
-  const expiring = await makeCredential(s, { roles: [reader.id], expiresAt: expiresIn(1500) });
-  assert.equal((await authorize(s, { token: disabled.secret, action: 'GetClients' })).reason, 'disabled');
-  assert.equal((await authorize(s, { token: revoked.secret, action: 'GetClients' })).reason, 'revoked');
-  await untilPast(expiring.credential.expiresAt);
-  assert.equal((await authorize(s, { token: expiring.secret, action: 'GetClients' })).reason, 'expired');
+test('disabled, revoked and expired credentials are denied with their reason before any role check', async (t) => {
+  // A server of its own: the test moves its clock past the expiry.
+  const clock = testClock();
+  const own = await startTestServer({ clock });
+  t.after(() => own.close());
+  await seedCatalog(own);
+  const role = await makeRole(own, { actions: ['GetClients'] });
+  const disabled = await makeCredential(own, { roles: [role.id] });
+  await own.request('POST', `/v1/credentials/${disabled.credential.id}/disable`);
+  const revoked = await makeCredential(own, { roles: [role.id] });
+  await own.request('POST', `/v1/credentials/${revoked.credential.id}/revoke`);
+  const expiring = await makeCredential(own, { roles: [role.id], expiresAt: expiresIn(3_600_000) });
+  assert.equal((await authorize(own, { token: disabled.secret, action: 'GetClients' })).reason, 'disabled');
+  assert.equal((await authorize(own, { token: revoked.secret, action: 'GetClients' })).reason, 'revoked');
+  assert.equal((await authorize(own, { token: expiring.secret, action: 'GetClients' })).allowed, true);
+  clock.advancePast(expiring.credential.expiresAt);
+  assert.equal((await authorize(own, { token: expiring.secret, action: 'GetClients' })).reason, 'expired');
 });
 
 test('route authorization requires all of the backend required roles; missing ones are named', async () => {
@@ -229,24 +235,28 @@ test('lastUsedAt is written to the database and survives a restart', async () =>
   }
 });
 
-test('a disabled, revoked, expired or out-of-range caller is refused with 401 at /v1/authorize', async () => {
-  const body = { token: s.token, action: 'GetClients' };
-  const role = await makeRole(s, { actions: ['keyward.authorize'] });
-  const disabled = await makeCredential(s, { roles: [role.id] });
-  assertStatus(await s.request('POST', `/v1/credentials/${disabled.credential.id}/disable`), 200);
-  const revoked = await makeCredential(s, { roles: [role.id] });
-  assertStatus(await s.request('POST', `/v1/credentials/${revoked.credential.id}/revoke`), 200);
-  const far = await makeCredential(s, { roles: [role.id], allowedCidrs: ['203.0.113.0/24'] });
-  const expiring = await makeCredential(s, { roles: [role.id], expiresAt: expiresIn(1500) });
-  await untilPast(expiring.credential.expiresAt);
+test('a disabled, revoked, expired or out-of-range caller is refused with 401 at /v1/authorize', async (t) => {
+  const clock = testClock();
+  const own = await startTestServer({ clock });
+  t.after(() => own.close());
+  await seedCatalog(own);
+  const body = { token: own.token, action: 'GetClients' };
+  const role = await makeRole(own, { actions: ['keyward.authorize'] });
+  const disabled = await makeCredential(own, { roles: [role.id] });
+  assertStatus(await own.request('POST', `/v1/credentials/${disabled.credential.id}/disable`), 200);
+  const revoked = await makeCredential(own, { roles: [role.id] });
+  assertStatus(await own.request('POST', `/v1/credentials/${revoked.credential.id}/revoke`), 200);
+  const far = await makeCredential(own, { roles: [role.id], allowedCidrs: ['203.0.113.0/24'] });
+  const expiring = await makeCredential(own, { roles: [role.id], expiresAt: expiresIn(3_600_000) });
+  clock.advancePast(expiring.credential.expiresAt);
   for (const caller of [disabled, revoked, far, expiring]) {
-    assertError(await s.request('POST', '/v1/authorize', { token: caller.secret, body }), 401, 'unauthorized');
+    assertError(await own.request('POST', '/v1/authorize', { token: caller.secret, body }), 401, 'unauthorized');
   }
-  assertStatus(await s.request('POST', '/v1/authorize', { token: null, headers: { 'x-api-key': s.token }, body }), 200);
-  const typed = await s.request('POST', '/v1/authorize', {
+  assertStatus(await own.request('POST', '/v1/authorize', { token: null, headers: { 'x-api-key': own.token }, body }), 200);
+  const typed = await own.request('POST', '/v1/authorize', {
     body: JSON.stringify(body),
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
   assertStatus(typed, 200);
-  assertError(await s.request('POST', '/v1/authorize', { body: JSON.stringify(body), headers: { 'content-type': 'text/plain' } }), 400);
+  assertError(await own.request('POST', '/v1/authorize', { body: JSON.stringify(body), headers: { 'content-type': 'text/plain' } }), 400);
 });

@@ -137,13 +137,9 @@ test('--recover-admin brings an administrator back when a leak report revoked th
   await again.stop('SIGTERM');
 });
 
+/** The token the process prints, as soon as it prints it. */
 async function waitForToken(server: CliServer): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const match = /kw_[0-9A-Za-z]{38}/.exec(server.stdout());
-    if (match) return match[0];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no token on stdout: ${server.stdout()}`);
+  return (await server.untilStdout(/kw_[0-9A-Za-z]{38}/))[0];
 }
 
 test('--demo seeds a realistic catalog of 20+ groups and 300+ actions, with roles, users, groups and a backend', async () => {

@@ -2,19 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { hasValidChecksum, TOKEN_PATTERN } from '../../../shared/domain/token.ts';
 import { assertError, assertStatus } from '../../helpers/assert-api.ts';
-import {
-  authorize,
-  expiresIn,
-  makeCaller,
-  makeCredential,
-  makeRole,
-  makeUser,
-  seedCatalog,
-  sleep,
-  unique,
-  untilPast,
-} from '../../helpers/builders.ts';
-import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
+import { authorize, expiresIn, makeCaller, makeCredential, makeRole, makeUser, seedCatalog, unique } from '../../helpers/builders.ts';
+import { startTestServer, testClock, type Json, type TestClock, type TestServer } from '../../helpers/server.ts';
 
 let s: TestServer;
 let reader: Json;
@@ -26,6 +15,15 @@ before(async () => {
 after(() => s?.close());
 
 const get = (id: string) => s.request('GET', `/v1/credentials/${id}`);
+
+/** A server of the test's own whose clock the test moves on (a moved clock would skew the shared one). */
+async function serverWithClock(t: { after(fn: () => Promise<void>): void }): Promise<{ own: TestServer; clock: TestClock; role: Json }> {
+  const clock = testClock();
+  const own = await startTestServer({ clock });
+  t.after(() => own.close());
+  await seedCatalog(own);
+  return { own, clock, role: await makeRole(own, { actions: ['GetClients'] }) };
+}
 
 test('issuing a credential answers 201 with the credential and a kw_ secret shown only then', async () => {
   const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
@@ -141,28 +139,31 @@ test('rolling issues a new secret and the old one stops at once', async () => {
   assert.equal(old.reason, 'unknown_token');
 });
 
-test('roll with grace keeps the old secret working until the grace ends', async () => {
-  const { credential, secret } = await makeCredential(s, { roles: [reader.id] });
-  const res = await s.request('POST', `/v1/credentials/${credential.id}/roll`, { body: { graceSeconds: 3 } });
+test('roll with grace keeps the old secret working until the grace ends', async (t) => {
+  const { own, clock, role } = await serverWithClock(t);
+  const { credential, secret } = await makeCredential(own, { roles: [role.id] });
+  const res = await own.request('POST', `/v1/credentials/${credential.id}/roll`, { body: { graceSeconds: 600 } });
   assertStatus(res, 200);
-  const rolledAt = Date.now();
+  const rolledAt = clock.now();
   const until = Date.parse(res.json.credential.previousSecretValidUntil);
   assert.ok(
-    Math.abs(until - (rolledAt + 3000)) < 2000,
+    Math.abs(until - (rolledAt + 600_000)) < 2000,
     `the answer says until when the old secret works: ${res.json.credential.previousSecretValidUntil}`,
   );
   assert.equal(
-    (await s.request('GET', `/v1/credentials/${credential.id}`)).json.previousSecretValidUntil,
+    (await own.request('GET', `/v1/credentials/${credential.id}`)).json.previousSecretValidUntil,
     res.json.credential.previousSecretValidUntil,
     'and so does the credential afterwards',
   );
-  assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, true, 'old secret works during the grace');
-  assert.equal((await authorize(s, { token: res.json.secret, action: 'GetClients' })).allowed, true, 'new secret works at once');
-  await sleep(Math.max(0, rolledAt + 3600 - Date.now()));
-  assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, false, 'old secret stops after the grace');
-  assert.equal((await authorize(s, { token: res.json.secret, action: 'GetClients' })).allowed, true);
+  assert.equal((await authorize(own, { token: secret, action: 'GetClients' })).allowed, true, 'old secret works during the grace');
+  assert.equal((await authorize(own, { token: res.json.secret, action: 'GetClients' })).allowed, true, 'new secret works at once');
+  clock.advance(until - 1000 - clock.now());
+  assert.equal((await authorize(own, { token: secret, action: 'GetClients' })).allowed, true, 'old secret works until the last second');
+  clock.advancePast(until);
+  assert.equal((await authorize(own, { token: secret, action: 'GetClients' })).allowed, false, 'old secret stops after the grace');
+  assert.equal((await authorize(own, { token: res.json.secret, action: 'GetClients' })).allowed, true);
   assert.equal(
-    (await s.request('GET', `/v1/credentials/${credential.id}`)).json.previousSecretValidUntil,
+    (await own.request('GET', `/v1/credentials/${credential.id}`)).json.previousSecretValidUntil,
     null,
     'once the grace is over the credential says so',
   );
@@ -193,20 +194,21 @@ test('unknown credential ids get 404 on every per-credential endpoint', async ()
   assertError(await s.request('POST', '/v1/credentials/nope/roll', { body: {} }), 404, 'not_found');
 });
 
-test('an expired credential shows status expired and is denied with reason expired', async () => {
-  const { credential, secret } = await makeCredential(s, { roles: [reader.id], expiresAt: expiresIn(2000) });
+test('an expired credential shows status expired and is denied with reason expired', async (t) => {
+  const { own, clock, role } = await serverWithClock(t);
+  const { credential, secret } = await makeCredential(own, { roles: [role.id], expiresAt: expiresIn(3_600_000) });
   assert.equal(credential.status, 'active');
-  assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).allowed, true);
-  await untilPast(credential.expiresAt);
-  assert.equal((await authorize(s, { token: secret, action: 'GetClients' })).reason, 'expired');
-  assert.equal((await get(credential.id)).json.status, 'expired');
-  const listed = await s.request('GET', `/v1/credentials?status=expired&q=${encodeURIComponent(credential.name)}`);
+  assert.equal((await authorize(own, { token: secret, action: 'GetClients' })).allowed, true);
+  clock.advancePast(credential.expiresAt);
+  assert.equal((await authorize(own, { token: secret, action: 'GetClients' })).reason, 'expired');
+  assert.equal((await own.request('GET', `/v1/credentials/${credential.id}`)).json.status, 'expired');
+  const listed = await own.request('GET', `/v1/credentials?status=expired&q=${encodeURIComponent(credential.name)}`);
   assert.deepEqual(
     listed.json.items.map((c: Json) => c.id),
     [credential.id],
     'the status filter sees expiry',
   );
-  const active = await s.request('GET', `/v1/credentials?status=active&q=${encodeURIComponent(credential.name)}`);
+  const active = await own.request('GET', `/v1/credentials?status=active&q=${encodeURIComponent(credential.name)}`);
   assert.deepEqual(active.json.items, []);
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { makeBackend, makeCredential, makeRole, seedCatalog } from '../../helpers/builders.ts';
-import { startTestServer, type Json, type TestServer } from '../../helpers/server.ts';
+import { expiresIn, makeBackend, makeCredential, makeRole, seedCatalog } from '../../helpers/builders.ts';
+import { startTestServer, testClock, type Json, type TestServer } from '../../helpers/server.ts';
 
 // /v1/forward-auth as nginx auth_request, Traefik forwardAuth and Envoy ext_authz call it: the
 // token in the request's own headers, the original method and URI in X-Original-* or
@@ -88,6 +88,29 @@ test('revoked and disabled tokens get 401 at forward-auth', async () => {
   await s.request('POST', `/v1/credentials/${disabled.credential.id}/disable`);
   assert.equal((await forward(s, revoked.secret, 'GET', `${PREFIX}/items`)).status, 401);
   assert.equal((await forward(s, disabled.secret, 'GET', `${PREFIX}/items`)).status, 401);
+});
+
+test("a repeated, cached answer stops at the credential's expiry, and an old secret at the end of its roll grace", async (t) => {
+  // A server of its own: the test moves its clock past the expiry and the grace.
+  const clock = testClock();
+  const own = await startTestServer({ clock });
+  t.after(() => own.close());
+  await seedCatalog(own);
+  const role = await makeRole(own, { actions: ['GetClients'] });
+  await makeBackend(own, { frontendPrefix: PREFIX, requiredRoles: [role.id] });
+  const expiring = await makeCredential(own, { roles: [role.id], expiresAt: expiresIn(3_600_000, clock) });
+  const rolled = await makeCredential(own, { roles: [role.id] });
+  const roll = await own.request('POST', `/v1/credentials/${rolled.credential.id}/roll`, { body: { graceSeconds: 600 } });
+  assert.equal(roll.status, 200, roll.text);
+  for (let i = 0; i < 3; i += 1) {
+    assert.equal((await forward(own, expiring.secret, 'GET', `${PREFIX}/items`)).status, 200, 'answered, then from the answer cache');
+    assert.equal((await forward(own, rolled.secret, 'GET', `${PREFIX}/items`)).status, 200, 'the old secret during its grace');
+  }
+  clock.advancePast(roll.json.credential.previousSecretValidUntil);
+  assert.equal((await forward(own, rolled.secret, 'GET', `${PREFIX}/items`)).status, 401, 'the old secret after its grace');
+  assert.equal((await forward(own, roll.json.secret, 'GET', `${PREFIX}/items`)).status, 200, 'the new secret');
+  clock.advancePast(expiring.credential.expiresAt);
+  assert.equal((await forward(own, expiring.secret, 'GET', `${PREFIX}/items`)).status, 401, 'the cached answer ended with the expiry');
 });
 
 test('forward-auth answers for any method it is called with', async () => {
