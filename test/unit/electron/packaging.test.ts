@@ -85,7 +85,8 @@ function standInBinary(path: string): void {
 }
 
 const fusesAsElectronBuilderFlipsThem = async (platform: 'darwin' | 'win32', appOutDir: string) => {
-  const { PlatformPackager } = require('app-builder-lib/out/platformPackager.js') as {
+  // From the package's entry point: loading platformPackager.js first breaks its import cycle.
+  const { PlatformPackager } = require('app-builder-lib') as {
     PlatformPackager: {
       prototype: { generateFuseConfig(f: unknown): Promise<object>; addElectronFuses(c: object, f: object): Promise<void> };
     };
