@@ -14,7 +14,7 @@ import { FORWARD_AUTH_PATH } from './forward-auth.ts';
 import { makeHandlers, type Handler, type HandlerMap, type LifecycleParts } from './handlers.ts';
 import { FailedAuthLimiter } from './rate-limit.ts';
 import { VerificationGate } from '../services/passwords.ts';
-import { RequestValidationError, typeboxValidatorCompiler } from './validation.ts';
+import { invalidJson, JSON_CONTENT_TYPE, RequestValidationError, typeboxValidatorCompiler } from './validation.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 /** Default caps on concurrent scrypt checks (~16 MB each): 8 for the server, 2 per client address. */
@@ -83,19 +83,15 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
   // common); anything else must parse. Other content types are read as text so forward-auth
   // accepts any proxied request and schema validation reports a clear error elsewhere.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(
-    /^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i,
-    { parseAs: 'string', bodyLimit: BODY_LIMIT },
-    (_req, body, done) => {
-      const text = String(body);
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text));
-      } catch (error) {
-        done(new ApiError('invalid_request', `The body is not valid JSON: ${(error as Error).message}`), undefined);
-      }
-    },
-  );
+  app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(invalidJson(error), undefined);
+    }
+  });
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) =>
     done(null, body === '' ? undefined : String(body)),
   );

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ParsedCidr } from '../../shared/domain/cidr.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { AuthorizeBody, type AuthorizeRequest } from '../../shared/api/schemas.ts';
+import { AuthorizeBody } from '../../shared/api/schemas.ts';
 import { Compile } from 'typebox/compile';
 import type { CachedAnswer } from '../authz/cache.ts';
 import { authorizeAnswer } from '../services/authorization-service.ts';
@@ -10,7 +10,7 @@ import { authenticateToken, type AuthHeaders } from './authenticate.ts';
 import { FORWARD_AUTH_PATH, forwardAuthAnswer } from './forward-auth.ts';
 import { clientAddress } from './request-parts.ts';
 import type { FailedAuthLimiter } from './rate-limit.ts';
-import { describeErrors } from './validation.ts';
+import { describeErrors, invalidJson, JSON_CONTENT_TYPE } from './validation.ts';
 
 // The two hot endpoints, /v1/authorize and /v1/forward-auth, are answered straight from node's
 // request handler, before the framework's routing, hooks and logging: on two cores that framework
@@ -100,7 +100,7 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
           const { message, problems } = describeErrors('body', checkAuthorize.Errors(body));
           return sendError(res, new ApiError('invalid_request', message, { problems }));
         }
-        sendAnswer(res, authorizeAnswer(ctx, body as AuthorizeRequest));
+        sendAnswer(res, authorizeAnswer(ctx, body));
       } catch (failure) {
         if (failure instanceof ApiError) return sendError(res, failure);
         failed(res, failure);
@@ -110,14 +110,13 @@ export function makeFastPath(options: FastPathOptions): (req: IncomingMessage, r
   };
 }
 
-const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i;
 let lastType = 'application/json';
 let lastTypeIsJson = true;
 
 /** Whether a Content-Type is JSON; a client sends the same one every time, so the last answer is kept. */
 function isJsonType(type: string): boolean {
   if (type !== lastType) {
-    lastTypeIsJson = JSON_TYPE.test(type);
+    lastTypeIsJson = JSON_CONTENT_TYPE.test(type);
     lastType = type;
   }
   return lastTypeIsJson;
@@ -155,7 +154,7 @@ function readJson(req: IncomingMessage, limit: number, done: (error: ApiError | 
     try {
       done(null, JSON.parse(text));
     } catch (error) {
-      done(new ApiError('invalid_request', `The body is not valid JSON: ${(error as Error).message}`));
+      done(invalidJson(error));
     }
   });
   req.on('error', () => {

@@ -2,6 +2,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { TLocalizedValidationError } from 'typebox/error';
+import { ApiError } from '../../shared/api/errors.ts';
 import { describeSchemaErrors, type Problem } from '../../shared/api/validation-errors.ts';
 
 // Fastify validates with the same TypeBox schemas that generate the OpenAPI document. Query
@@ -12,6 +13,14 @@ const PART_NAMES: Record<string, string> = { body: 'body', querystring: 'query',
 /** A request part's schema failure, worded as everywhere else (shared/api/validation-errors.ts). */
 export function describeErrors(part: string, errors: Iterable<TLocalizedValidationError>): { message: string; problems: Problem[] } {
   return describeSchemaErrors(PART_NAMES[part] ?? part, 'Invalid request', errors);
+}
+
+/** The Content-Types read as JSON (application/json and any +json type, with parameters). */
+export const JSON_CONTENT_TYPE = /^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i;
+
+/** The 400 for a body that JSON.parse refused, naming where it broke. */
+export function invalidJson(error: unknown): ApiError {
+  return new ApiError('invalid_request', `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 export class RequestValidationError extends Error {
