@@ -6,7 +6,7 @@ import { screenshot } from './browser.ts';
 import { RENDERER_DIR, startStack, type Stack } from './stack.ts';
 import { serveFolder } from '../../../bench/lib/static-server.ts';
 import { startReceiver, type Receiver } from '../../integration/lifecycle/webhook-receiver.ts';
-import { connect, setTheme } from './ui.ts';
+import { animationsDone, connect, setTheme } from './ui.ts';
 
 // The harness of the axe-and-screenshot files (screens.test.ts, screens-dialogs.test.ts): per
 // file one demo stack, connected, with the role-dialog bench page and a webhook receiver; and
@@ -70,12 +70,14 @@ export async function settled(page: Page) {
     .first()
     .waitFor({ state: 'detached', timeout: 10_000 })
     .catch(() => undefined);
-  await page.waitForTimeout(250); // transitions (dialogs fade in over 225 ms)
+  await animationsDone(page); // transitions (dialogs fade in over 225 ms)
 }
 
 /** The scan, the screenshot, and the serious or critical violations found. */
 export async function capture(page: Page, name: string, theme: Theme, opts: { loading?: boolean } = {}): Promise<string[]> {
-  if (opts.loading) await page.waitForTimeout(250);
+  // A loading view is captured as it loads: only its transitions are waited for (the skeleton's
+  // pulse never ends, and animationsDone leaves endless animations alone).
+  if (opts.loading) await animationsDone(page);
   else await settled(page);
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   await screenshot(page, name, theme);

@@ -35,6 +35,7 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
 export async function animationsDone(page: Page): Promise<void> {
   // One evaluated expression (the page's CSP allows no polled string predicates; this file has no DOM types).
   await page.evaluate(
-    'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)))',
+    // Two frames first, so a transition a click has just caused has started and is counted.
+    'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))).then(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))))',
   );
 }
