@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Request } from 'playwright-core';
 import { TEST_CATALOG } from '../fixtures/catalog.ts';
 import { withApp, type AppWorld } from './helpers/fixtures.ts';
-import { animationsDone, connect, goTo, setTheme } from './helpers/ui.ts';
+import { animationsDone, connect, goTo, searchCredentials, setTheme } from './helpers/ui.ts';
 import { screenshot } from './helpers/browser.ts';
 import { BOOTSTRAP_CREDENTIAL_NAME } from '../../shared/domain/policy.ts';
 
@@ -173,7 +173,7 @@ test('rolling with a grace period shows the new token once, and the old one keep
       const issued = await api<{ secret: string }>('POST', '/v1/credentials', { name: 'payments worker', roles: [readersId] });
       const old = issued.secret;
       await goTo(page, 'Credentials');
-      await page.getByLabel('Search credentials').fill('payments worker');
+      await searchCredentials(page, 'payments worker');
       await page.getByRole('gridcell', { name: 'payments worker' }).waitFor();
 
       await page.getByRole('button', { name: 'Roll payments worker' }).click();
@@ -320,7 +320,7 @@ test('closing the credential editor with edits asks before discarding them, and 
       // Its own credential: the test runs alone too (--test-name-pattern).
       await api('POST', '/v1/credentials', { name: 'discard prompt target' });
       await goTo(page, 'Credentials');
-      await page.getByLabel('Search credentials').fill('discard prompt target');
+      await searchCredentials(page, 'discard prompt target');
       await page.getByRole('gridcell', { name: 'discard prompt target' }).waitFor();
       const editor = page.getByRole('dialog', { name: 'Edit credential — discard prompt target' });
       const prompt = page.getByRole('dialog', { name: 'Discard unsaved changes?' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { at1280, useDemoStack, view, world, dialog, cancel, discardPrompt } from './helpers/axe-views.ts';
-import { goTo } from './helpers/ui.ts';
+import { goTo, searchCredentials } from './helpers/ui.ts';
 
 // Every dialog, and the lifecycle screens (Usage, Policies), in light and dark: the role dialog
 // searching and at 5,000 actions, the credential editor with validation errors, the one-time
@@ -114,7 +114,7 @@ view('rolling a secret with a grace period', 3, async (page, theme, look) => {
   const name = `rolled ${theme}`;
   await world.stack.rest('POST', '/v1/credentials', { name });
   await goTo(page, 'Credentials');
-  await page.getByLabel('Search credentials').fill(name);
+  await searchCredentials(page, name);
   await page.getByRole('button', { name: `Roll ${name}` }).click();
   const roll = page.getByRole('dialog', { name: `Roll the secret of “${name}”?` });
   await roll.getByLabel('Grace period for the old secret').click();
@@ -212,7 +212,7 @@ view('lifecycle: the usage of one credential', 1, async (page, _theme, look) => 
   await makeTraffic();
   await at1280(page, async () => {
     await goTo(page, 'Credentials');
-    await page.getByLabel('Search credentials').fill('usage: support bot');
+    await searchCredentials(page, 'usage: support bot');
     await page.getByRole('button', { name: 'Usage usage: support bot' }).click();
     await page.getByTestId('credential-usage-dialog').getByTestId('usage-totals').filter({ hasText: '40 allowed' }).waitFor();
     await look('dialog-credential-usage');
@@ -281,7 +281,7 @@ view('lifecycle: a credential reported leaked, in the grid and its details', 1, 
     await page.reload();
     await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
     await goTo(page, 'Credentials');
-    await page.getByLabel('Search credentials').fill('leaked');
+    await searchCredentials(page, 'leaked');
     // Revoked (so leaked) credentials leave the default view; the status filter brings them back.
     await page.getByRole('combobox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'Any status, revoked too' }).click();

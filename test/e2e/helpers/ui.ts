@@ -39,3 +39,19 @@ export async function animationsDone(page: Page): Promise<void> {
     'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))).then(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))))',
   );
 }
+
+/**
+ * Types a search into the credentials screen and waits until the grid shows its answer: the list
+ * request for exactly this query has been answered and the loading overlay (which covers the rows,
+ * and would take a click meant for a row's button) is gone.
+ */
+export async function searchCredentials(page: Page, q: string): Promise<void> {
+  const answered = page.waitForResponse(
+    (r) =>
+      r.url().endsWith('/rpc/credentials.list') &&
+      (JSON.parse(r.request().postData() ?? 'null') as { q?: string } | null)?.q === (q === '' ? undefined : q),
+  );
+  await page.getByLabel('Search credentials').fill(q);
+  await answered;
+  await page.getByRole('grid', { name: 'Credentials' }).locator('.MuiDataGrid-skeletonLoadingOverlay').waitFor({ state: 'detached' });
+}
