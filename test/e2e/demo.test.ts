@@ -11,7 +11,7 @@ import { createKeytarStore } from '../../electron/services/secret-store.ts';
 import type { LocalServerStatus, Profile } from '../../shared/ipc/types.ts';
 import type { Role } from '../../shared/domain/types.ts';
 import { launchBrowser, screenshot } from './helpers/browser.ts';
-import { startStack, type Stack } from './helpers/stack.ts';
+import { withApp } from './helpers/fixtures.ts';
 
 // The README's first command, `npm run demo`, run as a user runs it (a child process, the real
 // keychain of test/run.sh's session, real SQLite): it prints a URL, and the app behind it is
@@ -267,25 +267,23 @@ test('with no keychain and no gnome-keyring to start, the demo says exactly what
   assert.equal(existsSync(join(dir, 'demo')), false, 'the demo created files without a keychain');
 });
 
-let stack: Stack;
-test('Connections offers a local server with demo data until there is a local server', { timeout: 300_000 }, async () => {
-  stack = await startStack();
-  const { page } = stack;
-  const withDemo = page.getByRole('button', { name: 'Local server with demo data' });
-  await withDemo.click();
-  await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor({ timeout: 60_000 });
-  await page.locator('#page-title').filter({ hasText: 'Roles' }).waitFor();
-  for (const name of DEMO_ROLES) await page.getByTestId(`role-row-${name}`).waitFor();
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('button', { name: /^Connections\b/ })
-    .click();
-  await page.getByRole('article', { name: 'Local server' }).waitFor();
-  assert.equal(await withDemo.count(), 0);
-  assert.equal(await page.getByRole('button', { name: 'Use a local server' }).count(), 1);
-});
-after(async () => {
-  if (!stack) return;
-  await forgetProfiles(join(stack.dir, 'user-data'));
-  await stack.close();
-});
+test('Connections offers a local server with demo data until there is a local server', { timeout: 300_000 }, (t) =>
+  withApp(t, async ({ page, userDataDir }) => {
+    try {
+      const withDemo = page.getByRole('button', { name: 'Local server with demo data' });
+      await withDemo.click();
+      await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor({ timeout: 60_000 });
+      await page.locator('#page-title').filter({ hasText: 'Roles' }).waitFor();
+      for (const name of DEMO_ROLES) await page.getByTestId(`role-row-${name}`).waitFor();
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('button', { name: /^Connections\b/ })
+        .click();
+      await page.getByRole('article', { name: 'Local server' }).waitFor();
+      assert.equal(await withDemo.count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Use a local server' }).count(), 1);
+    } finally {
+      await forgetProfiles(userDataDir);
+    }
+  }),
+);

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { at1280, useDemoStack, view, world, slug } from './helpers/axe-views.ts';
+import { at1280, inDemoWorld, view, slug } from './helpers/axe-views.ts';
 import { goTo } from './helpers/ui.ts';
 
 // Every screen in light and dark, in the states an admin meets (populated, empty search, loading,
 // server error, offline, the lists searched and filtered at 1280×800): an axe scan (WCAG 2.1
 // A/AA) with no serious or critical violation, and a screenshot in test-results/screenshots/ for a
 // human to look at. Runs on the demo data set. The dialogs and the lifecycle screens are in
-// screens-dialogs.test.ts; the harness is helpers/axe-views.ts.
-
-useDemoStack();
+// screens-dialogs.test.ts and screens-lifecycle.test.ts; the harness is helpers/axe-views.ts.
 
 for (const screen of ['Connections', 'Roles', 'Credentials', 'Drafts', 'Directory', 'Backends', 'Access checker', 'Hygiene', 'Audit log']) {
   view(`the ${screen} screen`, 1, async (page, _theme, look) => {
@@ -18,9 +16,10 @@ for (const screen of ['Connections', 'Roles', 'Credentials', 'Drafts', 'Director
   });
 }
 
-test('the window title names the active profile', async () => {
-  assert.equal(await world.stack.page.title(), 'Demo — Keyward');
-});
+test('the window title names the active profile', (t) =>
+  inDemoWorld(t, async ({ page }) => {
+    assert.equal(await page.title(), 'Demo — Keyward');
+  }));
 
 view('a credentials search with no match', 1, async (page, _theme, look) => {
   await goTo(page, 'Credentials');
@@ -77,9 +76,9 @@ view('a screen whose data the server refused', 1, async (page, _theme, look) => 
   await page.unroute('**/rpc/hygiene.report');
 });
 
-view('the console offline', 2, async (page, _theme, look) => {
+view('the console offline', 2, async (page, _theme, look, { server }) => {
   await goTo(page, 'Roles');
-  await world.stack.stopServer();
+  await server.stop();
   await page.getByRole('button', { name: 'Sync' }).click();
   await page.getByTestId('offline-banner').waitFor();
   await page.getByTestId('role-row-Administrator').waitFor();
@@ -87,7 +86,7 @@ view('the console offline', 2, async (page, _theme, look) => {
   await goTo(page, 'Audit log');
   await page.getByText('The audit log lives on the server').waitFor();
   await look('screen-audit-log-offline');
-  await world.stack.restartServer();
+  await server.restart();
   // The console notices the server is back by itself (health polling): no Reconnect needed.
   await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
 });
@@ -95,11 +94,11 @@ view('the console offline', 2, async (page, _theme, look) => {
 // The role, user and backend lists (issue 12) at 1280×800: searched by an action id, filtered to
 // the first group,
 // and the "no match" state with its way back.
-view('the lists searched, filtered and with no match at 1280×800', 4, async (page, _theme, look) => {
+view('the lists searched, filtered and with no match at 1280×800', 4, async (page, _theme, look, { api }) => {
   await at1280(page, async () => {
     await goTo(page, 'Roles');
     const roles = page.getByLabel('Search roles');
-    const { items } = await world.stack.rest<{ items: { actions: string[] }[] }>('GET', '/v1/roles');
+    const { items } = await api<{ items: { actions: string[] }[] }>('GET', '/v1/roles');
     const action = items.find((r) => r.actions.length > 0)!.actions[0]!;
     await roles.fill(action);
     await page.getByText(`has ${action}`).first().waitFor();

@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { screenshot } from './browser.ts';
-import { RENDERER_DIR, startStack, type Stack } from './stack.ts';
+import { withApp, type AppWorld } from './fixtures.ts';
+import { RENDERER_DIR } from './hosts.ts';
 import { serveFolder } from '../../../bench/lib/static-server.ts';
 import { startReceiver, type Receiver } from '../../integration/lifecycle/webhook-receiver.ts';
-import { animationsDone, connect, setTheme } from './ui.ts';
+import { animationsDone, setTheme } from './ui.ts';
 
-// The harness of the axe-and-screenshot files (screens.test.ts, screens-dialogs.test.ts): per
-// file one demo stack, connected, with the role-dialog bench page and a webhook receiver; and
-// `view()`, which declares one test per theme that scans each state it is shown (WCAG 2.1 A/AA,
-// no serious or critical violation) and saves its screenshot in test-results/screenshots/. The
+// The harness of the axe-and-screenshot files (screens, screens-dialogs, screens-lifecycle):
+// `view()` declares one test per theme, each in its own world (helpers/fixtures.ts: a fresh demo
+// backend, a fresh app connected to it as "Demo"), which scans each state it is shown (WCAG 2.1
+// A/AA, no serious or critical violation) and saves its screenshot in test-results/screenshots/.
+// A view that needs the role-dialog bench page or a webhook receiver starts it for itself. The
 // views are spread over two files so that each stays well inside the runner's per-file time limit
 // on a loaded machine, and the two run side by side.
 //
@@ -19,49 +21,40 @@ import { animationsDone, connect, setTheme } from './ui.ts';
 // minute on a loaded 2-core machine, so a whole theme in one test could outrun any fixed limit.
 
 const TIMEOUT_PER_SCAN = 240_000;
+/** Starting the world (a demo backend, Chromium, connecting through the UI) on a loaded machine. */
+const TIMEOUT_TO_START = 60_000;
 const THEMES = ['light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
-let stack: Stack;
-let bench: { url: string; close: () => Promise<void> };
-let receiver: Receiver;
+/** A view's world: its app and backend, and the local servers it asks for (stopped after the test). */
+export interface ViewWorld extends AppWorld {
+  /** A webhook receiver of this test. */
+  receiver(): Promise<Receiver>;
+  /** The URL of a server of the built renderer, for the role-dialog bench page. */
+  benchUrl(): Promise<string>;
+}
 
-/** What the views of a file share: its stack, the bench page's server, the webhook receiver. */
-export const world = {
-  get stack(): Stack {
-    return stack;
-  },
-  get bench(): { url: string } {
-    return bench;
-  },
-  get receiver(): Receiver {
-    return receiver;
-  },
-};
-
-/** Registers the file's hooks (start, stop, a clean page before each view); call it once per file. */
-export function useDemoStack(): void {
-  before(async () => {
-    receiver = await startReceiver();
-    stack = await startStack({ demo: true });
-    // Actions wait longer than Playwright's 30 s default: the machine may be busy scanning.
-    stack.context.setDefaultTimeout(90_000);
-    await connect(stack.page, stack.serverUrl, stack.adminToken, 'Demo');
-    bench = await serveFolder(RENDERER_DIR);
-  });
-  after(async () => {
-    await receiver?.close();
-    await bench?.close();
-    await stack?.close();
-  });
-  // A test that failed half-way must not leave its dialog over the next view.
-  beforeEach(async () => {
-    const { page } = stack;
-    if ((await page.locator('[role="dialog"], [role="presentation"].MuiPopover-root').count()) > 0) {
-      await page.reload();
-      await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
-    }
-  });
+async function withView(t: Parameters<typeof withApp>[0], body: (world: ViewWorld) => Promise<void>): Promise<void> {
+  const closers: (() => Promise<void>)[] = [];
+  const started = <T extends { close(): Promise<void> }>(server: T): T => {
+    closers.push(() => server.close());
+    return server;
+  };
+  try {
+    await withApp(
+      t,
+      (app) =>
+        body({
+          ...app,
+          receiver: async () => started(await startReceiver()),
+          benchUrl: async () => started(await serveFolder(RENDERER_DIR)).url,
+        }),
+      // Actions wait longer than Playwright's 30 s default: the machine may be busy scanning.
+      { demo: true, connected: true, profileName: 'Demo', actionTimeoutMs: 90_000 },
+    );
+  } finally {
+    for (const close of closers) await close().catch(() => undefined);
+  }
 }
 
 export async function settled(page: Page) {
@@ -93,23 +86,38 @@ export async function capture(page: Page, name: string, theme: Theme, opts: { lo
 }
 
 /**
- * Declares one test per theme. `view` brings the page into the state to look at and calls
- * `look(name)` for each capture; it leaves the page as it found it.
+ * Declares one test per theme, each in a world of its own. `view` brings the page into the state
+ * to look at and calls `look(name)` for each capture.
  */
 export type Look = (name: string, opts?: { loading?: boolean; on?: Page }) => Promise<void>;
 
-export function view(title: string, scans: number, body: (page: Page, theme: Theme, look: Look) => Promise<void>) {
+export function view(title: string, scans: number, body: (page: Page, theme: Theme, look: Look, world: ViewWorld) => Promise<void>) {
   for (const theme of THEMES) {
-    test(`${title} in the ${theme} theme: no serious or critical axe violation`, { timeout: scans * TIMEOUT_PER_SCAN }, async () => {
-      const { page } = stack;
-      await setTheme(page, theme);
-      const problems: string[] = [];
-      await body(page, theme, async (name, opts = {}) => {
-        problems.push(...(await capture(opts.on ?? page, name, theme, opts)));
-      });
-      assert.deepEqual(problems, []);
-    });
+    test(
+      `${title} in the ${theme} theme: no serious or critical axe violation`,
+      { timeout: TIMEOUT_TO_START + scans * TIMEOUT_PER_SCAN },
+      (t) =>
+        withView(t, async (world) => {
+          const { page } = world;
+          await setTheme(page, theme);
+          const problems: string[] = [];
+          await body(
+            page,
+            theme,
+            async (name, opts = {}) => {
+              problems.push(...(await capture(opts.on ?? page, name, theme, opts)));
+            },
+            world,
+          );
+          assert.deepEqual(problems, []);
+        }),
+    );
   }
+}
+
+/** A test with a world like a view's, for the checks in these files that scan nothing. */
+export function inDemoWorld(t: Parameters<typeof withApp>[0], body: (world: ViewWorld) => Promise<void>): Promise<void> {
+  return withView(t, body);
 }
 
 export const slug = (s: string) => s.toLowerCase().replace(/ /g, '-');

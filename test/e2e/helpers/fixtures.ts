@@ -46,6 +46,10 @@ export interface WorldOptions {
   catalog?: unknown;
   /** Add the backend as a profile through the UI and connect, before the test body runs. */
   connected?: boolean;
+  /** The name of that profile ("Test server" unless given). */
+  profileName?: string;
+  /** How long a Playwright action waits (30 s unless given): longer where axe scans load the machine. */
+  actionTimeoutMs?: number;
 }
 
 export async function withApp(t: TestContext, body: (world: AppWorld) => Promise<void>, options: WorldOptions = {}): Promise<void> {
@@ -71,6 +75,7 @@ export async function withApp(t: TestContext, body: (world: AppWorld) => Promise
     if (options.catalog) await api('PUT', '/v1/catalog', options.catalog);
     const userDataDir = join(dir, 'user-data');
     app = await openApp({ userDataDir });
+    if (options.actionTimeoutMs) app.context.setDefaultTimeout(options.actionTimeoutMs);
     // A host whose context cannot trace still gets its screenshot on failure.
     tracing = await app.context.tracing.start({ screenshots: true, snapshots: true, title: t.fullName }).then(
       () => true,
@@ -98,7 +103,7 @@ export async function withApp(t: TestContext, body: (world: AppWorld) => Promise
       userDataDir,
       readClipboard: () => app!.readClipboard(),
     };
-    if (options.connected) await connect(app.page, server.url, adminToken);
+    if (options.connected) await connect(app.page, server.url, adminToken, options.profileName);
     await body(world);
     if (tracing) await app.context.tracing.stop();
   } catch (error) {
