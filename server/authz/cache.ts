@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BackendView, CredentialView, RoleView } from '../../shared/domain/authorize.ts';
+import { BackendIndex, type BackendView, type CredentialView, type RoleView } from '../../shared/domain/authorize.ts';
 import { parseCidr, type ParsedCidr } from '../../shared/domain/cidr.ts';
 import type { SubSetting } from '../../shared/domain/types.ts';
 import type { ChangeEvent } from '../storage/change-feed.ts';
@@ -130,7 +130,8 @@ export class AuthzCache {
   #roles = new Map<string, MutableRoleView>();
   #byHash = new Map<string, HashEntry>();
   #byId = new Map<string, { view: MutableCredentialView; hashes: string[] }>();
-  #backends: BackendView[] = [];
+  /** Indexed by prefix segment once per backend change, so a route decision does not scan them all. */
+  #backends = new BackendIndex([]);
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
@@ -148,7 +149,7 @@ export class AuthzCache {
     return this.#byId.get(id)?.view ?? null;
   }
 
-  get backends(): readonly BackendView[] {
+  get backends(): BackendIndex {
     return this.#backends;
   }
 
@@ -177,8 +178,8 @@ export class AuthzCache {
     this.#byHash = new Map();
     this.#byId = new Map();
     for (const row of credentials) this.#putCredential(row, roleIdsByCredential.get(row.id) ?? []);
-    this.#backends = backends.map((b) =>
-      backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings, Number(b.case_sensitive) === 1),
+    this.#backends = new BackendIndex(
+      backends.map((b) => backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings, Number(b.case_sensitive) === 1)),
     );
     this.answers.clear();
   }
@@ -252,8 +253,8 @@ export class AuthzCache {
 
   async #reloadBackends(): Promise<void> {
     const rows = await this.#db.selectFrom('backends').selectAll().execute();
-    this.#backends = rows.map((b) =>
-      backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings, Number(b.case_sensitive) === 1),
+    this.#backends = new BackendIndex(
+      rows.map((b) => backendView(b.id, b.name, b.frontend_prefix, b.required_roles, b.sub_settings, Number(b.case_sensitive) === 1)),
     );
     this.answers.clear();
   }

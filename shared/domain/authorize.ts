@@ -99,8 +99,93 @@ function prefixMatches(backend: BackendView, path: string): boolean {
   return prefix.endsWith('/') || path.length === prefix.length || path[prefix.length] === '/';
 }
 
-/** The backend whose frontend prefix is the longest match for the (canonical) path, or null. */
-export function matchBackend(backends: readonly BackendView[], path: string): BackendView | null {
+/**
+ * The backends indexed by the first segment of their prefix, built once whenever the backends
+ * change (the server's cache), so a decision looks only at the backends that can serve the path
+ * instead of scanning all of them. Its answers are the plain scan's, exactly: a prefix "/s…"
+ * matches only paths whose first segment is s up to the case of ASCII letters (startsWithIgnoringCase
+ * folds nothing else, and a prefix match ends on a segment boundary), so buckets are keyed by
+ * the ASCII-lower-cased segment for both case modes and every candidate is still checked with
+ * prefixMatches. A backend whose prefix has no first segment ("/", "", no leading "/", "//…") goes
+ * into every bucket and the fallback list. Each list is ordered as the scan picks its winner,
+ * longest prefix first and list order among equal lengths, so the first match is the scan's answer.
+ */
+export class BackendIndex {
+  /** The backends as given (a copy: changing the caller's array later does not desynchronise the index). */
+  readonly list: readonly BackendView[];
+  readonly #buckets = new Map<string, BackendView[]>();
+  readonly #unplaced: BackendView[] = [];
+
+  constructor(backends: readonly BackendView[]) {
+    this.list = [...backends];
+    const ranked = this.list
+      .map((backend, position) => ({ backend, position }))
+      .sort((a, b) => b.backend.frontendPrefix.length - a.backend.frontendPrefix.length || a.position - b.position);
+    for (const { backend } of ranked) {
+      const key = prefixSegmentKey(backend.frontendPrefix);
+      if (key === null) {
+        this.#unplaced.push(backend);
+        for (const bucket of this.#buckets.values()) bucket.push(backend);
+      } else {
+        let bucket = this.#buckets.get(key);
+        // A new bucket starts with the unplaced backends ranked above this one, keeping the order.
+        if (!bucket) this.#buckets.set(key, (bucket = [...this.#unplaced]));
+        bucket.push(backend);
+      }
+    }
+  }
+
+  /** The backend the plain scan (matchBackend over list) picks for the path, or null. */
+  match(path: string): BackendView | null {
+    const candidates = this.#candidates(path);
+    for (let i = 0; i < candidates.length; i += 1) {
+      const backend = candidates[i]!;
+      if (prefixMatches(backend, path)) return backend;
+    }
+    return null;
+  }
+
+  #candidates(path: string): readonly BackendView[] {
+    if (path.charCodeAt(0) !== 0x2f || this.#buckets.size === 0) return this.#unplaced;
+    const end = path.indexOf('/', 1);
+    const segment = end === -1 ? path.slice(1) : path.slice(1, end);
+    return (segment.length > 0 && this.#buckets.get(asciiLowerCase(segment))) || this.#unplaced;
+  }
+}
+
+/** The key of a prefix "/segment" or "/segment/…" (segment not empty), or null when it has none. */
+function prefixSegmentKey(prefix: string): string | null {
+  if (prefix.charCodeAt(0) !== 0x2f) return null;
+  const end = prefix.indexOf('/', 1);
+  const segment = end === -1 ? prefix.slice(1) : prefix.slice(1, end);
+  return segment.length > 0 ? asciiLowerCase(segment) : null;
+}
+
+/**
+ * ASCII letters lower-cased, nothing else: the folding of startsWithIgnoringCase. (toLowerCase
+ * would also fold "K" (Kelvin) and "İ", which the decision does not.) No copy when nothing changes.
+ */
+function asciiLowerCase(text: string): string {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) {
+      let out = text.slice(0, i);
+      for (let k = i; k < text.length; k += 1) {
+        const c = text.charCodeAt(k);
+        out += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c | 0x20) : text[k];
+      }
+      return out;
+    }
+  }
+  return text;
+}
+
+/** Backends as a plain list (scanned) or indexed once by BackendIndex; both give the same answers. */
+export type Backends = readonly BackendView[] | BackendIndex;
+
+/** The backend whose frontend prefix is the longest match for the (canonical) path, or null; the first in the list among equals. */
+export function matchBackend(backends: Backends, path: string): BackendView | null {
+  if (backends instanceof BackendIndex) return backends.match(path);
   let best: BackendView | null = null;
   for (const backend of backends) {
     if (prefixMatches(backend, path) && (!best || backend.frontendPrefix.length > best.frontendPrefix.length)) {
@@ -135,7 +220,7 @@ export interface RouteRequirement {
  * The roles a request needs: the backend's list, plus (or, with override, instead) the first
  * matching setting's. `path` is canonical (canonicalPath); null when no backend serves it.
  */
-export function requiredRolesFor(backends: readonly BackendView[], method: string, path: string): RouteRequirement | null {
+export function requiredRolesFor(backends: Backends, method: string, path: string): RouteRequirement | null {
   const backend = matchBackend(backends, path);
   if (!backend) return null;
   const index = matchSubSetting(backend, method, path);
@@ -153,7 +238,7 @@ export function authorizeRoute(
   credential: CredentialView | null,
   method: string,
   uri: string,
-  backends: readonly BackendView[],
+  backends: Backends,
   roleName: (id: Id) => string,
   ctx: RequestContext,
 ): Decision {
@@ -181,7 +266,7 @@ export function authorizeRoute(
 export function explain(
   credential: CredentialView | null,
   request: { action: string } | { method: string; path: string },
-  backends: readonly BackendView[],
+  backends: Backends,
   roleName: (id: Id) => string,
   ctx: RequestContext,
 ): Explanation {
