@@ -82,6 +82,31 @@ export const SERVER_VERSION: string = (JSON.parse(readFileSync(new URL('../packa
 
 export { REDACTED_LOG_PATHS } from './logging.ts';
 
+type Logger = ReturnType<typeof createLogger>;
+type Database = Awaited<ReturnType<typeof openDatabase>>;
+
+/** What a start has opened, closed in reverse order: the last opened (the HTTP server) first. */
+class Opened {
+  readonly #closers: (() => Promise<void>)[] = [];
+
+  add(close: () => Promise<void>): void {
+    this.#closers.push(close);
+  }
+
+  /** Closes everything; the first error is thrown after the rest have been closed too. */
+  async closeAll(): Promise<void> {
+    let failure: unknown = null;
+    for (const close of this.#closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null) throw failure;
+  }
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(options.logLevel ?? 'info', options.logStream);
   const now = options.clock ?? Date.now;
@@ -91,69 +116,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onBackgroundError: (err, what) => logger.warn({ err }, what),
     now,
   });
-  let lastUsed: LastUsedTracker | null = null;
-  let usage: UsageCounter | null = null;
-  let dispatcher: WebhookDispatcher | null = null;
-  let notifier: { stop(): Promise<void> } | null = null;
-  let housekeeping: { stop(): Promise<void> } | null = null;
-  let app: ReturnType<typeof buildApp> | null = null;
+  const opened = new Opened();
+  opened.add(() => database.close());
   try {
-    const hasher = new SecretHasher(await loadOrCreateKey(database.db));
-    const cache = new AuthzCache(database.db);
-    lastUsed = new LastUsedTracker(
-      database.db,
-      options.lastUsedFlushMs ?? 5000,
-      (error, kept) => logger.warn({ err: error, kept }, 'writing lastUsedAt failed; the uses are kept and written by a later flush'),
-      now,
-    );
-    const ctx = new ServiceContext({
-      db: database.db,
-      feed: database.feed,
-      cache,
-      hasher,
-      lastUsed,
-      now,
-      serializable: database.dialect === 'postgres',
-    });
-    usage = new UsageCounter(
-      database.db,
-      options.usageFlushMs ?? 5000,
-      (error) => logger.error({ err: error }, 'writing usage counts failed; they are kept and retried'),
-      {
-        onDropped: (dropped) =>
-          logger.error(
-            dropped,
-            'usage counts dropped: the database stayed unavailable longer than the retry buffer holds (500,000 credential-minutes)',
-          ),
-      },
-    );
-    if (options.countUsage !== false) ctx.usage = usage;
-    dispatcher = new WebhookDispatcher(database.db, {
-      allowPrivate: options.webhookAllowPrivate === true,
-      onError: (error, what) => logger.warn({ err: error }, what),
-      ...(options.webhookPollMs ? { pollMs: options.webhookPollMs } : {}),
-      ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
-      now,
-    });
-    const outbox = dispatcher;
-    ctx.onNotify = () => outbox.kick();
-    ctx.onCacheBehind = (error) =>
-      logger.warn({ err: error }, 'a committed write could not be applied to the authorization cache; failing closed until it is reloaded');
-    database.feed.subscribe((events) => cache.apply(events));
-    const maxStaleMs = (options.maxStaleSeconds ?? 30) * 1000;
-    let feedInSync = true;
-    ctx.followFeed(maxStaleMs, (inSync, _sinceMs, how) => {
-      feedInSync = inSync;
-      if (inSync) logger.warn({ caughtUp: how }, 'the change feed is in sync again; authorization answers from the cache');
-      else logger.warn({ maxStaleSeconds: maxStaleMs / 1000 }, 'the change feed is out of sync; authorization fails closed if this lasts');
-    });
-    const readiness = new Readiness({ db: database.db, feedInSync: () => feedInSync });
+    const { ctx, usage, dispatcher } = await createServices(database, options, logger, now, opened);
+    const readiness = new Readiness({ db: database.db, feedInSync: followChangeFeed(ctx, database, options, logger) });
     const bootstrapped = await bootstrap(ctx, { demo: options.demo === true, tokenFile: options.bootstrapTokenFile, logger });
     const recoveryToken = options.recoverAdmin ? await recoverAdministrator(ctx, { tokenFile: options.bootstrapTokenFile, logger }) : null;
     await database.ready?.();
-    await cache.loadAll();
+    await ctx.cache.loadAll();
 
-    app = buildApp(ctx, {
+    const app = buildApp(ctx, {
       logger,
       version: SERVER_VERSION,
       trustedProxies: options.trustedProxies ?? [],
@@ -163,59 +136,128 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       readiness,
       lifecycle: { usage, webhookAllowPrivate: options.webhookAllowPrivate === true },
     });
+    opened.add(() => app.close());
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 7700 });
-    dispatcher.start();
-    notifier = startExpiryNotifier(ctx, options.expiryCheckMs ?? 60_000, (error) =>
-      logger.warn({ err: error }, 'checking credential expiries failed'),
-    );
-    housekeeping = startHousekeeping({
-      db: database.db,
-      usage,
-      onError: (error) => logger.warn({ err: error }, 'pruning old usage rows and webhook messages failed; the next run tries again'),
-      now,
-      ...(options.pruneFirstMs !== undefined ? { firstMs: options.pruneFirstMs } : {}),
-      ...(options.pruneEveryMs !== undefined ? { everyMs: options.pruneEveryMs } : {}),
-    });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : (options.port ?? 7700);
-    const host = options.host ?? '127.0.0.1';
-    const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    startBackgroundWork(ctx, database, { usage, dispatcher }, options, logger, opened);
+    const { url, port } = listeningAt(app, options);
     logger.info({ url, database: database.dialect }, 'Keyward backend listening');
     // Only now is the printed token sure to reach the operator; a start that failed before
     // this point bootstraps again next time.
     await bootstrapped.delivered();
-    const bootstrapToken = bootstrapped.token;
 
-    const listening = app;
     let closing: Promise<void> | null = null;
     return {
       url,
       port,
-      bootstrapToken,
+      bootstrapToken: bootstrapped.token,
       recoveryToken,
-      inject: listening.inject.bind(listening),
+      inject: app.inject.bind(app),
       close() {
-        closing ??= (async () => {
-          await listening.close();
-          await notifier?.stop();
-          await housekeeping?.stop();
-          await dispatcher?.close();
-          await usage?.close();
-          await lastUsed!.close();
-          await database.close();
-          logger.flush?.();
-        })();
+        closing ??= opened.closeAll().finally(() => logger.flush?.());
         return closing;
       },
     };
   } catch (error) {
-    await app?.close().catch(() => undefined);
-    await notifier?.stop().catch(() => undefined);
-    await housekeeping?.stop().catch(() => undefined);
-    await dispatcher?.close().catch(() => undefined);
-    await usage?.close().catch(() => undefined);
-    await lastUsed?.close().catch(() => undefined);
-    await database.close();
+    await opened.closeAll().catch(() => undefined);
     throw error;
   }
+}
+
+/** The services the routes use: the cache, the hasher and the batched writers (each closed at stop). */
+async function createServices(
+  database: Database,
+  options: ServerOptions,
+  logger: Logger,
+  now: () => number,
+  opened: Opened,
+): Promise<{ ctx: ServiceContext; usage: UsageCounter; dispatcher: WebhookDispatcher }> {
+  const hasher = new SecretHasher(await loadOrCreateKey(database.db));
+  const cache = new AuthzCache(database.db);
+  const lastUsed = new LastUsedTracker(
+    database.db,
+    options.lastUsedFlushMs ?? 5000,
+    (error, kept) => logger.warn({ err: error, kept }, 'writing lastUsedAt failed; the uses are kept and written by a later flush'),
+    now,
+  );
+  opened.add(() => lastUsed.close());
+  const ctx = new ServiceContext({
+    db: database.db,
+    feed: database.feed,
+    cache,
+    hasher,
+    lastUsed,
+    now,
+    serializable: database.dialect === 'postgres',
+  });
+  const usage = new UsageCounter(
+    database.db,
+    options.usageFlushMs ?? 5000,
+    (error) => logger.error({ err: error }, 'writing usage counts failed; they are kept and retried'),
+    {
+      onDropped: (dropped) =>
+        logger.error(
+          dropped,
+          'usage counts dropped: the database stayed unavailable longer than the retry buffer holds (500,000 credential-minutes)',
+        ),
+    },
+  );
+  opened.add(() => usage.close());
+  if (options.countUsage !== false) ctx.usage = usage;
+  const dispatcher = new WebhookDispatcher(database.db, {
+    allowPrivate: options.webhookAllowPrivate === true,
+    onError: (error, what) => logger.warn({ err: error }, what),
+    ...(options.webhookPollMs ? { pollMs: options.webhookPollMs } : {}),
+    ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
+    now,
+  });
+  opened.add(() => dispatcher.close());
+  ctx.onNotify = () => dispatcher.kick();
+  ctx.onCacheBehind = (error) =>
+    logger.warn({ err: error }, 'a committed write could not be applied to the authorization cache; failing closed until it is reloaded');
+  return { ctx, usage, dispatcher };
+}
+
+/** Applies the change feed to the cache and watches its staleness; answers whether it is in sync now. */
+function followChangeFeed(ctx: ServiceContext, database: Database, options: ServerOptions, logger: Logger): () => boolean {
+  database.feed.subscribe((events) => ctx.cache.apply(events));
+  const maxStaleMs = (options.maxStaleSeconds ?? 30) * 1000;
+  let feedInSync = true;
+  ctx.followFeed(maxStaleMs, (inSync, _sinceMs, how) => {
+    feedInSync = inSync;
+    if (inSync) logger.warn({ caughtUp: how }, 'the change feed is in sync again; authorization answers from the cache');
+    else logger.warn({ maxStaleSeconds: maxStaleMs / 1000 }, 'the change feed is out of sync; authorization fails closed if this lasts');
+  });
+  return () => feedInSync;
+}
+
+/** Webhook delivery, expiry notices and pruning, started once the server listens. */
+function startBackgroundWork(
+  ctx: ServiceContext,
+  database: Database,
+  writers: { usage: UsageCounter; dispatcher: WebhookDispatcher },
+  options: ServerOptions,
+  logger: Logger,
+  opened: Opened,
+): void {
+  writers.dispatcher.start();
+  const notifier = startExpiryNotifier(ctx, options.expiryCheckMs ?? 60_000, (error) =>
+    logger.warn({ err: error }, 'checking credential expiries failed'),
+  );
+  opened.add(() => notifier.stop());
+  const housekeeping = startHousekeeping({
+    db: database.db,
+    usage: writers.usage,
+    onError: (error) => logger.warn({ err: error }, 'pruning old usage rows and webhook messages failed; the next run tries again'),
+    now: ctx.now,
+    ...(options.pruneFirstMs !== undefined ? { firstMs: options.pruneFirstMs } : {}),
+    ...(options.pruneEveryMs !== undefined ? { everyMs: options.pruneEveryMs } : {}),
+  });
+  opened.add(() => housekeeping.stop());
+}
+
+function listeningAt(app: FastifyInstance, options: ServerOptions): { url: string; port: number } {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 7700);
+  const host = options.host ?? '127.0.0.1';
+  return { url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
 }
