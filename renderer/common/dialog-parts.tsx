@@ -70,6 +70,15 @@ export function DialogFooter({
   );
 }
 
+/** The footer of a dialog that only shows something: one Close button. */
+export function CloseFooter({ onClose }: { onClose: () => void }) {
+  return (
+    <DialogActions>
+      <Button onClick={onClose}>Close</Button>
+    </DialogActions>
+  );
+}
+
 export interface FrameProps {
   title: ReactNode;
   onClose: () => void;
