@@ -89,10 +89,23 @@ export interface FrameProps {
   children: ReactNode;
   dividers?: boolean;
   testId?: string;
+  /** A dialog on top of this one, rendered inside it (the discard prompt of useDiscardGuard). */
+  overlay?: ReactNode;
 }
 
 /** A dialog: title, content, the unplaced error under it, footer. Escape and the backdrop close it unless busy. */
-export function DialogFrame({ title, onClose, busy, maxWidth = 'sm', error, footer, children, dividers = true, testId }: FrameProps) {
+export function DialogFrame({
+  title,
+  onClose,
+  busy,
+  maxWidth = 'sm',
+  error,
+  footer,
+  children,
+  dividers = true,
+  testId,
+  overlay,
+}: FrameProps) {
   const titleId = useId();
   return (
     <Dialog
@@ -109,6 +122,7 @@ export function DialogFrame({ title, onClose, busy, maxWidth = 'sm', error, foot
         <DialogError error={error} />
       </DialogContent>
       {footer}
+      {overlay}
     </Dialog>
   );
 }

@@ -8,6 +8,7 @@ import { errorMessage } from '../app/errors.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { DialogFooter, DialogFrame } from '../common/dialog-parts.tsx';
+import { NameField } from '../common/form-fields.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
 const EVENT_HELP: Record<WebhookEvent, string> = {
@@ -109,14 +110,7 @@ export function WebhookEditorDialog({ webhookId, onClose }: { webhookId: string 
       footer={<DialogFooter okLabel={hook ? 'Save' : 'Create webhook'} onOk={() => void save()} onCancel={onClose} okDisabled={busy} />}
     >
       <Stack spacing={2} sx={{ mt: 1 }}>
-        <TextField
-          label="Name"
-          value={value.name}
-          onChange={(e) => setName(e.target.value)}
-          error={Boolean(show(problems.name))}
-          helperText={show(problems.name) ?? ' '}
-          autoFocus
-        />
+        <NameField value={value.name} onChange={setName} error={show(problems.name)} required={false} />
         <TextField
           label="Receiver URL"
           value={value.url}
