@@ -1,6 +1,6 @@
 import type { Backend, Catalog, Credential, Role } from '../../shared/domain/types.ts';
 import { displayPrefix } from '../../shared/domain/token.ts';
-import type { SessionStatus } from '../../shared/ipc/types.ts';
+import { NO_SESSION, type SessionStatus } from '../../shared/ipc/types.ts';
 import type { OperationId, ResponseOf } from '../../shared/api/endpoints.ts';
 import { BackendClient } from './backend-client.ts';
 import { KeywardError } from './errors.ts';
@@ -36,16 +36,7 @@ export class Session implements RestCaller {
   readonly #cache: KeyValueStore;
   readonly #emit: EmitEvent;
   readonly #log: Logger;
-  #status: SessionStatus = {
-    profileId: null,
-    profileName: null,
-    state: 'disconnected',
-    serverVersion: null,
-    syncedAt: null,
-    error: null,
-    credentialId: null,
-    workingOffline: false,
-  };
+  #status: SessionStatus = { ...NO_SESSION };
   #client: BackendClient | null = null;
   /** The connected token's display prefix (not a secret: lists show it), to find its credential. */
   #tokenPrefix: string | null = null;
@@ -109,16 +100,7 @@ export class Session implements RestCaller {
     this.#client = null;
     this.#tokenPrefix = null;
     this.stopWatch();
-    this.#set({
-      profileId: null,
-      profileName: null,
-      state: 'disconnected',
-      serverVersion: null,
-      syncedAt: null,
-      error: null,
-      credentialId: null,
-      workingOffline: false,
-    });
+    this.#set(NO_SESSION);
     return this.status();
   }
 

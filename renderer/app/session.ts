@@ -1,19 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { SessionStatus } from '../../shared/ipc/types.ts';
+import { NO_SESSION, type SessionStatus } from '../../shared/ipc/types.ts';
 import { useApi } from './api.ts';
 import { qk } from './query-keys.ts';
-
-const NO_SESSION: SessionStatus = {
-  profileId: null,
-  profileName: null,
-  state: 'disconnected',
-  serverVersion: null,
-  syncedAt: null,
-  error: null,
-  credentialId: null,
-  workingOffline: false,
-};
 
 /** The connection state, kept current by main's connectivity events. */
 export function useSession(): SessionStatus {

@@ -1,27 +1,14 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControlLabel,
-  FormHelperText,
-  MenuItem,
-  Stack,
-  TextField,
-  Typography,
-} from '@mui/material';
+import { Alert, Button, Checkbox, FormControlLabel, FormHelperText, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { regexProblem } from '../../shared/domain/policy.ts';
 import { HTTP_METHODS, type SubSetting } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
 import { useSession } from '../app/session.ts';
 import { useToast } from '../app/toasts.tsx';
-import { DialogError } from '../common/dialog-parts.tsx';
+import { DialogFooter, DialogFrame } from '../common/dialog-parts.tsx';
+import { NameField } from '../common/form-fields.tsx';
 import { useFieldErrors } from '../common/use-field-errors.ts';
 import { useDiscardGuard } from '../dialogs/discard-guard.tsx';
 import { MultiPicker } from '../directory/multi-picker.tsx';
@@ -54,7 +41,6 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
     },
     { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, roles: required, subSettings: settings },
   );
-  const titleId = useId();
   // Escape, the backdrop and Cancel ask before throwing edits away ("test a path" is not an edit).
   const fieldsNow = JSON.stringify([name, prefix, required, settings, caseSensitive]);
   const [fieldsAtOpen] = useState(fieldsNow);
@@ -84,116 +70,105 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const setAt = (i: number, v: SubSetting) => setSettings(settings.map((s, j) => (j === i ? v : s)));
 
   return (
-    <Dialog open onClose={busy ? undefined : discard.requestClose} aria-labelledby={titleId} maxWidth="lg" fullWidth>
-      <DialogTitle id={titleId}>{backend ? `Edit backend — ${backend.name}` : 'New backend'}</DialogTitle>
-      <DialogContent dividers>
-        <Stack spacing={2}>
-          <Stack direction="row" spacing={2}>
-            <TextField
-              label="Name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              required
-              autoFocus
-              error={errors.field('name') !== null}
-              helperText={errors.field('name') ?? ' '}
-              sx={{ flex: 1 }}
-            />
-            <TextField
-              label="Frontend prefix"
-              value={prefix}
-              onChange={(e) => setPrefix(e.target.value)}
-              error={!prefixOk || errors.field('frontendPrefix') !== null}
-              helperText={errors.field('frontendPrefix') ?? prefixIssue ?? 'e.g. /billing'}
-              sx={{ flex: 1 }}
-            />
-          </Stack>
-          <MultiPicker
-            label="Required roles"
-            options={roles}
-            value={required}
-            onChange={setRequired}
-            helperText={
-              errors.field('requiredRoles') ?? errors.field('roles') ?? 'A request must come with a credential holding all of these.'
-            }
+    <DialogFrame
+      title={backend ? `Edit backend — ${backend.name}` : 'New backend'}
+      onClose={discard.requestClose}
+      busy={busy}
+      maxWidth="lg"
+      error={errors.other}
+      footer={
+        <DialogFooter
+          okLabel="Save"
+          onOk={() => void save()}
+          onCancel={discard.requestClose}
+          busy={busy}
+          okDisabled={name.trim() === '' || !prefixOk || !regexOk}
+        />
+      }
+      overlay={discard.prompt}
+    >
+      <Stack spacing={2}>
+        <Stack direction="row" spacing={2}>
+          <NameField value={name} onChange={setName} error={errors.field('name')} sx={{ flex: 1 }} />
+          <TextField
+            label="Frontend prefix"
+            value={prefix}
+            onChange={(e) => setPrefix(e.target.value)}
+            error={!prefixOk || errors.field('frontendPrefix') !== null}
+            helperText={errors.field('frontendPrefix') ?? prefixIssue ?? 'e.g. /billing'}
+            sx={{ flex: 1 }}
           />
-          <div>
-            <FormControlLabel
-              control={<Checkbox checked={caseSensitive} onChange={(e) => setCaseSensitive(e.target.checked)} />}
-              label="Case-sensitive matching"
-            />
-            <FormHelperText sx={{ mt: 0 }}>
-              Leave off unless the API itself tells /Invoices from /invoices: many routers ignore case, so a case-sensitive rule could be
-              stepped around by changing a letter’s case.
-            </FormHelperText>
-          </div>
-          <Typography variant="subtitle2" component="h3">
-            Sub-URL settings (the first match applies)
-          </Typography>
-          {settings.length === 0 && (
-            <Typography color="text.secondary">None: every path under the prefix needs the roles above.</Typography>
-          )}
-          {settings.map((s, i) => (
-            <SubSettingRow
-              key={i}
-              index={i}
-              value={s}
-              roles={roles}
-              matched={match?.subSettingIndex === i}
-              onChange={(v) => setAt(i, v)}
-              onRemove={() => setSettings(settings.filter((_, j) => j !== i))}
-            />
-          ))}
-          <div>
-            <Button
-              onClick={() =>
-                setSettings([
-                  ...settings,
-                  { method: 'ANY', pathRegex: `^${prefix.replace(/\/$/, '')}/`, requiredRoles: [], override: false },
-                ])
-              }
-            >
-              Add sub-URL setting
-            </Button>
-          </div>
-          <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-            <TextField select label="Test method" value={testMethod} onChange={(e) => setTestMethod(e.target.value)} sx={{ width: 120 }}>
-              {HTTP_METHODS.map((m) => (
-                <MenuItem key={m} value={m}>
-                  {m}
-                </MenuItem>
-              ))}
-            </TextField>
-            <TextField
-              label="Test a path"
-              value={testPath}
-              onChange={(e) => setTestPath(e.target.value)}
-              placeholder={`${prefix.replace(/\/$/, '')}/invoices/42`}
-              sx={{ flex: 1 }}
-            />
-          </Stack>
-          {testPath && tested && (
-            <Alert
-              severity={tested.kind === 'match' ? 'info' : tested.kind === 'invalid_path' ? 'error' : 'warning'}
-              data-testid="route-test-result"
-            >
-              {routeTestText(tested, testPath, prefix, roleName)}
-            </Alert>
-          )}
-          {errors.field('subSettings') && <Alert severity="error">{errors.field('subSettings')}</Alert>}
         </Stack>
-        <DialogError error={errors.other} />
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={discard.requestClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button variant="contained" onClick={() => void save()} disabled={busy || name.trim() === '' || !prefixOk || !regexOk}>
-          Save
-        </Button>
-      </DialogActions>
-      {discard.prompt}
-    </Dialog>
+        <MultiPicker
+          label="Required roles"
+          options={roles}
+          value={required}
+          onChange={setRequired}
+          helperText={
+            errors.field('requiredRoles') ?? errors.field('roles') ?? 'A request must come with a credential holding all of these.'
+          }
+        />
+        <div>
+          <FormControlLabel
+            control={<Checkbox checked={caseSensitive} onChange={(e) => setCaseSensitive(e.target.checked)} />}
+            label="Case-sensitive matching"
+          />
+          <FormHelperText sx={{ mt: 0 }}>
+            Leave off unless the API itself tells /Invoices from /invoices: many routers ignore case, so a case-sensitive rule could be
+            stepped around by changing a letter’s case.
+          </FormHelperText>
+        </div>
+        <Typography variant="subtitle2" component="h3">
+          Sub-URL settings (the first match applies)
+        </Typography>
+        {settings.length === 0 && <Typography color="text.secondary">None: every path under the prefix needs the roles above.</Typography>}
+        {settings.map((s, i) => (
+          <SubSettingRow
+            key={i}
+            index={i}
+            value={s}
+            roles={roles}
+            matched={match?.subSettingIndex === i}
+            onChange={(v) => setAt(i, v)}
+            onRemove={() => setSettings(settings.filter((_, j) => j !== i))}
+          />
+        ))}
+        <div>
+          <Button
+            onClick={() =>
+              setSettings([...settings, { method: 'ANY', pathRegex: `^${prefix.replace(/\/$/, '')}/`, requiredRoles: [], override: false }])
+            }
+          >
+            Add sub-URL setting
+          </Button>
+        </div>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+          <TextField select label="Test method" value={testMethod} onChange={(e) => setTestMethod(e.target.value)} sx={{ width: 120 }}>
+            {HTTP_METHODS.map((m) => (
+              <MenuItem key={m} value={m}>
+                {m}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            label="Test a path"
+            value={testPath}
+            onChange={(e) => setTestPath(e.target.value)}
+            placeholder={`${prefix.replace(/\/$/, '')}/invoices/42`}
+            sx={{ flex: 1 }}
+          />
+        </Stack>
+        {testPath && tested && (
+          <Alert
+            severity={tested.kind === 'match' ? 'info' : tested.kind === 'invalid_path' ? 'error' : 'warning'}
+            data-testid="route-test-result"
+          >
+            {routeTestText(tested, testPath, prefix, roleName)}
+          </Alert>
+        )}
+        {errors.field('subSettings') && <Alert severity="error">{errors.field('subSettings')}</Alert>}
+      </Stack>
+    </DialogFrame>
   );
 }
 

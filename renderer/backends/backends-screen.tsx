@@ -6,8 +6,8 @@ import type { Backend } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
 import { useSession } from '../app/session.ts';
-import { ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
-import { ListTable } from '../common/list-table.tsx';
+import { ListToolbar, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListResults } from '../common/list-results.tsx';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
@@ -117,23 +117,18 @@ export function BackendsScreen() {
             total={backends.data.length}
             noun="backends"
           />
-          {list.shown.length === 0 ? (
-            <NoMatches
-              title={`No backend matches “${list.query}”`}
-              hint="The search looks in backend names, frontend prefixes and required role names."
-              onClear={() => list.setTyped('')}
-              clearLabel="Clear search"
-            />
-          ) : (
-            <ListTable
-              tableId="backends"
-              label="Backends"
-              columns={columns}
-              view={list}
-              rowKey={(b) => b.id}
-              rowProps={(b) => ({ 'data-testid': `backend-row-${b.name}` })}
-            />
-          )}
+          <ListResults
+            noun="backend"
+            hint="The search looks in backend names, frontend prefixes and required role names."
+            onClear={() => list.setTyped('')}
+            clearLabel="Clear search"
+            tableId="backends"
+            label="Backends"
+            columns={columns}
+            view={list}
+            rowKey={(b) => b.id}
+            rowProps={(b) => ({ 'data-testid': `backend-row-${b.name}` })}
+          />
         </>
       )}
     </Page>

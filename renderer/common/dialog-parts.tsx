@@ -70,6 +70,15 @@ export function DialogFooter({
   );
 }
 
+/** The footer of a dialog that only shows something: one Close button. */
+export function CloseFooter({ onClose }: { onClose: () => void }) {
+  return (
+    <DialogActions>
+      <Button onClick={onClose}>Close</Button>
+    </DialogActions>
+  );
+}
+
 export interface FrameProps {
   title: ReactNode;
   onClose: () => void;
@@ -80,10 +89,23 @@ export interface FrameProps {
   children: ReactNode;
   dividers?: boolean;
   testId?: string;
+  /** A dialog on top of this one, rendered inside it (the discard prompt of useDiscardGuard). */
+  overlay?: ReactNode;
 }
 
 /** A dialog: title, content, the unplaced error under it, footer. Escape and the backdrop close it unless busy. */
-export function DialogFrame({ title, onClose, busy, maxWidth = 'sm', error, footer, children, dividers = true, testId }: FrameProps) {
+export function DialogFrame({
+  title,
+  onClose,
+  busy,
+  maxWidth = 'sm',
+  error,
+  footer,
+  children,
+  dividers = true,
+  testId,
+  overlay,
+}: FrameProps) {
   const titleId = useId();
   return (
     <Dialog
@@ -100,6 +122,7 @@ export function DialogFrame({ title, onClose, busy, maxWidth = 'sm', error, foot
         <DialogError error={error} />
       </DialogContent>
       {footer}
+      {overlay}
     </Dialog>
   );
 }

@@ -51,17 +51,7 @@ const DEFAULT_COLUMN_PX = 150;
 /** The first column names the row and a hidden-label one holds its actions: those always show. */
 const canHide = <T,>(c: ListColumn<T>, i: number) => i > 0 && !c.hiddenLabel && c.hideable !== false;
 
-/** A table whose sortable headers sort the view's rows; `leading` rows (drafts) stay on top. */
-export function ListTable<T>({
-  label,
-  tableId,
-  columns,
-  view,
-  rowKey,
-  rowProps,
-  leading,
-  selection,
-}: {
+export interface ListTableProps<T> {
   label: string;
   /** Where the admin's column choice is kept ("roles", "users"). */
   tableId: string;
@@ -72,7 +62,10 @@ export function ListTable<T>({
   leading?: readonly LeadingRow[];
   /** Tick boxes for bulk actions: a column of checkboxes, "select all" ticking the rows shown. */
   selection?: ListSelection<T>;
-}) {
+}
+
+/** A table whose sortable headers sort the view's rows; `leading` rows (drafts) stay on top. */
+export function ListTable<T>({ label, tableId, columns, view, rowKey, rowProps, leading, selection }: ListTableProps<T>) {
   const prefs = useColumnPrefs(tableId);
   const headRow = useRef<HTMLTableRowElement>(null);
   const visible = columns.filter((c, i) => !canHide(c, i) || !prefs.hidden.includes(c.id));

@@ -3,11 +3,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Profile } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
-import { errorMessage } from '../app/errors.ts';
 import { useNavigation } from '../app/navigation.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
+import { useScreenAction } from '../common/use-screen-action.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { Fingerprint } from '../common/fingerprint.tsx';
 import { CertificateChange } from './certificate-change.tsx';
@@ -24,19 +24,8 @@ export function ConnectionsScreen() {
   const { openDialog } = useDialogs();
   const profiles = useQuery({ queryKey: qk.profiles, queryFn: () => api.profiles.list() });
   const [tests, setTests] = useState<Record<string, ConnectionTest>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, error, run } = useScreenAction();
 
-  const run = async (key: string, fn: () => Promise<unknown>) => {
-    setBusy(key);
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-    setBusy(null);
-  };
   const connect = (p: Profile) =>
     run(p.id, async () => {
       const status = await api.session.connect({ profileId: p.id });

@@ -1,22 +1,11 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControlLabel,
-  Stack,
-  TextField,
-  Typography,
-} from '@mui/material';
+import { Alert, Button, Checkbox, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { ConnectionTest } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { errorMessage } from '../app/errors.ts';
-import { DialogError } from '../common/dialog-parts.tsx';
+import { DialogFooter, DialogFrame } from '../common/dialog-parts.tsx';
+import { NameField } from '../common/form-fields.tsx';
 import { useFieldErrors } from '../common/use-field-errors.ts';
 import { qk } from '../app/query-keys.ts';
 import { Fingerprint } from '../common/fingerprint.tsx';
@@ -36,7 +25,6 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
   const [fingerprintOk, setFingerprintOk] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const titleId = useId();
   const errors = useFieldErrors({ name: 'Name', url: 'Server URL', token: 'Admin token' }, { name, url, token });
 
   const needsPin = test?.pin === 'unpinned' && !existing;
@@ -80,87 +68,79 @@ export function ProfileDialog({ profileId, onClose }: { profileId: string | null
     (!needsPin || fingerprintOk);
 
   return (
-    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
-      <DialogTitle id={titleId}>{existing ? `Edit ${existing.name}` : 'Add a server'}</DialogTitle>
-      <DialogContent dividers>
-        <Stack spacing={2}>
-          <TextField
-            label="Name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="Production"
-            autoFocus
-            required
-            error={errors.field('name') !== null}
-            helperText={errors.field('name') ?? ' '}
-          />
-          <TextField
-            label="Server URL"
-            value={url}
-            onChange={(e) => {
-              setUrl(e.target.value);
-              setTest(null);
-            }}
-            required
-            error={errors.field('url') !== null}
-            helperText={errors.field('url') ?? 'https:// — plain http only to this machine, or with the opt-in below.'}
-          />
-          <TextField
-            label="Admin token"
-            type="password"
-            value={token}
-            onChange={(e) => {
-              setToken(e.target.value);
-              setTest(null);
-            }}
-            required={!existing || movesServer}
-            error={errors.field('token') !== null}
-            helperText={
-              errors.field('token') ??
-              (movesServer
-                ? 'This is another server: enter its admin token. The stored token and the confirmed certificate belong to the old address and are removed.'
-                : existing
-                  ? 'Leave empty to keep the token stored in the keychain.'
-                  : 'Stored in the OS keychain, never on disk.')
-            }
-            autoComplete="off"
-          />
-          <FormControlLabel
-            control={<Checkbox checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />}
-            label="Allow plain HTTP to a remote host (tokens travel unencrypted)"
-          />
-          <div>
-            <Button variant="outlined" onClick={() => void runTest()} disabled={busy || !/^https?:\/\/\S+/.test(url)}>
-              Test connection
-            </Button>
-          </div>
-          {test && <TestResult test={test} />}
-          {needsPin && test?.certificate && (
-            <Alert severity="warning">
-              <Typography variant="body2" gutterBottom>
-                Check this fingerprint with the server's administrator before trusting it. Keyward will refuse the server if it ever
-                changes.
-              </Typography>
-              <Fingerprint value={test.certificate.fingerprint} />
-              <FormControlLabel
-                control={<Checkbox checked={fingerprintOk} onChange={(e) => setFingerprintOk(e.target.checked)} />}
-                label="This fingerprint is the server's"
-              />
-            </Alert>
-          )}
-          {error && <Alert severity="error">{error}</Alert>}
-          <DialogError error={errors.other} />
-        </Stack>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button variant="contained" onClick={() => void save()} disabled={busy || !canSave}>
-          {existing ? 'Save' : 'Add server'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <DialogFrame
+      title={existing ? `Edit ${existing.name}` : 'Add a server'}
+      onClose={onClose}
+      busy={busy}
+      error={errors.other}
+      footer={
+        <DialogFooter
+          okLabel={existing ? 'Save' : 'Add server'}
+          onOk={() => void save()}
+          onCancel={onClose}
+          busy={busy}
+          okDisabled={!canSave}
+        />
+      }
+    >
+      <Stack spacing={2}>
+        <NameField value={name} onChange={setName} error={errors.field('name')} placeholder="Production" />
+        <TextField
+          label="Server URL"
+          value={url}
+          onChange={(e) => {
+            setUrl(e.target.value);
+            setTest(null);
+          }}
+          required
+          error={errors.field('url') !== null}
+          helperText={errors.field('url') ?? 'https:// — plain http only to this machine, or with the opt-in below.'}
+        />
+        <TextField
+          label="Admin token"
+          type="password"
+          value={token}
+          onChange={(e) => {
+            setToken(e.target.value);
+            setTest(null);
+          }}
+          required={!existing || movesServer}
+          error={errors.field('token') !== null}
+          helperText={
+            errors.field('token') ??
+            (movesServer
+              ? 'This is another server: enter its admin token. The stored token and the confirmed certificate belong to the old address and are removed.'
+              : existing
+                ? 'Leave empty to keep the token stored in the keychain.'
+                : 'Stored in the OS keychain, never on disk.')
+          }
+          autoComplete="off"
+        />
+        <FormControlLabel
+          control={<Checkbox checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />}
+          label="Allow plain HTTP to a remote host (tokens travel unencrypted)"
+        />
+        <div>
+          <Button variant="outlined" onClick={() => void runTest()} disabled={busy || !/^https?:\/\/\S+/.test(url)}>
+            Test connection
+          </Button>
+        </div>
+        {test && <TestResult test={test} />}
+        {needsPin && test?.certificate && (
+          <Alert severity="warning">
+            <Typography variant="body2" gutterBottom>
+              Check this fingerprint with the server's administrator before trusting it. Keyward will refuse the server if it ever changes.
+            </Typography>
+            <Fingerprint value={test.certificate.fingerprint} />
+            <FormControlLabel
+              control={<Checkbox checked={fingerprintOk} onChange={(e) => setFingerprintOk(e.target.checked)} />}
+              label="This fingerprint is the server's"
+            />
+          </Alert>
+        )}
+        {error && <Alert severity="error">{error}</Alert>}
+      </Stack>
+    </DialogFrame>
   );
 }
 

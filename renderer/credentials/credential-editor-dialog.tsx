@@ -13,6 +13,7 @@ import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { useWrite } from '../app/use-write.ts';
 import { DialogError, DialogFooter } from '../common/dialog-parts.tsx';
+import { DescriptionField, NameField } from '../common/form-fields.tsx';
 import { LoadingRows } from '../common/states.tsx';
 import { useFieldErrors } from '../common/use-field-errors.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
@@ -180,18 +181,11 @@ function EditorForm({
       <DialogContent dividers>
         <Stack spacing={2.5}>
           <Stack direction="row" spacing={2}>
-            <TextField
-              label="Name"
+            <NameField
               value={name}
-              onChange={(e) => setName(e.target.value)}
-              required
-              error={(nameError !== null && name !== '') || errors.field('name') !== null}
-              helperText={
-                errors.field('name') ??
-                (name !== '' ? nameError : null) ??
-                (sameName ? `Another credential is already called “${sameName.name}”; a distinct name tells them apart.` : ' ')
-              }
-              autoFocus
+              onChange={setName}
+              error={errors.field('name') ?? (name !== '' ? nameError : null)}
+              hint={sameName ? `Another credential is already called “${sameName.name}”; a distinct name tells them apart.` : null}
               sx={{ flex: 1 }}
             />
             <Autocomplete
@@ -224,14 +218,10 @@ function EditorForm({
               sx={{ flex: 1 }}
             />
           </Stack>
-          <TextField
-            label="Description"
+          <DescriptionField
             value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            multiline
-            minRows={2}
-            error={errors.field('description') !== null}
-            helperText={errors.field('description') ?? undefined}
+            onChange={setDescription}
+            error={errors.field('description')}
             slotProps={{ htmlInput: { maxLength: 1000 } }}
           />
           <Autocomplete

@@ -1,7 +1,7 @@
-import { TextField } from '@mui/material';
 import { useState } from 'react';
 import { useApi } from '../app/api.ts';
 import { useGroups, useRoles } from '../app/data.ts';
+import { DescriptionField, NameField } from '../common/form-fields.tsx';
 import { useFieldErrors } from '../common/use-field-errors.ts';
 import { EntityDialog } from './entity-dialog.tsx';
 import { MultiPicker } from './multi-picker.tsx';
@@ -33,24 +33,8 @@ export function GroupDialog({ groupId, onClose }: { groupId: string | null; onCl
       errors={errors}
       success={group ? `Group “${trimmed}” saved.` : `Group “${trimmed}” created.`}
     >
-      <TextField
-        label="Name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        required
-        autoFocus
-        error={errors.field('name') !== null || nameProblem !== null}
-        helperText={errors.field('name') ?? nameProblem ?? ' '}
-      />
-      <TextField
-        label="Description"
-        value={description}
-        onChange={(e) => setDescription(e.target.value)}
-        multiline
-        minRows={2}
-        error={errors.field('description') !== null}
-        helperText={errors.field('description') ?? undefined}
-      />
+      <NameField value={name} onChange={setName} error={errors.field('name') ?? nameProblem} />
+      <DescriptionField value={description} onChange={setDescription} error={errors.field('description')} />
       <MultiPicker
         label="Default roles"
         options={roles}

@@ -5,8 +5,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { Group, Role, User } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useSession } from '../app/session.ts';
-import { ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
-import { ListTable } from '../common/list-table.tsx';
+import { ListToolbar, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListResults } from '../common/list-results.tsx';
 import { EmptyState } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
@@ -97,23 +97,18 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
             total={groups.length}
             noun="groups"
           />
-          {list.shown.length === 0 ? (
-            <NoMatches
-              title={`No group matches “${list.query}”`}
-              hint="The search looks in group names, descriptions and default role names."
-              onClear={() => list.setTyped('')}
-              clearLabel="Clear search"
-            />
-          ) : (
-            <ListTable
-              tableId="groups"
-              label="Groups"
-              columns={columns}
-              view={list}
-              rowKey={(g) => g.id}
-              rowProps={(g) => ({ 'data-testid': `group-row-${g.name}` })}
-            />
-          )}
+          <ListResults
+            noun="group"
+            hint="The search looks in group names, descriptions and default role names."
+            onClear={() => list.setTyped('')}
+            clearLabel="Clear search"
+            tableId="groups"
+            label="Groups"
+            columns={columns}
+            view={list}
+            rowKey={(g) => g.id}
+            rowProps={(g) => ({ 'data-testid': `group-row-${g.name}` })}
+          />
         </>
       )}
     </Box>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { nameKey } from '../../shared/domain/policy.ts';
 import { useApi } from '../app/api.ts';
 import { useGroups, useUsers } from '../app/data.ts';
+import { NameField } from '../common/form-fields.tsx';
 import { useFieldErrors } from '../common/use-field-errors.ts';
 import { EntityDialog } from './entity-dialog.tsx';
 import { MultiPicker } from './multi-picker.tsx';
@@ -47,15 +48,7 @@ export function UserDialog({ userId, onClose }: { userId: string | null; onClose
       errors={errors}
       success={user ? `User “${trimmed}” saved.` : `User “${trimmed}” created.`}
     >
-      <TextField
-        label="Name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        required
-        autoFocus
-        error={errors.field('name') !== null || nameProblem !== null}
-        helperText={errors.field('name') ?? nameProblem ?? ' '}
-      />
+      <NameField value={name} onChange={setName} error={errors.field('name') ?? nameProblem} />
       <TextField
         label="Email"
         value={email}

@@ -11,8 +11,8 @@ import { useAllCredentials } from '../app/data.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { useSession } from '../app/session.ts';
 import { useToast } from '../app/toasts.tsx';
-import { ListFilter, ListToolbar, NoMatches, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
-import { ListTable } from '../common/list-table.tsx';
+import { ListFilter, ListToolbar, RowAction, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListResults } from '../common/list-results.tsx';
 import { EmptyState } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
@@ -198,22 +198,17 @@ export function UsersList({ users, groups, policy }: { users: User[]; groups: Gr
               ]}
             />
           </ListToolbar>
-          {list.shown.length === 0 ? (
-            <NoMatches
-              title={list.query ? `No user matches “${list.query}”` : 'No user matches these filters'}
-              hint="The search looks in names, emails and group names."
-              onClear={clear}
-            />
-          ) : (
-            <ListTable
-              tableId="users"
-              label="Users"
-              columns={columns}
-              view={list}
-              rowKey={(u) => u.id}
-              rowProps={(u) => ({ 'data-testid': `user-row-${u.name}` })}
-            />
-          )}
+          <ListResults
+            noun="user"
+            hint="The search looks in names, emails and group names."
+            onClear={clear}
+            tableId="users"
+            label="Users"
+            columns={columns}
+            view={list}
+            rowKey={(u) => u.id}
+            rowProps={(u) => ({ 'data-testid': `user-row-${u.name}` })}
+          />
         </>
       )}
     </Box>

@@ -4,9 +4,9 @@ import { useRef, useState } from 'react';
 import type { ApplyResult, ConflictChoice, Plan, PlanConflict, PlanItem } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { useDrafts } from '../app/data.ts';
-import { errorMessage } from '../app/errors.ts';
 import { useSession } from '../app/session.ts';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
+import { useScreenAction } from '../common/use-screen-action.ts';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { downloadFile } from './draft-files.ts';
 import { PlanItemCard } from './plan-item-card.tsx';
@@ -20,23 +20,12 @@ export function DraftsScreen() {
   const drafts = useDrafts();
   const [plan, setPlan] = useState<Plan | null>(null);
   const [result, setResult] = useState<Extract<ApplyResult, { applied: true }> | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useScreenAction();
   const fileInput = useRef<HTMLInputElement | null>(null);
   const [importWarnings, setImportWarnings] = useState<string[]>([]);
   const online = session.state === 'online';
   const refresh = () => client.invalidateQueries({ queryKey: [session.profileId] });
 
-  const run = async (what: string, fn: () => Promise<void>) => {
-    setBusy(what);
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-    setBusy(null);
-  };
   const review = () =>
     run('plan', async () => {
       setResult(null);

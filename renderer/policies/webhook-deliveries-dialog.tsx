@@ -1,25 +1,12 @@
-import {
-  Alert,
-  Button,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@mui/material';
+import { Alert, Button, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { WebhookDelivery } from '../../shared/domain/lifecycle.ts';
 import { useApi } from '../app/api.ts';
 import { errorMessage } from '../app/errors.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
+import { CloseFooter, DialogFrame } from '../common/dialog-parts.tsx';
 import { ErrorState, LoadingRows } from '../common/states.tsx';
 
 const STATUS_COLOR = { delivered: 'success', pending: 'warning', failed: 'error' } as const;
@@ -41,7 +28,6 @@ export function WebhookDeliveriesDialog({
   const api = useApi();
   const client = useQueryClient();
   const session = useSession();
-  const titleId = useId();
   const [error, setError] = useState<string | null>(null);
   const key = qk.deliveries(session.profileId, webhookId);
   const deliveries = useQuery({ queryKey: key, queryFn: () => api.webhooks.deliveries({ id: webhookId }), refetchInterval: 5000 });
@@ -55,73 +41,65 @@ export function WebhookDeliveriesDialog({
     }
   };
   return (
-    <Dialog
-      open
+    <DialogFrame
+      title={<>Deliveries of “{webhookName}”</>}
       onClose={onClose}
-      aria-labelledby={titleId}
       maxWidth="md"
-      fullWidth
-      slotProps={{ paper: { 'data-testid': 'webhook-deliveries' } as object }}
+      dividers={false}
+      testId="webhook-deliveries"
+      footer={<CloseFooter onClose={onClose} />}
     >
-      <DialogTitle id={titleId}>Deliveries of “{webhookName}”</DialogTitle>
-      <DialogContent>
-        {error && (
-          <Alert severity="error" sx={{ mb: 1 }}>
-            {error}
-          </Alert>
-        )}
-        {deliveries.isPending ? (
-          <LoadingRows rows={3} label="Loading deliveries" />
-        ) : deliveries.isError ? (
-          <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-        ) : deliveries.data.length === 0 ? (
-          <Typography color="text.secondary">
-            Nothing was sent yet: messages appear here when one of the webhook’s events happens.
-          </Typography>
-        ) : (
-          <Table size="small" aria-label="Deliveries">
-            <TableHead>
-              <TableRow>
-                <TableCell>Event</TableCell>
-                <TableCell>Queued</TableCell>
-                <TableCell>Status</TableCell>
-                <TableCell align="right">Attempts</TableCell>
-                <TableCell>Receiver’s answer</TableCell>
-                <TableCell />
+      {error && (
+        <Alert severity="error" sx={{ mb: 1 }}>
+          {error}
+        </Alert>
+      )}
+      {deliveries.isPending ? (
+        <LoadingRows rows={3} label="Loading deliveries" />
+      ) : deliveries.isError ? (
+        <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
+      ) : deliveries.data.length === 0 ? (
+        <Typography color="text.secondary">Nothing was sent yet: messages appear here when one of the webhook’s events happens.</Typography>
+      ) : (
+        <Table size="small" aria-label="Deliveries">
+          <TableHead>
+            <TableRow>
+              <TableCell>Event</TableCell>
+              <TableCell>Queued</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell align="right">Attempts</TableCell>
+              <TableCell>Receiver’s answer</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {deliveries.data.map((d) => (
+              <TableRow key={d.id} data-testid="delivery-row">
+                <TableCell>{d.eventType}</TableCell>
+                <TableCell>{when(d.createdAt)}</TableCell>
+                <TableCell>
+                  <Chip
+                    size="small"
+                    label={d.status === 'pending' && d.nextAttemptAt ? `retrying ${when(d.nextAttemptAt)}` : d.status}
+                    color={STATUS_COLOR[d.status]}
+                    variant="outlined"
+                  />
+                </TableCell>
+                <TableCell align="right">{d.attempts}</TableCell>
+                <TableCell sx={{ maxWidth: 240 }}>
+                  {d.lastStatus !== null ? `HTTP ${d.lastStatus}` : ''}
+                  {d.lastError ? `${d.lastStatus !== null ? ' — ' : ''}${d.lastError}` : ''}
+                </TableCell>
+                <TableCell align="right">
+                  <Button size="small" onClick={() => void resend(d)}>
+                    {d.status === 'pending' ? 'Retry now' : 'Resend'}
+                  </Button>
+                </TableCell>
               </TableRow>
-            </TableHead>
-            <TableBody>
-              {deliveries.data.map((d) => (
-                <TableRow key={d.id} data-testid="delivery-row">
-                  <TableCell>{d.eventType}</TableCell>
-                  <TableCell>{when(d.createdAt)}</TableCell>
-                  <TableCell>
-                    <Chip
-                      size="small"
-                      label={d.status === 'pending' && d.nextAttemptAt ? `retrying ${when(d.nextAttemptAt)}` : d.status}
-                      color={STATUS_COLOR[d.status]}
-                      variant="outlined"
-                    />
-                  </TableCell>
-                  <TableCell align="right">{d.attempts}</TableCell>
-                  <TableCell sx={{ maxWidth: 240 }}>
-                    {d.lastStatus !== null ? `HTTP ${d.lastStatus}` : ''}
-                    {d.lastError ? `${d.lastStatus !== null ? ' — ' : ''}${d.lastError}` : ''}
-                  </TableCell>
-                  <TableCell align="right">
-                    <Button size="small" onClick={() => void resend(d)}>
-                      {d.status === 'pending' ? 'Retry now' : 'Resend'}
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Close</Button>
-      </DialogActions>
-    </Dialog>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </DialogFrame>
   );
 }

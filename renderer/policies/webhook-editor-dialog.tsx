@@ -1,27 +1,14 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControl,
-  FormControlLabel,
-  FormGroup,
-  FormHelperText,
-  FormLabel,
-  Stack,
-  TextField,
-} from '@mui/material';
+import { Checkbox, FormControl, FormControlLabel, FormGroup, FormHelperText, FormLabel, Stack, TextField } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../../shared/domain/lifecycle.ts';
 import { isIpcError } from '../../shared/ipc/types.ts';
 import { useApi } from '../app/api.ts';
 import { errorMessage } from '../app/errors.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
+import { DialogFooter, DialogFrame } from '../common/dialog-parts.tsx';
+import { NameField } from '../common/form-fields.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
 const EVENT_HELP: Record<WebhookEvent, string> = {
@@ -54,7 +41,6 @@ export function WebhookEditorDialog({ webhookId, onClose }: { webhookId: string 
   const client = useQueryClient();
   const session = useSession();
   const { openDialog } = useDialogs();
-  const titleId = useId();
   const existing = useQuery({ queryKey: qk.webhooks(session.profileId), queryFn: () => api.webhooks.list(), enabled: webhookId !== null });
   const hook = existing.data?.find((h) => h.id === webhookId) ?? null;
   const [name, setName] = useState<string | null>(null);
@@ -114,65 +100,47 @@ export function WebhookEditorDialog({ webhookId, onClose }: { webhookId: string 
 
   const show = (p: string | null) => (touched ? p : null);
   return (
-    <Dialog
-      open
+    // No `busy` on the frame: Escape and Cancel close the editor even while a save runs.
+    <DialogFrame
+      title={hook ? `Edit webhook “${hook.name}”` : 'New webhook'}
       onClose={onClose}
-      aria-labelledby={titleId}
-      maxWidth="sm"
-      fullWidth
-      slotProps={{ paper: { 'data-testid': 'webhook-editor' } as object }}
+      dividers={false}
+      testId="webhook-editor"
+      error={error}
+      footer={<DialogFooter okLabel={hook ? 'Save' : 'Create webhook'} onOk={() => void save()} onCancel={onClose} okDisabled={busy} />}
     >
-      <DialogTitle id={titleId}>{hook ? `Edit webhook “${hook.name}”` : 'New webhook'}</DialogTitle>
-      <DialogContent>
-        <Stack spacing={2} sx={{ mt: 1 }}>
-          <TextField
-            label="Name"
-            value={value.name}
-            onChange={(e) => setName(e.target.value)}
-            error={Boolean(show(problems.name))}
-            helperText={show(problems.name) ?? ' '}
-            autoFocus
-          />
-          <TextField
-            label="Receiver URL"
-            value={value.url}
-            onChange={(e) => {
-              setUrl(e.target.value);
-              setFieldError(null);
-            }}
-            error={Boolean(show(problems.url) ?? fieldError)}
-            helperText={
-              show(problems.url) ?? fieldError?.message ?? 'https:// to a public address; deliveries are signed, never redirected.'
-            }
-            placeholder="https://hooks.example.com/keyward"
-          />
-          <FormControl error={Boolean(show(problems.events))} component="fieldset">
-            <FormLabel component="legend">Events</FormLabel>
-            <FormGroup>
-              {WEBHOOK_EVENTS.map((e) => (
-                <FormControlLabel
-                  key={e}
-                  control={
-                    <Checkbox
-                      checked={value.events.includes(e)}
-                      onChange={(ev) => setEvents(ev.target.checked ? [...value.events, e] : value.events.filter((x) => x !== e))}
-                    />
-                  }
-                  label={`${e} — ${EVENT_HELP[e]}`}
-                />
-              ))}
-            </FormGroup>
-            {show(problems.events) && <FormHelperText>{problems.events}</FormHelperText>}
-          </FormControl>
-          {error && <Alert severity="error">{error}</Alert>}
-        </Stack>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" onClick={() => void save()} disabled={busy}>
-          {hook ? 'Save' : 'Create webhook'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+      <Stack spacing={2} sx={{ mt: 1 }}>
+        <NameField value={value.name} onChange={setName} error={show(problems.name)} required={false} />
+        <TextField
+          label="Receiver URL"
+          value={value.url}
+          onChange={(e) => {
+            setUrl(e.target.value);
+            setFieldError(null);
+          }}
+          error={Boolean(show(problems.url) ?? fieldError)}
+          helperText={show(problems.url) ?? fieldError?.message ?? 'https:// to a public address; deliveries are signed, never redirected.'}
+          placeholder="https://hooks.example.com/keyward"
+        />
+        <FormControl error={Boolean(show(problems.events))} component="fieldset">
+          <FormLabel component="legend">Events</FormLabel>
+          <FormGroup>
+            {WEBHOOK_EVENTS.map((e) => (
+              <FormControlLabel
+                key={e}
+                control={
+                  <Checkbox
+                    checked={value.events.includes(e)}
+                    onChange={(ev) => setEvents(ev.target.checked ? [...value.events, e] : value.events.filter((x) => x !== e))}
+                  />
+                }
+                label={`${e} — ${EVENT_HELP[e]}`}
+              />
+            ))}
+          </FormGroup>
+          {show(problems.events) && <FormHelperText>{problems.events}</FormHelperText>}
+        </FormControl>
+      </Stack>
+    </DialogFrame>
   );
 }

@@ -10,8 +10,8 @@ import { useDrafts, useRoleUsage, useRoles } from '../app/data.ts';
 import { lossSentence, ownLoss, useOwnCredential } from '../app/own-access.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
-import { ListFilter, ListToolbar, NoMatches, RowAction, textMatches, useListView, type ListColumn } from '../common/list-view.tsx';
-import { ListTable } from '../common/list-table.tsx';
+import { ListFilter, ListToolbar, RowAction, textMatches, useListView, type ListColumn } from '../common/list-view.tsx';
+import { ListResults } from '../common/list-results.tsx';
 import { EmptyState, ErrorState, LoadingRows, Page } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { RoleBulkBar } from './role-bulk.tsx';
@@ -216,45 +216,41 @@ export function RolesScreen() {
               ]}
             />
           </ListToolbar>
-          {list.shown.length === 0 && shownDrafts.length === 0 ? (
-            <NoMatches
-              title={list.query ? `No role matches “${list.query}”` : 'No role matches these filters'}
-              hint="The search looks in role names, descriptions and action ids."
-              onClear={clear}
-            />
-          ) : (
-            <ListTable
-              tableId="roles"
-              label="Roles"
-              columns={columns}
-              view={list}
-              rowKey={(r) => r.id}
-              rowProps={(r) => ({ 'data-testid': `role-row-${r.name}` })}
-              selection={{ picked, onChange: setPicked, rowLabel: (r) => `Select role ${r.name}`, allLabel: 'Select all roles shown' }}
-              leading={shownDrafts.map((d) => ({
-                key: d.draftId,
-                cells: {
-                  name: (
-                    <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                      <span>{d.draft?.name}</span>
-                      <Chip size="small" color="warning" label="New draft" />
-                    </Stack>
-                  ),
-                  description: d.draft?.description,
-                  actions: d.draft?.actions.length ?? 0,
-                  credentials: '—',
-                  ops: (
-                    <RowAction
-                      label="Edit draft"
-                      name={`Edit draft ${d.draft?.name}`}
-                      icon={<EditIcon fontSize="small" />}
-                      onClick={() => openDialog({ type: 'role', roleId: null, draftId: d.draftId })}
-                    />
-                  ),
-                },
-              }))}
-            />
-          )}
+          <ListResults
+            noun="role"
+            hint="The search looks in role names, descriptions and action ids."
+            onClear={clear}
+            empty={list.shown.length === 0 && shownDrafts.length === 0}
+            tableId="roles"
+            label="Roles"
+            columns={columns}
+            view={list}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ 'data-testid': `role-row-${r.name}` })}
+            selection={{ picked, onChange: setPicked, rowLabel: (r) => `Select role ${r.name}`, allLabel: 'Select all roles shown' }}
+            leading={shownDrafts.map((d) => ({
+              key: d.draftId,
+              cells: {
+                name: (
+                  <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                    <span>{d.draft?.name}</span>
+                    <Chip size="small" color="warning" label="New draft" />
+                  </Stack>
+                ),
+                description: d.draft?.description,
+                actions: d.draft?.actions.length ?? 0,
+                credentials: '—',
+                ops: (
+                  <RowAction
+                    label="Edit draft"
+                    name={`Edit draft ${d.draft?.name}`}
+                    icon={<EditIcon fontSize="small" />}
+                    onClick={() => openDialog({ type: 'role', roleId: null, draftId: d.draftId })}
+                  />
+                ),
+              },
+            }))}
+          />
         </>
       )}
     </Page>

@@ -1,9 +1,10 @@
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Typography } from '@mui/material';
+import { Alert, Stack, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useApi } from '../app/api.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
+import { CloseFooter, DialogFrame } from '../common/dialog-parts.tsx';
 import { ErrorState, LoadingRows } from '../common/states.tsx';
 import { formatDateTime } from '../credentials/format.ts';
 import { RangePicker, rangeQuery, UsageChart, type RangeId } from './usage-chart.tsx';
@@ -21,7 +22,6 @@ export function CredentialUsageDialog({
   const api = useApi();
   const session = useSession();
   const [range, setRange] = useState<RangeId>('24h');
-  const titleId = useId();
   // The same query as the credential editor's, so a credential already loaded is not fetched twice.
   const credential = useQuery({
     queryKey: [session.profileId, 'credential', credentialId],
@@ -35,43 +35,37 @@ export function CredentialUsageDialog({
     enabled: session.state === 'online',
   });
   return (
-    <Dialog
-      open
+    <DialogFrame
+      title={<>Usage of “{credentialName}”</>}
       onClose={onClose}
-      aria-labelledby={titleId}
       maxWidth="md"
-      fullWidth
-      slotProps={{ paper: { 'data-testid': 'credential-usage-dialog' } as object }}
+      dividers={false}
+      testId="credential-usage-dialog"
+      footer={<CloseFooter onClose={onClose} />}
     >
-      <DialogTitle id={titleId}>Usage of “{credentialName}”</DialogTitle>
-      <DialogContent>
-        {leakedAt && (
-          <Alert severity="error" sx={{ mb: 2 }} data-testid="leaked-alert">
-            Reported as leaked on {formatDateTime(Date.parse(leakedAt))} and revoked at once: every request since is denied as revoked.
-            Issue a replacement; the audit log holds where the token was found.
-          </Alert>
+      {leakedAt && (
+        <Alert severity="error" sx={{ mb: 2 }} data-testid="leaked-alert">
+          Reported as leaked on {formatDateTime(Date.parse(leakedAt))} and revoked at once: every request since is denied as revoked. Issue
+          a replacement; the audit log holds where the token was found.
+        </Alert>
+      )}
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
+        <RangePicker value={range} onChange={setRange} />
+        {usage.data && (
+          <Typography color="text.secondary" data-testid="usage-totals">
+            {usage.data.totals.allowed.toLocaleString()} allowed · {usage.data.totals.denied.toLocaleString()} denied
+          </Typography>
         )}
-        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
-          <RangePicker value={range} onChange={setRange} />
-          {usage.data && (
-            <Typography color="text.secondary" data-testid="usage-totals">
-              {usage.data.totals.allowed.toLocaleString()} allowed · {usage.data.totals.denied.toLocaleString()} denied
-            </Typography>
-          )}
-        </Stack>
-        {session.state !== 'online' ? (
-          <Alert severity="info">Usage is counted on the server; connect to see it.</Alert>
-        ) : usage.isPending ? (
-          <LoadingRows rows={4} label="Loading usage" />
-        ) : usage.isError ? (
-          <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
-        ) : (
-          <UsageChart series={usage.data.series} bucket={usage.data.bucket} title="Requests" />
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Close</Button>
-      </DialogActions>
-    </Dialog>
+      </Stack>
+      {session.state !== 'online' ? (
+        <Alert severity="info">Usage is counted on the server; connect to see it.</Alert>
+      ) : usage.isPending ? (
+        <LoadingRows rows={4} label="Loading usage" />
+      ) : usage.isError ? (
+        <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
+      ) : (
+        <UsageChart series={usage.data.series} bucket={usage.data.bucket} title="Requests" />
+      )}
+    </DialogFrame>
   );
 }

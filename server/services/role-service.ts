@@ -30,11 +30,7 @@ export function createRole(ctx: ServiceContext, actor: Actor, body: RoleCreateBo
 
 export function updateRole(ctx: ServiceContext, actor: Actor, id: string, patch: RolePatchBody, ifMatch?: number): Promise<Role> {
   return ctx.write(actor, async (tx) => {
-    const set = await RoleSet.load(tx);
-    const row = set.byId.get(id);
-    if (!row) throw notFound('role', id);
-    checkVersion(ifMatch, Number(row.version), 'role');
-    const guard = await guardIfAdminRole(tx, actor, ctx, [row]);
+    const { set, row, guard } = await loadForWrite(tx, ctx, actor, id, ifMatch);
     const audit: AuditDraft[] = [];
     const role = await updateIn(tx, set, actor, row, patch, ctx.nowIso(), audit);
     await guard?.check(tx);
@@ -44,15 +40,24 @@ export function updateRole(ctx: ServiceContext, actor: Actor, id: string, patch:
 
 export function deleteRole(ctx: ServiceContext, actor: Actor, id: string, ifMatch?: number): Promise<void> {
   return ctx.write(actor, async (tx) => {
-    const set = await RoleSet.load(tx);
-    const row = set.byId.get(id);
-    if (!row) throw notFound('role', id);
-    checkVersion(ifMatch, Number(row.version), 'role');
-    const guard = await guardIfAdminRole(tx, actor, ctx, [row]);
+    const { set, row, guard } = await loadForWrite(tx, ctx, actor, id, ifMatch);
     const audit: AuditDraft[] = [];
     const events: ChangeEvent[] = [];
     await deleteIn(tx, set, actor, row, audit, events);
     await guard?.check(tx);
     return { value: undefined, audit, events };
   });
+}
+
+/**
+ * What an edit or a delete of one role starts from: the role set, the row (404 if none, 412 if
+ * `ifMatch` is stale) and the last-administrator guard when the role holds administration actions.
+ */
+async function loadForWrite(tx: Queryable, ctx: ServiceContext, actor: Actor, id: string, ifMatch: number | undefined) {
+  const set = await RoleSet.load(tx);
+  const row = set.byId.get(id);
+  if (!row) throw notFound('role', id);
+  checkVersion(ifMatch, Number(row.version), 'role');
+  const guard = await guardIfAdminRole(tx, actor, ctx, [row]);
+  return { set, row, guard };
 }

@@ -17,25 +17,15 @@ export async function notifyExpiries(ctx: ServiceContext): Promise<number> {
     const policy = await readLifetimePolicy(tx);
     const windowEnd = new Date(nowMs + policy.warnBeforeDays * 86_400_000).toISOString();
     const notify: OutboxEvent[] = [];
-    const expiring = await tx
-      .selectFrom('credentials')
-      .selectAll()
-      .where('status', '!=', 'revoked')
-      .where('expires_at', 'is not', null)
+    // Credentials not revoked that have an expiry (one batch): the two scans below narrow it.
+    const unrevokedWithExpiry = () =>
+      tx.selectFrom('credentials').selectAll().where('status', '!=', 'revoked').where('expires_at', 'is not', null).limit(BATCH);
+    const expiring = await unrevokedWithExpiry()
       .where('expires_at', '>', nowIso)
       .where('expires_at', '<=', windowEnd)
       .where('expiring_notified_at', 'is', null)
-      .limit(BATCH)
       .execute();
-    const expired = await tx
-      .selectFrom('credentials')
-      .selectAll()
-      .where('status', '!=', 'revoked')
-      .where('expires_at', 'is not', null)
-      .where('expires_at', '<=', nowIso)
-      .where('expired_notified_at', 'is', null)
-      .limit(BATCH)
-      .execute();
+    const expired = await unrevokedWithExpiry().where('expires_at', '<=', nowIso).where('expired_notified_at', 'is', null).execute();
     for (const row of expiring) {
       const marked = await tx
         .updateTable('credentials')

@@ -107,6 +107,18 @@ export interface SessionStatus {
   workingOffline: boolean;
 }
 
+/** The status with no profile chosen: what main starts with and returns to on disconnect, and what the page shows before main answers. */
+export const NO_SESSION: Readonly<SessionStatus> = Object.freeze({
+  profileId: null,
+  profileName: null,
+  state: 'disconnected',
+  serverVersion: null,
+  syncedAt: null,
+  error: null,
+  credentialId: null,
+  workingOffline: false,
+});
+
 export interface LocalServerStatus {
   running: boolean;
   url: string | null;

@@ -122,28 +122,18 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
 
   const serverChanged = current.version !== base.version;
   const conflicts: PlanConflict[] = [];
-  const name = mergeField(base.name, mine.name, current.name);
-  if (name.conflict)
-    conflicts.push({
-      kind: 'name',
-      base: base.name,
-      mine: mine.name,
-      theirs: current.name,
-      message: `The name was changed here to "${mine.name}" and on the server to "${current.name}".`,
-    });
-  const description = mergeField(base.description, mine.description, current.description);
-  if (description.conflict)
-    conflicts.push({
-      kind: 'description',
-      base: base.description,
-      mine: mine.description,
-      theirs: current.description,
-      message: 'The description was changed both here and on the server.',
-    });
+  // Name and description merge alike: a change on one side wins, changes on both are a conflict.
+  const mergeText = (field: 'name' | 'description', message: string): string => {
+    const merged = mergeField(base[field], mine[field], current[field]);
+    if (merged.conflict) conflicts.push({ kind: field, base: base[field], mine: mine[field], theirs: current[field], message });
+    return merged.value;
+  };
+  const name = mergeText('name', `The name was changed here to "${mine.name}" and on the server to "${current.name}".`);
+  const description = mergeText('description', 'The description was changed both here and on the server.');
   const mineDiff = diff(base.actions, mine.actions);
   const removed = new Set(mineDiff.removed);
   const actions = sorted([...current.actions, ...mineDiff.added].filter((a) => !removed.has(a)));
-  const result: RoleContent = { name: name.value, description: description.value, actions };
+  const result: RoleContent = { name, description, actions };
   if (nameKey(result.name) !== nameKey(current.name)) {
     const taken = nameTakenBy(result.name, server, current.id);
     if (taken)

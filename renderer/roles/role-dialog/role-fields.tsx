@@ -1,5 +1,6 @@
 import { Stack, TextField } from '@mui/material';
 import { memo } from 'react';
+import { NameField } from '../../common/form-fields.tsx';
 
 interface Props {
   name: string;
@@ -14,15 +15,13 @@ interface Props {
 export const RoleFields = memo(function RoleFields({ name, description, nameError, showNameError, onName, onDescription }: Props) {
   return (
     <Stack direction="row" spacing={2} sx={{ px: 3, pt: 2 }}>
-      <TextField
-        label="Name"
+      {/* The check shows as you type but marks the field only once the name was changed. */}
+      <NameField
         value={name}
-        onChange={(e) => onName(e.target.value)}
-        error={showNameError}
-        helperText={nameError ?? ' '}
+        onChange={onName}
+        error={showNameError ? nameError : null}
+        hint={nameError}
         slotProps={{ htmlInput: { 'data-submit-on-enter': 'true' } }}
-        autoFocus
-        required
         sx={{ flex: 1 }}
       />
       <TextField

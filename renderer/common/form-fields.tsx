@@ -1,0 +1,54 @@
+import { TextField, type TextFieldProps } from '@mui/material';
+
+// The Name and Description fields of the create/edit dialogs. Each takes the one error to show
+// (the server's refusal placed on the field first, then the page's own check), so every form
+// marks and explains a bad value the same way.
+
+type Passed = Omit<TextFieldProps, 'label' | 'value' | 'onChange' | 'error' | 'helperText'>;
+
+/**
+ * "Name", required and focused on open. `error` marks the field and is its help text; without
+ * one, `hint` (a note that is no error) or a blank line that keeps the layout from jumping.
+ */
+export function NameField({
+  value,
+  onChange,
+  error,
+  hint,
+  required = true,
+  ...rest
+}: Passed & { value: string; onChange: (value: string) => void; error: string | null; hint?: string | null }) {
+  return (
+    <TextField
+      label="Name"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      required={required}
+      autoFocus
+      error={error !== null}
+      helperText={error ?? hint ?? ' '}
+      {...rest}
+    />
+  );
+}
+
+/** "Description", a few lines tall; `error` marks it and is its only help text. */
+export function DescriptionField({
+  value,
+  onChange,
+  error,
+  ...rest
+}: Passed & { value: string; onChange: (value: string) => void; error: string | null }) {
+  return (
+    <TextField
+      label="Description"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      multiline
+      minRows={2}
+      error={error !== null}
+      helperText={error ?? undefined}
+      {...rest}
+    />
+  );
+}
