@@ -178,7 +178,8 @@ export function AuditScreen() {
                 columnVisibilityModel={grid.columnVisibilityModel}
                 onColumnVisibilityModelChange={grid.onColumnVisibilityModelChange}
                 onColumnWidthChange={grid.onColumnWidthChange}
-                loading={page.isFetching}
+                // Skeletons while the rows are not yet the answer to the filters; a refresh keeps them.
+                loading={page.isPending || page.isPlaceholderData}
                 hideFooter
                 density="compact"
                 disableRowSelectionOnClick

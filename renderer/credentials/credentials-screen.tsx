@@ -264,7 +264,9 @@ export function CredentialsScreen() {
               columnVisibilityModel={grid.columnVisibilityModel}
               onColumnVisibilityModelChange={grid.onColumnVisibilityModelChange}
               onColumnWidthChange={grid.onColumnWidthChange}
-              loading={page.isFetching}
+              // Skeletons only while the rows shown are not yet the answer to what is asked (a new
+              // search, page or sort); a refresh after a write keeps the rows usable.
+              loading={page.isPending || page.isPlaceholderData}
               paginationMode="server"
               filterMode="server"
               sortingMode="server"

@@ -574,6 +574,49 @@ test('several credentials are disabled, enabled and revoked with one confirmatio
     withCatalog,
   ));
 
+test('while the list refreshes after a write its rows stay usable: a row ticked during the refresh stays ticked', (t) =>
+  withApp(
+    t,
+    async (world) => {
+      const { page, api } = world;
+      const readersId = await clientReaders(world);
+      for (const name of ['refresh one', 'refresh two']) await api('POST', '/v1/credentials', { name, roles: [readersId] });
+      await goTo(page, 'Credentials');
+      await search(page, 'refresh');
+      await tick(world, 'refresh one');
+      const bar = page.getByRole('toolbar', { name: 'Selected credentials' });
+      // The page asked for again after the disable is held until the second row has been ticked.
+      let release = () => {};
+      let refreshing = () => {};
+      const refreshAsked = new Promise<void>((r) => (refreshing = r));
+      let hold = false;
+      await page.route('**/rpc/credentials.list', async (route) => {
+        if (hold && (route.request().postDataJSON() as { q?: string }).q === 'refresh') {
+          hold = false;
+          refreshing();
+          await new Promise<void>((r) => (release = r));
+        }
+        await route.continue();
+      });
+      await bar.getByRole('button', { name: 'Disable 1 selected' }).click();
+      hold = true;
+      await page.getByRole('dialog', { name: 'Disable 1 credential?' }).getByRole('button', { name: 'Disable 1 credential' }).click();
+      await page.getByTestId('toast').filter({ hasText: 'Disabled 1 credential.' }).waitFor();
+      await refreshAsked;
+      await tick(world, 'refresh two');
+      await bar.getByText('1 selected').waitFor();
+      release();
+      await page
+        .getByRole('row')
+        .filter({ has: page.getByRole('gridcell', { name: 'refresh one', exact: true }) })
+        .getByText('disabled')
+        .waitFor();
+      assert.equal(await bar.getByText('1 selected').count(), 1, 'the tick survives the refreshed rows');
+      await page.unroute('**/rpc/credentials.list');
+    },
+    withCatalog,
+  ));
+
 test('a bulk revoke that includes the console’s own token needs its name typed, and the server’s refusal for it is named in the result', (t) =>
   withApp(
     t,
