@@ -27,10 +27,27 @@ function nameTakenBy(name: string, roles: readonly Role[], exceptId: string | nu
   return roles.find((r) => r.id !== exceptId && nameKey(r.name) === nameKey(name)) ?? null;
 }
 
+type CreateDraft = Extract<DraftRole, { op: 'create' }>;
+type UpdateDraft = Extract<DraftRole, { op: 'update' }>;
+type DeleteDraft = Extract<DraftRole, { op: 'delete' }>;
+/** What planning one draft needs besides the draft: the server's roles and catalog. */
+interface Against {
+  server: readonly Role[];
+  catalogActions: ReadonlySet<string> | null;
+}
+
 /** The plan item for one draft against the server's current roles and catalog. */
 export function planDraft(draft: DraftRole, server: readonly Role[], catalogActions: ReadonlySet<string> | null): PlanItem {
-  const current = draft.roleId ? (server.find((r) => r.id === draft.roleId) ?? null) : null;
-  const item = (over: Partial<PlanItem>): PlanItem => ({
+  const against = { server, catalogActions };
+  if (draft.op === 'create') return planCreate(draft, against);
+  const current = server.find((r) => r.id === draft.roleId) ?? null;
+  if (draft.op === 'delete') return planDelete(draft, current);
+  return current ? planUpdate(draft, current, against) : planUpdateOfDeleted(draft);
+}
+
+/** A plan item with nothing to do, for this draft; each operation fills in what it changes. */
+function planItem(draft: DraftRole, current: Role | null, over: Partial<PlanItem>): PlanItem {
+  return {
     draftId: draft.draftId,
     op: 'noop',
     roleId: draft.roleId,
@@ -44,83 +61,82 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
     serverChanged: false,
     conflicts: [],
     ...over,
-  });
-  const unknownActions = (actions: readonly string[]): PlanConflict[] => {
-    if (!catalogActions) return [];
-    const unknown = sorted(actions.filter((a) => !catalogActions.has(a)));
-    return unknown.length === 0
-      ? []
-      : [
-          {
-            kind: 'unknown_actions',
-            base: null,
-            mine: null,
-            theirs: null,
-            actions: unknown,
-            message: `${unknown.length} action(s) of this draft are no longer in the server's catalog.`,
-          },
-        ];
   };
+}
 
-  if (draft.op === 'create') {
-    const content = draft.draft;
-    const taken = nameTakenBy(content.name, server, null);
-    const conflicts = [...unknownActions(content.actions)];
-    if (taken)
-      conflicts.push({
-        kind: 'name_taken',
-        base: null,
-        mine: content.name,
-        theirs: taken.name,
-        message: `A role named "${taken.name}" was created on the server meanwhile. Rename yours or drop it.`,
-      });
-    return item({
-      op: 'create',
-      roleId: null,
-      result: { ...content, actions: sorted(content.actions) },
-      actionsAdded: sorted(content.actions),
-      conflicts,
+/** The conflict for actions the draft adds that the server's catalog no longer has (none without a catalog). */
+function unknownActions(actions: readonly string[], catalogActions: ReadonlySet<string> | null): PlanConflict[] {
+  if (!catalogActions) return [];
+  const unknown = sorted(actions.filter((a) => !catalogActions.has(a)));
+  if (unknown.length === 0) return [];
+  const message = `${unknown.length} action(s) of this draft are no longer in the server's catalog.`;
+  return [{ kind: 'unknown_actions', base: null, mine: null, theirs: null, actions: unknown, message }];
+}
+
+/** A new role: conflicts when its name was taken on the server meanwhile or its actions left the catalog. */
+function planCreate(draft: CreateDraft, { server, catalogActions }: Against): PlanItem {
+  const content = draft.draft;
+  const taken = nameTakenBy(content.name, server, null);
+  const conflicts = unknownActions(content.actions, catalogActions);
+  if (taken)
+    conflicts.push({
+      kind: 'name_taken',
+      base: null,
+      mine: content.name,
+      theirs: taken.name,
+      message: `A role named "${taken.name}" was created on the server meanwhile. Rename yours or drop it.`,
     });
-  }
+  const actions = sorted(content.actions);
+  return planItem(draft, null, { op: 'create', roleId: null, result: { ...content, actions }, actionsAdded: actions, conflicts });
+}
 
-  const base = draft.base;
-  if (draft.op === 'delete') {
-    if (!current) return item({ op: 'noop', name: base.name, serverChanged: true });
-    const changed = current.version !== base.version;
-    const conflicts: PlanConflict[] = changed
-      ? [
-          {
-            kind: 'edited_on_server',
-            base: null,
-            mine: null,
-            theirs: null,
-            message: `"${current.name}" was edited on the server after you deleted it here. Delete it anyway, or keep the server's version.`,
-          },
-        ]
-      : [];
-    return item({ op: 'delete', name: current.name, serverChanged: changed, actionsRemoved: sorted(current.actions), conflicts });
-  }
-
-  const mine = draft.draft;
-  if (!current) {
-    return item({
-      op: 'update',
-      name: mine.name,
-      serverChanged: true,
-      result: { ...mine, actions: sorted(mine.actions) },
-      conflicts: [
+/** A deletion: nothing left to do when the role is already gone; a conflict when it was edited on the server since. */
+function planDelete(draft: DeleteDraft, current: Role | null): PlanItem {
+  if (!current) return planItem(draft, null, { op: 'noop', name: draft.base.name, serverChanged: true });
+  const changed = current.version !== draft.base.version;
+  const conflicts: PlanConflict[] = changed
+    ? [
         {
-          kind: 'deleted_on_server',
+          kind: 'edited_on_server',
           base: null,
           mine: null,
           theirs: null,
-          message: `"${base.name}" was deleted on the server while you edited it. Re-create it with your version, or drop your edit.`,
+          message: `"${current.name}" was edited on the server after you deleted it here. Delete it anyway, or keep the server's version.`,
         },
-      ],
-    });
-  }
+      ]
+    : [];
+  return planItem(draft, current, {
+    op: 'delete',
+    name: current.name,
+    serverChanged: changed,
+    actionsRemoved: sorted(current.actions),
+    conflicts,
+  });
+}
 
-  const serverChanged = current.version !== base.version;
+/** An edit of a role deleted on the server meanwhile: always a conflict (re-create it, or drop the edit). */
+function planUpdateOfDeleted(draft: UpdateDraft): PlanItem {
+  const mine = draft.draft;
+  return planItem(draft, null, {
+    op: 'update',
+    name: mine.name,
+    serverChanged: true,
+    result: { ...mine, actions: sorted(mine.actions) },
+    conflicts: [
+      {
+        kind: 'deleted_on_server',
+        base: null,
+        mine: null,
+        theirs: null,
+        message: `"${draft.base.name}" was deleted on the server while you edited it. Re-create it with your version, or drop your edit.`,
+      },
+    ],
+  });
+}
+
+/** An edit merged three-way onto the server's current role: actions as sets, name and description field by field. */
+function planUpdate(draft: UpdateDraft, current: Role, { server, catalogActions }: Against): PlanItem {
+  const { base, draft: mine } = draft;
   const conflicts: PlanConflict[] = [];
   // Name and description merge alike: a change on one side wins, changes on both are a conflict.
   const mergeText = (field: 'name' | 'description', message: string): string => {
@@ -134,30 +150,27 @@ export function planDraft(draft: DraftRole, server: readonly Role[], catalogActi
   const removed = new Set(mineDiff.removed);
   const actions = sorted([...current.actions, ...mineDiff.added].filter((a) => !removed.has(a)));
   const result: RoleContent = { name, description, actions };
-  if (nameKey(result.name) !== nameKey(current.name)) {
-    const taken = nameTakenBy(result.name, server, current.id);
-    if (taken)
-      conflicts.push({
-        kind: 'name_taken',
-        base: base.name,
-        mine: result.name,
-        theirs: taken.name,
-        message: `Another role is already named "${taken.name}" on the server.`,
-      });
-  }
-  conflicts.push(...unknownActions(mineDiff.added));
+  const taken = nameKey(name) !== nameKey(current.name) ? nameTakenBy(name, server, current.id) : null;
+  if (taken)
+    conflicts.push({
+      kind: 'name_taken',
+      base: base.name,
+      mine: name,
+      theirs: taken.name,
+      message: `Another role is already named "${taken.name}" on the server.`,
+    });
+  conflicts.push(...unknownActions(mineDiff.added, catalogActions));
   const final = diff(current.actions, actions);
-  const same =
-    final.added.length === 0 && final.removed.length === 0 && result.name === current.name && result.description === current.description;
-  return item({
+  const same = final.added.length === 0 && final.removed.length === 0 && name === current.name && description === current.description;
+  return planItem(draft, current, {
     op: same && conflicts.length === 0 ? 'noop' : 'update',
-    name: result.name,
+    name,
     result,
     actionsAdded: final.added,
     actionsRemoved: final.removed,
-    nameChange: result.name !== current.name ? { from: current.name, to: result.name } : null,
-    descriptionChanged: result.description !== current.description,
-    serverChanged,
+    nameChange: name !== current.name ? { from: current.name, to: name } : null,
+    descriptionChanged: description !== current.description,
+    serverChanged: current.version !== base.version,
     conflicts,
   });
 }
