@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ParsedCidr } from '../../shared/domain/cidr.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { AuthorizeBody } from '../../shared/api/schemas.ts';
+import { AuthorizeBody } from '../../shared/api/authorization-schemas.ts';
 import { Compile } from 'typebox/compile';
 import type { CachedAnswer } from '../authz/cache.ts';
 import { authorizeAnswer } from '../services/authorization-service.ts';

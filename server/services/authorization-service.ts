@@ -1,5 +1,5 @@
 import { ApiError } from '../../shared/api/errors.ts';
-import type { AuthorizeRequest, ExplainRequest } from '../../shared/api/schemas.ts';
+import type { AuthorizeRequest, ExplainRequest } from '../../shared/api/authorization-schemas.ts';
 import { authorizeAction, authorizeRoute, explain, type CredentialView } from '../../shared/domain/authorize.ts';
 import { parseIp } from '../../shared/domain/cidr.ts';
 import { checksumMatches, TOKEN_PATTERN } from '../../shared/domain/token.ts';

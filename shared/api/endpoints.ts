@@ -1,6 +1,7 @@
 import type { Static, TSchema } from 'typebox';
 import type { AdminAction } from '../domain/admin-actions.ts';
 import type { ErrorCode } from './errors.ts';
+import * as A from './authorization-schemas.ts';
 import * as L from './lifecycle-schemas.ts';
 import * as S from './schemas.ts';
 
@@ -88,9 +89,9 @@ export const ENDPOINTS = [
   { operationId: 'updateBackend', method: 'PATCH', path: '/v1/backends/:id', tag: 'backends', summary: 'Edit an API backend', auth: token('keyward.backends.write'), ...withId, body: S.BackendPatch, response: { status: 200, schema: S.Backend }, errors: [...common, 'not_found', 'name_taken', 'prefix_taken', 'unknown_role', 'invalid_regex', 'version_mismatch'], versioned: true },
   { operationId: 'deleteBackend', method: 'DELETE', path: '/v1/backends/:id', tag: 'backends', summary: 'Delete an API backend', auth: token('keyward.backends.write'), ...withId, response: { status: 204, schema: null }, errors: [...common, 'not_found', 'version_mismatch'], versioned: true },
 
-  { operationId: 'authorize', method: 'POST', path: '/v1/authorize', tag: 'authorization', summary: 'May this token do this action or request?', auth: token('keyward.authorize'), body: S.AuthorizeBody, response: { status: 200, schema: S.Decision }, errors: common },
-  { operationId: 'forwardAuth', method: 'ANY', path: '/v1/forward-auth', tag: 'authorization', summary: 'For nginx auth_request, Traefik forwardAuth and Envoy ext_authz: 200 with X-Api-Roles, or 401 / 403', auth: { kind: 'none' }, response: { status: 200, schema: S.Decision }, errors: ['unauthorized', 'forbidden'] },
-  { operationId: 'explain', method: 'POST', path: '/v1/explain', tag: 'authorization', summary: 'The decision for a credential with a per-role breakdown', auth: token('keyward.credentials.read'), body: S.ExplainBody, response: { status: 200, schema: S.Explanation }, errors: [...common, 'not_found'] },
+  { operationId: 'authorize', method: 'POST', path: '/v1/authorize', tag: 'authorization', summary: 'May this token do this action or request?', auth: token('keyward.authorize'), body: A.AuthorizeBody, response: { status: 200, schema: A.Decision }, errors: common },
+  { operationId: 'forwardAuth', method: 'ANY', path: '/v1/forward-auth', tag: 'authorization', summary: 'For nginx auth_request, Traefik forwardAuth and Envoy ext_authz: 200 with X-Api-Roles, or 401 / 403', auth: { kind: 'none' }, response: { status: 200, schema: A.Decision }, errors: ['unauthorized', 'forbidden'] },
+  { operationId: 'explain', method: 'POST', path: '/v1/explain', tag: 'authorization', summary: 'The decision for a credential with a per-role breakdown', auth: token('keyward.credentials.read'), body: A.ExplainBody, response: { status: 200, schema: A.Explanation }, errors: [...common, 'not_found'] },
 
   { operationId: 'getCredentialUsage', method: 'GET', path: '/v1/credentials/:id/usage', tag: 'usage', summary: 'Allowed and denied requests of one credential over time, denied by reason', auth: token('keyward.credentials.read'), ...withId, query: L.UsageQuery, response: { status: 200, schema: L.CredentialUsage }, errors: [...common, 'not_found'] },
   { operationId: 'getUsage', method: 'GET', path: '/v1/usage', tag: 'usage', summary: 'Requests over every credential, with the busiest and the most denied', auth: token('keyward.credentials.read'), query: L.UsageOverviewQuery, response: { status: 200, schema: L.UsageOverview }, errors: common },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import type * as A from '../../../shared/api/authorization-schemas.ts';
 import * as S from '../../../shared/api/schemas.ts';
 import type * as D from '../../../shared/domain/types.ts';
 
@@ -21,11 +22,11 @@ same<Equal<Static<typeof S.Group>, D.Group>>();
 same<Equal<Static<typeof S.Backend>, D.Backend>>();
 same<Equal<Static<typeof S.CatalogOut>, D.Catalog>>();
 same<Equal<Static<typeof S.ActionRoute>, D.ActionRoute>>();
-same<Equal<Static<typeof S.Decision>, D.Decision>>();
-same<Equal<Static<typeof S.Explanation>, D.Explanation>>();
+same<Equal<Static<typeof A.Decision>, D.Decision>>();
+same<Equal<Static<typeof A.Explanation>, D.Explanation>>();
 same<Equal<Static<typeof S.AuditEntry>, D.AuditEntry>>();
 same<Equal<Static<typeof S.IssuancePolicy>, D.IssuancePolicy>>();
-same<Equal<Static<typeof S.DecisionReason>, D.DecisionReason>>();
+same<Equal<Static<typeof A.DecisionReason>, D.DecisionReason>>();
 same<Equal<Static<typeof S.CredentialStatus>, D.CredentialStatus>>();
 // Inputs leave out what has a default; a stored object is always a valid input.
 same<Assignable<D.CatalogGroup, Static<typeof S.CatalogGroup>>>();

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { DecisionReason, Method } from '../../../shared/api/schemas.ts';
+import { DecisionReason } from '../../../shared/api/authorization-schemas.ts';
+import { Method } from '../../../shared/api/schemas.ts';
 import { DECISION_REASONS, HTTP_METHODS, type DecisionReason as DomainReason, type HttpMethod } from '../../../shared/domain/types.ts';
 
 // These assignments fail typecheck if the schemas' static types collapse to `never` again
