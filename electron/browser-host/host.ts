@@ -59,11 +59,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     options.clipboard ??
     createCommandClipboard() ??
     createUnavailableClipboard(clipboardUnavailableReason() ?? 'no clipboard tool answered.');
-  const streams = new Set<ServerResponse>();
-  const emit = <E extends KeywardEventName>(event: E, payload: KeywardEvents[E]) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const res of streams) res.write(frame);
-  };
+  const streams = new EventStreams();
   const version =
     options.version ?? (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const impl = createApiImplementation({
@@ -72,7 +68,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     cache: createConfStore(options.userDataDir, 'cache'),
     secrets: options.secrets ?? createKeytarStore(),
     clipboard,
-    emit,
+    emit: (event, payload) => streams.emit(event, payload),
     host: 'browser',
     version,
     log: options.log,
@@ -80,10 +76,6 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   let port = 0;
   const sessions = new PageSessions(() => port);
-  const refuse = (res: ServerResponse, status: number, code: string, message: string) => {
-    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code, message } }));
-  };
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch(() => {
@@ -97,7 +89,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (hostRefusal) return refuse(res, 421, hostRefusal, REFUSAL_MESSAGES[hostRefusal]);
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 
-    if (path === '/session') return startSession(req, res);
+    if (path === '/session') return startSession(req, res, port, sessions);
     if (path.startsWith('/rpc/') || path === '/events') {
       if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'Use POST.');
       const refusal = apiProblem(req, port, secret, sessions.valid(req));
@@ -105,85 +97,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         req.resume();
         return refuse(res, 403, refusal, REFUSAL_MESSAGES[refusal]);
       }
-      if (path === '/events') return openStream(res);
-      // Method names are plain ASCII (shared/ipc/contract.ts): nothing to decode, so no escape can fail.
-      const method = path.slice('/rpc/'.length);
-      if (!methodSpec(method)) {
-        req.resume();
-        return refuse(res, 404, 'unknown_method', 'There is no such method.');
-      }
-      let arg: unknown;
-      try {
-        const text = await readBody(req);
-        arg = text === '' ? undefined : JSON.parse(text);
-      } catch (error) {
-        const tooLarge = (error as Error).message === 'too_large';
-        return refuse(
-          res,
-          tooLarge ? 413 : 400,
-          tooLarge ? 'payload_too_large' : 'invalid_argument',
-          tooLarge ? 'The request is too large.' : 'The body is not JSON.',
-        );
-      }
-      const outcome = await impl.dispatch(method, arg ?? undefined);
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
-      res.end(JSON.stringify(outcome));
-      return;
+      if (path === '/events') return streams.open(res);
+      return answerRpc(impl, path, req, res);
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method_not_allowed', 'Only GET for files.');
-    serveFile(path, req, res);
-  }
-
-  /** POST /session {code}: a one-time code for a page session (cookie + token); the code is dead after. */
-  async function startSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'Use POST.');
-    // Checked before the code is looked at, so another page cannot burn the user's link.
-    const refusal = originProblem(req, port);
-    if (refusal) {
-      req.resume();
-      return refuse(res, 403, refusal, REFUSAL_MESSAGES[refusal]);
-    }
-    let code: unknown;
-    try {
-      code = (JSON.parse(await readBody(req, 4096)) as { code?: unknown } | null)?.code;
-    } catch {
-      return refuse(res, 400, 'invalid_argument', 'Send {"code": "…"} as JSON.');
-    }
-    if (!sessions.spend(code)) return refuse(res, 403, 'code_spent', REFUSAL_MESSAGES.code_spent);
-    const session = sessions.create();
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'set-cookie': sessions.cookie(session) });
-    res.end(JSON.stringify({ ok: true, token: session.token }));
-  }
-
-  function openStream(res: ServerResponse): void {
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
-    res.write(': connected\n\n');
-    streams.add(res);
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    res.on('close', () => {
-      clearInterval(ping);
-      streams.delete(res);
-    });
-  }
-
-  function serveFile(path: string, req: IncomingMessage, res: ServerResponse): void {
-    const file = rendererFile(rendererDir, path);
-    if (!file || !existsSync(file) || !statSync(file).isFile()) {
-      if (path === '/' || path === '/index.html') return missingRenderer(res);
-      res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Not found');
-      return;
-    }
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': contentTypeOf(file) });
-    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
-  }
-
-  function missingRenderer(res: ServerResponse): void {
-    res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-    res.end(
-      `<!doctype html><meta charset="utf-8"><title>Keyward</title><p>The renderer is not built yet: run <code>npm run build:renderer</code>, then reload.</p>`,
-    );
+    serveFile(rendererDir, path, req, res);
   }
 
   await impl.start();
@@ -206,13 +125,109 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     clipboard,
     impl,
     close: async () => {
-      for (const res of streams) res.end();
-      streams.clear();
+      streams.endAll();
       await impl.shutdown();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
     },
   };
+}
+
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/** POST /rpc/<method>, already authenticated: the method's outcome as JSON. */
+async function answerRpc(impl: ApiImplementation, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Method names are plain ASCII (shared/ipc/contract.ts): nothing to decode, so no escape can fail.
+  const method = path.slice('/rpc/'.length);
+  if (!methodSpec(method)) {
+    req.resume();
+    return refuse(res, 404, 'unknown_method', 'There is no such method.');
+  }
+  let arg: unknown;
+  try {
+    const text = await readBody(req);
+    arg = text === '' ? undefined : JSON.parse(text);
+  } catch (error) {
+    const tooLarge = (error as Error).message === 'too_large';
+    return refuse(
+      res,
+      tooLarge ? 413 : 400,
+      tooLarge ? 'payload_too_large' : 'invalid_argument',
+      tooLarge ? 'The request is too large.' : 'The body is not JSON.',
+    );
+  }
+  const outcome = await impl.dispatch(method, arg ?? undefined);
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+  res.end(JSON.stringify(outcome));
+}
+
+/** POST /session {code}: a one-time code for a page session (cookie + token); the code is dead after. */
+async function startSession(req: IncomingMessage, res: ServerResponse, port: number, sessions: PageSessions): Promise<void> {
+  if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'Use POST.');
+  // Checked before the code is looked at, so another page cannot burn the user's link.
+  const refusal = originProblem(req, port);
+  if (refusal) {
+    req.resume();
+    return refuse(res, 403, refusal, REFUSAL_MESSAGES[refusal]);
+  }
+  let code: unknown;
+  try {
+    code = (JSON.parse(await readBody(req, 4096)) as { code?: unknown } | null)?.code;
+  } catch {
+    return refuse(res, 400, 'invalid_argument', 'Send {"code": "…"} as JSON.');
+  }
+  if (!sessions.spend(code)) return refuse(res, 403, 'code_spent', REFUSAL_MESSAGES.code_spent);
+  const session = sessions.create();
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'set-cookie': sessions.cookie(session) });
+  res.end(JSON.stringify({ ok: true, token: session.token }));
+}
+
+/** The open POST /events streams: every event goes to each of them as a server-sent event. */
+class EventStreams {
+  private readonly streams = new Set<ServerResponse>();
+
+  emit<E extends KeywardEventName>(event: E, payload: KeywardEvents[E]): void {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of this.streams) res.write(frame);
+  }
+
+  open(res: ServerResponse): void {
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    this.streams.add(res);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    res.on('close', () => {
+      clearInterval(ping);
+      this.streams.delete(res);
+    });
+  }
+
+  endAll(): void {
+    for (const res of this.streams) res.end();
+    this.streams.clear();
+  }
+}
+
+function serveFile(rendererDir: string, path: string, req: IncomingMessage, res: ServerResponse): void {
+  const file = rendererFile(rendererDir, path);
+  if (!file || !existsSync(file) || !statSync(file).isFile()) {
+    if (path === '/' || path === '/index.html') return missingRenderer(res);
+    res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
+    return;
+  }
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': contentTypeOf(file) });
+  res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+}
+
+function missingRenderer(res: ServerResponse): void {
+  res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+  res.end(
+    `<!doctype html><meta charset="utf-8"><title>Keyward</title><p>The renderer is not built yet: run <code>npm run build:renderer</code>, then reload.</p>`,
+  );
 }
 
 function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<string> {

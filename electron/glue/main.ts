@@ -87,14 +87,7 @@ async function start(): Promise<void> {
   serveRenderer(join(app.getAppPath(), 'dist', 'renderer'));
   installMenu();
 
-  for (const name of IPC_METHOD_NAMES) {
-    ipcMain.handle(ipcChannel(name), (event, arg: unknown) => {
-      if (!isTrustedSender(event.sender, event.senderFrame, window?.webContents.id ?? null)) {
-        return { ok: false, error: { code: 'forbidden_sender', message: 'This message did not come from the Keyward window.' } };
-      }
-      return impl.dispatch(name, arg);
-    });
-  }
+  routeIpc(impl, () => window?.webContents.id ?? null);
 
   const createWindow = () => {
     const { bounds, maximized } = restoredBounds(kv);
@@ -143,8 +136,15 @@ async function start(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  // At quit: wipe a copied secret that is still on the clipboard, stop the local server. Signals
-  // quit the same way; a bare exit still clears synchronously.
+  quitCleanly(impl);
+  createWindow();
+}
+
+/**
+ * At quit: wipe a copied secret that is still on the clipboard, stop the local server. Signals
+ * quit the same way; a bare exit still clears synchronously.
+ */
+function quitCleanly(impl: ApiImplementation): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => app.quit());
   process.on('exit', () => impl.shutdownSync());
   let cleaned = false;
@@ -156,6 +156,16 @@ async function start(): Promise<void> {
       app.quit();
     });
   });
+}
 
-  createWindow();
+/** Each contract method's channel to ApiImplementation, for messages from our window's main frame only. */
+function routeIpc(impl: ApiImplementation, windowContentsId: () => number | null): void {
+  for (const name of IPC_METHOD_NAMES) {
+    ipcMain.handle(ipcChannel(name), (event, arg: unknown) => {
+      if (!isTrustedSender(event.sender, event.senderFrame, windowContentsId())) {
+        return { ok: false, error: { code: 'forbidden_sender', message: 'This message did not come from the Keyward window.' } };
+      }
+      return impl.dispatch(name, arg);
+    });
+  }
 }

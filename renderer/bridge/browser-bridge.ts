@@ -48,97 +48,30 @@ async function exchange(code: string | null): Promise<SessionAnswer> {
 
 const hostError = (message: string): Outcome => ({ ok: false, error: { code: 'offline', message } });
 
+type Listeners = Map<KeywardEventName, Set<(payload: unknown) => void>>;
+
 export function createBrowserBridge(): KeywardApi {
   const session = exchange(takeCode());
   const headers = async (): Promise<Record<string, string> | string> => {
     const answer = await session;
     return 'token' in answer ? { [SESSION_HEADER]: answer.token } : answer.refused;
   };
-  const listeners = new Map<KeywardEventName, Set<(payload: unknown) => void>>();
+  const listeners: Listeners = new Map();
   let streaming = false;
 
-  const call = async (method: string, arg: unknown): Promise<Outcome> => {
-    const auth = await headers();
-    if (typeof auth === 'string') return { ok: false, error: { code: 'forbidden_sender', message: auth } };
-    let res: Response;
-    try {
-      res = await fetch(`/rpc/${method}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...auth },
-        body: JSON.stringify(arg === undefined ? null : arg),
-        credentials: 'same-origin',
-        cache: 'no-store',
-      });
-    } catch {
-      return hostError('The Keyward browser host is not running any more. Start it again with npm run start:browser.');
-    }
-    if (res.status === 403) {
-      return {
-        ok: false,
-        error: {
-          code: 'forbidden_sender',
-          message: 'The browser host refused this page. Open a new link from its terminal (press Enter there for one).',
-        },
-      };
-    }
-    try {
-      return (await res.json()) as Outcome;
-    } catch {
-      return { ok: false, error: { code: 'bad_response', message: `The browser host answered HTTP ${res.status} without a result.` } };
-    }
-  };
-
-  const stream = async (): Promise<void> => {
-    const auth = await headers();
-    if (typeof auth === 'string') return;
-    for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
-      try {
-        const res = await fetch('/events', {
-          method: 'POST',
-          headers: auth,
-          credentials: 'same-origin',
-          cache: 'no-store',
-        });
-        if (res.status === 403 || !res.body) return;
-        delay = 500;
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let cut: number;
-          while ((cut = buffer.indexOf('\n\n')) !== -1) {
-            deliver(buffer.slice(0, cut));
-            buffer = buffer.slice(cut + 2);
-          }
-        }
-      } catch {
-        // The host restarted or the network blipped; reconnect below.
-      }
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  };
-
-  const deliver = (frame: string) => {
-    let event = '';
-    let data = '';
-    for (const line of frame.split('\n')) {
-      if (line.startsWith('event: ')) event = line.slice(7);
-      else if (line.startsWith('data: ')) data += line.slice(6);
-    }
-    const set = listeners.get(event as KeywardEventName);
-    if (!set || !data) return;
-    const payload: unknown = JSON.parse(data);
-    for (const listener of set) listener(payload);
-  };
-
   return createApiClient({
-    call,
+    call: async (method, arg) => {
+      const auth = await headers();
+      if (typeof auth === 'string') return { ok: false, error: { code: 'forbidden_sender', message: auth } };
+      return callHost(auth, method, arg);
+    },
     subscribe: (event, listener) => {
       if (!streaming) {
         streaming = true;
-        void stream();
+        void (async () => {
+          const auth = await headers();
+          if (typeof auth !== 'string') await streamEvents(auth, (frame) => deliver(listeners, frame));
+        })();
       }
       const set = listeners.get(event) ?? new Set();
       set.add(listener);
@@ -146,4 +79,79 @@ export function createBrowserBridge(): KeywardApi {
       return () => set.delete(listener);
     },
   });
+}
+
+/** POST /rpc/<method> with the session's headers: the method's outcome, or why there is none. */
+async function callHost(auth: Record<string, string>, method: string, arg: unknown): Promise<Outcome> {
+  let res: Response;
+  try {
+    res = await fetch(`/rpc/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify(arg === undefined ? null : arg),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    return hostError('The Keyward browser host is not running any more. Start it again with npm run start:browser.');
+  }
+  if (res.status === 403) {
+    return {
+      ok: false,
+      error: {
+        code: 'forbidden_sender',
+        message: 'The browser host refused this page. Open a new link from its terminal (press Enter there for one).',
+      },
+    };
+  }
+  try {
+    return (await res.json()) as Outcome;
+  } catch {
+    return { ok: false, error: { code: 'bad_response', message: `The browser host answered HTTP ${res.status} without a result.` } };
+  }
+}
+
+/** Reads POST /events frame by frame, reconnecting with backoff until the host refuses the session. */
+async function streamEvents(auth: Record<string, string>, onFrame: (frame: string) => void): Promise<void> {
+  for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      const res = await fetch('/events', {
+        method: 'POST',
+        headers: auth,
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+      if (res.status === 403 || !res.body) return;
+      delay = 500;
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) !== -1) {
+          onFrame(buffer.slice(0, cut));
+          buffer = buffer.slice(cut + 2);
+        }
+      }
+    } catch {
+      // The host restarted or the network blipped; reconnect below.
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** One server-sent event frame to the listeners of its event. */
+function deliver(listeners: Listeners, frame: string): void {
+  let event = '';
+  let data = '';
+  for (const line of frame.split('\n')) {
+    if (line.startsWith('event: ')) event = line.slice(7);
+    else if (line.startsWith('data: ')) data += line.slice(6);
+  }
+  const set = listeners.get(event as KeywardEventName);
+  if (!set || !data) return;
+  const payload: unknown = JSON.parse(data);
+  for (const listener of set) listener(payload);
 }

@@ -55,7 +55,33 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     bodyLimit: BODY_LIMIT,
     onError: (error) => options.logger.error({ err: error }, 'hot path request failed'),
   });
-  const app = Fastify({
+  const app = createFastify(options, fastPath);
+
+  app.decorate('trustedProxies', trusted as readonly ParsedCidr[]);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('selfUser', null);
+  app.setValidatorCompiler(typeboxValidatorCompiler);
+  addBodyParsers(app);
+
+  const handlers = makeHandlers(ctx, options.version, options.readiness, options.lifecycle);
+  for (const entry of ENDPOINTS) {
+    addRoutes(app, entry, untyped(handlers, entry.operationId), makeAuthenticator(ctx, limiter, entry.auth, trusted, passwords));
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(
+        new ApiError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}. See /v1/openapi.json.`).toBody(),
+      );
+  });
+  app.setErrorHandler(answerError);
+
+  return app;
+}
+
+function createFastify(options: AppOptions, fastPath: ReturnType<typeof makeFastPath>): FastifyInstance {
+  return Fastify({
     // The hot endpoints are answered before fastify's routing (see fast-path.ts).
     serverFactory: (handler) => {
       const listener = (req: IncomingMessage, res: ServerResponse): void => {
@@ -73,15 +99,14 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
+}
 
-  app.decorate('trustedProxies', trusted as readonly ParsedCidr[]);
-  app.decorateRequest('actor', null);
-  app.decorateRequest('selfUser', null);
-  app.setValidatorCompiler(typeboxValidatorCompiler);
-
-  // JSON bodies: an empty body means "no body" (POST /revoke with a JSON content type is
-  // common); anything else must parse. Other content types are read as text so forward-auth
-  // accepts any proxied request and schema validation reports a clear error elsewhere.
+/**
+ * JSON bodies: an empty body means "no body" (POST /revoke with a JSON content type is
+ * common); anything else must parse. Other content types are read as text so forward-auth
+ * accepts any proxied request and schema validation reports a clear error elsewhere.
+ */
+function addBodyParsers(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
     const text = String(body);
@@ -95,86 +120,77 @@ export function buildApp(ctx: ServiceContext, options: AppOptions): FastifyInsta
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) =>
     done(null, body === '' ? undefined : String(body)),
   );
+}
 
-  const handlers = makeHandlers(ctx, options.version, options.readiness, options.lifecycle);
-  for (const entry of ENDPOINTS) {
-    const endpoint: Endpoint = entry;
-    const handler = untyped(handlers, entry.operationId);
-    const schema = {
-      ...(endpoint.params ? { params: endpoint.params } : {}),
-      ...(endpoint.query ? { querystring: endpoint.query } : {}),
-      ...(endpoint.body ? { body: endpoint.body } : {}),
-    };
-    const paths = endpoint.path === FORWARD_AUTH_PATH ? [FORWARD_AUTH_PATH, `${FORWARD_AUTH_PATH}/*`] : [endpoint.path];
-    for (const url of paths) {
-      app.route({
-        method: endpoint.method === 'ANY' ? [...ALL_METHODS] : endpoint.method,
-        url,
-        schema,
-        ...(QUIET.has(endpoint.operationId) ? { logLevel: 'warn' } : {}),
-        onRequest: makeAuthenticator(ctx, limiter, endpoint.auth, trusted, passwords),
-        preValidation: async (request) => {
-          if (!endpoint.body || request.body !== undefined) return;
-          // A POST whose body has only optional fields (roll) may leave it out; everything else needs one.
-          const required = (endpoint.body as { required?: string[] }).required;
-          if (endpoint.method === 'POST' && !required?.length && !('anyOf' in endpoint.body)) request.body = {};
-          else
-            throw new ApiError(
-              'invalid_request',
-              `${endpoint.method} ${endpoint.path} needs a JSON body (Content-Type: application/json).`,
-            );
-        },
-        handler: async (request, reply) => {
-          const result = await handler(request, reply);
-          if (reply.sent) return reply;
-          if (endpoint.response.status === 204) return reply.code(204).send();
-          if (reply.statusCode === 200 && endpoint.response.status !== 200) reply.code(endpoint.response.status);
-          // Every answer that is one object (or a created / rolled credential with its secret)
-          // carries that object's ETag, so the next conditional write needs no extra GET.
-          const body = result as { version?: unknown; credential?: { version?: unknown }; webhook?: { version?: unknown } } | null;
-          const version = body?.version ?? body?.credential?.version ?? body?.webhook?.version;
-          if (typeof version === 'number') reply.header('ETag', `"${version}"`);
-          return result;
-        },
-      });
-    }
+/** The route (forward-auth: two routes) of one table entry, its schemas validated before `handler` runs. */
+function addRoutes(
+  app: FastifyInstance,
+  endpoint: Endpoint,
+  handler: (request: FastifyRequest, reply: FastifyReply) => unknown,
+  authenticate: ReturnType<typeof makeAuthenticator>,
+): void {
+  const schema = {
+    ...(endpoint.params ? { params: endpoint.params } : {}),
+    ...(endpoint.query ? { querystring: endpoint.query } : {}),
+    ...(endpoint.body ? { body: endpoint.body } : {}),
+  };
+  const paths = endpoint.path === FORWARD_AUTH_PATH ? [FORWARD_AUTH_PATH, `${FORWARD_AUTH_PATH}/*`] : [endpoint.path];
+  for (const url of paths) {
+    app.route({
+      method: endpoint.method === 'ANY' ? [...ALL_METHODS] : endpoint.method,
+      url,
+      schema,
+      ...(QUIET.has(endpoint.operationId) ? { logLevel: 'warn' } : {}),
+      onRequest: authenticate,
+      preValidation: async (request) => {
+        if (!endpoint.body || request.body !== undefined) return;
+        // A POST whose body has only optional fields (roll) may leave it out; everything else needs one.
+        const required = (endpoint.body as { required?: string[] }).required;
+        if (endpoint.method === 'POST' && !required?.length && !('anyOf' in endpoint.body)) request.body = {};
+        else
+          throw new ApiError('invalid_request', `${endpoint.method} ${endpoint.path} needs a JSON body (Content-Type: application/json).`);
+      },
+      handler: async (request, reply) => {
+        const result = await handler(request, reply);
+        if (reply.sent) return reply;
+        if (endpoint.response.status === 204) return reply.code(204).send();
+        if (reply.statusCode === 200 && endpoint.response.status !== 200) reply.code(endpoint.response.status);
+        // Every answer that is one object (or a created / rolled credential with its secret)
+        // carries that object's ETag, so the next conditional write needs no extra GET.
+        const body = result as { version?: unknown; credential?: { version?: unknown }; webhook?: { version?: unknown } } | null;
+        const version = body?.version ?? body?.credential?.version ?? body?.webhook?.version;
+        if (typeof version === 'number') reply.header('ETag', `"${version}"`);
+        return result;
+      },
+    });
   }
+}
 
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .send(
-        new ApiError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}. See /v1/openapi.json.`).toBody(),
-      );
-  });
-
-  app.setErrorHandler((error: FastifyError | ApiError | RequestValidationError, request, reply) => {
-    if (error instanceof ApiError) return reply.code(error.status).send(error.toBody());
-    if (error instanceof RequestValidationError)
-      return reply.code(400).send(new ApiError('invalid_request', error.message, { problems: error.problems }).toBody());
-    const fastifyError = error as FastifyError;
-    if (fastifyError.validation)
-      return reply.code(400).send(new ApiError('invalid_request', `Invalid request: ${fastifyError.message}`).toBody());
-    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply.code(413).send(new ApiError('payload_too_large', 'The body is larger than 1 MiB.').toBody());
-    const status = fastifyError.statusCode ?? 500;
-    if (status >= 400 && status < 500)
-      return reply.code(status === 415 ? 400 : status).send(new ApiError('invalid_request', fastifyError.message).toBody());
-    if (isDatabaseUnavailable(error)) {
-      // A restart, failover or full disk: the client may repeat the request; the server stays up.
-      request.log.warn({ err: { message: fastifyError.message, code: fastifyError.code } }, 'database unavailable');
-      return reply
-        .code(503)
-        .header('Retry-After', String(RETRY_AFTER_SECONDS))
-        .send(new ApiError('database_unavailable', 'The database is unavailable right now; try again in a few seconds.').toBody());
-    }
-    request.log.error({ err: { message: fastifyError.message, code: fastifyError.code, stack: fastifyError.stack } }, 'request failed');
+/** Every error as the API's error body: ours as they are, fastify's as 400/413, the database's as 503, the rest 500. */
+function answerError(error: FastifyError | ApiError | RequestValidationError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ApiError) return reply.code(error.status).send(error.toBody());
+  if (error instanceof RequestValidationError)
+    return reply.code(400).send(new ApiError('invalid_request', error.message, { problems: error.problems }).toBody());
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation)
+    return reply.code(400).send(new ApiError('invalid_request', `Invalid request: ${fastifyError.message}`).toBody());
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return reply.code(413).send(new ApiError('payload_too_large', 'The body is larger than 1 MiB.').toBody());
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500)
+    return reply.code(status === 415 ? 400 : status).send(new ApiError('invalid_request', fastifyError.message).toBody());
+  if (isDatabaseUnavailable(error)) {
+    // A restart, failover or full disk: the client may repeat the request; the server stays up.
+    request.log.warn({ err: { message: fastifyError.message, code: fastifyError.code } }, 'database unavailable');
     return reply
-      .code(500)
-      .send({ error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
-  });
-
-  return app;
+      .code(503)
+      .header('Retry-After', String(RETRY_AFTER_SECONDS))
+      .send(new ApiError('database_unavailable', 'The database is unavailable right now; try again in a few seconds.').toBody());
+  }
+  request.log.error({ err: { message: fastifyError.message, code: fastifyError.code, stack: fastifyError.stack } }, 'request failed');
+  return reply
+    .code(500)
+    .send({ error: { code: 'internal', message: 'The server failed to handle this request; the error is in its log.' } });
 }
 
 /**

@@ -100,8 +100,6 @@ export function makeHandlers(
   lifecycle: LifecycleParts = { usage: null, webhookAllowPrivate: false },
 ): HandlerMap {
   const openapi = JSON.stringify(buildOpenApiDocument(version));
-  const leaks = new ReportLimiter();
-  const allowPrivate = lifecycle.webhookAllowPrivate;
   return {
     health: () => ({ status: 'ok', version }),
     ready: async (_r, reply) => {
@@ -135,6 +133,29 @@ export function makeHandlers(
     // A roll without a body was given {} by the route's preValidation (app.ts).
     rollCredential: (r) => rollCredential(ctx, actor(r), id(r), r.body.graceSeconds ?? 0, ifMatch(r)),
 
+    ...directoryHandlers(ctx),
+    ...lifecycleHandlers(ctx, lifecycle),
+
+    listBackends: async () => ({ items: await listBackends(ctx.db) }),
+    createBackend: (r) => createBackend(ctx, actor(r), r.body),
+    getBackend: (r) => getBackend(ctx.db, id(r)),
+    updateBackend: (r) => updateBackend(ctx, actor(r), id(r), r.body, ifMatch(r)),
+    deleteBackend: (r) => deleteBackend(ctx, actor(r), id(r), ifMatch(r)),
+
+    authorize: (r) => authorizeBody(ctx, r.body),
+    // The answer is a decision, or the 401/403/503 error body forward-auth chose the status of.
+    forwardAuth: (r, reply) => reply.send(forwardAuth(ctx, r, reply)),
+    explain: (r) => explainBody(ctx, r.body),
+
+    listAudit: (r) => listAudit(ctx, r.query),
+  };
+}
+
+// The parts below are spread into makeHandlers' map; `satisfies` types each handler from the
+// table and rejects a name that is no operation, and the map's own type catches a missing one.
+
+function directoryHandlers(ctx: ServiceContext) {
+  return {
     listUsers: async () => ({ items: await listUsers(ctx.db) }),
     createUser: (r) => createUser(ctx, actor(r), r.body),
     getUser: (r) => getUser(ctx.db, id(r)),
@@ -151,7 +172,12 @@ export function makeHandlers(
     createSelfCredential: (r) => createSelfCredential(ctx, r.selfUser!, r.body),
     getLifetimePolicy: () => readLifetimePolicy(ctx.db),
     putLifetimePolicy: (r) => setLifetimePolicy(ctx, actor(r), r.body),
+  } satisfies Partial<HandlerMap>;
+}
 
+function lifecycleHandlers(ctx: ServiceContext, lifecycle: LifecycleParts) {
+  const leaks = new ReportLimiter();
+  return {
     getCredentialUsage: (r) => credentialUsage(ctx, lifecycle.usage, id(r), r.query),
     getUsage: (r) => usageOverview(ctx, lifecycle.usage, r.query),
     reportLeak: async (r, reply) => {
@@ -168,25 +194,12 @@ export function makeHandlers(
       }
     },
     listWebhooks: async () => ({ items: await listWebhooks(ctx.db) }),
-    createWebhook: (r) => createWebhook(ctx, actor(r), r.body, allowPrivate),
+    createWebhook: (r) => createWebhook(ctx, actor(r), r.body, lifecycle.webhookAllowPrivate),
     getWebhook: (r) => getWebhook(ctx.db, id(r)),
-    updateWebhook: (r) => updateWebhook(ctx, actor(r), id(r), r.body, ifMatch(r), allowPrivate),
+    updateWebhook: (r) => updateWebhook(ctx, actor(r), id(r), r.body, ifMatch(r), lifecycle.webhookAllowPrivate),
     deleteWebhook: (r) => deleteWebhook(ctx, actor(r), id(r), ifMatch(r)),
     listWebhookDeliveries: async (r) => ({ items: await listDeliveries(ctx.db, id(r)) }),
     listWebhookDeliveryAttempts: async (r) => ({ items: await listAttempts(ctx.db, id(r), r.params.deliveryId) }),
     resendWebhookDelivery: (r) => resendDelivery(ctx, actor(r), id(r), r.params.deliveryId),
-
-    listBackends: async () => ({ items: await listBackends(ctx.db) }),
-    createBackend: (r) => createBackend(ctx, actor(r), r.body),
-    getBackend: (r) => getBackend(ctx.db, id(r)),
-    updateBackend: (r) => updateBackend(ctx, actor(r), id(r), r.body, ifMatch(r)),
-    deleteBackend: (r) => deleteBackend(ctx, actor(r), id(r), ifMatch(r)),
-
-    authorize: (r) => authorizeBody(ctx, r.body),
-    // The answer is a decision, or the 401/403/503 error body forward-auth chose the status of.
-    forwardAuth: (r, reply) => reply.send(forwardAuth(ctx, r, reply)),
-    explain: (r) => explainBody(ctx, r.body),
-
-    listAudit: (r) => listAudit(ctx, r.query),
-  };
+  } satisfies Partial<HandlerMap>;
 }
