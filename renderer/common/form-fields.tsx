@@ -32,23 +32,33 @@ export function NameField({
   );
 }
 
-/** "Description", a few lines tall; `error` marks it and is its only help text. */
-export function DescriptionField({
+/**
+ * A text box a few lines tall (two unless `minRows` says otherwise). `error` marks it and is its
+ * help text; without one, `hint`, or no help text at all.
+ */
+export function TextAreaField({
   value,
   onChange,
   error,
+  hint,
   ...rest
-}: Passed & { value: string; onChange: (value: string) => void; error: string | null }) {
+}: Passed & { label: string; value: string; onChange: (value: string) => void; error: string | null; hint?: string | null }) {
   return (
     <TextField
-      label="Description"
       value={value}
       onChange={(e) => onChange(e.target.value)}
       multiline
       minRows={2}
       error={error !== null}
-      helperText={error ?? undefined}
+      helperText={error ?? hint ?? undefined}
       {...rest}
     />
   );
+}
+
+/** "Description", a few lines tall; `error` marks it and is its help text, else `hint` if given. */
+export function DescriptionField(
+  props: Passed & { value: string; onChange: (value: string) => void; error: string | null; hint?: string | null },
+) {
+  return <TextAreaField label="Description" {...props} />;
 }

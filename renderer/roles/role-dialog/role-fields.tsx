@@ -1,6 +1,6 @@
-import { Stack, TextField } from '@mui/material';
+import { Stack } from '@mui/material';
 import { memo } from 'react';
-import { NameField } from '../../common/form-fields.tsx';
+import { DescriptionField, NameField } from '../../common/form-fields.tsx';
 
 interface Props {
   name: string;
@@ -24,13 +24,13 @@ export const RoleFields = memo(function RoleFields({ name, description, nameErro
         slotProps={{ htmlInput: { 'data-submit-on-enter': 'true' } }}
         sx={{ flex: 1 }}
       />
-      <TextField
-        label="Description"
+      <DescriptionField
         value={description}
-        onChange={(e) => onDescription(e.target.value)}
-        multiline
+        onChange={onDescription}
+        error={null}
+        hint=" "
+        minRows={1}
         maxRows={3}
-        helperText=" "
         sx={{ flex: 2 }}
         slotProps={{ htmlInput: { maxLength: 1000 } }}
       />
