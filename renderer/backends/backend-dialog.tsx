@@ -2,7 +2,7 @@ import { Alert, Button, Checkbox, FormControlLabel, FormHelperText, MenuItem, St
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { regexProblem } from '../../shared/domain/policy.ts';
-import { HTTP_METHODS, type SubSetting } from '../../shared/domain/types.ts';
+import { HTTP_METHODS, type Backend, type Role, type SubSetting } from '../../shared/domain/types.ts';
 import { useApi } from '../app/api.ts';
 import { useBackends, useRoles } from '../app/data.ts';
 import { useSession } from '../app/session.ts';
@@ -17,9 +17,6 @@ import { SubSettingRow } from './sub-setting-row.tsx';
 
 /** Creates or edits a backend; a "test a path" field shows which setting decides a request. */
 export function BackendDialog({ backendId, onClose }: { backendId: string | null; onClose: () => void }) {
-  const api = useApi();
-  const client = useQueryClient();
-  const session = useSession();
   const backend = useBackends().data?.find((b) => b.id === backendId) ?? null;
   const roles = useRoles().data ?? [];
   const [name, setName] = useState(backend?.name ?? '');
@@ -29,8 +26,6 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const [caseSensitive, setCaseSensitive] = useState(backend?.caseSensitive ?? false);
   const [testMethod, setTestMethod] = useState('GET');
   const [testPath, setTestPath] = useState('');
-  const [busy, setBusy] = useState(false);
-  const toast = useToast();
   const errors = useFieldErrors(
     {
       name: 'Name',
@@ -51,23 +46,9 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
   const regexOk = settings.every((s) => regexProblem(s.pathRegex) === null);
   const tested = testPath ? testRoute({ prefix, requiredRoles: required, settings, caseSensitive }, testMethod, testPath) : null;
   const match = tested?.kind === 'match' ? tested.requirement : null;
-  const roleName = (id: string) => roles.find((r) => r.id === id)?.name ?? id;
 
-  const save = async () => {
-    setBusy(true);
-    const fields = { name: name.trim(), frontendPrefix: prefix, requiredRoles: required, subSettings: settings, caseSensitive };
-    try {
-      if (backend) await api.backends.update({ id: backend.id, expectedVersion: backend.version, set: fields });
-      else await api.backends.create(fields);
-      void client.invalidateQueries({ queryKey: [session.profileId] });
-      onClose();
-      toast({ message: `Backend “${fields.name}” saved.`, severity: 'success' });
-    } catch (e) {
-      errors.report(e);
-      setBusy(false);
-    }
-  };
-  const setAt = (i: number, v: SubSetting) => setSettings(settings.map((s, j) => (j === i ? v : s)));
+  const { busy, save } = useSaveBackend(backend, errors, onClose);
+  const fields = () => ({ name: name.trim(), frontendPrefix: prefix, requiredRoles: required, subSettings: settings, caseSensitive });
 
   return (
     <DialogFrame
@@ -79,7 +60,7 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
       footer={
         <DialogFooter
           okLabel="Save"
-          onOk={() => void save()}
+          onOk={() => void save(fields())}
           onCancel={discard.requestClose}
           busy={busy}
           okDisabled={name.trim() === '' || !prefixOk || !regexOk}
@@ -88,87 +69,188 @@ export function BackendDialog({ backendId, onClose }: { backendId: string | null
       overlay={discard.prompt}
     >
       <Stack spacing={2}>
-        <Stack direction="row" spacing={2}>
-          <NameField value={name} onChange={setName} error={errors.field('name')} sx={{ flex: 1 }} />
-          <TextField
-            label="Frontend prefix"
-            value={prefix}
-            onChange={(e) => setPrefix(e.target.value)}
-            error={!prefixOk || errors.field('frontendPrefix') !== null}
-            helperText={errors.field('frontendPrefix') ?? prefixIssue ?? 'e.g. /billing'}
-            sx={{ flex: 1 }}
-          />
-        </Stack>
-        <MultiPicker
-          label="Required roles"
-          options={roles}
-          value={required}
-          onChange={setRequired}
-          helperText={
-            errors.field('requiredRoles') ?? errors.field('roles') ?? 'A request must come with a credential holding all of these.'
-          }
+        <BackendFields
+          name={name}
+          setName={setName}
+          prefix={prefix}
+          setPrefix={setPrefix}
+          required={required}
+          setRequired={setRequired}
+          caseSensitive={caseSensitive}
+          setCaseSensitive={setCaseSensitive}
+          roles={roles}
+          errors={errors}
         />
-        <div>
-          <FormControlLabel
-            control={<Checkbox checked={caseSensitive} onChange={(e) => setCaseSensitive(e.target.checked)} />}
-            label="Case-sensitive matching"
-          />
-          <FormHelperText sx={{ mt: 0 }}>
-            Leave off unless the API itself tells /Invoices from /invoices: many routers ignore case, so a case-sensitive rule could be
-            stepped around by changing a letter’s case.
-          </FormHelperText>
-        </div>
-        <Typography variant="subtitle2" component="h3">
-          Sub-URL settings (the first match applies)
-        </Typography>
-        {settings.length === 0 && <Typography color="text.secondary">None: every path under the prefix needs the roles above.</Typography>}
-        {settings.map((s, i) => (
-          <SubSettingRow
-            key={i}
-            index={i}
-            value={s}
-            roles={roles}
-            matched={match?.subSettingIndex === i}
-            onChange={(v) => setAt(i, v)}
-            onRemove={() => setSettings(settings.filter((_, j) => j !== i))}
-          />
-        ))}
-        <div>
-          <Button
-            onClick={() =>
-              setSettings([...settings, { method: 'ANY', pathRegex: `^${prefix.replace(/\/$/, '')}/`, requiredRoles: [], override: false }])
-            }
-          >
-            Add sub-URL setting
-          </Button>
-        </div>
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-          <TextField select label="Test method" value={testMethod} onChange={(e) => setTestMethod(e.target.value)} sx={{ width: 120 }}>
-            {HTTP_METHODS.map((m) => (
-              <MenuItem key={m} value={m}>
-                {m}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            label="Test a path"
-            value={testPath}
-            onChange={(e) => setTestPath(e.target.value)}
-            placeholder={`${prefix.replace(/\/$/, '')}/invoices/42`}
-            sx={{ flex: 1 }}
-          />
-        </Stack>
-        {testPath && tested && (
-          <Alert
-            severity={tested.kind === 'match' ? 'info' : tested.kind === 'invalid_path' ? 'error' : 'warning'}
-            data-testid="route-test-result"
-          >
-            {routeTestText(tested, testPath, prefix, roleName)}
-          </Alert>
-        )}
+        <SubSettingsList
+          settings={settings}
+          setSettings={setSettings}
+          prefix={prefix}
+          roles={roles}
+          matchedIndex={match?.subSettingIndex}
+        />
+        <RouteTestFields method={testMethod} setMethod={setTestMethod} path={testPath} setPath={setTestPath} prefix={prefix} />
+        {testPath && tested && <RouteTestAlert tested={tested} testPath={testPath} prefix={prefix} roles={roles} />}
         {errors.field('subSettings') && <Alert severity="error">{errors.field('subSettings')}</Alert>}
       </Stack>
     </DialogFrame>
+  );
+}
+
+type FieldErrors = ReturnType<typeof useFieldErrors>;
+
+/** Name, prefix, required roles and case sensitivity: the backend's own fields. */
+function BackendFields(p: {
+  name: string;
+  setName: (v: string) => void;
+  prefix: string;
+  setPrefix: (v: string) => void;
+  required: string[];
+  setRequired: (v: string[]) => void;
+  caseSensitive: boolean;
+  setCaseSensitive: (v: boolean) => void;
+  roles: Role[];
+  errors: FieldErrors;
+}) {
+  const { errors } = p;
+  const prefixIssue = prefixProblem(p.prefix);
+  return (
+    <>
+      <Stack direction="row" spacing={2}>
+        <NameField value={p.name} onChange={p.setName} error={errors.field('name')} sx={{ flex: 1 }} />
+        <TextField
+          label="Frontend prefix"
+          value={p.prefix}
+          onChange={(e) => p.setPrefix(e.target.value)}
+          error={prefixIssue !== null || errors.field('frontendPrefix') !== null}
+          helperText={errors.field('frontendPrefix') ?? prefixIssue ?? 'e.g. /billing'}
+          sx={{ flex: 1 }}
+        />
+      </Stack>
+      <MultiPicker
+        label="Required roles"
+        options={p.roles}
+        value={p.required}
+        onChange={p.setRequired}
+        helperText={errors.field('requiredRoles') ?? errors.field('roles') ?? 'A request must come with a credential holding all of these.'}
+      />
+      <div>
+        <FormControlLabel
+          control={<Checkbox checked={p.caseSensitive} onChange={(e) => p.setCaseSensitive(e.target.checked)} />}
+          label="Case-sensitive matching"
+        />
+        <FormHelperText sx={{ mt: 0 }}>
+          Leave off unless the API itself tells /Invoices from /invoices: many routers ignore case, so a case-sensitive rule could be
+          stepped around by changing a letter’s case.
+        </FormHelperText>
+      </div>
+    </>
+  );
+}
+
+/** The ordered sub-URL settings; the one the tested path hits is marked. */
+function SubSettingsList(p: {
+  settings: SubSetting[];
+  setSettings: (v: SubSetting[]) => void;
+  prefix: string;
+  roles: Role[];
+  matchedIndex: number | null | undefined;
+}) {
+  const { settings, setSettings } = p;
+  const setAt = (i: number, v: SubSetting) => setSettings(settings.map((s, j) => (j === i ? v : s)));
+  return (
+    <>
+      <Typography variant="subtitle2" component="h3">
+        Sub-URL settings (the first match applies)
+      </Typography>
+      {settings.length === 0 && <Typography color="text.secondary">None: every path under the prefix needs the roles above.</Typography>}
+      {settings.map((s, i) => (
+        <SubSettingRow
+          key={i}
+          index={i}
+          value={s}
+          roles={p.roles}
+          matched={p.matchedIndex === i}
+          onChange={(v) => setAt(i, v)}
+          onRemove={() => setSettings(settings.filter((_, j) => j !== i))}
+        />
+      ))}
+      <div>
+        <Button
+          onClick={() =>
+            setSettings([...settings, { method: 'ANY', pathRegex: `^${p.prefix.replace(/\/$/, '')}/`, requiredRoles: [], override: false }])
+          }
+        >
+          Add sub-URL setting
+        </Button>
+      </div>
+    </>
+  );
+}
+
+/** Method and path of the "test a path" probe. */
+function RouteTestFields(p: {
+  method: string;
+  setMethod: (v: string) => void;
+  path: string;
+  setPath: (v: string) => void;
+  prefix: string;
+}) {
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+      <TextField select label="Test method" value={p.method} onChange={(e) => p.setMethod(e.target.value)} sx={{ width: 120 }}>
+        {HTTP_METHODS.map((m) => (
+          <MenuItem key={m} value={m}>
+            {m}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        label="Test a path"
+        value={p.path}
+        onChange={(e) => p.setPath(e.target.value)}
+        placeholder={`${p.prefix.replace(/\/$/, '')}/invoices/42`}
+        sx={{ flex: 1 }}
+      />
+    </Stack>
+  );
+}
+
+/** Saves the fields as a new backend or over the open one; a refusal lands on the fields it names. */
+function useSaveBackend(backend: Backend | null, errors: FieldErrors, onClose: () => void) {
+  const api = useApi();
+  const client = useQueryClient();
+  const session = useSession();
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  const save = async (fields: BackendFieldsInput) => {
+    setBusy(true);
+    try {
+      if (backend) await api.backends.update({ id: backend.id, expectedVersion: backend.version, set: fields });
+      else await api.backends.create(fields);
+      void client.invalidateQueries({ queryKey: [session.profileId] });
+      onClose();
+      toast({ message: `Backend “${fields.name}” saved.`, severity: 'success' });
+    } catch (e) {
+      errors.report(e);
+      setBusy(false);
+    }
+  };
+  return { busy, save };
+}
+
+type BackendFieldsInput = Pick<Backend, 'name' | 'frontendPrefix' | 'requiredRoles' | 'subSettings' | 'caseSensitive'>;
+
+/** Which setting decides the tested path, or why none does. */
+function RouteTestAlert(p: { tested: RouteTestResult; testPath: string; prefix: string; roles: Role[] }) {
+  const roleName = (id: string) => p.roles.find((r) => r.id === id)?.name ?? id;
+  const { tested } = p;
+  return (
+    <Alert
+      severity={tested.kind === 'match' ? 'info' : tested.kind === 'invalid_path' ? 'error' : 'warning'}
+      data-testid="route-test-result"
+    >
+      {routeTestText(tested, p.testPath, p.prefix, roleName)}
+    </Alert>
   );
 }
 

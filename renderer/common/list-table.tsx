@@ -1,25 +1,7 @@
-import {
-  Box,
-  Checkbox,
-  Divider,
-  IconButton,
-  ListItemIcon,
-  ListItemText,
-  Menu,
-  MenuItem,
-  Paper,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  TableSortLabel,
-  Tooltip,
-} from '@mui/material';
-import ViewColumnIcon from '@mui/icons-material/ViewColumnOutlined';
-import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
-import { MIN_COLUMN_WIDTH, useColumnPrefs, type ColumnPrefsState } from './column-prefs.ts';
+import { Checkbox, Paper, Table, TableBody, TableCell, TableContainer, TableHead, TableRow } from '@mui/material';
+import { useRef, type ReactNode } from 'react';
+import { useColumnPrefs } from './column-prefs.ts';
+import { canHide, HeaderCell } from './list-table-header.tsx';
 import type { ListColumn, useListView } from './list-view.tsx';
 
 // The table of the whole-list screens (roles, users, groups, backends): headers that sort, tick
@@ -42,14 +24,9 @@ export interface LeadingRow {
   cells: Partial<Record<string, ReactNode>>;
 }
 
-const RESIZE_STEP_PX = 16;
 const CHECKBOX_COLUMN_PX = 48;
-const MAX_COLUMN_WIDTH = 1200;
 /** A column shown again after the others were sized starts this wide. */
 const DEFAULT_COLUMN_PX = 150;
-
-/** The first column names the row and a hidden-label one holds its actions: those always show. */
-const canHide = <T,>(c: ListColumn<T>, i: number) => i > 0 && !c.hiddenLabel && c.hideable !== false;
 
 export interface ListTableProps<T> {
   label: string;
@@ -66,15 +43,10 @@ export interface ListTableProps<T> {
 
 /** A table whose sortable headers sort the view's rows; `leading` rows (drafts) stay on top. */
 export function ListTable<T>({ label, tableId, columns, view, rowKey, rowProps, leading, selection }: ListTableProps<T>) {
-  const prefs = useColumnPrefs(tableId);
+  const layout = useColumnLayout(tableId, columns);
+  const { visible, sized, widthOf } = layout;
   const headRow = useRef<HTMLTableRowElement>(null);
-  const visible = columns.filter((c, i) => !canHide(c, i) || !prefs.hidden.includes(c.id));
-  // Widths apply once the admin resized a column: then every column has one and the layout is fixed.
-  const sized = Object.keys(prefs.widths).length > 0;
-  const widthOf = (c: ListColumn<T>) => prefs.widths[c.id] ?? DEFAULT_COLUMN_PX;
-  const { shown, sort, setSort, query } = view;
-  const picked = selection?.picked;
-  const shownPicked = picked ? shown.filter((row) => picked.has(rowKey(row))).length : 0;
+  const { shown, query } = view;
   const toggle = (ids: string[], on: boolean) => {
     if (!selection) return;
     const next = new Set(selection.picked);
@@ -89,14 +61,6 @@ export function ListTable<T>({ label, tableId, columns, view, rowKey, rowProps, 
     Object.fromEntries(
       [...(headRow.current?.querySelectorAll<HTMLElement>('th[data-column]') ?? [])].map((th) => [th.dataset['column']!, th.offsetWidth]),
     );
-  const cellSx: Record<string, unknown> = sized ? { overflow: 'hidden', textOverflow: 'ellipsis' } : {};
-  // Sized wider than the window, the table scrolls sideways: the row actions stay pinned at the right.
-  const lastColumn = visible[visible.length - 1];
-  const pinned = sized && lastColumn?.hiddenLabel ? lastColumn.id : null;
-  const pinSx = (id: string): Record<string, unknown> =>
-    id === pinned
-      ? { position: 'sticky', right: 0, zIndex: 1, bgcolor: 'background.paper', borderLeft: 1, borderLeftColor: 'divider' }
-      : {};
   return (
     <TableContainer component={Paper} variant="outlined">
       <Table
@@ -122,212 +86,124 @@ export function ListTable<T>({ label, tableId, columns, view, rowKey, rowProps, 
         )}
         <TableHead>
           <TableRow ref={headRow}>
-            {selection && (
-              <TableCell padding="checkbox">
-                <Checkbox
-                  size="small"
-                  checked={shown.length > 0 && shownPicked === shown.length}
-                  indeterminate={shownPicked > 0 && shownPicked < shown.length}
-                  onChange={(e) => toggle(shown.map(rowKey), e.target.checked)}
-                  slotProps={{ input: { 'aria-label': selection.allLabel } }}
-                />
-              </TableCell>
-            )}
-            {visible.map((c, i) => {
-              const active = sort.column === c.id;
-              const last = i === visible.length - 1;
-              return (
-                <TableCell
-                  key={c.id}
-                  data-column={c.id}
-                  align={c.align}
-                  sortDirection={active ? sort.direction : false}
-                  sx={{ position: 'relative', ...(last ? { whiteSpace: 'nowrap' } : {}), ...pinSx(c.id) }}
-                >
-                  {c.hiddenLabel ? (
-                    <span className="visually-hidden">{c.label}</span>
-                  ) : c.sortValue ? (
-                    <TableSortLabel
-                      active={active}
-                      direction={active ? sort.direction : 'asc'}
-                      onClick={() => setSort({ column: c.id, direction: active && sort.direction === 'asc' ? 'desc' : 'asc' })}
-                    >
-                      {c.label}
-                    </TableSortLabel>
-                  ) : (
-                    c.label
-                  )}
-                  {last ? (
-                    <ColumnMenu label={label} columns={columns} prefs={prefs} />
-                  ) : (
-                    c.resizable !== false && <ResizeHandle column={c} prefs={prefs} measured={measured} />
-                  )}
-                </TableCell>
-              );
-            })}
+            {selection && <SelectAllCell shown={shown} rowKey={rowKey} selection={selection} toggle={toggle} />}
+            {visible.map((c, i) => (
+              <HeaderCell
+                key={c.id}
+                column={c}
+                last={i === visible.length - 1}
+                label={label}
+                columns={columns}
+                view={view}
+                prefs={layout.prefs}
+                pinSx={layout.pinSx(c.id)}
+                measured={measured}
+              />
+            ))}
           </TableRow>
         </TableHead>
-        <TableBody>
-          {leading?.map((row) => (
-            <TableRow key={row.key} hover>
-              {selection && <TableCell padding="checkbox" />}
-              {visible.map((c) => (
-                <TableCell key={c.id} align={c.align} sx={{ ...c.cellSx, ...cellSx, ...pinSx(c.id) }}>
-                  {row.cells[c.id]}
-                </TableCell>
-              ))}
-            </TableRow>
-          ))}
-          {shown.map((row) => (
-            <TableRow key={rowKey(row)} hover selected={picked?.has(rowKey(row)) ?? false} {...rowProps?.(row)}>
-              {selection && (
-                <TableCell padding="checkbox">
-                  <Checkbox
-                    size="small"
-                    checked={picked?.has(rowKey(row)) ?? false}
-                    onChange={(e) => toggle([rowKey(row)], e.target.checked)}
-                    slotProps={{ input: { 'aria-label': selection.rowLabel(row) } }}
-                  />
-                </TableCell>
-              )}
-              {visible.map((c) => (
-                <TableCell key={c.id} align={c.align} sx={{ ...c.cellSx, ...cellSx, ...pinSx(c.id) }}>
-                  {c.render(row, query)}
-                </TableCell>
-              ))}
-            </TableRow>
-          ))}
-        </TableBody>
+        <ListBody
+          rows={shown}
+          query={query}
+          rowKey={rowKey}
+          rowProps={rowProps}
+          leading={leading}
+          selection={selection}
+          layout={layout}
+          toggle={toggle}
+        />
       </Table>
     </TableContainer>
   );
 }
 
-/**
- * The right edge of a header: drag it, or focus it and press ←/→, to resize the column. The first
- * resize fixes every column at its current width, so only the one dragged changes.
- */
-function ResizeHandle<T>({
-  column,
-  prefs,
-  measured,
-}: {
-  column: ListColumn<T>;
-  prefs: ColumnPrefsState;
-  measured: () => Record<string, number>;
+/** Which columns show and how wide, from the admin's choice kept for this table. */
+function useColumnLayout<T>(tableId: string, columns: readonly ListColumn<T>[]) {
+  const prefs = useColumnPrefs(tableId);
+  const visible = columns.filter((c, i) => !canHide(c, i) || !prefs.hidden.includes(c.id));
+  // Widths apply once the admin resized a column: then every column has one and the layout is fixed.
+  const sized = Object.keys(prefs.widths).length > 0;
+  const widthOf = (c: ListColumn<T>) => prefs.widths[c.id] ?? DEFAULT_COLUMN_PX;
+  const cellSx: Record<string, unknown> = sized ? { overflow: 'hidden', textOverflow: 'ellipsis' } : {};
+  // Sized wider than the window, the table scrolls sideways: the row actions stay pinned at the right.
+  const lastColumn = visible[visible.length - 1];
+  const pinned = sized && lastColumn?.hiddenLabel ? lastColumn.id : null;
+  const pinSx = (id: string): Record<string, unknown> =>
+    id === pinned
+      ? { position: 'sticky', right: 0, zIndex: 1, bgcolor: 'background.paper', borderLeft: 1, borderLeftColor: 'divider' }
+      : {};
+  const bodySx = (c: ListColumn<T>) => ({ ...c.cellSx, ...cellSx, ...pinSx(c.id) });
+  return { prefs, visible, sized, widthOf, pinSx, bodySx };
+}
+
+type ColumnLayout<T> = ReturnType<typeof useColumnLayout<T>>;
+
+/** The draft rows on top, then the view's rows, each with its tick box when the list has bulk actions. */
+function ListBody<T>(p: {
+  rows: readonly T[];
+  query: string;
+  rowKey: (row: T) => string;
+  rowProps: ListTableProps<T>['rowProps'];
+  leading: ListTableProps<T>['leading'];
+  selection: ListSelection<T> | undefined;
+  layout: ColumnLayout<T>;
+  toggle: (ids: string[], on: boolean) => void;
 }) {
-  const drag = useRef<{ x: number; width: number } | null>(null);
-  const handle = useRef<HTMLElement>(null);
-  // A focusable separator states its value: the header's width as laid out.
-  const [now, setNow] = useState(0);
-  useEffect(() => {
-    const header = handle.current?.parentElement;
-    if (!header) return;
-    const observer = new ResizeObserver(() => setNow(header.offsetWidth));
-    observer.observe(header);
-    return () => observer.disconnect();
-  }, []);
-  const current = () => prefs.widths[column.id] ?? measured()[column.id] ?? MIN_COLUMN_WIDTH;
-  const resize = (width: number) => prefs.setWidths({ ...measured(), ...prefs.widths, [column.id]: Math.min(MAX_COLUMN_WIDTH, width) });
-  const onPointerDown = (e: PointerEvent<HTMLElement>) => {
-    e.preventDefault();
-    e.currentTarget.setPointerCapture(e.pointerId);
-    drag.current = { x: e.clientX, width: current() };
-  };
-  const onPointerMove = (e: PointerEvent<HTMLElement>) => {
-    if (drag.current) resize(drag.current.width + e.clientX - drag.current.x);
-  };
-  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
-    const step = e.key === 'ArrowRight' ? RESIZE_STEP_PX : e.key === 'ArrowLeft' ? -RESIZE_STEP_PX : 0;
-    if (!step) return;
-    e.preventDefault();
-    resize(current() + step);
-  };
+  const { rows, query, rowKey, rowProps, leading, selection } = p;
+  const picked = selection?.picked;
   return (
-    <Box
-      role="separator"
-      aria-orientation="vertical"
-      aria-label={`Resize column ${column.label}`}
-      ref={handle}
-      aria-valuenow={now}
-      aria-valuemin={MIN_COLUMN_WIDTH}
-      aria-valuemax={MAX_COLUMN_WIDTH}
-      tabIndex={0}
-      data-testid={`resize-${column.id}`}
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={() => (drag.current = null)}
-      onKeyDown={onKeyDown}
-      sx={{
-        position: 'absolute',
-        top: 8,
-        bottom: 8,
-        right: 0,
-        width: 8,
-        cursor: 'col-resize',
-        touchAction: 'none',
-        borderRight: 2,
-        borderColor: 'divider',
-        '&:hover, &:focus-visible': { borderColor: 'primary.main' },
-        '&:focus-visible': { outline: 'none' },
-      }}
-    />
+    <TableBody>
+      {leading?.map((row) => (
+        <TableRow key={row.key} hover>
+          {selection && <TableCell padding="checkbox" />}
+          {p.layout.visible.map((c) => (
+            <TableCell key={c.id} align={c.align} sx={p.layout.bodySx(c)}>
+              {row.cells[c.id]}
+            </TableCell>
+          ))}
+        </TableRow>
+      ))}
+      {rows.map((row) => (
+        <TableRow key={rowKey(row)} hover selected={picked?.has(rowKey(row)) ?? false} {...rowProps?.(row)}>
+          {selection && (
+            <TableCell padding="checkbox">
+              <Checkbox
+                size="small"
+                checked={picked?.has(rowKey(row)) ?? false}
+                onChange={(e) => p.toggle([rowKey(row)], e.target.checked)}
+                slotProps={{ input: { 'aria-label': selection.rowLabel(row) } }}
+              />
+            </TableCell>
+          )}
+          {p.layout.visible.map((c) => (
+            <TableCell key={c.id} align={c.align} sx={p.layout.bodySx(c)}>
+              {c.render(row, query)}
+            </TableCell>
+          ))}
+        </TableRow>
+      ))}
+    </TableBody>
   );
 }
 
-/** "Columns": tick which columns show (Name and the row actions always do), or reset them and their widths. */
-function ColumnMenu<T>({ label, columns, prefs }: { label: string; columns: readonly ListColumn<T>[]; prefs: ColumnPrefsState }) {
-  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const hideable = columns.filter(canHide);
+/** "Select all": ticks (or unticks) the rows shown, indeterminate when only some are. */
+function SelectAllCell<T>(p: {
+  shown: readonly T[];
+  rowKey: (row: T) => string;
+  selection: ListSelection<T>;
+  toggle: (ids: string[], on: boolean) => void;
+}) {
+  const { shown, rowKey, selection } = p;
+  const shownPicked = shown.filter((row) => selection.picked.has(rowKey(row))).length;
   return (
-    <>
-      <Tooltip title="Columns">
-        <IconButton
-          size="small"
-          aria-label={`Choose the columns of ${label}`}
-          aria-haspopup="menu"
-          aria-expanded={anchor ? 'true' : undefined}
-          onClick={(e) => setAnchor(e.currentTarget)}
-          sx={{ ml: 0.5, my: -0.5 }}
-        >
-          <ViewColumnIcon fontSize="small" />
-        </IconButton>
-      </Tooltip>
-      <Menu
-        anchorEl={anchor}
-        open={anchor !== null}
-        onClose={() => setAnchor(null)}
-        slotProps={{ list: { 'aria-label': `Columns of ${label}` } }}
-      >
-        {hideable.map((c) => {
-          const on = !prefs.hidden.includes(c.id);
-          return (
-            <MenuItem key={c.id} role="menuitemcheckbox" aria-checked={on} onClick={() => prefs.setHidden(c.id, on)} dense>
-              <ListItemIcon>
-                <Checkbox
-                  size="small"
-                  checked={on}
-                  tabIndex={-1}
-                  disableRipple
-                  sx={{ p: 0 }}
-                  slotProps={{ input: { 'aria-hidden': true } }}
-                />
-              </ListItemIcon>
-              <ListItemText>{c.label}</ListItemText>
-            </MenuItem>
-          );
-        })}
-        <Divider />
-        <MenuItem
-          dense
-          onClick={() => {
-            prefs.reset();
-            setAnchor(null);
-          }}
-        >
-          Reset columns and widths
-        </MenuItem>
-      </Menu>
-    </>
+    <TableCell padding="checkbox">
+      <Checkbox
+        size="small"
+        checked={shown.length > 0 && shownPicked === shown.length}
+        indeterminate={shownPicked > 0 && shownPicked < shown.length}
+        onChange={(e) => p.toggle(shown.map(rowKey), e.target.checked)}
+        slotProps={{ input: { 'aria-label': selection.allLabel } }}
+      />
+    </TableCell>
   );
 }
