@@ -86,24 +86,20 @@ export const httpProxy: Suite = {
           ['auth', 'auth_request'],
           ['cached', 'auth_request + cache'],
         ] as const) {
-          const p50 = roundDifferences(c, name, 'plain', (r) => r.p50Ms)!;
-          const p99 = roundDifferences(c, name, 'plain', (r) => r.p99Ms)!;
-          record.add({
-            name: `${label}: ${what} added p50`,
-            value: p50.median,
-            unit: 'ms',
-            baseline: { name: 'plain p50', value: plain.p50 },
-            ratio: null,
-            note: spreadText(p50, 3, ' ms'),
-          });
-          record.add({
-            name: `${label}: ${what} added p99`,
-            value: p99.median,
-            unit: 'ms',
-            baseline: { name: 'plain p99', value: plain.p99 },
-            ratio: null,
-            note: spreadText(p99, 3, ' ms'),
-          });
+          for (const [quantile, pick, base] of [
+            ['p50', (r: { p50Ms: number }) => r.p50Ms, plain.p50],
+            ['p99', (r: { p99Ms: number }) => r.p99Ms, plain.p99],
+          ] as const) {
+            const added = roundDifferences(c, name, 'plain', pick)!;
+            record.add({
+              name: `${label}: ${what} added ${quantile}`,
+              value: added.median,
+              unit: 'ms',
+              baseline: { name: `plain ${quantile}`, value: base },
+              ratio: null,
+              note: spreadText(added, 3, ' ms'),
+            });
+          }
         }
       }
     } finally {

@@ -1,20 +1,4 @@
-import {
-  Alert,
-  Button,
-  Card,
-  CardContent,
-  Chip,
-  IconButton,
-  Stack,
-  Switch,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Alert, Button, Chip, IconButton, Stack, Switch, TableCell, TableRow, Tooltip } from '@mui/material';
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import EditIcon from '@mui/icons-material/EditOutlined';
 import HistoryIcon from '@mui/icons-material/History';
@@ -25,6 +9,7 @@ import { useApi } from '../app/api.ts';
 import { errorMessage } from '../app/errors.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
+import { TableCard } from '../common/table-card.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 
 /** Registered webhooks: events, on/off, delivery log, edit and delete (DESIGN §5 Policies). */
@@ -59,92 +44,80 @@ export function WebhooksCard({ webhooks }: { webhooks: Webhook[] }) {
     });
 
   return (
-    <Card variant="outlined" data-testid="webhooks-card">
-      <CardContent>
-        <Stack direction="row" sx={{ alignItems: 'flex-start', justifyContent: 'space-between', mb: 1 }}>
-          <div>
-            <Typography variant="h2" component="h2" gutterBottom>
-              Webhooks
-            </Typography>
-            <Typography color="text.secondary">
-              Signed notifications (Standard Webhooks) when credentials expire, are revoked or reported leaked, and when roles or policies
-              change.
-            </Typography>
-          </div>
-          <Button variant="contained" onClick={() => openDialog({ type: 'webhook-editor', webhookId: null })} sx={{ flexShrink: 0 }}>
-            New webhook
-          </Button>
-        </Stack>
-        {error && (
+    <TableCard
+      title="Webhooks"
+      testId="webhooks-card"
+      intro="Signed notifications (Standard Webhooks) when credentials expire, are revoked or reported leaked, and when roles or policies change."
+      action={
+        <Button variant="contained" onClick={() => openDialog({ type: 'webhook-editor', webhookId: null })} sx={{ flexShrink: 0 }}>
+          New webhook
+        </Button>
+      }
+      notice={
+        error && (
           <Alert severity="error" sx={{ my: 1 }}>
             {error}
           </Alert>
-        )}
-        {webhooks.length === 0 ? (
-          <Typography color="text.secondary" sx={{ mt: 2 }} data-testid="webhooks-empty">
-            No webhooks yet. Add one to tell your chat, ticketing or SIEM when a key is about to expire or was leaked.
-          </Typography>
-        ) : (
-          <Table size="small" aria-label="Webhooks" sx={{ mt: 1 }}>
-            <TableHead>
-              <TableRow>
-                <TableCell>Name</TableCell>
-                <TableCell>Receiver</TableCell>
-                <TableCell>Events</TableCell>
-                <TableCell>Enabled</TableCell>
-                <TableCell align="right">Actions</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {webhooks.map((hook) => (
-                <TableRow key={hook.id} data-testid="webhook-row">
-                  <TableCell>{hook.name}</TableCell>
-                  <TableCell sx={{ maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={hook.url}>
-                    {hook.url}
-                  </TableCell>
-                  <TableCell>
-                    <Stack direction="row" useFlexGap spacing={0.5} sx={{ flexWrap: 'wrap' }}>
-                      {hook.events.map((e) => (
-                        <Chip key={e} size="small" label={e} variant="outlined" />
-                      ))}
-                    </Stack>
-                  </TableCell>
-                  <TableCell>
-                    <Switch
-                      checked={hook.enabled}
-                      onChange={() => void toggle(hook)}
-                      slotProps={{ input: { 'aria-label': `${hook.name} enabled` } }}
-                    />
-                  </TableCell>
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Tooltip title="Delivery log">
-                      <IconButton
-                        aria-label={`Delivery log of ${hook.name}`}
-                        onClick={() => openDialog({ type: 'webhook-deliveries', webhookId: hook.id, webhookName: hook.name })}
-                      >
-                        <HistoryIcon />
-                      </IconButton>
-                    </Tooltip>
-                    <Tooltip title="Edit">
-                      <IconButton
-                        aria-label={`Edit ${hook.name}`}
-                        onClick={() => openDialog({ type: 'webhook-editor', webhookId: hook.id })}
-                      >
-                        <EditIcon />
-                      </IconButton>
-                    </Tooltip>
-                    <Tooltip title="Delete">
-                      <IconButton aria-label={`Delete ${hook.name}`} onClick={() => remove(hook)}>
-                        <DeleteIcon />
-                      </IconButton>
-                    </Tooltip>
-                  </TableCell>
-                </TableRow>
+        )
+      }
+      empty={
+        webhooks.length === 0
+          ? 'No webhooks yet. Add one to tell your chat, ticketing or SIEM when a key is about to expire or was leaked.'
+          : null
+      }
+      emptyTestId="webhooks-empty"
+      head={
+        <>
+          <TableCell>Name</TableCell>
+          <TableCell>Receiver</TableCell>
+          <TableCell>Events</TableCell>
+          <TableCell>Enabled</TableCell>
+          <TableCell align="right">Actions</TableCell>
+        </>
+      }
+    >
+      {webhooks.map((hook) => (
+        <TableRow key={hook.id} data-testid="webhook-row">
+          <TableCell>{hook.name}</TableCell>
+          <TableCell sx={{ maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={hook.url}>
+            {hook.url}
+          </TableCell>
+          <TableCell>
+            <Stack direction="row" useFlexGap spacing={0.5} sx={{ flexWrap: 'wrap' }}>
+              {hook.events.map((e) => (
+                <Chip key={e} size="small" label={e} variant="outlined" />
               ))}
-            </TableBody>
-          </Table>
-        )}
-      </CardContent>
-    </Card>
+            </Stack>
+          </TableCell>
+          <TableCell>
+            <Switch
+              checked={hook.enabled}
+              onChange={() => void toggle(hook)}
+              slotProps={{ input: { 'aria-label': `${hook.name} enabled` } }}
+            />
+          </TableCell>
+          <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+            <Tooltip title="Delivery log">
+              <IconButton
+                aria-label={`Delivery log of ${hook.name}`}
+                onClick={() => openDialog({ type: 'webhook-deliveries', webhookId: hook.id, webhookName: hook.name })}
+              >
+                <HistoryIcon />
+              </IconButton>
+            </Tooltip>
+            <Tooltip title="Edit">
+              <IconButton aria-label={`Edit ${hook.name}`} onClick={() => openDialog({ type: 'webhook-editor', webhookId: hook.id })}>
+                <EditIcon />
+              </IconButton>
+            </Tooltip>
+            <Tooltip title="Delete">
+              <IconButton aria-label={`Delete ${hook.name}`} onClick={() => remove(hook)}>
+                <DeleteIcon />
+              </IconButton>
+            </Tooltip>
+          </TableCell>
+        </TableRow>
+      ))}
+    </TableCard>
   );
 }

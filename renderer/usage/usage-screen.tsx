@@ -1,4 +1,4 @@
-import { Alert, Button, Card, CardContent, Grid, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Button, Card, CardContent, Grid, TableCell, TableRow, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { UsageTop } from '../../shared/domain/lifecycle.ts';
@@ -6,6 +6,7 @@ import { useApi } from '../app/api.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 import { ErrorState, LoadingRows, Page } from '../common/states.tsx';
+import { TableCard } from '../common/table-card.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
 import { RangePicker, rangeQuery, UsageChart, type RangeId } from './usage-chart.tsx';
 
@@ -64,52 +65,42 @@ export function UsageScreen() {
 function TopList({ title, entries, value, empty }: { title: string; entries: UsageTop[]; value: 'allowed' | 'denied'; empty: string }) {
   const { openDialog } = useDialogs();
   return (
-    <Card variant="outlined">
-      <CardContent>
-        <Typography variant="h2" component="h2" gutterBottom>
-          {title}
-        </Typography>
-        {entries.length === 0 ? (
-          <Typography color="text.secondary">{empty}</Typography>
-        ) : (
-          <Table size="small" aria-label={title}>
-            <TableHead>
-              <TableRow>
-                <TableCell>Credential</TableCell>
-                <TableCell align="right">Allowed</TableCell>
-                <TableCell align="right">Denied</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {entries.map((e) => (
-                <TableRow key={e.credentialId ?? 'unknown'} selected={false}>
-                  <TableCell>
-                    {e.credentialId ? (
-                      <Button
-                        size="small"
-                        sx={{ textTransform: 'none', p: 0, minWidth: 0 }}
-                        onClick={() => openDialog({ type: 'credential-usage', credentialId: e.credentialId!, credentialName: e.name })}
-                      >
-                        {e.name}
-                      </Button>
-                    ) : (
-                      <Typography component="span" variant="body2" color="text.secondary">
-                        {e.name}
-                      </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell align="right" sx={{ fontWeight: value === 'allowed' ? 600 : 400 }}>
-                    {e.allowed.toLocaleString()}
-                  </TableCell>
-                  <TableCell align="right" sx={{ fontWeight: value === 'denied' ? 600 : 400 }}>
-                    {e.denied.toLocaleString()}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </CardContent>
-    </Card>
+    <TableCard
+      title={title}
+      empty={entries.length === 0 ? empty : null}
+      head={
+        <>
+          <TableCell>Credential</TableCell>
+          <TableCell align="right">Allowed</TableCell>
+          <TableCell align="right">Denied</TableCell>
+        </>
+      }
+    >
+      {entries.map((e) => (
+        <TableRow key={e.credentialId ?? 'unknown'} selected={false}>
+          <TableCell>
+            {e.credentialId ? (
+              <Button
+                size="small"
+                sx={{ textTransform: 'none', p: 0, minWidth: 0 }}
+                onClick={() => openDialog({ type: 'credential-usage', credentialId: e.credentialId!, credentialName: e.name })}
+              >
+                {e.name}
+              </Button>
+            ) : (
+              <Typography component="span" variant="body2" color="text.secondary">
+                {e.name}
+              </Typography>
+            )}
+          </TableCell>
+          <TableCell align="right" sx={{ fontWeight: value === 'allowed' ? 600 : 400 }}>
+            {e.allowed.toLocaleString()}
+          </TableCell>
+          <TableCell align="right" sx={{ fontWeight: value === 'denied' ? 600 : 400 }}>
+            {e.denied.toLocaleString()}
+          </TableCell>
+        </TableRow>
+      ))}
+    </TableCard>
   );
 }
