@@ -7,8 +7,8 @@ import { errorMessage } from '../app/errors.ts';
 import { qk } from '../app/query-keys.ts';
 import { useSession } from '../app/session.ts';
 
-/** The credential lifetime policy (DESIGN §3.12): maximum lifetime, required expiry, warning window. */
-export function LifetimeCard({ policy }: { policy: LifetimePolicy }) {
+/** The lifetime form: its fields as typed, their problems, the policy they make, and saving it. */
+function useLifetimeForm(policy: LifetimePolicy) {
   const api = useApi();
   const client = useQueryClient();
   const session = useSession();
@@ -47,7 +47,44 @@ export function LifetimeCard({ policy }: { policy: LifetimePolicy }) {
       setBusy(false);
     }
   };
+  return {
+    limited,
+    setLimited,
+    maxDays,
+    setMaxDays,
+    requireExpiry,
+    setRequireExpiry,
+    warnDays,
+    setWarnDays,
+    error,
+    saved,
+    busy,
+    maxProblem,
+    warnProblem,
+    changed,
+    save,
+  };
+}
 
+/** The credential lifetime policy (DESIGN §3.12): maximum lifetime, required expiry, warning window. */
+export function LifetimeCard({ policy }: { policy: LifetimePolicy }) {
+  const {
+    limited,
+    setLimited,
+    maxDays,
+    setMaxDays,
+    requireExpiry,
+    setRequireExpiry,
+    warnDays,
+    setWarnDays,
+    error,
+    saved,
+    busy,
+    maxProblem,
+    warnProblem,
+    changed,
+    save,
+  } = useLifetimeForm(policy);
   return (
     <Card variant="outlined" data-testid="lifetime-card">
       <CardContent>

@@ -74,32 +74,39 @@ export function WebhookDeliveriesDialog({
           </TableHead>
           <TableBody>
             {deliveries.data.map((d) => (
-              <TableRow key={d.id} data-testid="delivery-row">
-                <TableCell>{d.eventType}</TableCell>
-                <TableCell>{when(d.createdAt)}</TableCell>
-                <TableCell>
-                  <Chip
-                    size="small"
-                    label={d.status === 'pending' && d.nextAttemptAt ? `retrying ${when(d.nextAttemptAt)}` : d.status}
-                    color={STATUS_COLOR[d.status]}
-                    variant="outlined"
-                  />
-                </TableCell>
-                <TableCell align="right">{d.attempts}</TableCell>
-                <TableCell sx={{ maxWidth: 240 }}>
-                  {d.lastStatus !== null ? `HTTP ${d.lastStatus}` : ''}
-                  {d.lastError ? `${d.lastStatus !== null ? ' — ' : ''}${d.lastError}` : ''}
-                </TableCell>
-                <TableCell align="right">
-                  <Button size="small" onClick={() => void resend(d)}>
-                    {d.status === 'pending' ? 'Retry now' : 'Resend'}
-                  </Button>
-                </TableCell>
-              </TableRow>
+              <DeliveryRow key={d.id} delivery={d} onResend={() => void resend(d)} />
             ))}
           </TableBody>
         </Table>
       )}
     </DialogFrame>
+  );
+}
+
+/** One message: its event, when it was queued, its status, attempts, the receiver's last answer, and resend. */
+function DeliveryRow({ delivery: d, onResend }: { delivery: WebhookDelivery; onResend: () => void }) {
+  return (
+    <TableRow data-testid="delivery-row">
+      <TableCell>{d.eventType}</TableCell>
+      <TableCell>{when(d.createdAt)}</TableCell>
+      <TableCell>
+        <Chip
+          size="small"
+          label={d.status === 'pending' && d.nextAttemptAt ? `retrying ${when(d.nextAttemptAt)}` : d.status}
+          color={STATUS_COLOR[d.status]}
+          variant="outlined"
+        />
+      </TableCell>
+      <TableCell align="right">{d.attempts}</TableCell>
+      <TableCell sx={{ maxWidth: 240 }}>
+        {d.lastStatus !== null ? `HTTP ${d.lastStatus}` : ''}
+        {d.lastError ? `${d.lastStatus !== null ? ' — ' : ''}${d.lastError}` : ''}
+      </TableCell>
+      <TableCell align="right">
+        <Button size="small" onClick={onResend}>
+          {d.status === 'pending' ? 'Retry now' : 'Resend'}
+        </Button>
+      </TableCell>
+    </TableRow>
   );
 }

@@ -35,6 +35,15 @@ function urlProblem(url: string): string | null {
   return null;
 }
 
+/** What is wrong with the form's fields, each null when nothing (the URL also by the server's last refusal). */
+function problemsOf(value: { name: string; url: string; events: WebhookEvent[] }, fieldError: { field: string; message: string } | null) {
+  return {
+    name: value.name.trim() === '' ? 'A name is required.' : value.name.length > 100 ? 'At most 100 characters.' : null,
+    url: urlProblem(value.url) ?? (fieldError?.field === 'url' ? fieldError.message : null),
+    events: value.events.length === 0 ? 'Choose at least one event.' : null,
+  };
+}
+
 /** Create or edit a webhook; a new one ends in the one-time dialog with its signing secret. */
 export function WebhookEditorDialog({ webhookId, onClose }: { webhookId: string | null; onClose: () => void }) {
   const api = useApi();
@@ -56,11 +65,7 @@ export function WebhookEditorDialog({ webhookId, onClose }: { webhookId: string 
     url: url ?? hook?.url ?? '',
     events: events ?? hook?.events ?? ['credential.revoked', 'credential.leak_reported'],
   };
-  const problems = {
-    name: value.name.trim() === '' ? 'A name is required.' : value.name.length > 100 ? 'At most 100 characters.' : null,
-    url: urlProblem(value.url) ?? (fieldError?.field === 'url' ? fieldError.message : null),
-    events: value.events.length === 0 ? 'Choose at least one event.' : null,
-  };
+  const problems = problemsOf(value, fieldError);
   const invalid = Object.values(problems).some(Boolean);
 
   const save = async () => {
@@ -111,36 +116,62 @@ export function WebhookEditorDialog({ webhookId, onClose }: { webhookId: string 
     >
       <Stack spacing={2} sx={{ mt: 1 }}>
         <NameField value={value.name} onChange={setName} error={show(problems.name)} required={false} />
-        <TextField
-          label="Receiver URL"
+        <UrlField
           value={value.url}
-          onChange={(e) => {
-            setUrl(e.target.value);
+          onChange={(next) => {
+            setUrl(next);
             setFieldError(null);
           }}
-          error={Boolean(show(problems.url) ?? fieldError)}
-          helperText={show(problems.url) ?? fieldError?.message ?? 'https:// to a public address; deliveries are signed, never redirected.'}
-          placeholder="https://hooks.example.com/keyward"
+          problem={show(problems.url) ?? fieldError?.message ?? null}
         />
-        <FormControl error={Boolean(show(problems.events))} component="fieldset">
-          <FormLabel component="legend">Events</FormLabel>
-          <FormGroup>
-            {WEBHOOK_EVENTS.map((e) => (
-              <FormControlLabel
-                key={e}
-                control={
-                  <Checkbox
-                    checked={value.events.includes(e)}
-                    onChange={(ev) => setEvents(ev.target.checked ? [...value.events, e] : value.events.filter((x) => x !== e))}
-                  />
-                }
-                label={`${e} — ${EVENT_HELP[e]}`}
-              />
-            ))}
-          </FormGroup>
-          {show(problems.events) && <FormHelperText>{problems.events}</FormHelperText>}
-        </FormControl>
+        <EventsField events={value.events} onChange={setEvents} problem={show(problems.events)} />
       </Stack>
     </DialogFrame>
+  );
+}
+
+/** The receiver's URL, with the page's own check or the server's refusal under it. */
+function UrlField({ value, onChange, problem }: { value: string; onChange: (url: string) => void; problem: string | null }) {
+  return (
+    <TextField
+      label="Receiver URL"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      error={problem !== null}
+      helperText={problem ?? 'https:// to a public address; deliveries are signed, never redirected.'}
+      placeholder="https://hooks.example.com/keyward"
+    />
+  );
+}
+
+/** One checkbox per event the webhook may be sent, each saying when it fires. */
+function EventsField({
+  events,
+  onChange,
+  problem,
+}: {
+  events: WebhookEvent[];
+  onChange: (events: WebhookEvent[]) => void;
+  problem: string | null;
+}) {
+  return (
+    <FormControl error={problem !== null} component="fieldset">
+      <FormLabel component="legend">Events</FormLabel>
+      <FormGroup>
+        {WEBHOOK_EVENTS.map((e) => (
+          <FormControlLabel
+            key={e}
+            control={
+              <Checkbox
+                checked={events.includes(e)}
+                onChange={(ev) => onChange(ev.target.checked ? [...events, e] : events.filter((x) => x !== e))}
+              />
+            }
+            label={`${e} — ${EVENT_HELP[e]}`}
+          />
+        ))}
+      </FormGroup>
+      {problem && <FormHelperText>{problem}</FormHelperText>}
+    </FormControl>
   );
 }

@@ -77,47 +77,51 @@ export function WebhooksCard({ webhooks }: { webhooks: Webhook[] }) {
       }
     >
       {webhooks.map((hook) => (
-        <TableRow key={hook.id} data-testid="webhook-row">
-          <TableCell>{hook.name}</TableCell>
-          <TableCell sx={{ maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={hook.url}>
-            {hook.url}
-          </TableCell>
-          <TableCell>
-            <Stack direction="row" useFlexGap spacing={0.5} sx={{ flexWrap: 'wrap' }}>
-              {hook.events.map((e) => (
-                <Chip key={e} size="small" label={e} variant="outlined" />
-              ))}
-            </Stack>
-          </TableCell>
-          <TableCell>
-            <Switch
-              checked={hook.enabled}
-              onChange={() => void toggle(hook)}
-              slotProps={{ input: { 'aria-label': `${hook.name} enabled` } }}
-            />
-          </TableCell>
-          <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-            <Tooltip title="Delivery log">
-              <IconButton
-                aria-label={`Delivery log of ${hook.name}`}
-                onClick={() => openDialog({ type: 'webhook-deliveries', webhookId: hook.id, webhookName: hook.name })}
-              >
-                <HistoryIcon />
-              </IconButton>
-            </Tooltip>
-            <Tooltip title="Edit">
-              <IconButton aria-label={`Edit ${hook.name}`} onClick={() => openDialog({ type: 'webhook-editor', webhookId: hook.id })}>
-                <EditIcon />
-              </IconButton>
-            </Tooltip>
-            <Tooltip title="Delete">
-              <IconButton aria-label={`Delete ${hook.name}`} onClick={() => remove(hook)}>
-                <DeleteIcon />
-              </IconButton>
-            </Tooltip>
-          </TableCell>
-        </TableRow>
+        <WebhookRow key={hook.id} hook={hook} onToggle={() => void toggle(hook)} onRemove={() => remove(hook)} />
       ))}
     </TableCard>
+  );
+}
+
+/** One webhook: name, receiver, events, the on/off switch, and its delivery log, edit and delete buttons. */
+function WebhookRow({ hook, onToggle, onRemove }: { hook: Webhook; onToggle: () => void; onRemove: () => void }) {
+  const { openDialog } = useDialogs();
+  return (
+    <TableRow data-testid="webhook-row">
+      <TableCell>{hook.name}</TableCell>
+      <TableCell sx={{ maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={hook.url}>
+        {hook.url}
+      </TableCell>
+      <TableCell>
+        <Stack direction="row" useFlexGap spacing={0.5} sx={{ flexWrap: 'wrap' }}>
+          {hook.events.map((e) => (
+            <Chip key={e} size="small" label={e} variant="outlined" />
+          ))}
+        </Stack>
+      </TableCell>
+      <TableCell>
+        <Switch checked={hook.enabled} onChange={onToggle} slotProps={{ input: { 'aria-label': `${hook.name} enabled` } }} />
+      </TableCell>
+      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+        <Tooltip title="Delivery log">
+          <IconButton
+            aria-label={`Delivery log of ${hook.name}`}
+            onClick={() => openDialog({ type: 'webhook-deliveries', webhookId: hook.id, webhookName: hook.name })}
+          >
+            <HistoryIcon />
+          </IconButton>
+        </Tooltip>
+        <Tooltip title="Edit">
+          <IconButton aria-label={`Edit ${hook.name}`} onClick={() => openDialog({ type: 'webhook-editor', webhookId: hook.id })}>
+            <EditIcon />
+          </IconButton>
+        </Tooltip>
+        <Tooltip title="Delete">
+          <IconButton aria-label={`Delete ${hook.name}`} onClick={onRemove}>
+            <DeleteIcon />
+          </IconButton>
+        </Tooltip>
+      </TableCell>
+    </TableRow>
   );
 }
