@@ -1,4 +1,4 @@
-import { Box, Button, Chip, Stack, Typography } from '@mui/material';
+import { Chip } from '@mui/material';
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import EditIcon from '@mui/icons-material/EditOutlined';
 import { useQueryClient } from '@tanstack/react-query';
@@ -9,6 +9,7 @@ import { ListToolbar, RowAction, useListView, type ListColumn } from '../common/
 import { ListResults } from '../common/list-results.tsx';
 import { EmptyState } from '../common/states.tsx';
 import { useDialogs } from '../dialogs/dialog-context.ts';
+import { DirectorySection } from './directory-section.tsx';
 
 /** The Groups table: search by name, description or default role; sort by every column. */
 export function GroupsList({ groups, users, roles }: { groups: Group[]; users: User[] | undefined; roles: Role[] | undefined }) {
@@ -17,7 +18,6 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
   const session = useSession();
   const { openDialog } = useDialogs();
   const roleName = (id: string) => roles?.find((r) => r.id === id)?.name ?? id;
-  const members = (g: Group) => (users ?? []).filter((u) => u.groups.includes(g.id)).length;
 
   const remove = (g: Group) =>
     openDialog({
@@ -32,41 +32,7 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
       },
     });
 
-  const columns: ListColumn<Group>[] = [
-    { id: 'name', label: 'Name', sortValue: (g) => g.name, render: (g) => g.name },
-    { id: 'description', label: 'Description', sortValue: (g) => g.description, render: (g) => g.description || '—' },
-    {
-      id: 'roles',
-      label: 'Default roles',
-      sortValue: (g) => g.defaultRoles.map(roleName).sort().join(', '),
-      render: (g) => g.defaultRoles.map((r) => <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />),
-    },
-    {
-      id: 'members',
-      label: 'Members',
-      align: 'right',
-      ...(users ? { sortValue: members } : {}),
-      render: (g) => (users ? members(g) : '—'),
-    },
-    {
-      id: 'ops',
-      label: 'Operations',
-      align: 'right',
-      hiddenLabel: true,
-      cellSx: { whiteSpace: 'nowrap' },
-      render: (g) => (
-        <>
-          <RowAction
-            label="Edit"
-            name={`Edit group ${g.name}`}
-            icon={<EditIcon fontSize="small" />}
-            onClick={() => openDialog({ type: 'group', groupId: g.id })}
-          />
-          <RowAction label="Delete" name={`Delete group ${g.name}`} icon={<DeleteIcon fontSize="small" />} onClick={() => remove(g)} />
-        </>
-      ),
-    },
-  ];
+  const columns = groupColumns({ roleName, users, onEdit: (g) => openDialog({ type: 'group', groupId: g.id }), onDelete: remove });
   const list = useListView({
     rows: groups,
     columns,
@@ -75,15 +41,7 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
   });
 
   return (
-    <Box data-search-scope="">
-      <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mb: 1 }}>
-        <Typography variant="h2" component="h2">
-          Groups
-        </Typography>
-        <Button variant="outlined" onClick={() => openDialog({ type: 'group', groupId: null })}>
-          New group
-        </Button>
-      </Stack>
+    <DirectorySection title="Groups" newLabel="New group" onNew={() => openDialog({ type: 'group', groupId: null })}>
       {groups.length === 0 ? (
         <EmptyState title="No groups" hint="Create groups to give their members default roles and to name them in the issuance policy." />
       ) : (
@@ -111,6 +69,51 @@ export function GroupsList({ groups, users, roles }: { groups: Group[]; users: U
           />
         </>
       )}
-    </Box>
+    </DirectorySection>
   );
+}
+
+/** The columns of the Groups table; members are counted only once the users are loaded. */
+function groupColumns({
+  roleName,
+  users,
+  onEdit,
+  onDelete,
+}: {
+  roleName: (id: string) => string;
+  users: User[] | undefined;
+  onEdit: (g: Group) => void;
+  onDelete: (g: Group) => void;
+}): ListColumn<Group>[] {
+  const members = (g: Group) => (users ?? []).filter((u) => u.groups.includes(g.id)).length;
+  return [
+    { id: 'name', label: 'Name', sortValue: (g) => g.name, render: (g) => g.name },
+    { id: 'description', label: 'Description', sortValue: (g) => g.description, render: (g) => g.description || '—' },
+    {
+      id: 'roles',
+      label: 'Default roles',
+      sortValue: (g) => g.defaultRoles.map(roleName).sort().join(', '),
+      render: (g) => g.defaultRoles.map((r) => <Chip key={r} size="small" label={roleName(r)} sx={{ mr: 0.5 }} />),
+    },
+    {
+      id: 'members',
+      label: 'Members',
+      align: 'right',
+      ...(users ? { sortValue: members } : {}),
+      render: (g) => (users ? members(g) : '—'),
+    },
+    {
+      id: 'ops',
+      label: 'Operations',
+      align: 'right',
+      hiddenLabel: true,
+      cellSx: { whiteSpace: 'nowrap' },
+      render: (g) => (
+        <>
+          <RowAction label="Edit" name={`Edit group ${g.name}`} icon={<EditIcon fontSize="small" />} onClick={() => onEdit(g)} />
+          <RowAction label="Delete" name={`Delete group ${g.name}`} icon={<DeleteIcon fontSize="small" />} onClick={() => onDelete(g)} />
+        </>
+      ),
+    },
+  ];
 }
