@@ -36,29 +36,10 @@ const GRACE = [
   { seconds: 86400, label: '24 hours (the maximum)', span: '24 hours' },
 ];
 
-/** Confirmation for disable, enable, roll and revoke that says exactly what happens. */
-export function CredentialActionDialog({
-  action,
-  credentialId,
-  credentialName,
-  onClose,
-}: {
-  action: CredentialAction;
-  credentialId: string;
-  credentialName: string;
-  onClose: () => void;
-}) {
+/** Writes the action; a roll then opens the one-time dialog with the new secret. */
+function useCredentialAction(action: CredentialAction, credentialId: string, credentialName: string, grace: number, onClose: () => void) {
   const api = useApi();
   const { openDialog } = useDialogs();
-  const own = useOwnCredential();
-  const [grace, setGrace] = useState(0);
-  const [typed, setTyped] = useState('');
-  const text = TEXT[action];
-  // Revoking, disabling or rolling (without grace) the console's own token stops it working.
-  const stops = action === 'revoke' || action === 'disable' || (action === 'roll' && grace === 0);
-  const loss = stops ? ownLoss(own.own, own.roles, { kind: 'stop', credentialId }) : null;
-  const confirmed = loss === null || typed === credentialName;
-
   const write = useWrite(
     async () => {
       if (action !== 'roll') return { rolled: null, done: await api.credentials[action]({ id: credentialId }) };
@@ -76,7 +57,6 @@ export function CredentialActionDialog({
     },
   );
   const run = async () => {
-    if (!confirmed) return;
     const { rolled } = await write.mutateAsync(undefined).catch(() => ({ rolled: undefined }));
     if (rolled === undefined) return;
     onClose();
@@ -93,6 +73,57 @@ export function CredentialActionDialog({
       });
     }
   };
+  return { write, run };
+}
+
+/** The roll's grace period, and a sentence saying what it means for services on the old secret. */
+function GraceFields({ grace, onGrace }: { grace: number; onGrace: (seconds: number) => void }) {
+  return (
+    <>
+      <TextField
+        select
+        label="Grace period for the old secret"
+        value={grace}
+        onChange={(e) => onGrace(Number(e.target.value))}
+        fullWidth
+        sx={{ mt: 2 }}
+      >
+        {GRACE.map((g) => (
+          <MenuItem key={g.seconds} value={g.seconds}>
+            {g.label}
+          </MenuItem>
+        ))}
+      </TextField>
+      <Typography variant="body2" sx={{ mt: 1.5 }} data-testid="roll-grace-summary">
+        {grace
+          ? `Both secrets work for ${GRACE.find((g) => g.seconds === grace)!.span} after you roll; then only the new one does. The next dialog says until when.`
+          : 'Services still using the current secret are denied as soon as you roll.'}
+      </Typography>
+    </>
+  );
+}
+
+/** Confirmation for disable, enable, roll and revoke that says exactly what happens. */
+export function CredentialActionDialog({
+  action,
+  credentialId,
+  credentialName,
+  onClose,
+}: {
+  action: CredentialAction;
+  credentialId: string;
+  credentialName: string;
+  onClose: () => void;
+}) {
+  const own = useOwnCredential();
+  const [grace, setGrace] = useState(0);
+  const [typed, setTyped] = useState('');
+  const text = TEXT[action];
+  // Revoking, disabling or rolling (without grace) the console's own token stops it working.
+  const stops = action === 'revoke' || action === 'disable' || (action === 'roll' && grace === 0);
+  const loss = stops ? ownLoss(own.own, own.roles, { kind: 'stop', credentialId }) : null;
+  const confirmed = loss === null || typed === credentialName;
+  const { write, run } = useCredentialAction(action, credentialId, credentialName, grace, onClose);
 
   return (
     <DialogFrame
@@ -104,7 +135,9 @@ export function CredentialActionDialog({
       footer={
         <DialogFooter
           okLabel={text.confirm}
-          onOk={() => void run()}
+          onOk={() => {
+            if (confirmed) void run();
+          }}
           onCancel={onClose}
           busy={write.isPending}
           okDisabled={!confirmed}
@@ -114,29 +147,7 @@ export function CredentialActionDialog({
       }
     >
       <DialogContentText>{text.body}</DialogContentText>
-      {action === 'roll' && (
-        <TextField
-          select
-          label="Grace period for the old secret"
-          value={grace}
-          onChange={(e) => setGrace(Number(e.target.value))}
-          fullWidth
-          sx={{ mt: 2 }}
-        >
-          {GRACE.map((g) => (
-            <MenuItem key={g.seconds} value={g.seconds}>
-              {g.label}
-            </MenuItem>
-          ))}
-        </TextField>
-      )}
-      {action === 'roll' && (
-        <Typography variant="body2" sx={{ mt: 1.5 }} data-testid="roll-grace-summary">
-          {grace
-            ? `Both secrets work for ${GRACE.find((g) => g.seconds === grace)!.span} after you roll; then only the new one does. The next dialog says until when.`
-            : 'Services still using the current secret are denied as soon as you roll.'}
-        </Typography>
-      )}
+      {action === 'roll' && <GraceFields grace={grace} onGrace={setGrace} />}
       {loss && (
         <>
           <Alert severity="warning" sx={{ mt: 2 }} data-testid="lockout-warning">

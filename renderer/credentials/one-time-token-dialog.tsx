@@ -1,12 +1,11 @@
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Typography } from '@mui/material';
 import VisibilityIcon from '@mui/icons-material/VisibilityOutlined';
 import VisibilityOffIcon from '@mui/icons-material/VisibilityOffOutlined';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { CopyFormat, SecretHandle } from '../../shared/ipc/types.ts';
-import { useApi } from '../app/api.ts';
-import { errorMessage } from '../app/errors.ts';
 import { ConfirmDialog } from '../common/confirm-dialog.tsx';
 import { formatDateTime } from './format.ts';
+import { useOneTimeSecret } from './use-one-time-secret.ts';
 
 const FORMATS: { format: CopyFormat; label: string }[] = [
   { format: 'token', label: 'Copy token' },
@@ -26,6 +25,33 @@ interface Props {
   onClose: () => void;
 }
 
+/** The token, masked until "Reveal"; only a revealed one can be selected. */
+function TokenValue({ revealed, masked, onToggle }: { revealed: string | null; masked: string; onToggle: () => void }) {
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+      <Box
+        component="code"
+        aria-label={revealed ? 'Token' : 'Token, masked'}
+        data-testid="token-value"
+        sx={{
+          flex: 1,
+          p: 1.5,
+          borderRadius: 1,
+          bgcolor: 'action.hover',
+          fontSize: 14,
+          wordBreak: 'break-all',
+          userSelect: revealed ? 'all' : 'none',
+        }}
+      >
+        {revealed ?? masked}
+      </Box>
+      <Button onClick={onToggle} startIcon={revealed ? <VisibilityOffIcon /> : <VisibilityIcon />}>
+        {revealed ? 'Hide' : 'Reveal'}
+      </Button>
+    </Stack>
+  );
+}
+
 /**
  * Shows a new token once. The secret stays in main behind `handle`: the page gets a masked preview,
  * copies go through main (which clears the clipboard later), and the plain text exists in React
@@ -34,67 +60,10 @@ interface Props {
 export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil, webhook = false, onClose }: Props) {
   const formats = webhook ? [{ format: 'token' as const, label: 'Copy secret' }] : FORMATS;
   const what = webhook ? 'signing secret' : 'token';
-  const api = useApi();
-  const [revealed, setRevealed] = useState<string | null>(null);
-  const [copy, setCopy] = useState<{ format: CopyFormat; clearsAt: number | null } | null>(null);
-  const [now, setNow] = useState(() => Date.now());
-  const [cleared, setCleared] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { revealed, copy, cleared, error, secondsLeft, doCopy, toggleReveal, close } = useOneTimeSecret(handle, onClose);
   const [confirmClose, setConfirmClose] = useState(false);
   const titleId = useId();
 
-  useEffect(() => {
-    if (!copy?.clearsAt) return;
-    const tick = () => setNow(Date.now());
-    const first = setTimeout(tick, 0);
-    const timer = setInterval(tick, 250);
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    };
-  }, [copy]);
-  useEffect(() => {
-    const offCleared = api.on('secrets.clipboardCleared', (e) => {
-      if (e.handleId === handle.id) {
-        setCleared(true);
-        setCopy(null);
-      }
-    });
-    const offExpired = api.on(
-      'secrets.expired',
-      (e) => e.handleId === handle.id && setError('This token is no longer held by the app. Roll the credential to get a new one.'),
-    );
-    return () => {
-      offCleared();
-      offExpired();
-    };
-  }, [api, handle.id]);
-
-  const doCopy = async (format: CopyFormat) => {
-    setError(null);
-    try {
-      const result = await api.secrets.copy({ handle: handle.id, format });
-      setCleared(false);
-      setCopy({ format, clearsAt: result.clearsAt ? Date.parse(result.clearsAt) : null });
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
-  const toggleReveal = async () => {
-    if (revealed !== null) return setRevealed(null);
-    try {
-      setRevealed((await api.secrets.reveal({ handle: handle.id })).secret);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
-  const close = async () => {
-    setRevealed(null);
-    await api.secrets.discard({ handle: handle.id }).catch(() => undefined);
-    onClose();
-  };
-
-  const secondsLeft = copy?.clearsAt ? Math.max(0, Math.ceil((copy.clearsAt - now) / 1000)) : null;
   const label = formats.find((f) => f.format === copy?.format)?.label.replace('Copy ', '') ?? '';
 
   return (
@@ -122,27 +91,7 @@ export function OneTimeTokenDialog({ credentialName, handle, rolled, graceUntil,
               : 'The previous secret no longer works.'}
           </Alert>
         )}
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-          <Box
-            component="code"
-            aria-label={revealed ? 'Token' : 'Token, masked'}
-            data-testid="token-value"
-            sx={{
-              flex: 1,
-              p: 1.5,
-              borderRadius: 1,
-              bgcolor: 'action.hover',
-              fontSize: 14,
-              wordBreak: 'break-all',
-              userSelect: revealed ? 'all' : 'none',
-            }}
-          >
-            {revealed ?? handle.masked}
-          </Box>
-          <Button onClick={() => void toggleReveal()} startIcon={revealed ? <VisibilityOffIcon /> : <VisibilityIcon />}>
-            {revealed ? 'Hide' : 'Reveal'}
-          </Button>
-        </Stack>
+        <TokenValue revealed={revealed} masked={handle.masked} onToggle={() => void toggleReveal()} />
         <Stack direction="row" spacing={1} useFlexGap sx={{ mt: 2, flexWrap: 'wrap' }}>
           {formats.map((f) => (
             <Button
