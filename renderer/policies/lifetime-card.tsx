@@ -68,23 +68,7 @@ function useLifetimeForm(policy: LifetimePolicy) {
 
 /** The credential lifetime policy (DESIGN §3.12): maximum lifetime, required expiry, warning window. */
 export function LifetimeCard({ policy }: { policy: LifetimePolicy }) {
-  const {
-    limited,
-    setLimited,
-    maxDays,
-    setMaxDays,
-    requireExpiry,
-    setRequireExpiry,
-    warnDays,
-    setWarnDays,
-    error,
-    saved,
-    busy,
-    maxProblem,
-    warnProblem,
-    changed,
-    save,
-  } = useLifetimeForm(policy);
+  const form = useLifetimeForm(policy);
   return (
     <Card variant="outlined" data-testid="lifetime-card">
       <CardContent>
@@ -97,40 +81,48 @@ export function LifetimeCard({ policy }: { policy: LifetimePolicy }) {
         </Typography>
         <Stack spacing={2} sx={{ maxWidth: 520 }}>
           <FormControlLabel
-            control={<Switch checked={limited} onChange={(e) => setLimited(e.target.checked)} />}
+            control={<Switch checked={form.limited} onChange={(e) => form.setLimited(e.target.checked)} />}
             label="Limit how long a credential may live"
           />
-          {limited && (
+          {form.limited && (
             <TextField
               label="Maximum lifetime (days)"
-              value={maxDays}
-              onChange={(e) => setMaxDays(e.target.value.trim())}
-              error={maxProblem !== null}
-              helperText={maxProblem ?? 'New, imported and self-issued credentials, new expiry dates and rolls must fit.'}
+              value={form.maxDays}
+              onChange={(e) => form.setMaxDays(e.target.value.trim())}
+              error={form.maxProblem !== null}
+              helperText={form.maxProblem ?? 'New, imported and self-issued credentials, new expiry dates and rolls must fit.'}
               size="small"
               slotProps={{ htmlInput: { inputMode: 'numeric' } }}
             />
           )}
           <FormControlLabel
-            control={<Switch checked={limited || requireExpiry} disabled={limited} onChange={(e) => setRequireExpiry(e.target.checked)} />}
-            label={limited ? 'Every credential needs an expiry (implied by the maximum)' : 'Every credential needs an expiry'}
+            control={
+              <Switch
+                checked={form.limited || form.requireExpiry}
+                disabled={form.limited}
+                onChange={(e) => form.setRequireExpiry(e.target.checked)}
+              />
+            }
+            label={form.limited ? 'Every credential needs an expiry (implied by the maximum)' : 'Every credential needs an expiry'}
           />
           <TextField
             label="Warn before expiry (days)"
-            value={warnDays}
-            onChange={(e) => setWarnDays(e.target.value.trim())}
-            error={warnProblem !== null}
-            helperText={warnProblem ?? 'Hygiene lists credentials this close to expiring, and the credential.expiring webhook fires once.'}
+            value={form.warnDays}
+            onChange={(e) => form.setWarnDays(e.target.value.trim())}
+            error={form.warnProblem !== null}
+            helperText={
+              form.warnProblem ?? 'Hygiene lists credentials this close to expiring, and the credential.expiring webhook fires once.'
+            }
             size="small"
             slotProps={{ htmlInput: { inputMode: 'numeric' } }}
           />
-          {error && <Alert severity="error">{error}</Alert>}
-          {saved && !changed && <Alert severity="success">Lifetime policy saved.</Alert>}
+          {form.error && <Alert severity="error">{form.error}</Alert>}
+          {form.saved && !form.changed && <Alert severity="success">Lifetime policy saved.</Alert>}
           <div>
             <Button
               variant="contained"
-              disabled={!changed || busy || maxProblem !== null || warnProblem !== null}
-              onClick={() => void save()}
+              disabled={!form.changed || form.busy || form.maxProblem !== null || form.warnProblem !== null}
+              onClick={() => void form.save()}
             >
               Save lifetime policy
             </Button>
