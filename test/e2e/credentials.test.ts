@@ -550,6 +550,16 @@ test('several credentials are disabled, enabled and revoked with one confirmatio
       );
       assert.equal(await bar.count(), 0, 'a selection that worked is cleared');
 
+      // Ticks wait for the list the write refreshed: a refresh landing during a click may drop it (MUI's grid).
+      const showsStatus = (name: string, status: string) =>
+        page
+          .getByRole('row')
+          .filter({ has: page.getByRole('gridcell', { name, exact: true }) })
+          .getByText(status, { exact: true })
+          .waitFor();
+      await showsStatus('bulkset four', 'disabled');
+      await gridSettled(page);
+
       // Enable applies to the disabled ones only, and says so.
       for (const name of ['bulkset one', 'bulkset five']) await tick(world, name);
       await bar.getByRole('button', { name: 'Enable 1 selected' }).click();
@@ -558,6 +568,8 @@ test('several credentials are disabled, enabled and revoked with one confirmatio
       await enable.getByRole('button', { name: 'Enable 1 credential' }).click();
       await page.getByTestId('toast').filter({ hasText: 'Enabled 1 credential.' }).waitFor();
       assert.equal((await listed(world, 'bulkset one'))[0]!.status, 'active');
+      await showsStatus('bulkset one', 'active');
+      await gridSettled(page);
 
       for (const name of names) await tick(world, name);
       await bar.getByRole('button', { name: 'Revoke 5 selected' }).click();
